@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cxrcat/result.hpp"
+
+#include <filesystem>
+#include <string_view>
+
+namespace cxrcat {
+
+// Writes content to path so that readers see either the old file or the whole new one: a
+// temporary file beside it is written, fsynced and renamed over path. Creates missing parent
+// directories. Errors are local_io with the path and the system's reason.
+Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+} // namespace cxrcat

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cxrcat/digest.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cxrcat {
+
+enum class Modality { cxr, ct, mri };
+enum class Category { general, disease_specific };
+enum class AccessClass { open, registration, credentialed, competition, gated, restricted };
+enum class Redistribution { allowed, organisation_only, forbidden, unknown };
+enum class Availability { available, partially_withdrawn, withdrawn, unknown };
+enum class Provider { http, zenodo, physionet, kaggle, huggingface, idc, tcia, manual };
+enum class SourceStatus { available, withdrawn, unknown };
+
+// One downloadable file of a source. `path` is relative to the dataset directory.
+struct FileEntry {
+    std::string path;
+    std::optional<std::string> url;
+    std::optional<std::uint64_t> size;
+    std::map<DigestAlgorithm, std::string> digests; // lowercase hex, as published
+    bool extract = false;
+    std::string note;
+};
+
+// One route to the data: a provider plus its parameters (record, project, version, ...).
+struct Source {
+    Provider provider = Provider::http;
+    std::string label;
+    std::string note;
+    SourceStatus status = SourceStatus::available;
+    std::string status_reason;
+    std::map<std::string, std::string, std::less<>> params;
+    std::vector<FileEntry> files;
+
+    // Returns params[key] or "" when absent.
+    [[nodiscard]] std::string param(std::string_view key) const;
+};
+
+struct License {
+    std::string name;
+    std::optional<std::string> spdx;
+    std::optional<std::string> url;
+    std::optional<bool> commercial_use;
+    std::string note;
+};
+
+struct Access {
+    AccessClass access_class = AccessClass::open;
+    std::string terms;
+    std::string terms_url;
+    std::vector<std::string> steps;
+    std::string grantor;
+    std::string note;
+};
+
+struct Paper {
+    std::string title;
+    std::string first_author;
+    std::optional<int> year;
+    std::string venue;
+    std::string doi;
+    std::string arxiv;
+    std::string url;
+};
+
+// A declared overlap with another dataset (used to warn about train/test leakage).
+struct LineageLink {
+    std::string dataset;
+    std::string relation; // derived-from, subset-of, superset-of, version-of, overlaps
+    std::string note;
+};
+
+// One catalogued dataset. `raw` keeps the entry exactly as written, for JSON output.
+struct Dataset {
+    std::string id;
+    std::vector<std::string> aliases;
+    std::string name;
+    std::string publisher;
+    std::optional<int> year;
+    std::string version;
+    std::string description;
+    Modality modality = Modality::cxr;
+    Category category = Category::general;
+    std::vector<std::string> tasks;
+    std::vector<std::string> labels;
+    std::vector<std::pair<std::string, std::optional<std::uint64_t>>> counts; // in catalog order
+    std::vector<std::string> formats;
+    std::optional<std::uint64_t> size_bytes;
+    std::string size_note;
+    std::string homepage;
+    std::optional<Paper> paper;
+    std::string citation;
+    std::vector<std::string> sources_of_facts;
+    License license;
+    Redistribution redistribution = Redistribution::unknown;
+    std::string redistribution_note;
+    Availability availability = Availability::available;
+    std::string availability_reason;
+    Access access;
+    std::vector<LineageLink> lineage;
+    std::vector<std::string> notes;
+    std::vector<Source> sources;
+
+    std::string origin; // the file it was loaded from ("catalog/datasets/x.json" when built in)
+    bool builtin = false;
+    nlohmann::json raw;
+
+    // Returns counts["images"] when known.
+    [[nodiscard]] std::optional<std::uint64_t> count(std::string_view key) const;
+};
+
+// Canonical spellings of the enums, as written in catalog files.
+[[nodiscard]] std::string_view to_string(Modality value);
+[[nodiscard]] std::string_view to_string(Category value);
+[[nodiscard]] std::string_view to_string(AccessClass value);
+[[nodiscard]] std::string_view to_string(Redistribution value);
+[[nodiscard]] std::string_view to_string(Availability value);
+[[nodiscard]] std::string_view to_string(Provider value);
+[[nodiscard]] std::string_view to_string(SourceStatus value);
+
+// Parses a catalog spelling; nullopt when text is not a valid value.
+[[nodiscard]] std::optional<Modality> parse_modality(std::string_view text);
+[[nodiscard]] std::optional<Category> parse_category(std::string_view text);
+[[nodiscard]] std::optional<AccessClass> parse_access_class(std::string_view text);
+[[nodiscard]] std::optional<Redistribution> parse_redistribution(std::string_view text);
+[[nodiscard]] std::optional<Availability> parse_availability(std::string_view text);
+[[nodiscard]] std::optional<Provider> parse_provider(std::string_view text);
+[[nodiscard]] std::optional<SourceStatus> parse_source_status(std::string_view text);
+
+// Every valid spelling of each enum, in declaration order (for messages and --help).
+[[nodiscard]] std::vector<std::string> modality_names();
+[[nodiscard]] std::vector<std::string> category_names();
+[[nodiscard]] std::vector<std::string> access_class_names();
+[[nodiscard]] std::vector<std::string> redistribution_names();
+[[nodiscard]] std::vector<std::string> availability_names();
+[[nodiscard]] std::vector<std::string> provider_names();
+[[nodiscard]] std::vector<std::string> source_status_names();
+
+// One plain-English sentence saying what an access class means for the user.
+[[nodiscard]] std::string_view explain(AccessClass value);
+
+} // namespace cxrcat

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cxrcat {
+
+// ASCII lowercase copy of text.
+[[nodiscard]] std::string to_lower(std::string_view text);
+// True when needle occurs in haystack, ignoring ASCII case.
+[[nodiscard]] bool contains_ignoring_case(std::string_view haystack, std::string_view needle);
+// Levenshtein distance, for "did you mean" suggestions.
+[[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
+// "45.1 GB", "617 MB", "1.2 KB", "12 B" (decimal units, as dataset pages quote them).
+[[nodiscard]] std::string human_size(std::uint64_t bytes);
+// "112,120".
+[[nodiscard]] std::string group_thousands(std::uint64_t value);
+// Joins parts with separator.
+[[nodiscard]] std::string join(const std::vector<std::string>& parts, std::string_view separator);
+// Number of display columns (UTF-8 code points; good enough for the catalog's text).
+[[nodiscard]] std::size_t display_width(std::string_view text);
+// Cuts text to at most width display columns, ending with "…" when cut.
+[[nodiscard]] std::string truncate_display(std::string_view text, std::size_t width);
+
+} // namespace cxrcat

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <string>
+
+namespace cxrcat {
+
+// cxrcat's own version ("0.1.0").
+[[nodiscard]] std::string version();
+// "libcurl 7.88.1", from the library actually linked.
+[[nodiscard]] std::string curl_version_text();
+// "OpenSSL 3.0.x ...", from the library actually linked.
+[[nodiscard]] std::string openssl_version_text();
+// "libarchive 3.6.2", from the library actually linked.
+[[nodiscard]] std::string libarchive_version_text();
+
+} // namespace cxrcat

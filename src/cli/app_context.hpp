@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cxrcat/catalog_loader.hpp"
+#include "cxrcat/paths.hpp"
+#include "cxrcat/result.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cxrcat::cli {
+
+// Options that every command accepts.
+struct GlobalOptions {
+    std::vector<std::string> catalogs; // --catalog, repeatable
+    bool quiet = false;
+    bool verbose = false;
+};
+
+// What the commands share: options, lazily loaded catalog and paths, and the exit code to return.
+class AppContext {
+public:
+    GlobalOptions options;
+    int exit_code = 0;
+
+    // Loads built-in + CXRCAT_CATALOG + --catalog once. Any problem is an invalid_catalog error whose
+    // notes list every problem.
+    Result<const Catalog*> catalog();
+    // The dataset with this id or alias, or a not_found error suggesting the nearest ids.
+    Result<const Dataset*> dataset(std::string_view key);
+    const Paths& paths();
+
+    // Prints an Error as `cxrcat: error: ...` plus `note:` lines and returns its exit code.
+    int fail(const Error& error) const;
+    // Prints `cxrcat: warning: ...` to stderr.
+    void warn(std::string_view message) const;
+    // Prints `cxrcat: note: ...` to stderr unless --quiet.
+    void notice(std::string_view message) const;
+
+    // The user catalog paths in effect: CXRCAT_CATALOG entries, then --catalog ones.
+    [[nodiscard]] std::vector<std::filesystem::path> user_catalog_paths() const;
+
+private:
+    std::optional<LoadedCatalog> m_loaded;
+    std::optional<Paths> m_paths;
+};
+
+} // namespace cxrcat::cli

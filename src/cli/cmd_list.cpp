@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+// `cxrcat list`: the catalog as a table, JSON, JSON lines, CSV or bare ids, with filters.
+#include "commands.hpp"
+#include "output.hpp"
+
+#include "cxrcat/query.hpp"
+#include "cxrcat/text.hpp"
+
+#include <iostream>
+
+namespace cxrcat::cli {
+
+namespace {
+
+struct ListOptions {
+    std::vector<std::string> modalities;
+    std::vector<std::string> categories;
+    std::vector<std::string> access_classes;
+    std::vector<std::string> tasks;
+    std::vector<std::string> licenses;
+    std::string sort = "id";
+    std::string format = "table";
+};
+
+std::string images_cell(const Dataset& dataset) {
+    auto images = dataset.count("images");
+    return images ? group_thousands(*images) : "-";
+}
+
+std::string size_cell(const Dataset& dataset) { return dataset.size_bytes ? human_size(*dataset.size_bytes) : "-"; }
+
+void print_table(const std::vector<const Dataset*>& datasets) {
+    Table table({"ID", "MODALITY", "CATEGORY", "ACCESS", "LICENSE", "IMAGES", "SIZE", "NAME"});
+    for (const Dataset* dataset : datasets) {
+        table.add_row({dataset->id, std::string(to_string(dataset->modality)), std::string(to_string(dataset->category)),
+                       std::string(to_string(dataset->access.access_class)), truncate_display(short_license(*dataset), 24),
+                       images_cell(*dataset), size_cell(*dataset), dataset->name});
+    }
+    table.print(std::cout, output_width(), 7);
+}
+
+void print_csv(const std::vector<const Dataset*>& datasets) {
+    std::cout << "id,name,modality,category,access,license,redistribution,availability,images,size_bytes,homepage\n";
+    for (const Dataset* dataset : datasets) {
+        auto images = dataset->count("images");
+        std::vector<std::string> cells{dataset->id,
+                                       dataset->name,
+                                       std::string(to_string(dataset->modality)),
+                                       std::string(to_string(dataset->category)),
+                                       std::string(to_string(dataset->access.access_class)),
+                                       short_license(*dataset),
+                                       std::string(to_string(dataset->redistribution)),
+                                       std::string(to_string(dataset->availability)),
+                                       images ? std::to_string(*images) : "",
+                                       dataset->size_bytes ? std::to_string(*dataset->size_bytes) : "",
+                                       dataset->homepage};
+        std::string line;
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            line += (i ? "," : "") + csv_field(cells[i]);
+        }
+        std::cout << line << '\n';
+    }
+}
+
+int run_list(AppContext& context, const ListOptions& options) {
+    auto catalog = context.catalog();
+    if (!catalog) {
+        return context.fail(catalog.error());
+    }
+    DatasetFilter filter;
+    for (const auto& value : options.modalities) {
+        filter.modalities.push_back(*parse_modality(value));
+    }
+    for (const auto& value : options.categories) {
+        filter.categories.push_back(*parse_category(value));
+    }
+    for (const auto& value : options.access_classes) {
+        filter.access_classes.push_back(*parse_access_class(value));
+    }
+    filter.tasks = options.tasks;
+    filter.licenses = options.licenses;
+    auto datasets = select_datasets(**catalog, filter, *parse_sort_key(options.sort));
+
+    if (datasets.empty()) {
+        bool asked_for_mri = std::find(filter.modalities.begin(), filter.modalities.end(), Modality::mri) !=
+                             filter.modalities.end();
+        if (asked_for_mri && filter.modalities.size() == 1) {
+            context.notice("no chest MRI dataset is catalogued: no public chest MRI dataset was identified for "
+                           "this catalog (add your own with --catalog)");
+        } else {
+            context.notice("no dataset matches these filters");
+        }
+    }
+    if (options.format == "json") {
+        nlohmann::json out = nlohmann::json::array();
+        for (const Dataset* dataset : datasets) {
+            out.push_back(dataset_json(*dataset));
+        }
+        std::cout << out.dump(2) << '\n';
+    } else if (options.format == "jsonl") {
+        for (const Dataset* dataset : datasets) {
+            std::cout << dataset_json(*dataset).dump() << '\n';
+        }
+    } else if (options.format == "csv") {
+        print_csv(datasets);
+    } else if (options.format == "ids") {
+        for (const Dataset* dataset : datasets) {
+            std::cout << dataset->id << '\n';
+        }
+    } else if (!datasets.empty()) {
+        print_table(datasets);
+    }
+    return 0;
+}
+
+} // namespace
+
+void add_list_command(CLI::App& app, AppContext& context) {
+    auto options = std::make_shared<ListOptions>();
+    CLI::App* command = app.add_subcommand("list", "List catalogued datasets, optionally filtered");
+    command->add_option("--modality", options->modalities, "Only this modality (repeatable)")
+        ->check(CLI::IsMember(modality_names()))
+        ->type_name("cxr|ct|mri");
+    command->add_option("--category", options->categories, "Only this category (repeatable)")
+        ->check(CLI::IsMember(category_names()))
+        ->type_name("general|disease-specific");
+    command->add_option("--access", options->access_classes, "Only this access class (repeatable)")
+        ->check(CLI::IsMember(access_class_names()))
+        ->type_name("open|registration|credentialed|competition|gated|restricted");
+    command->add_option("--task", options->tasks, "Only datasets with a task containing TEXT (repeatable)")
+        ->type_name("TEXT");
+    command->add_option("--license", options->licenses,
+                        "Only datasets whose licence SPDX id is, or name contains, TEXT (repeatable)")
+        ->type_name("TEXT");
+    command->add_option("--sort", options->sort, "Sort key (size, images and year: largest first)")
+        ->check(CLI::IsMember(sort_key_names()))
+        ->type_name("id|name|modality|access|size|images|year")
+        ->capture_default_str();
+    command->add_option("--format", options->format, "Output format")
+        ->check(CLI::IsMember({"table", "json", "jsonl", "csv", "ids"}))
+        ->type_name("table|json|jsonl|csv|ids")
+        ->capture_default_str();
+    add_help_footer(*command);
+    command->callback([&context, options] { context.exit_code = run_list(context, *options); });
+}
+
+} // namespace cxrcat::cli

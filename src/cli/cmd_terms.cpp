@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+// `cxrcat terms ID`: licence, terms, access route in plain words, and whether they are accepted.
+#include "commands.hpp"
+
+#include "cxrcat/terms_ledger.hpp"
+
+#include <iostream>
+
+namespace cxrcat::cli {
+
+namespace {
+
+struct TermsOptions {
+    std::string id;
+    std::string format = "text";
+};
+
+std::string_view status_name(TermsStatus status) {
+    switch (status) {
+    case TermsStatus::accepted: return "accepted";
+    case TermsStatus::not_accepted: return "not-accepted";
+    case TermsStatus::lapsed: return "lapsed";
+    }
+    return "not-accepted";
+}
+
+int run_terms(AppContext& context, const TermsOptions& options) {
+    auto found = context.dataset(options.id);
+    if (!found) {
+        return context.fail(found.error());
+    }
+    const Dataset& dataset = **found;
+    TermsLedger ledger = TermsLedger::open(context.paths().terms_ledger());
+    for (const auto& warning : ledger.warnings()) {
+        context.warn(warning);
+    }
+    TermsStatus status = ledger.status(dataset);
+    const Acceptance* acceptance = ledger.find(dataset.id);
+
+    if (options.format == "json") {
+        nlohmann::json out = {{"id", dataset.id},
+                              {"license", dataset.raw.at("license")},
+                              {"access_class", to_string(dataset.access.access_class)},
+                              {"access_explained", explain(dataset.access.access_class)},
+                              {"terms", dataset.access.terms},
+                              {"terms_url", dataset.access.terms_url},
+                              {"steps", dataset.access.steps},
+                              {"redistribution", to_string(dataset.redistribution)},
+                              {"terms_sha256", terms_digest(dataset)},
+                              {"status", status_name(status)},
+                              {"accepted_at", acceptance ? nlohmann::json(acceptance->accepted_at) : nlohmann::json()}};
+        std::cout << out.dump(2) << '\n';
+        return 0;
+    }
+    std::cout << dataset.id << " — " << dataset.name << "\n\n";
+    std::cout << "Licence:  " << dataset.license.name;
+    if (dataset.license.spdx) {
+        std::cout << " [" << *dataset.license.spdx << "]";
+    }
+    std::cout << '\n';
+    if (dataset.license.url) {
+        std::cout << "          " << *dataset.license.url << '\n';
+    }
+    std::cout << "Access:   " << to_string(dataset.access.access_class) << " — "
+              << explain(dataset.access.access_class) << '\n';
+    std::cout << "Terms:    " << dataset.access.terms << '\n';
+    std::cout << "Read:     " << dataset.access.terms_url << '\n';
+    std::cout << "Redistribution: " << to_string(dataset.redistribution)
+              << (dataset.redistribution_note.empty() ? "" : " — " + dataset.redistribution_note) << '\n';
+    if (!dataset.access.steps.empty()) {
+        std::cout << "\nSteps:\n";
+        for (std::size_t i = 0; i < dataset.access.steps.size(); ++i) {
+            std::cout << "  " << i + 1 << ". " << dataset.access.steps[i] << '\n';
+        }
+    }
+    std::cout << '\n';
+    switch (status) {
+    case TermsStatus::accepted:
+        std::cout << "Status:   accepted on " << acceptance->accepted_at << '\n';
+        break;
+    case TermsStatus::not_accepted:
+        std::cout << "Status:   not accepted — run: cxrcat accept " << dataset.id << '\n';
+        break;
+    case TermsStatus::lapsed:
+        std::cout << "Status:   lapsed — the terms changed after you accepted them on " << acceptance->accepted_at
+                  << "; read them again and run: cxrcat accept " << dataset.id << '\n';
+        break;
+    }
+    return 0;
+}
+
+} // namespace
+
+void add_terms_command(CLI::App& app, AppContext& context) {
+    auto options = std::make_shared<TermsOptions>();
+    CLI::App* command = app.add_subcommand("terms", "Show a dataset's licence, terms and access steps");
+    command->add_option("id", options->id, "Dataset id or alias")->required();
+    command->add_option("--format", options->format, "Output format")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->type_name("text|json")
+        ->capture_default_str();
+    add_help_footer(*command);
+    command->callback([&context, options] { context.exit_code = run_terms(context, *options); });
+}
+
+} // namespace cxrcat::cli

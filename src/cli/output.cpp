@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "output.hpp"
+
+#include "cxrcat/text.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <ostream>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+namespace cxrcat::cli {
+
+bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
+bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+std::optional<std::size_t> output_width() {
+    winsize size{};
+    if (stdout_is_terminal() && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+        return std::size_t{size.ws_col};
+    }
+    if (const char* columns = std::getenv("COLUMNS")) { // NOLINT(concurrency-mt-unsafe)
+        char* end = nullptr;
+        unsigned long value = std::strtoul(columns, &end, 10);
+        if (end != columns && *end == '\0' && value >= 20) {
+            return std::size_t{value};
+        }
+    }
+    return std::nullopt;
+}
+
+void Table::print(std::ostream& out, std::optional<std::size_t> width, std::size_t shrink) const {
+    std::vector<std::size_t> widths(m_headers.size());
+    for (std::size_t c = 0; c < m_headers.size(); ++c) {
+        widths[c] = display_width(m_headers[c]);
+        for (const auto& row : m_rows) {
+            widths[c] = std::max(widths[c], display_width(row.at(c)));
+        }
+    }
+    if (width) {
+        std::size_t total = 2 * (widths.size() - 1);
+        for (std::size_t c = 0; c < widths.size(); ++c) {
+            total += widths[c];
+        }
+        if (total > *width) {
+            std::size_t excess = total - *width;
+            std::size_t minimum = display_width(m_headers[shrink]);
+            widths[shrink] = std::max(minimum, widths[shrink] > excess ? widths[shrink] - excess : 0);
+        }
+    }
+    auto print_row = [&](const std::vector<std::string>& cells) {
+        std::string line;
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+            std::string cell = truncate_display(cells[c], widths[c]);
+            line += cell;
+            if (c + 1 < cells.size()) {
+                line.append(widths[c] - display_width(cell) + 2, ' ');
+            }
+        }
+        out << line << '\n';
+    };
+    print_row(m_headers);
+    for (const auto& row : m_rows) {
+        print_row(row);
+    }
+}
+
+std::string csv_field(const std::string& value) {
+    if (value.find_first_of(",\"\n\r") == std::string::npos) {
+        return value;
+    }
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"') {
+            out += '"';
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+nlohmann::json dataset_json(const Dataset& dataset) {
+    nlohmann::json out = dataset.raw;
+    if (!out.contains("redistribution") || out["redistribution"].is_null()) {
+        out["redistribution"] = to_string(dataset.redistribution);
+    }
+    if (!out.contains("availability")) {
+        out["availability"] = {{"status", to_string(dataset.availability)}};
+    }
+    return out;
+}
+
+std::string short_license(const Dataset& dataset) {
+    if (dataset.license.spdx && !dataset.license.spdx->empty()) {
+        return *dataset.license.spdx;
+    }
+    return dataset.license.name;
+}
+
+std::string exit_code_help() {
+    return "Exit codes:\n"
+           "  0 success              1 internal error         2 usage error\n"
+           "  3 unknown dataset/file 4 access not granted     5 integrity failure\n"
+           "  6 network failure      7 manual step needed     8 local I/O failure\n"
+           "  9 invalid catalog\n"
+           "Environment: CXRCAT_HOME, CXRCAT_CATALOG (colon-separated), XDG_DATA_HOME, XDG_CONFIG_HOME, NO_COLOR";
+}
+
+} // namespace cxrcat::cli

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cxrcat/catalog_loader.hpp"
+
+#include "cxrcat/dataset_parser.hpp"
+#include "cxrcat/embedded_catalog.hpp"
+#include "cxrcat/text.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <system_error>
+
+namespace cxrcat {
+
+namespace {
+
+using nlohmann::json;
+
+// "line L, column C" of a 1-based byte offset, as an editor counts them.
+std::string line_and_column(std::string_view text, std::size_t byte) {
+    std::size_t line = 1;
+    std::size_t column = 1;
+    for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+// nlohmann's what() starts with "[json.exception.parse_error.101] parse error at line 1, column 2: ".
+std::string parse_error_detail(const json::parse_error& error) {
+    std::string what = error.what();
+    auto colon = what.find(": ");
+    return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
+struct ParsedFile {
+    std::vector<Dataset> datasets;
+};
+
+ParsedFile parse_text(const CatalogText& input, std::vector<CatalogProblem>& problems) {
+    ParsedFile parsed;
+    json document;
+    try {
+        document = json::parse(input.text);
+    } catch (const json::parse_error& error) {
+        problems.push_back({input.name, "/",
+                            "JSON syntax error at " + line_and_column(input.text, error.byte) + ": " +
+                                parse_error_detail(error)});
+        return parsed;
+    }
+    auto add = [&](const json& entry, const std::string& pointer) {
+        if (auto dataset = parse_dataset(entry, input.name, pointer, problems)) {
+            dataset->builtin = input.builtin;
+            parsed.datasets.push_back(std::move(*dataset));
+        }
+    };
+    if (document.is_object() && document.contains("datasets") && !document.contains("id")) {
+        const json& list = document["datasets"];
+        if (!list.is_array()) {
+            problems.push_back({input.name, "/datasets", "expected an array of dataset objects"});
+            return parsed;
+        }
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            add(list[i], "/datasets/" + std::to_string(i));
+        }
+    } else if (document.is_object()) {
+        add(document, "");
+    } else {
+        problems.push_back(
+            {input.name, "/", "expected a dataset object or {\"datasets\": [...]}, got a JSON " +
+                                  std::string(document.type_name())});
+    }
+    return parsed;
+}
+
+void read_file_into(const std::filesystem::path& path, std::vector<CatalogText>& texts,
+                    std::vector<CatalogProblem>& problems) {
+    std::ifstream stream(path, std::ios::binary);
+    if (!stream) {
+        std::error_code error(errno, std::generic_category());
+        problems.push_back({path.string(), "/", "cannot read catalog file: " + error.message()});
+        return;
+    }
+    std::ostringstream content;
+    content << stream.rdbuf();
+    texts.push_back({path.string(), content.str(), false});
+}
+
+void read_user_path(const std::filesystem::path& path, std::vector<CatalogText>& texts,
+                    std::vector<CatalogProblem>& problems) {
+    std::error_code error;
+    auto status = std::filesystem::status(path, error);
+    if (error || !std::filesystem::exists(status)) {
+        problems.push_back({path.string(), "/", "catalog path does not exist or cannot be read" +
+                                                    (error ? ": " + error.message() : std::string{})});
+        return;
+    }
+    if (!std::filesystem::is_directory(status)) {
+        read_file_into(path, texts, problems);
+        return;
+    }
+    std::vector<std::filesystem::path> files;
+    std::filesystem::directory_iterator it(path, error);
+    if (error) {
+        problems.push_back({path.string(), "/", "cannot list catalog directory: " + error.message()});
+        return;
+    }
+    for (const auto& item : it) {
+        if (item.path().extension() == ".json") {
+            files.push_back(item.path());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+        read_file_into(file, texts, problems);
+    }
+}
+
+} // namespace
+
+std::string CatalogProblem::to_string() const { return file + ": " + pointer + ": " + message; }
+
+LoadedCatalog load_catalog_texts(const std::vector<CatalogText>& texts) {
+    LoadedCatalog loaded;
+    std::vector<Dataset> datasets;
+    std::map<std::string, std::size_t> by_id; // lowercase id -> index in datasets
+
+    for (const auto& input : texts) {
+        ++loaded.files_read;
+        for (auto& dataset : parse_text(input, loaded.problems).datasets) {
+            std::string key = to_lower(dataset.id);
+            auto existing = by_id.find(key);
+            if (existing == by_id.end()) {
+                by_id.emplace(key, datasets.size());
+                datasets.push_back(std::move(dataset));
+                continue;
+            }
+            Dataset& previous = datasets[existing->second];
+            if (previous.builtin && !dataset.builtin) {
+                loaded.notices.push_back(dataset.origin + ": dataset '" + dataset.id +
+                                         "' replaces the built-in entry");
+                previous = std::move(dataset);
+            } else {
+                loaded.problems.push_back({dataset.origin, "/id",
+                                           "id \"" + dataset.id + "\" is already defined in " +
+                                               previous.origin});
+            }
+        }
+    }
+
+    // Ids and aliases share one namespace: a name must lead to exactly one dataset.
+    std::map<std::string, const Dataset*> owners;
+    for (const auto& dataset : datasets) {
+        owners.emplace(to_lower(dataset.id), &dataset);
+    }
+    for (const auto& dataset : datasets) {
+        for (std::size_t i = 0; i < dataset.aliases.size(); ++i) {
+            std::string key = to_lower(dataset.aliases[i]);
+            auto [it, inserted] = owners.emplace(key, &dataset);
+            if (!inserted && it->second != &dataset) {
+                loaded.problems.push_back({dataset.origin, "/aliases/" + std::to_string(i),
+                                           "alias \"" + dataset.aliases[i] + "\" collides with dataset \"" +
+                                               it->second->id + "\" (" + it->second->origin + ")"});
+            }
+        }
+    }
+    for (const auto& dataset : datasets) {
+        for (std::size_t i = 0; i < dataset.lineage.size(); ++i) {
+            if (owners.find(to_lower(dataset.lineage[i].dataset)) == owners.end()) {
+                loaded.problems.push_back({dataset.origin, "/lineage/" + std::to_string(i) + "/dataset",
+                                           "unknown dataset \"" + dataset.lineage[i].dataset + "\""});
+            }
+        }
+    }
+    loaded.catalog = Catalog(std::move(datasets));
+    return loaded;
+}
+
+LoadedCatalog load_catalog(const CatalogSources& sources) {
+    std::vector<CatalogText> texts;
+    std::vector<CatalogProblem> read_problems;
+    if (sources.include_builtin) {
+        for (const auto& file : embedded_catalog_files()) {
+            texts.push_back({std::string(file.name), std::string(file.content), true});
+        }
+    }
+    for (const auto& path : sources.user_paths) {
+        read_user_path(path, texts, read_problems);
+    }
+    LoadedCatalog loaded = load_catalog_texts(texts);
+    loaded.problems.insert(loaded.problems.begin(), read_problems.begin(), read_problems.end());
+    return loaded;
+}
+
+std::vector<std::filesystem::path> split_catalog_path_list(std::string_view value) {
+    std::vector<std::filesystem::path> paths;
+    std::size_t start = 0;
+    while (start <= value.size()) {
+        std::size_t end = value.find(':', start);
+        auto part = value.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        if (!part.empty()) {
+            paths.emplace_back(part);
+        }
+        if (end == std::string_view::npos) {
+            break;
+        }
+        start = end + 1;
+    }
+    return paths;
+}
+
+} // namespace cxrcat

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// The only file that talks to OpenSSL's digest API.
+#include "cxrcat/digest.hpp"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace cxrcat {
+
+namespace {
+
+struct EvpContextDeleter {
+    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+};
+
+const EVP_MD* evp_type(DigestAlgorithm algorithm) {
+    switch (algorithm) {
+    case DigestAlgorithm::md5: return EVP_md5();
+    case DigestAlgorithm::sha1: return EVP_sha1();
+    case DigestAlgorithm::sha256: return EVP_sha256();
+    case DigestAlgorithm::sha512: return EVP_sha512();
+    }
+    return EVP_sha256();
+}
+
+} // namespace
+
+std::string_view to_string(DigestAlgorithm algorithm) {
+    switch (algorithm) {
+    case DigestAlgorithm::md5: return "md5";
+    case DigestAlgorithm::sha1: return "sha1";
+    case DigestAlgorithm::sha256: return "sha256";
+    case DigestAlgorithm::sha512: return "sha512";
+    }
+    return "sha256";
+}
+
+std::optional<DigestAlgorithm> parse_digest_algorithm(std::string_view text) {
+    for (auto algorithm : {DigestAlgorithm::md5, DigestAlgorithm::sha1, DigestAlgorithm::sha256,
+                           DigestAlgorithm::sha512}) {
+        if (to_string(algorithm) == text) {
+            return algorithm;
+        }
+    }
+    return std::nullopt;
+}
+
+std::size_t hex_length(DigestAlgorithm algorithm) {
+    switch (algorithm) {
+    case DigestAlgorithm::md5: return 32;
+    case DigestAlgorithm::sha1: return 40;
+    case DigestAlgorithm::sha256: return 64;
+    case DigestAlgorithm::sha512: return 128;
+    }
+    return 0;
+}
+
+bool is_valid_hex_digest(DigestAlgorithm algorithm, std::string_view text) {
+    if (text.size() != hex_length(algorithm)) {
+        return false;
+    }
+    for (char c : text) {
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+struct Hasher::Impl {
+    std::unique_ptr<EVP_MD_CTX, EvpContextDeleter> context;
+};
+
+Hasher::Hasher(DigestAlgorithm algorithm) : m_algorithm(algorithm), m_impl(std::make_unique<Impl>()) {
+    m_impl->context.reset(EVP_MD_CTX_new());
+    if (!m_impl->context || EVP_DigestInit_ex(m_impl->context.get(), evp_type(algorithm), nullptr) != 1) {
+        // Only an out-of-memory or a broken OpenSSL install gets here.
+        throw std::runtime_error("OpenSSL could not start a " + std::string(to_string(algorithm)) + " digest");
+    }
+}
+
+Hasher::~Hasher() = default;
+Hasher::Hasher(Hasher&&) noexcept = default;
+Hasher& Hasher::operator=(Hasher&&) noexcept = default;
+
+void Hasher::update(std::span<const std::byte> bytes) {
+    if (EVP_DigestUpdate(m_impl->context.get(), bytes.data(), bytes.size()) != 1) {
+        throw std::runtime_error("OpenSSL digest update failed");
+    }
+}
+
+void Hasher::update(std::string_view text) { update(std::as_bytes(std::span(text.data(), text.size()))); }
+
+std::string Hasher::finish_hex() {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    if (EVP_DigestFinal_ex(m_impl->context.get(), digest.data(), &length) != 1) {
+        throw std::runtime_error("OpenSSL digest final failed");
+    }
+    static constexpr std::string_view k_hex = "0123456789abcdef";
+    std::string out;
+    out.reserve(std::size_t{length} * 2);
+    for (unsigned int i = 0; i < length; ++i) {
+        out.push_back(k_hex[digest[i] >> 4U]);
+        out.push_back(k_hex[digest[i] & 0x0fU]);
+    }
+    return out;
+}
+
+std::string sha256_hex(std::string_view text) {
+    Hasher hasher(DigestAlgorithm::sha256);
+    hasher.update(text);
+    return hasher.finish_hex();
+}
+
+} // namespace cxrcat

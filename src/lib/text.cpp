@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cxrcat/text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+namespace cxrcat {
+
+namespace {
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U; }
+
+} // namespace
+
+std::string to_lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(), lower);
+    return out;
+}
+
+bool contains_ignoring_case(std::string_view haystack, std::string_view needle) {
+    return to_lower(haystack).find(to_lower(needle)) != std::string::npos;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> previous(b.size() + 1);
+    std::vector<std::size_t> current(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        previous[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        current[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t substitution = previous[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
+            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+        }
+        std::swap(previous, current);
+    }
+    return previous[b.size()];
+}
+
+std::string human_size(std::uint64_t bytes) {
+    static constexpr std::array<const char*, 6> k_units{"B", "KB", "MB", "GB", "TB", "PB"};
+    auto value = static_cast<double>(bytes);
+    std::size_t unit = 0;
+    while (value >= 1000.0 && unit + 1 < k_units.size()) {
+        value /= 1000.0;
+        ++unit;
+    }
+    std::array<char, 32> buffer{};
+    if (unit == 0) {
+        std::snprintf(buffer.data(), buffer.size(), "%llu B", static_cast<unsigned long long>(bytes));
+    } else {
+        std::snprintf(buffer.data(), buffer.size(), value < 10.0 ? "%.1f %s" : "%.0f %s", value, k_units[unit]);
+    }
+    return buffer.data();
+}
+
+std::string group_thousands(std::uint64_t value) {
+    std::string digits = std::to_string(value);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) {
+            out.push_back(',');
+        }
+        out.push_back(digits[i]);
+    }
+    return out;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i > 0) {
+            out.append(separator);
+        }
+        out.append(parts[i]);
+    }
+    return out;
+}
+
+std::size_t display_width(std::string_view text) {
+    return static_cast<std::size_t>(
+        std::count_if(text.begin(), text.end(), [](char c) { return !is_continuation_byte(c); }));
+}
+
+std::string truncate_display(std::string_view text, std::size_t width) {
+    if (display_width(text) <= width) {
+        return std::string(text);
+    }
+    if (width == 0) {
+        return {};
+    }
+    // Keep width - 1 code points, then the ellipsis.
+    std::size_t kept = 0;
+    std::size_t end = 0;
+    while (end < text.size()) {
+        if (!is_continuation_byte(text[end])) {
+            if (kept == width - 1) {
+                break;
+            }
+            ++kept;
+        }
+        ++end;
+    }
+    return std::string(text.substr(0, end)) + "…";
+}
+
+} // namespace cxrcat
