@@ -16,6 +16,8 @@ void add_accept_command(CLI::App& app, AppContext& context);
 void add_cite_command(CLI::App& app, AppContext& context);
 void add_path_command(CLI::App& app, AppContext& context);
 void add_catalog_command(CLI::App& app, AppContext& context);
+void add_fetch_command(CLI::App& app, AppContext& context);
+void add_verify_command(CLI::App& app, AppContext& context);
 
 // Adds the exit-code footer every command shows in --help.
 void add_help_footer(CLI::App& command);

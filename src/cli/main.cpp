@@ -9,6 +9,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <exception>
 #include <iostream>
 
@@ -54,6 +55,8 @@ int run(int argc, char** argv) {
     add_cite_command(app, context);
     add_path_command(app, context);
     add_catalog_command(app, context);
+    add_fetch_command(app, context);
+    add_verify_command(app, context);
 
     // Parse first so that callbacks only run once the whole command line is valid.
     app.parse_complete_callback([&context] { set_up_logging(context.options); });
@@ -79,6 +82,8 @@ int run(int argc, char** argv) {
 } // namespace cxrcat::cli
 
 int main(int argc, char** argv) {
+    // A write past RLIMIT_FSIZE must fail with EFBIG (reported as local I/O), not kill the process.
+    std::signal(SIGXFSZ, SIG_IGN);
     try {
         return cxrcat::cli::run(argc, argv);
     } catch (const std::exception& e) {

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cxrcat/result.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace cxrcat {
+
+// An exclusive lock on one dataset directory (flock on `<dir>/.cxrcat/lock`), so two processes
+// never write the same files. The kernel drops it when the holder dies: a stale lock never blocks.
+class DatasetLock {
+public:
+    // Takes the lock, waiting if another process holds it; on_wait is called once, with a
+    // description of the holder ("pid 1234: cxrcat fetch jsrt"), before waiting.
+    [[nodiscard]] static Result<DatasetLock> acquire(const std::filesystem::path& dataset_dir,
+                                                     const std::string& holder_description,
+                                                     const std::function<void(const std::string&)>& on_wait);
+    DatasetLock(DatasetLock&& other) noexcept;
+    DatasetLock& operator=(DatasetLock&& other) noexcept;
+    DatasetLock(const DatasetLock&) = delete;
+    DatasetLock& operator=(const DatasetLock&) = delete;
+    ~DatasetLock();
+
+private:
+    explicit DatasetLock(int fd) : m_fd(fd) {}
+    int m_fd = -1;
+};
+
+} // namespace cxrcat

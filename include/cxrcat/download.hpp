@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cxrcat/digest.hpp"
+#include "cxrcat/error.hpp"
+#include "cxrcat/payload_kind.hpp"
+#include "cxrcat/retry_policy.hpp"
+#include "cxrcat/secret.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cxrcat {
+
+struct BasicAuth {
+    std::string user;
+    Secret password;
+};
+
+// One file to download, verify and install at `destination`.
+struct TransferRequest {
+    std::vector<std::string> urls;                  // tried in order (mirrors first, origin last)
+    std::vector<std::pair<std::string, Secret>> secret_headers; // e.g. {"Authorization", "Bearer ..."}
+    std::optional<BasicAuth> basic_auth;
+    std::string user_agent;                         // overrides DownloadOptions::user_agent when set
+    std::filesystem::path destination;
+    std::string display_path;                       // relative path shown to the user
+    std::optional<std::uint64_t> expected_size;
+    std::map<DigestAlgorithm, std::string> expected_digests;
+    std::string digest_origin;                      // "published", "recorded at first download", ...
+    PayloadKind expected_kind = PayloadKind::unknown;
+};
+
+enum class TransferStatus { downloaded, skipped, failed };
+
+[[nodiscard]] std::string_view to_string(TransferStatus status);
+
+struct TransferOutcome {
+    std::string display_path;
+    TransferStatus status = TransferStatus::failed;
+    std::uint64_t size = 0;           // bytes of the installed file
+    std::uint64_t bytes_received = 0; // bytes that crossed the network for it, retries included
+    std::map<DigestAlgorithm, std::string> digests; // sha256 always, plus every expected algorithm
+    std::optional<Error> error;
+    int attempts = 0;
+    bool resumed = false;   // continued a .part left by an earlier run or attempt
+    bool restarted = false; // a .part was discarded because the remote changed or ignored Range
+    int segments = 1;
+};
+
+// Receives progress from the download loop (on the calling thread).
+class ProgressSink {
+public:
+    virtual ~ProgressSink() = default;
+    ProgressSink() = default;
+    ProgressSink(const ProgressSink&) = delete;
+    ProgressSink& operator=(const ProgressSink&) = delete;
+    ProgressSink(ProgressSink&&) = delete;
+    ProgressSink& operator=(ProgressSink&&) = delete;
+
+    virtual void on_start(const std::string& path, std::optional<std::uint64_t> total) = 0;
+    // done counts bytes of the file present so far (a resumed part counts from its start).
+    virtual void on_progress(const std::string& path, std::uint64_t done, std::optional<std::uint64_t> total) = 0;
+    virtual void on_retry(const std::string& path, int attempt, std::chrono::milliseconds delay,
+                          const std::string& reason) = 0;
+    virtual void on_finish(const TransferOutcome& outcome) = 0;
+};
+
+struct DownloadOptions {
+    int jobs = 4;                                  // files in flight at once
+    int per_host = 4;                              // connections per host
+    std::optional<std::filesystem::path> ca_bundle;
+    RetryPolicy retry;
+    long stall_bytes_per_second = 1024;            // below this for stall_time = stalled (transient)
+    std::chrono::seconds stall_time{30};
+    std::chrono::seconds connect_timeout{30};
+    int max_segments = 4;                          // connections for one large file (1 = never split)
+    std::uint64_t segment_threshold = 64ULL << 20; // only files at least this large are split
+    std::string user_agent = "cxrcat";
+};
+
+// Downloads every request: streams into `<destination>.part` while hashing, resumes a part left
+// by an earlier run (Range + If-Range), retries transient failures, checks the payload kind, size
+// and every expected digest, then fsyncs and renames into place. Nothing is installed unless it
+// verified. Returns one outcome per request, in request order; never throws for network or HTTP
+// failures.
+[[nodiscard]] std::vector<TransferOutcome> download_all(const std::vector<TransferRequest>& requests,
+                                                        const DownloadOptions& options, ProgressSink* progress);
+
+} // namespace cxrcat

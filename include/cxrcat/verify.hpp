@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cxrcat/dataset.hpp"
+#include "cxrcat/paths.hpp"
+#include "cxrcat/result.hpp"
+
+#include <string>
+#include <vector>
+
+namespace cxrcat {
+
+enum class VerifyStatus { ok, missing, corrupt };
+
+[[nodiscard]] std::string_view to_string(VerifyStatus status);
+
+struct VerifyItem {
+    std::string path;
+    VerifyStatus status = VerifyStatus::ok;
+    std::string detail; // for corrupt: "sha256 mismatch: expected ..., actual ..."
+    std::uint64_t size = 0;
+};
+
+struct VerifyReport {
+    std::string dataset_id;
+    std::vector<VerifyItem> items;
+    std::uint64_t bytes_hashed = 0;
+
+    [[nodiscard]] bool ok() const;
+};
+
+// Re-hashes every installed file of the dataset on `threads` threads (0 = every core) and
+// compares sizes and digests with the state. Errors: nothing installed (not_found), state unreadable.
+[[nodiscard]] Result<VerifyReport> verify_dataset(const Dataset& dataset, const Paths& paths, unsigned threads = 0);
+
+} // namespace cxrcat

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: Apache-2.0
+// `cxrcat fetch ID...`: download, verify and install datasets (or show the plan with --dry-run).
+#include "commands.hpp"
+#include "output.hpp"
+#include "progress.hpp"
+#include "terms_gate.hpp"
+
+#include "cxrcat/fetch.hpp"
+#include "cxrcat/text.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+namespace cxrcat::cli {
+
+namespace {
+
+struct FetchCommandOptions {
+    std::vector<std::string> ids;
+    std::vector<std::string> include;
+    std::vector<std::string> exclude;
+    int jobs = 4;
+    bool dry_run = false;
+    bool no_extract = false;
+    bool keep_archives = false;
+    bool accept_terms = false;
+    std::string cacert;
+    std::string progress = "auto";
+    std::string format = "text";
+    int retries = 5;
+    int stall_timeout = 30;
+    int segments = 4;
+};
+
+nlohmann::json digests_json(const std::map<DigestAlgorithm, std::string>& digests) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [algorithm, hex] : digests) {
+        out[std::string(to_string(algorithm))] = hex;
+    }
+    return out;
+}
+
+nlohmann::json error_json(const Error& error) {
+    return {{"code", describe(error.code())},
+            {"exit_code", exit_code(error.code())},
+            {"message", error.message()},
+            {"notes", error.notes()}};
+}
+
+FetchOptions library_options(const FetchCommandOptions& options) {
+    FetchOptions out;
+    out.include = options.include;
+    out.exclude = options.exclude;
+    out.extract = !options.no_extract;
+    out.keep_archives = options.keep_archives || options.no_extract;
+    out.download.jobs = options.jobs;
+    out.download.per_host = options.jobs;
+    out.download.retry.max_attempts = options.retries + 1;
+    out.download.stall_time = std::chrono::seconds(options.stall_timeout);
+    out.download.max_segments = options.segments;
+    out.download.user_agent = "cxrcat/" + std::string(CXRCAT_VERSION_STRING);
+    if (!options.cacert.empty()) {
+        out.download.ca_bundle = options.cacert;
+    } else if (const char* bundle = std::getenv("CURL_CA_BUNDLE"); bundle && *bundle) { // NOLINT(concurrency-mt-unsafe)
+        out.download.ca_bundle = bundle;
+    }
+    // Tuning knob for slow links and for tests: the first retry's delay in milliseconds.
+    if (const char* base = std::getenv("CXRCAT_RETRY_BASE_MS"); base && *base) { // NOLINT(concurrency-mt-unsafe)
+        out.download.retry.base_delay = std::chrono::milliseconds(std::strtol(base, nullptr, 10));
+    }
+    return out;
+}
+
+void print_plan(const FetchPlan& plan, nlohmann::json* json) {
+    if (json != nullptr) {
+        nlohmann::json files = nlohmann::json::array();
+        for (const auto& file : plan.files) {
+            files.push_back({{"path", file.path},
+                             {"size", file.size ? nlohmann::json(*file.size) : nlohmann::json()},
+                             {"digests", digests_json(file.digests)},
+                             {"digest_origin", file.digest_origin},
+                             {"extract", file.extract},
+                             {"status", file.verified ? "verified" : "to-download"}});
+        }
+        json->push_back({{"id", plan.dataset_id},
+                         {"destination", plan.destination.string()},
+                         {"files", files},
+                         {"bytes_to_download", plan.bytes_to_download},
+                         {"unknown_sizes", plan.unknown_sizes},
+                         {"bytes_needed", plan.bytes_needed},
+                         {"free_bytes", plan.free_bytes ? nlohmann::json(*plan.free_bytes) : nlohmann::json()},
+                         {"manual_steps", plan.manual_steps}});
+        return;
+    }
+    std::cout << plan.dataset_id << " → " << plan.destination.string() << '\n';
+    for (const auto& file : plan.files) {
+        std::cout << "  " << (file.verified ? "verified     " : "to download  ") << file.path << "  "
+                  << (file.size ? human_size(*file.size) : "size unknown")
+                  << (file.digests.empty() ? "  (no published checksum)" : "") << (file.extract ? "  (extract)" : "")
+                  << '\n';
+    }
+    std::cout << "  total to download: " << human_size(plan.bytes_to_download)
+              << (plan.unknown_sizes ? " + " + std::to_string(plan.unknown_sizes) + " files of unknown size" : "")
+              << "; free space: " << (plan.free_bytes ? human_size(*plan.free_bytes) : "unknown") << '\n';
+    for (std::size_t i = 0; i < plan.manual_steps.size(); ++i) {
+        std::cout << (i == 0 ? "  by hand:\n" : "") << "    " << i + 1 << ". " << plan.manual_steps[i] << '\n';
+    }
+}
+
+void print_report(const FetchReport& report, nlohmann::json* json) {
+    for (const auto& file : report.files) {
+        if (json != nullptr) {
+            nlohmann::json record = {{"dataset", report.dataset_id},
+                                     {"path", file.path},
+                                     {"status", to_string(file.status)},
+                                     {"bytes", file.bytes},
+                                     {"bytes_received", file.bytes_received},
+                                     {"digests", digests_json(file.digests)},
+                                     {"notes", file.notes}};
+            record["error"] = file.error ? error_json(*file.error) : nlohmann::json();
+            json->push_back(record);
+            continue;
+        }
+        if (file.status == TransferStatus::failed) {
+            continue; // reported as an error on stderr
+        }
+        std::cout << to_string(file.status) << "  " << report.dataset_id << "/" << file.path << "  "
+                  << human_size(file.bytes);
+        if (file.extracted_files > 0) {
+            std::cout << "  (extracted " << file.extracted_files << " files)";
+        }
+        std::cout << '\n';
+        for (const auto& note : file.notes) {
+            std::cout << "  note: " << note << '\n';
+        }
+    }
+}
+
+int run_fetch(AppContext& context, const FetchCommandOptions& options) {
+    std::vector<const Dataset*> datasets;
+    for (const auto& id : options.ids) {
+        auto found = context.dataset(id);
+        if (!found) {
+            return context.fail(found.error());
+        }
+        datasets.push_back(*found);
+    }
+    FetchOptions fetch_options = library_options(options);
+    bool json_output = options.format == "json";
+    nlohmann::json records = nlohmann::json::array();
+    int exit = 0;
+    auto remember = [&exit](int code) {
+        if (exit == 0) {
+            exit = code;
+        }
+    };
+    for (const Dataset* dataset : datasets) {
+        if (options.dry_run) {
+            auto plan = plan_fetch(*dataset, context.paths(), fetch_options);
+            if (!plan) {
+                remember(context.fail(plan.error()));
+                continue;
+            }
+            print_plan(*plan, json_output ? &records : nullptr);
+            continue;
+        }
+        if (auto accepted = ensure_terms_accepted(context, *dataset, options.accept_terms); !accepted) {
+            remember(context.fail(accepted.error()));
+            continue;
+        }
+        fetch_options.holder_description = "cxrcat fetch " + dataset->id;
+        fetch_options.on_lock_wait = [&context, dataset](const std::string& holder) {
+            context.notice("waiting for " + holder + " (it holds the lock on " + dataset->id + ")");
+        };
+        auto progress = make_progress(json_output && options.progress == "auto" ? "none" : options.progress);
+        auto report = fetch_dataset(*dataset, context.paths(), fetch_options, progress.get());
+        progress.reset();
+        if (!report) {
+            remember(context.fail(report.error()));
+            continue;
+        }
+        for (const auto& warning : report->warnings) {
+            context.warn(warning);
+        }
+        print_report(*report, json_output ? &records : nullptr);
+        for (const auto& file : report->files) {
+            if (file.status == TransferStatus::failed && file.error) {
+                remember(context.fail(*file.error));
+            }
+        }
+        if (!report->manual_steps.empty()) {
+            Error manual(ErrorCode::manual_step,
+                         dataset->id + ": part of this dataset must be downloaded by hand (" +
+                             std::string(to_string(dataset->access.access_class)) + ")");
+            for (std::size_t i = 0; i < report->manual_steps.size(); ++i) {
+                manual.note(std::to_string(i + 1) + ". " + report->manual_steps[i]);
+            }
+            manual.note("then run: cxrcat fetch " + dataset->id + " --from PATH");
+            remember(context.fail(manual));
+        }
+    }
+    if (json_output) {
+        nlohmann::json out = options.dry_run ? nlohmann::json{{"plans", records}} : nlohmann::json{{"files", records}};
+        std::size_t downloaded = 0;
+        std::size_t skipped = 0;
+        std::size_t failed = 0;
+        for (const auto& record : records) {
+            std::string status = record.value("status", "");
+            downloaded += status == "downloaded" ? 1U : 0U;
+            skipped += status == "skipped" ? 1U : 0U;
+            failed += status == "failed" ? 1U : 0U;
+        }
+        if (!options.dry_run) {
+            out["summary"] = {{"downloaded", downloaded}, {"skipped", skipped}, {"failed", failed}};
+        }
+        out["exit_code"] = exit;
+        std::cout << out.dump(2) << '\n';
+    }
+    return exit;
+}
+
+} // namespace
+
+void add_fetch_command(CLI::App& app, AppContext& context) {
+    auto options = std::make_shared<FetchCommandOptions>();
+    CLI::App* command = app.add_subcommand("fetch", "Download, verify and install datasets");
+    command->add_option("ids", options->ids, "Dataset ids or aliases")->required();
+    command->add_option("--include", options->include, "Only files whose path (or name) matches GLOB (repeatable)")
+        ->type_name("GLOB");
+    command->add_option("--exclude", options->exclude, "Skip files whose path (or name) matches GLOB (repeatable)")
+        ->type_name("GLOB");
+    command->add_option("-j,--jobs", options->jobs, "Parallel transfers (also the per-host connection limit)")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
+    command->add_flag("--dry-run", options->dry_run,
+                      "Show files, sizes, what is already verified, destination and free space; download nothing");
+    command->add_flag("--no-extract", options->no_extract, "Keep archives as they are instead of unpacking them");
+    command->add_flag("--keep-archives", options->keep_archives, "Keep each archive after unpacking it");
+    command->add_flag("--accept-terms", options->accept_terms,
+                      "Accept the datasets' terms now (recorded as with 'cxrcat accept')");
+    command->add_option("--cacert", options->cacert, "CA bundle to trust for HTTPS (default: CURL_CA_BUNDLE, else the system's)")
+        ->type_name("FILE")
+        ->check(CLI::ExistingFile);
+    command->add_option("--progress", options->progress, "Progress on stderr (auto: a bar on a terminal, else none)")
+        ->check(CLI::IsMember({"auto", "bar", "json", "none"}))
+        ->type_name("auto|bar|json|none")
+        ->capture_default_str();
+    command->add_option("--format", options->format, "Result output: text, or json (a record per file and a summary)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->type_name("text|json")
+        ->capture_default_str();
+    command->add_option("--retries", options->retries, "Retries per file for transient failures")
+        ->check(CLI::Range(0, 50))
+        ->capture_default_str();
+    command->add_option("--stall-timeout", options->stall_timeout,
+                        "Seconds below 1 KB/s after which a transfer counts as stalled and is retried")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
+    command->add_option("--segments", options->segments,
+                        "Connections for one large file from a server that accepts ranges (1 = never split)")
+        ->check(CLI::Range(1, 16))
+        ->capture_default_str();
+    add_help_footer(*command);
+    command->callback([&context, options] { context.exit_code = run_fetch(context, *options); });
+}
+
+} // namespace cxrcat::cli

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: Apache-2.0
+// fetch: plan what is missing, download it through the engine, verify, install, extract, and
+// remember what is installed so that a rerun is instant.
+#include "cxrcat/fetch.hpp"
+
+#include "cxrcat/dataset_lock.hpp"
+#include "cxrcat/dataset_state.hpp"
+#include "cxrcat/extract.hpp"
+#include "cxrcat/redacted_url.hpp"
+#include "cxrcat/terms_ledger.hpp"
+#include "cxrcat/text.hpp"
+#include "file_hash.hpp"
+
+#include <algorithm>
+#include <fnmatch.h>
+#include <sys/statvfs.h>
+
+namespace cxrcat {
+
+namespace {
+
+// An archive may expand to at most this many times its size: generous for medical images (PNG
+// and DICOM compress little), fatal for a compression bomb.
+constexpr double k_max_extract_ratio = 100.0;
+
+bool selected(const std::string& path, const FetchOptions& options) {
+    auto matches_any = [&](const std::vector<std::string>& globs) {
+        return std::any_of(globs.begin(), globs.end(),
+                           [&](const std::string& glob) { return path_matches_glob(path, glob); });
+    };
+    return (options.include.empty() || matches_any(options.include)) && !matches_any(options.exclude);
+}
+
+std::optional<std::uint64_t> free_space_at(std::filesystem::path path) {
+    while (!path.empty() && !std::filesystem::exists(path)) {
+        path = path.parent_path();
+    }
+    struct statvfs info {};
+    if (path.empty() || ::statvfs(path.c_str(), &info) != 0) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize;
+}
+
+std::uint64_t part_bytes(const std::filesystem::path& destination) {
+    std::error_code ec;
+    std::filesystem::path part = destination;
+    part += ".part";
+    auto size = std::filesystem::file_size(part, ec);
+    return ec ? 0 : size;
+}
+
+Error unsupported_route(const Dataset& dataset, const Source& source) {
+    Error error(ErrorCode::internal, dataset.id + ": cxrcat cannot download from '" +
+                                         std::string(to_string(source.provider)) + "' sources yet");
+    error.note("access route: " + std::string(to_string(dataset.access.access_class)) + " — " +
+               std::string(explain(dataset.access.access_class)));
+    for (std::size_t i = 0; i < dataset.access.steps.size(); ++i) {
+        error.note(std::to_string(i + 1) + ". " + dataset.access.steps[i]);
+    }
+    return error;
+}
+
+Error restricted(const Dataset& dataset) {
+    Error error(ErrorCode::access_denied, dataset.id + " is restricted: " +
+                                              std::string(explain(AccessClass::restricted)));
+    if (!dataset.access.grantor.empty()) {
+        error.note("access is granted by: " + dataset.access.grantor);
+    }
+    for (std::size_t i = 0; i < dataset.access.steps.size(); ++i) {
+        error.note(std::to_string(i + 1) + ". " + dataset.access.steps[i]);
+    }
+    error.note("terms: " + dataset.access.terms_url);
+    return error;
+}
+
+Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const FetchOptions& options,
+                            const DatasetState& state) {
+    if (dataset.access.access_class == AccessClass::restricted) {
+        return restricted(dataset);
+    }
+    FetchPlan plan;
+    plan.dataset_id = dataset.id;
+    plan.destination = paths.dataset_dir(dataset.id);
+    for (const auto& source : dataset.sources) {
+        if (source.status == SourceStatus::withdrawn) {
+            continue;
+        }
+        if (source.provider == Provider::manual) {
+            plan.manual_steps = dataset.access.steps;
+            if (plan.manual_steps.empty()) {
+                plan.manual_steps.push_back("download the files by hand from " +
+                                            (source.param("url").empty() ? dataset.homepage : source.param("url")));
+            }
+            continue;
+        }
+        if (source.provider != Provider::http) {
+            return unsupported_route(dataset, source);
+        }
+        for (const auto& file : source.files) {
+            if (!selected(file.path, options)) {
+                continue;
+            }
+            PlannedFile planned;
+            planned.path = file.path;
+            planned.url = file.url ? RedactedUrl(*file.url).str() : "";
+            planned.size = file.size;
+            planned.extract = file.extract && options.extract;
+            planned.digests = file.digests;
+            if (!planned.digests.empty()) {
+                planned.digest_origin = "published in the catalog";
+            } else if (auto recorded = state.recorded.find(file.path); recorded != state.recorded.end()) {
+                planned.digests[DigestAlgorithm::sha256] = recorded->second.sha256;
+                planned.digest_origin = "recorded at first download on " + recorded->second.recorded_at;
+                if (!planned.size) {
+                    planned.size = recorded->second.size;
+                }
+            }
+            planned.verified = state.is_intact(file.path) || (planned.extract && state.is_extracted(file.path));
+            if (!planned.verified) {
+                std::filesystem::path target = plan.destination / file.path;
+                if (planned.size) {
+                    plan.bytes_to_download += *planned.size - std::min(*planned.size, part_bytes(target));
+                    plan.bytes_needed += *planned.size + (planned.extract ? *planned.size : 0);
+                } else {
+                    ++plan.unknown_sizes;
+                }
+            }
+            plan.files.push_back(std::move(planned));
+        }
+    }
+    plan.free_bytes = free_space_at(plan.destination);
+    return plan;
+}
+
+const FileEntry* catalog_file(const Dataset& dataset, const std::string& path) {
+    for (const auto& source : dataset.sources) {
+        for (const auto& file : source.files) {
+            if (source.provider == Provider::http && file.path == path) {
+                return &file;
+            }
+        }
+    }
+    return nullptr;
+}
+
+// A file found at its destination but not in the state (a run killed after installing it): keep
+// it when it matches the expected digests, instead of downloading it again.
+bool adopt_existing(const PlannedFile& planned, const std::filesystem::path& target, DatasetState& state,
+                    const std::string& now) {
+    if (planned.digests.empty() || !std::filesystem::is_regular_file(target)) {
+        return false;
+    }
+    std::vector<DigestAlgorithm> algorithms{DigestAlgorithm::sha256};
+    for (const auto& [algorithm, hex] : planned.digests) {
+        if (algorithm != DigestAlgorithm::sha256) {
+            algorithms.push_back(algorithm);
+        }
+    }
+    auto hashed = hash_file(target, algorithms);
+    if (!hashed || (planned.size && hashed->size != *planned.size)) {
+        return false;
+    }
+    for (const auto& [algorithm, hex] : planned.digests) {
+        if (hashed->digests[algorithm] != hex) {
+            return false;
+        }
+    }
+    return static_cast<bool>(state.record_file(planned.path, hashed->digests, "", now));
+}
+
+void extract_into_place(const PlannedFile& planned, const std::filesystem::path& destination, DatasetState& state,
+                        const FetchOptions& options, FileResult& result, const std::string& now) {
+    std::filesystem::path archive = destination / planned.path;
+    std::filesystem::path into = archive.parent_path();
+    ExtractLimits limits;
+    limits.max_ratio = k_max_extract_ratio;
+    auto extracted = extract_archive(archive, into, limits);
+    if (!extracted) {
+        result.status = TransferStatus::failed;
+        result.error = extracted.error();
+        result.error->note("the verified archive is kept at " + archive.string() + "; rerun to extract it again");
+        return;
+    }
+    std::string prefix = std::filesystem::path(planned.path).parent_path().string();
+    ExtractedArchive record;
+    record.size = result.bytes;
+    record.digests = state.files[planned.path].digests;
+    record.extracted_at = now;
+    for (const auto& file : *extracted) {
+        std::string relative = prefix.empty() ? file.path : prefix + "/" + file.path;
+        if (auto recorded = state.record_file(relative, {{DigestAlgorithm::sha256, file.sha256}}, planned.path, now);
+            !recorded) {
+            result.status = TransferStatus::failed;
+            result.error = recorded.error();
+            return;
+        }
+        record.files.push_back(relative);
+    }
+    result.extracted_files = extracted->size();
+    record.kept = options.keep_archives;
+    if (!options.keep_archives) {
+        std::error_code ignored;
+        std::filesystem::remove(archive, ignored);
+        state.files.erase(planned.path);
+    }
+    // The record is written only now: a half-extracted tree is never taken as done.
+    state.archives[planned.path] = std::move(record);
+}
+
+} // namespace
+
+bool path_matches_glob(const std::string& path, const std::string& glob) {
+    if (::fnmatch(glob.c_str(), path.c_str(), 0) == 0) {
+        return true;
+    }
+    std::string name = std::filesystem::path(path).filename().string();
+    return ::fnmatch(glob.c_str(), name.c_str(), 0) == 0;
+}
+
+bool FetchReport::ok() const {
+    return std::none_of(files.begin(), files.end(),
+                        [](const FileResult& file) { return file.status == TransferStatus::failed; });
+}
+
+ErrorCode FetchReport::error_code() const {
+    for (const auto& file : files) {
+        if (file.status == TransferStatus::failed && file.error) {
+            return file.error->code();
+        }
+    }
+    return ErrorCode::ok;
+}
+
+Result<FetchPlan> plan_fetch(const Dataset& dataset, const Paths& paths, const FetchOptions& options) {
+    DatasetState state = DatasetState::load(paths.dataset_dir(dataset.id));
+    return make_plan(dataset, paths, options, state);
+}
+
+Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, const FetchOptions& options,
+                                  ProgressSink* progress) {
+    std::filesystem::path destination = paths.dataset_dir(dataset.id);
+    if (dataset.access.access_class == AccessClass::restricted) {
+        return restricted(dataset);
+    }
+    auto lock = DatasetLock::acquire(destination, options.holder_description, options.on_lock_wait);
+    if (!lock) {
+        return lock.error();
+    }
+    // Plan under the lock: a process we waited for may have installed everything already.
+    DatasetState state = DatasetState::load(destination);
+    auto plan = make_plan(dataset, paths, options, state);
+    if (!plan) {
+        return plan.error();
+    }
+    FetchReport report;
+    report.dataset_id = dataset.id;
+    report.destination = destination;
+    report.warnings = state.warnings;
+    report.manual_steps = plan->manual_steps;
+    if (plan->free_bytes && plan->bytes_needed > *plan->free_bytes) {
+        return Error(ErrorCode::local_io,
+                     "not enough free space in " + destination.string() + ": need " + human_size(plan->bytes_needed) +
+                         " (" + group_thousands(plan->bytes_needed) + " bytes), " + human_size(*plan->free_bytes) +
+                         " free",
+                     {"free some space, choose files with --include, or set CXRCAT_HOME to a larger disk"});
+    }
+
+    std::string now = utc_now_iso8601();
+    std::vector<TransferRequest> requests;
+    std::vector<std::size_t> request_file; // index into plan->files
+    std::vector<FileResult> results(plan->files.size());
+    for (std::size_t i = 0; i < plan->files.size(); ++i) {
+        const PlannedFile& planned = plan->files[i];
+        FileResult& result = results[i];
+        result.path = planned.path;
+        std::filesystem::path target = destination / planned.path;
+        if (planned.verified || (!planned.extract && adopt_existing(planned, target, state, now))) {
+            result.status = TransferStatus::skipped;
+            auto it = state.files.find(planned.path);
+            if (it != state.files.end()) {
+                result.bytes = it->second.size;
+                result.digests = it->second.digests;
+            } else if (auto archive = state.archives.find(planned.path); archive != state.archives.end()) {
+                result.bytes = archive->second.size;
+                result.digests = archive->second.digests;
+            }
+            continue;
+        }
+        const FileEntry* entry = catalog_file(dataset, planned.path);
+        TransferRequest request;
+        request.urls.push_back(*entry->url);
+        request.destination = target;
+        request.display_path = planned.path;
+        request.expected_size = planned.size;
+        request.expected_digests = planned.digests;
+        request.digest_origin = planned.digest_origin;
+        request.expected_kind = payload_kind_for_path(planned.path);
+        requests.push_back(std::move(request));
+        request_file.push_back(i);
+    }
+
+    auto outcomes = download_all(requests, options.download, progress);
+    for (std::size_t r = 0; r < outcomes.size(); ++r) {
+        const PlannedFile& planned = plan->files[request_file[r]];
+        FileResult& result = results[request_file[r]];
+        TransferOutcome& outcome = outcomes[r];
+        result.status = outcome.status;
+        result.bytes = outcome.size;
+        result.bytes_received = outcome.bytes_received;
+        result.digests = outcome.digests;
+        result.error = outcome.error;
+        if (outcome.status != TransferStatus::downloaded) {
+            continue;
+        }
+        if (auto recorded = state.record_file(planned.path, outcome.digests, "", now); !recorded) {
+            result.status = TransferStatus::failed;
+            result.error = recorded.error();
+            continue;
+        }
+        if (planned.digest_origin.empty()) {
+            state.recorded[planned.path] = RecordedDigest{outcome.digests[DigestAlgorithm::sha256], outcome.size, now};
+            result.notes.push_back("no published checksum: recorded SHA-256 " + outcome.digests[DigestAlgorithm::sha256] +
+                                   " at this first download; later fetches must match it");
+        }
+        if (planned.extract) {
+            extract_into_place(planned, destination, state, options, result, now);
+        }
+    }
+    // Archives that were verified earlier but never extracted (a run stopped in between).
+    for (std::size_t i = 0; i < plan->files.size(); ++i) {
+        const PlannedFile& planned = plan->files[i];
+        if (results[i].status == TransferStatus::skipped && planned.extract && !state.is_extracted(planned.path)) {
+            extract_into_place(planned, destination, state, options, results[i], now);
+        }
+    }
+    if (auto saved = state.save(); !saved) {
+        return saved.error();
+    }
+    report.files = std::move(results);
+    return report;
+}
+
+} // namespace cxrcat

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private: overlaps receiving with hashing and writing, so each byte is touched once on its way to
+// disk: the network thread copies into 1 MiB chunks, a worker thread hashes and writes them.
+#pragma once
+
+#include "cxrcat/digest.hpp"
+#include "cxrcat/result.hpp"
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace cxrcat {
+
+class HashingWriter {
+public:
+    // Writes sequentially to fd from `offset` (the bytes before it are already on disk).
+    HashingWriter(int fd, std::filesystem::path path, std::uint64_t offset, const std::vector<DigestAlgorithm>& algorithms);
+    ~HashingWriter();
+    HashingWriter(const HashingWriter&) = delete;
+    HashingWriter& operator=(const HashingWriter&) = delete;
+    HashingWriter(HashingWriter&&) = delete;
+    HashingWriter& operator=(HashingWriter&&) = delete;
+
+    // Feeds the bytes already in [0, offset) to the digests by reading them back: a resumed
+    // digest must cover the whole file. Call before the first append.
+    Result<void> rehash_existing();
+    // Queues bytes; false once a write has failed (the caller aborts the transfer).
+    bool append(const char* data, std::size_t size);
+    // Flushes, waits for the worker and returns the first write error, if any.
+    Result<void> finish();
+    // Lowercase hex digests; valid after a successful finish().
+    [[nodiscard]] const std::map<DigestAlgorithm, std::string>& digests() const { return m_digests; }
+    // Bytes of the file written so far, the starting offset included.
+    [[nodiscard]] std::uint64_t end_offset() const { return m_offset + m_queued; }
+
+private:
+    static constexpr std::size_t k_chunk_size = 1U << 20;
+    static constexpr std::size_t k_max_chunks_in_flight = 4;
+
+    void run_worker();
+    void hand_over_current();
+    void stop_worker();
+
+    int m_fd;
+    std::filesystem::path m_path;
+    std::uint64_t m_offset;
+    std::uint64_t m_queued = 0;
+    std::vector<Hasher> m_hashers;
+    std::map<DigestAlgorithm, std::string> m_digests;
+
+    std::vector<char> m_current;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<std::vector<char>> m_full;
+    std::vector<std::vector<char>> m_spare;
+    bool m_closing = false;
+    bool m_worker_busy = false;
+    std::optional<Error> m_error;
+    std::thread m_worker;
+};
+
+} // namespace cxrcat

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cxrcat/verify.hpp"
+
+#include "cxrcat/dataset_lock.hpp"
+#include "cxrcat/dataset_state.hpp"
+#include "file_hash.hpp"
+
+#include <atomic>
+#include <thread>
+
+namespace cxrcat {
+
+std::string_view to_string(VerifyStatus status) {
+    switch (status) {
+    case VerifyStatus::ok: return "ok";
+    case VerifyStatus::missing: return "missing";
+    case VerifyStatus::corrupt: return "corrupt";
+    }
+    return "corrupt";
+}
+
+bool VerifyReport::ok() const {
+    return std::all_of(items.begin(), items.end(), [](const VerifyItem& item) { return item.status == VerifyStatus::ok; });
+}
+
+namespace {
+
+VerifyItem check_one(const std::filesystem::path& directory, const std::string& path, const InstalledFile& expected) {
+    VerifyItem item{path, VerifyStatus::ok, "", 0};
+    std::filesystem::path file = directory / path;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+        item.status = VerifyStatus::missing;
+        item.detail = "the file is missing";
+        return item;
+    }
+    std::vector<DigestAlgorithm> algorithms;
+    for (const auto& [algorithm, hex] : expected.digests) {
+        algorithms.push_back(algorithm);
+    }
+    auto hashed = hash_file(file, algorithms);
+    if (!hashed) {
+        item.status = VerifyStatus::corrupt;
+        item.detail = hashed.error().message();
+        return item;
+    }
+    item.size = hashed->size;
+    if (hashed->size != expected.size) {
+        item.status = VerifyStatus::corrupt;
+        item.detail = "size mismatch: expected " + std::to_string(expected.size) + " bytes, actual " +
+                      std::to_string(hashed->size);
+        return item;
+    }
+    for (const auto& [algorithm, hex] : expected.digests) {
+        if (hashed->digests[algorithm] != hex) {
+            item.status = VerifyStatus::corrupt;
+            item.detail = std::string(to_string(algorithm)) + " mismatch: expected " + hex + ", actual " +
+                          hashed->digests[algorithm];
+            return item;
+        }
+    }
+    return item;
+}
+
+} // namespace
+
+Result<VerifyReport> verify_dataset(const Dataset& dataset, const Paths& paths, unsigned threads) {
+    std::filesystem::path directory = paths.dataset_dir(dataset.id);
+    // Under the lock so that a running fetch does not look like corruption.
+    auto lock = DatasetLock::acquire(directory, "cxrcat verify " + dataset.id, {});
+    if (!lock) {
+        return lock.error();
+    }
+    DatasetState state = DatasetState::load(directory);
+    if (state.files.empty()) {
+        return Error(ErrorCode::not_found, dataset.id + ": nothing is installed in " + directory.string(),
+                     {"run: cxrcat fetch " + dataset.id});
+    }
+    std::vector<std::pair<std::string, InstalledFile>> work(state.files.begin(), state.files.end());
+    VerifyReport report;
+    report.dataset_id = dataset.id;
+    report.items.resize(work.size());
+
+    unsigned count = threads != 0 ? threads : std::max(1U, std::thread::hardware_concurrency());
+    count = std::min<unsigned>(count, static_cast<unsigned>(work.size()));
+    std::atomic<std::size_t> next{0};
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < count; ++t) {
+        pool.emplace_back([&] {
+            for (std::size_t i = next++; i < work.size(); i = next++) {
+                report.items[i] = check_one(directory, work[i].first, work[i].second);
+            }
+        });
+    }
+    for (auto& thread : pool) {
+        thread.join();
+    }
+    // Files that proved intact get their current mtime, so the next fetch skips them at once.
+    bool touched = false;
+    for (const auto& item : report.items) {
+        report.bytes_hashed += item.size;
+        if (item.status == VerifyStatus::ok) {
+            auto& entry = state.files[item.path];
+            auto digests = entry.digests;
+            auto from = entry.from_archive;
+            auto when = entry.installed_at;
+            if (!state.is_intact(item.path) && state.record_file(item.path, digests, from, when)) {
+                touched = true;
+            }
+        }
+    }
+    if (touched) {
+        if (auto saved = state.save(); !saved) {
+            return saved.error();
+        }
+    }
+    return report;
+}
+
+} // namespace cxrcat
