@@ -40,8 +40,15 @@ std::string parse_error_detail(const json::parse_error& error) {
     return colon == std::string::npos ? what : what.substr(colon + 2);
 }
 
+// A dataset plus the JSON pointer of its object in its file ("" or "/datasets/3"), so that
+// problems found after parsing (collisions, lineage) point into the right entry.
+struct ParsedDataset {
+    Dataset dataset;
+    std::string pointer;
+};
+
 struct ParsedFile {
-    std::vector<Dataset> datasets;
+    std::vector<ParsedDataset> datasets;
 };
 
 ParsedFile parse_text(const CatalogText& input, std::vector<CatalogProblem>& problems) {
@@ -58,7 +65,7 @@ ParsedFile parse_text(const CatalogText& input, std::vector<CatalogProblem>& pro
     auto add = [&](const json& entry, const std::string& pointer) {
         if (auto dataset = parse_dataset(entry, input.name, pointer, problems)) {
             dataset->builtin = input.builtin;
-            parsed.datasets.push_back(std::move(*dataset));
+            parsed.datasets.push_back({std::move(*dataset), pointer});
         }
     };
     if (document.is_object() && document.contains("datasets") && !document.contains("id")) {
@@ -130,16 +137,18 @@ std::string CatalogProblem::to_string() const { return file + ": " + pointer + "
 LoadedCatalog load_catalog_texts(const std::vector<CatalogText>& texts) {
     LoadedCatalog loaded;
     std::vector<Dataset> datasets;
+    std::vector<std::string> pointers;        // pointers[i]: where datasets[i] sits in its file
     std::map<std::string, std::size_t> by_id; // lowercase id -> index in datasets
 
     for (const auto& input : texts) {
         ++loaded.files_read;
-        for (auto& dataset : parse_text(input, loaded.problems).datasets) {
+        for (auto& [dataset, pointer] : parse_text(input, loaded.problems).datasets) {
             std::string key = to_lower(dataset.id);
             auto existing = by_id.find(key);
             if (existing == by_id.end()) {
                 by_id.emplace(key, datasets.size());
                 datasets.push_back(std::move(dataset));
+                pointers.push_back(pointer);
                 continue;
             }
             Dataset& previous = datasets[existing->second];
@@ -147,8 +156,9 @@ LoadedCatalog load_catalog_texts(const std::vector<CatalogText>& texts) {
                 loaded.notices.push_back(dataset.origin + ": dataset '" + dataset.id +
                                          "' replaces the built-in entry");
                 previous = std::move(dataset);
+                pointers[existing->second] = pointer;
             } else {
-                loaded.problems.push_back({dataset.origin, "/id",
+                loaded.problems.push_back({dataset.origin, pointer + "/id",
                                            "id \"" + dataset.id + "\" is already defined in " +
                                                previous.origin});
             }
@@ -156,25 +166,46 @@ LoadedCatalog load_catalog_texts(const std::vector<CatalogText>& texts) {
     }
 
     // Ids and aliases share one namespace: a name must lead to exactly one dataset.
-    std::map<std::string, const Dataset*> owners;
-    for (const auto& dataset : datasets) {
-        owners.emplace(to_lower(dataset.id), &dataset);
+    std::map<std::string, std::size_t> owners; // lowercase id or alias -> index in datasets
+    for (std::size_t d = 0; d < datasets.size(); ++d) {
+        owners.emplace(to_lower(datasets[d].id), d);
     }
-    for (const auto& dataset : datasets) {
+    for (std::size_t d = 0; d < datasets.size(); ++d) {
+        const Dataset& dataset = datasets[d];
         for (std::size_t i = 0; i < dataset.aliases.size(); ++i) {
             std::string key = to_lower(dataset.aliases[i]);
-            auto [it, inserted] = owners.emplace(key, &dataset);
-            if (!inserted && it->second != &dataset) {
-                loaded.problems.push_back({dataset.origin, "/aliases/" + std::to_string(i),
+            auto [it, inserted] = owners.emplace(key, d);
+            if (inserted || it->second == d) {
+                continue;
+            }
+            const Dataset& owner = datasets[it->second];
+            if (dataset.builtin && !owner.builtin) {
+                // A user entry clashes with a built-in alias: blame the user's file, the one to change.
+                std::string where = pointers[it->second] + "/id";
+                std::string what = "id \"" + owner.id + "\"";
+                for (std::size_t j = 0; j < owner.aliases.size() && to_lower(owner.id) != key; ++j) {
+                    if (to_lower(owner.aliases[j]) == key) {
+                        where = pointers[it->second] + "/aliases/" + std::to_string(j);
+                        what = "alias \"" + owner.aliases[j] + "\"";
+                        break;
+                    }
+                }
+                loaded.problems.push_back({owner.origin, where,
+                                           what + " collides with an alias of the built-in dataset \"" +
+                                               dataset.id + "\" (" + dataset.origin + ")"});
+            } else {
+                loaded.problems.push_back({dataset.origin, pointers[d] + "/aliases/" + std::to_string(i),
                                            "alias \"" + dataset.aliases[i] + "\" collides with dataset \"" +
-                                               it->second->id + "\" (" + it->second->origin + ")"});
+                                               owner.id + "\" (" + owner.origin + ")"});
             }
         }
     }
-    for (const auto& dataset : datasets) {
+    for (std::size_t d = 0; d < datasets.size(); ++d) {
+        const Dataset& dataset = datasets[d];
         for (std::size_t i = 0; i < dataset.lineage.size(); ++i) {
             if (owners.find(to_lower(dataset.lineage[i].dataset)) == owners.end()) {
-                loaded.problems.push_back({dataset.origin, "/lineage/" + std::to_string(i) + "/dataset",
+                loaded.problems.push_back({dataset.origin,
+                                           pointers[d] + "/lineage/" + std::to_string(i) + "/dataset",
                                            "unknown dataset \"" + dataset.lineage[i].dataset + "\""});
             }
         }

@@ -30,8 +30,12 @@ Result<void> write_fully(int fd, const char* data, std::size_t size, std::uint64
 } // namespace
 
 HashingWriter::HashingWriter(int fd, std::filesystem::path path, std::uint64_t offset,
-                             const std::vector<DigestAlgorithm>& algorithms)
-    : m_fd(fd), m_path(std::move(path)), m_offset(offset) {
+                             const std::vector<DigestAlgorithm>& algorithms,
+                             std::shared_ptr<std::atomic<std::uint64_t>> flushed)
+    : m_fd(fd), m_path(std::move(path)), m_offset(offset), m_flushed(std::move(flushed)) {
+    if (m_flushed) {
+        m_flushed->store(offset);
+    }
     for (auto algorithm : algorithms) {
         m_hashers.emplace_back(algorithm);
     }
@@ -115,7 +119,6 @@ void HashingWriter::run_worker() {
         }
         std::vector<char> chunk = std::move(m_full.front());
         m_full.pop_front();
-        m_worker_busy = true;
         bool failed = m_error.has_value();
         lock.unlock();
         m_changed.notify_all();
@@ -125,6 +128,9 @@ void HashingWriter::run_worker() {
             }
             auto written = write_fully(m_fd, chunk.data(), chunk.size(), offset, m_path);
             offset += chunk.size();
+            if (written && m_flushed) {
+                m_flushed->store(offset);
+            }
             lock.lock();
             if (!written && !m_error) {
                 m_error = written.error();
@@ -134,18 +140,24 @@ void HashingWriter::run_worker() {
         }
         chunk.clear();
         m_spare.push_back(std::move(chunk));
-        m_worker_busy = false;
         m_changed.notify_all();
     }
 }
 
-Result<void> HashingWriter::finish() {
+Result<void> HashingWriter::close() {
     if (!m_current.empty()) {
         hand_over_current();
     }
     stop_worker();
     if (m_error) {
         return *m_error;
+    }
+    return {};
+}
+
+Result<void> HashingWriter::finish() {
+    if (auto closed = close(); !closed) {
+        return closed;
     }
     for (auto& hasher : m_hashers) {
         m_digests[hasher.algorithm()] = hasher.finish_hex();

@@ -6,6 +6,7 @@
 #include "cxrcat/digest.hpp"
 #include "cxrcat/result.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -19,8 +20,11 @@ namespace cxrcat {
 
 class HashingWriter {
 public:
-    // Writes sequentially to fd from `offset` (the bytes before it are already on disk).
-    HashingWriter(int fd, std::filesystem::path path, std::uint64_t offset, const std::vector<DigestAlgorithm>& algorithms);
+    // Writes sequentially to fd from `offset` (the bytes before it are already on disk). With no
+    // algorithms it only writes (a segment of a split download, hashed later in file order).
+    // `flushed`, when given, is kept equal to the end of the bytes written so far.
+    HashingWriter(int fd, std::filesystem::path path, std::uint64_t offset, const std::vector<DigestAlgorithm>& algorithms,
+                  std::shared_ptr<std::atomic<std::uint64_t>> flushed = nullptr);
     ~HashingWriter();
     HashingWriter(const HashingWriter&) = delete;
     HashingWriter& operator=(const HashingWriter&) = delete;
@@ -33,7 +37,11 @@ public:
     // Queues bytes; false once a write has failed (the caller aborts the transfer).
     bool append(const char* data, std::size_t size);
     // Flushes, waits for the worker and returns the first write error, if any.
+    Result<void> close();
+    // close(), then the digests.
     Result<void> finish();
+    // After close(): hands the running digests over (to continue them past this writer's bytes).
+    [[nodiscard]] std::vector<Hasher> release_hashers() { return std::move(m_hashers); }
     // Lowercase hex digests; valid after a successful finish().
     [[nodiscard]] const std::map<DigestAlgorithm, std::string>& digests() const { return m_digests; }
     // Bytes of the file written so far, the starting offset included.
@@ -60,8 +68,8 @@ private:
     std::deque<std::vector<char>> m_full;
     std::vector<std::vector<char>> m_spare;
     bool m_closing = false;
-    bool m_worker_busy = false;
     std::optional<Error> m_error;
+    std::shared_ptr<std::atomic<std::uint64_t>> m_flushed;
     std::thread m_worker;
 };
 

@@ -52,6 +52,16 @@ std::optional<PartMeta> PartMeta::read(const std::filesystem::path& path) {
     if (json.contains("total") && json["total"].is_number_unsigned()) {
         meta.total = json["total"].get<std::uint64_t>();
     }
+    if (json.contains("segments") && json["segments"].is_array()) {
+        for (const auto& segment : json["segments"]) {
+            if (!segment.is_array() || segment.size() != 3 || !segment[0].is_number_unsigned() ||
+                !segment[1].is_number_unsigned() || !segment[2].is_number_unsigned()) {
+                return std::nullopt;
+            }
+            meta.segments.push_back({segment[0].get<std::uint64_t>(), segment[1].get<std::uint64_t>(),
+                                     segment[2].get<std::uint64_t>()});
+        }
+    }
     return meta;
 }
 
@@ -59,6 +69,12 @@ Result<void> PartMeta::write(const std::filesystem::path& path) const {
     nlohmann::json json = {{"url_sha256", url_sha256}, {"etag", etag}, {"last_modified", last_modified}};
     if (total) {
         json["total"] = *total;
+    }
+    if (!segments.empty()) {
+        json["segments"] = nlohmann::json::array();
+        for (const auto& segment : segments) {
+            json["segments"].push_back({segment.start, segment.end, segment.done});
+        }
     }
     return write_file_atomically(path, json.dump() + "\n");
 }

@@ -8,16 +8,26 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cxrcat {
 
+// One byte range of a split download: [start, end), with the bytes [start, done) on disk.
+struct SegmentProgress {
+    std::uint64_t start = 0;
+    std::uint64_t end = 0;
+    std::uint64_t done = 0;
+};
+
 // What a resumed request must prove to continue a part: the same URL, and an unchanged remote
-// (the validator is sent back as If-Range).
+// (the validator is sent back as If-Range). A split download also records each segment's progress,
+// since its part file has holes.
 struct PartMeta {
     std::string url_sha256;
     std::string etag;
     std::string last_modified;
     std::optional<std::uint64_t> total;
+    std::vector<SegmentProgress> segments;
 
     // The If-Range value: a strong ETag, else Last-Modified, else "" (no safe resume).
     [[nodiscard]] std::string validator() const;

@@ -50,11 +50,17 @@ std::string human_size(std::uint64_t bytes) {
         value /= 1000.0;
         ++unit;
     }
+    // Decide on the value as it will be printed: 999.5 KB would round to "1000 KB", so it is 1.0 MB,
+    // and 9.96 KB would print as "10.0 KB", so it gets no decimal.
+    if (unit > 0 && value >= 999.5 && unit + 1 < k_units.size()) {
+        value /= 1000.0;
+        ++unit;
+    }
     std::array<char, 32> buffer{};
     if (unit == 0) {
         std::snprintf(buffer.data(), buffer.size(), "%llu B", static_cast<unsigned long long>(bytes));
     } else {
-        std::snprintf(buffer.data(), buffer.size(), value < 10.0 ? "%.1f %s" : "%.0f %s", value, k_units[unit]);
+        std::snprintf(buffer.data(), buffer.size(), value < 9.95 ? "%.1f %s" : "%.0f %s", value, k_units[unit]);
     }
     return buffer.data();
 }

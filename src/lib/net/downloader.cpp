@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// The download loop: many files at once over one curl multi handle, retries scheduled with
-// backoff, progress reported from this thread only.
+// The download loop: many files at once over one curl multi handle, slow large files split over
+// several connections, retries scheduled with backoff, progress reported from this thread only.
 #include "cxrcat/download.hpp"
 
 #include "net/curl_errors.hpp"
 #include "net/file_job.hpp"
 
 #include <algorithm>
-#include <deque>
+#include <map>
 #include <random>
 
 namespace cxrcat {
@@ -25,45 +25,49 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A running easy handle: a file's main stream (segment == nullptr) or one of its segments.
+struct Flight {
+    std::size_t job;
+    net::SegmentTask* segment;
+};
+
 struct Waiting {
     Clock::time_point when;
     std::size_t job;
+    net::SegmentTask* segment;
 };
 
 class DownloadLoop {
 public:
     DownloadLoop(const std::vector<TransferRequest>& requests, const DownloadOptions& options, ProgressSink* progress)
         : m_options(options), m_progress(progress), m_random(std::random_device{}()) {
-        for (const auto& request : requests) {
-            m_jobs.push_back(std::make_unique<net::FileJob>(request, options));
-            m_waited.push_back(std::chrono::milliseconds(0));
-            m_in_flight.push_back(false);
-        }
-        for (std::size_t i = 0; i < m_jobs.size(); ++i) {
-            m_ready.push_back(i);
-        }
         net::ensure_curl_initialised();
         m_multi.reset(curl_multi_init());
         if (!m_multi) {
             throw std::runtime_error("libcurl could not create a multi handle");
         }
-        curl_multi_setopt(m_multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(std::max(1, options.per_host)));
+        curl_multi_setopt(m_multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS,
+                          static_cast<long>(std::max(1, options.per_host) * std::max(1, options.max_segments)));
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+            m_jobs.push_back(std::make_unique<net::FileJob>(requests[i], options));
+            m_state.push_back(JobState{});
+            m_ready.push_back({Clock::now(), i, nullptr});
+        }
     }
 
     std::vector<TransferOutcome> run() {
-        std::size_t finished = 0;
         auto last_tick = Clock::now();
-        while (finished < m_jobs.size()) {
-            promote_due_retries();
-            start_ready_jobs(finished);
+        while (m_finished < m_jobs.size()) {
+            start_due_work();
             int running = 0;
             curl_multi_perform(m_multi.get(), &running);
-            finished += collect_done();
+            collect_done();
+            poll_split_jobs();
             if (Clock::now() - last_tick >= std::chrono::milliseconds(200)) {
-                report_progress();
+                tick();
                 last_tick = Clock::now();
             }
-            if (finished < m_jobs.size()) {
+            if (m_finished < m_jobs.size()) {
                 curl_multi_poll(m_multi.get(), nullptr, 0, poll_timeout_ms(), nullptr);
             }
         }
@@ -75,43 +79,81 @@ public:
     }
 
 private:
-    void promote_due_retries() {
-        auto now = Clock::now();
-        auto due = std::stable_partition(m_waiting.begin(), m_waiting.end(),
-                                         [now](const Waiting& w) { return w.when > now; });
-        for (auto it = due; it != m_waiting.end(); ++it) {
-            m_ready.push_back(it->job);
-        }
-        m_waiting.erase(due, m_waiting.end());
+    struct JobState {
+        bool started = false;
+        bool main_in_flight = false;
+        bool waiting_for_segments = false;
+        bool finished = false;
+        std::chrono::milliseconds waited{0};
+    };
+
+    [[nodiscard]] std::size_t files_in_flight() const {
+        return static_cast<std::size_t>(std::count_if(m_state.begin(), m_state.end(), [](const JobState& state) {
+            return state.started && !state.finished;
+        }));
     }
 
-    void start_ready_jobs(std::size_t& finished) {
-        while (m_active < static_cast<std::size_t>(std::max(1, m_options.jobs)) && !m_ready.empty()) {
-            std::size_t index = m_ready.front();
-            m_ready.pop_front();
-            net::FileJob& job = *m_jobs[index];
-            bool first = job.outcome().attempts == 0;
-            auto easy = job.start_attempt();
-            if (!easy) {
-                job.outcome().error = easy.error();
-                job.outcome().status = TransferStatus::failed;
-                ++finished;
-                if (m_progress) {
-                    m_progress->on_finish(job.outcome());
-                }
+    void start_due_work() {
+        auto now = Clock::now();
+        // Segments and retries of files already running come first: they hold their slot anyway.
+        std::stable_sort(m_ready.begin(), m_ready.end(), [](const Waiting& a, const Waiting& b) {
+            return (a.segment != nullptr) > (b.segment != nullptr);
+        });
+        std::vector<Waiting> later;
+        for (const auto& item : m_ready) {
+            JobState& state = m_state[item.job];
+            if (state.finished) {
                 continue;
             }
-            if (first && m_progress) {
-                m_progress->on_start(job.request().display_path, job.total());
+            bool new_file = !state.started;
+            if (item.when > now || (new_file && files_in_flight() >= static_cast<std::size_t>(std::max(1, m_options.jobs)))) {
+                later.push_back(item);
+                continue;
             }
-            curl_multi_add_handle(m_multi.get(), *easy);
-            m_in_flight[index] = true;
-            ++m_active;
+            if (item.segment != nullptr) {
+                start_segment(item.job, item.segment);
+            } else {
+                start_main(item.job);
+            }
+        }
+        m_ready = std::move(later);
+    }
+
+    void start_main(std::size_t index) {
+        net::FileJob& job = *m_jobs[index];
+        JobState& state = m_state[index];
+        bool first = !state.started;
+        state.started = true;
+        auto easy = job.start_attempt();
+        if (!easy) {
+            job.outcome().error = easy.error();
+            job.outcome().status = TransferStatus::failed;
+            finish(index);
+            return;
+        }
+        if (first && m_progress) {
+            m_progress->on_start(job.request().display_path, job.total());
+        }
+        curl_multi_add_handle(m_multi.get(), *easy);
+        m_flights[*easy] = {index, nullptr};
+        state.main_in_flight = true;
+        // Resuming a split part brings its segments back.
+        for (net::SegmentTask* segment : job.take_new_segments()) {
+            start_segment(index, segment);
         }
     }
 
-    std::size_t collect_done() {
-        std::size_t finished = 0;
+    void start_segment(std::size_t index, net::SegmentTask* segment) {
+        auto easy = segment->start_attempt();
+        if (!easy) {
+            fail_job_from_segment(index, *segment);
+            return;
+        }
+        curl_multi_add_handle(m_multi.get(), *easy);
+        m_flights[*easy] = {index, segment};
+    }
+
+    void collect_done() {
         int left = 0;
         while (CURLMsg* message = curl_multi_info_read(m_multi.get(), &left)) {
             if (message->msg != CURLMSG_DONE) {
@@ -119,85 +161,202 @@ private:
             }
             CURL* easy = message->easy_handle;
             CURLcode code = message->data.result;
-            char* private_data = nullptr;
-            curl_easy_getinfo(easy, CURLINFO_PRIVATE, &private_data);
             curl_multi_remove_handle(m_multi.get(), easy);
-            --m_active;
-            auto* job = reinterpret_cast<net::FileJob*>(private_data); // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
-            std::size_t index = index_of(job);
-            m_in_flight[index] = false;
-            switch (job->finish_attempt(code)) {
-            case net::AttemptVerdict::done:
-            case net::AttemptVerdict::failed:
-                ++finished;
-                if (m_progress) {
-                    m_progress->on_finish(job->outcome());
-                }
-                break;
-            case net::AttemptVerdict::retry:
-                if (!schedule_retry(index)) {
-                    ++finished;
-                    if (m_progress) {
-                        m_progress->on_finish(job->outcome());
-                    }
-                }
-                break;
+            auto flight = m_flights.find(easy);
+            if (flight == m_flights.end()) {
+                continue;
+            }
+            Flight done = flight->second;
+            m_flights.erase(flight);
+            if (done.segment != nullptr) {
+                segment_done(done.job, *done.segment, code);
+            } else {
+                main_done(done.job, code);
             }
         }
-        return finished;
     }
 
-    // False when the retry budget is spent; the job then carries its final error.
-    bool schedule_retry(std::size_t index) {
+    void main_done(std::size_t index, CURLcode code) {
+        net::FileJob& job = *m_jobs[index];
+        m_state[index].main_in_flight = false;
+        net::AttemptVerdict verdict = job.finish_attempt(code);
+        release_retired(index);
+        switch (verdict) {
+        case net::AttemptVerdict::done:
+        case net::AttemptVerdict::failed:
+            detach_segments(index);
+            finish(index);
+            break;
+        case net::AttemptVerdict::waiting:
+            m_state[index].waiting_for_segments = true;
+            break;
+        case net::AttemptVerdict::retry:
+            schedule(index, nullptr, job.outcome().attempts, job.retry_after(), job.last_error());
+            break;
+        }
+    }
+
+    void segment_done(std::size_t index, net::SegmentTask& segment, CURLcode code) {
+        switch (segment.finish_attempt(code)) {
+        case net::AttemptVerdict::done:
+        case net::AttemptVerdict::waiting:
+            break; // poll_split_jobs notices when every part is in
+        case net::AttemptVerdict::retry:
+            if (segment.attempts() >= m_options.retry.max_attempts) {
+                fail_job_from_segment(index, segment);
+            } else {
+                schedule(index, &segment, segment.attempts(), segment.retry_after(), segment.last_error());
+            }
+            break;
+        case net::AttemptVerdict::failed:
+            fail_job_from_segment(index, segment);
+            break;
+        }
+    }
+
+    void fail_job_from_segment(std::size_t index, net::SegmentTask& segment) {
+        detach_main(index);
+        net::FileJob& job = *m_jobs[index];
+        net::AttemptVerdict verdict = job.segment_failed(segment);
+        release_retired(index);
+        m_state[index].waiting_for_segments = false;
+        if (verdict == net::AttemptVerdict::retry) {
+            schedule(index, nullptr, job.outcome().attempts, std::nullopt, job.last_error());
+        } else {
+            finish(index);
+        }
+    }
+
+    void poll_split_jobs() {
+        for (std::size_t i = 0; i < m_jobs.size(); ++i) {
+            if (!m_state[i].waiting_for_segments) {
+                continue;
+            }
+            auto verdict = m_jobs[i]->poll_split();
+            if (!verdict) {
+                continue;
+            }
+            m_state[i].waiting_for_segments = false;
+            release_retired(i);
+            if (*verdict == net::AttemptVerdict::retry) {
+                schedule(i, nullptr, m_jobs[i]->outcome().attempts, std::nullopt, m_jobs[i]->last_error());
+            } else {
+                finish(i);
+            }
+        }
+    }
+
+    void tick() {
+        auto now = Clock::now();
+        for (std::size_t i = 0; i < m_jobs.size(); ++i) {
+            net::FileJob& job = *m_jobs[i];
+            if (m_state[i].main_in_flight && job.should_split(now)) {
+                job.split();
+                for (net::SegmentTask* segment : job.take_new_segments()) {
+                    start_segment(i, segment);
+                }
+            }
+            if (job.is_split()) {
+                job.save_split_progress();
+            }
+            if (m_progress && m_state[i].started && !m_state[i].finished) {
+                m_progress->on_progress(job.request().display_path, job.bytes_present(), job.total());
+            }
+        }
+    }
+
+    void schedule(std::size_t index, net::SegmentTask* segment, int attempts,
+                  std::optional<std::chrono::seconds> retry_after, const std::optional<Error>& last_error) {
         net::FileJob& job = *m_jobs[index];
         const RetryPolicy& policy = m_options.retry;
-        int next_attempt = job.outcome().attempts + 1;
         std::uniform_real_distribution<double> jitter(0.0, 1.0);
-        auto delay = policy.delay_before(next_attempt, jitter(m_random), job.retry_after());
-        Error last = job.last_error().value_or(Error(ErrorCode::network, job.request().display_path + ": failed"));
-        if (job.outcome().attempts >= policy.max_attempts || m_waited[index] + delay > policy.max_total_wait) {
-            last.note("gave up after " + std::to_string(job.outcome().attempts) + " attempts");
+        auto delay = policy.delay_before(attempts + 1, jitter(m_random), retry_after);
+        Error last = last_error.value_or(Error(ErrorCode::network, job.request().display_path + ": failed"));
+        JobState& state = m_state[index];
+        if (attempts >= policy.max_attempts || state.waited + delay > policy.max_total_wait) {
+            last.note("gave up after " + std::to_string(attempts) + " attempts");
             last.note("rerun the same command to resume");
+            if (segment != nullptr) {
+                fail_job_from_segment(index, *segment);
+                return;
+            }
+            detach_segments(index);
             job.outcome().error = std::move(last);
             job.outcome().status = TransferStatus::failed;
-            return false;
-        }
-        m_waited[index] += delay;
-        m_waiting.push_back({Clock::now() + delay, index});
-        if (m_progress) {
-            m_progress->on_retry(job.request().display_path, next_attempt, delay, last.message());
-        }
-        return true;
-    }
-
-    void report_progress() {
-        if (!m_progress) {
+            finish(index);
             return;
         }
-        for (std::size_t i = 0; i < m_jobs.size(); ++i) {
-            if (m_in_flight[i]) {
-                m_progress->on_progress(m_jobs[i]->request().display_path, m_jobs[i]->bytes_present(),
-                                        m_jobs[i]->total());
-            }
+        state.waited += delay;
+        m_ready.push_back({Clock::now() + delay, index, segment});
+        if (m_progress) {
+            m_progress->on_retry(job.request().display_path, attempts + 1, delay, last.message());
         }
     }
 
-    int poll_timeout_ms() const {
-        auto timeout = std::chrono::milliseconds(200);
+    void detach_main(std::size_t index) {
+        for (auto it = m_flights.begin(); it != m_flights.end();) {
+            if (it->second.job == index && it->second.segment == nullptr) {
+                curl_multi_remove_handle(m_multi.get(), it->first);
+                it = m_flights.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        m_state[index].main_in_flight = false;
+        std::erase_if(m_ready, [index](const Waiting& w) { return w.job == index && w.segment == nullptr; });
+    }
+
+    void detach_segments(std::size_t index) {
+        for (auto it = m_flights.begin(); it != m_flights.end();) {
+            if (it->second.job == index && it->second.segment != nullptr) {
+                curl_multi_remove_handle(m_multi.get(), it->first);
+                it = m_flights.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        std::erase_if(m_ready, [index](const Waiting& w) { return w.job == index && w.segment != nullptr; });
+    }
+
+    // Segments the job dropped: make sure libcurl no longer holds them before they are destroyed.
+    void release_retired(std::size_t index) {
+        auto retired = m_jobs[index]->take_retired_segments();
+        for (const auto& segment : retired) {
+            for (auto it = m_flights.begin(); it != m_flights.end();) {
+                if (it->second.segment == segment.get()) {
+                    curl_multi_remove_handle(m_multi.get(), it->first);
+                    it = m_flights.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+            std::erase_if(m_ready, [&segment](const Waiting& w) { return w.segment == segment.get(); });
+        }
+    }
+
+    void finish(std::size_t index) {
+        if (m_state[index].finished) {
+            return;
+        }
+        m_state[index].finished = true;
+        ++m_finished;
+        if (m_progress) {
+            m_progress->on_finish(m_jobs[index]->outcome());
+        }
+    }
+
+    [[nodiscard]] int poll_timeout_ms() const {
+        auto timeout = std::chrono::milliseconds(100);
         auto now = Clock::now();
-        for (const auto& waiting : m_waiting) {
-            timeout = std::min(timeout, std::chrono::duration_cast<std::chrono::milliseconds>(waiting.when - now));
+        for (const auto& item : m_ready) {
+            timeout = std::min(timeout, std::chrono::duration_cast<std::chrono::milliseconds>(item.when - now));
+        }
+        for (const auto& state : m_state) {
+            if (state.waiting_for_segments) {
+                timeout = std::min(timeout, std::chrono::milliseconds(5)); // the digest thread may finish any time
+            }
         }
         return static_cast<int>(std::max<long long>(0, timeout.count()));
-    }
-
-    std::size_t index_of(const net::FileJob* job) const {
-        for (std::size_t i = 0; i < m_jobs.size(); ++i) {
-            if (m_jobs[i].get() == job) {
-                return i;
-            }
-        }
-        return 0;
     }
 
     const DownloadOptions& m_options;
@@ -205,11 +364,10 @@ private:
     std::mt19937_64 m_random;
     net::CurlMulti m_multi;
     std::vector<std::unique_ptr<net::FileJob>> m_jobs;
-    std::vector<std::chrono::milliseconds> m_waited;
-    std::vector<bool> m_in_flight;
-    std::deque<std::size_t> m_ready;
-    std::vector<Waiting> m_waiting;
-    std::size_t m_active = 0;
+    std::vector<JobState> m_state;
+    std::vector<Waiting> m_ready;
+    std::map<CURL*, Flight> m_flights;
+    std::size_t m_finished = 0;
 };
 
 } // namespace

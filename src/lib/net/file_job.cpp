@@ -6,54 +6,18 @@
 #include "net/curl_errors.hpp"
 
 #include <algorithm>
-#include <charconv>
+#include <cerrno>
+#include <unistd.h>
 
 namespace cxrcat::net {
 
 namespace {
 
-constexpr long k_receive_buffer = 512L * 1024;
 constexpr std::size_t k_error_body_limit = 2048;
-
-std::string trim(std::string_view text) {
-    std::size_t start = text.find_first_not_of(" \t\r\n");
-    std::size_t end = text.find_last_not_of(" \t\r\n");
-    return start == std::string_view::npos ? std::string{} : std::string(text.substr(start, end - start + 1));
-}
-
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-    std::uint64_t value = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size()) {
-        return std::nullopt;
-    }
-    return value;
-}
-
-struct ContentRange {
-    std::optional<std::uint64_t> first;
-    std::optional<std::uint64_t> total;
-};
-
-// "bytes 100-199/1000" or "bytes */1000".
-ContentRange parse_content_range(std::string_view value) {
-    ContentRange range;
-    if (value.rfind("bytes ", 0) != 0) {
-        return range;
-    }
-    value.remove_prefix(6);
-    std::size_t slash = value.find('/');
-    if (slash == std::string_view::npos) {
-        return range;
-    }
-    range.total = parse_number(value.substr(slash + 1));
-    std::string_view span = value.substr(0, slash);
-    std::size_t dash = span.find('-');
-    if (dash != std::string_view::npos) {
-        range.first = parse_number(span.substr(0, dash));
-    }
-    return range;
-}
+// A stream slower than this after the warm-up is worth splitting (servers such as Box and Zenodo
+// throttle each connection); a faster one is left alone, since splitting costs a read-back.
+constexpr double k_split_below_bytes_per_second = 64.0 * 1024 * 1024;
+constexpr auto k_split_warm_up = std::chrono::seconds(1);
 
 std::string status_message(long status) {
     switch (status) {
@@ -66,12 +30,21 @@ std::string status_message(long status) {
     }
 }
 
+bool is_strong_validator(const std::string& etag) { return !etag.empty() && etag.rfind("W/", 0) != 0; }
+
 } // namespace
 
 FileJob::FileJob(const TransferRequest& request, const DownloadOptions& options)
     : m_request(request), m_options(options) {
     m_outcome.display_path = request.display_path;
     m_error_buffer.resize(CURL_ERROR_SIZE + 1);
+}
+
+FileJob::~FileJob() {
+    m_prefix_abort = true;
+    if (m_prefix_thread.joinable()) {
+        m_prefix_thread.join();
+    }
 }
 
 std::vector<DigestAlgorithm> FileJob::algorithms() const {
@@ -84,23 +57,57 @@ std::vector<DigestAlgorithm> FileJob::algorithms() const {
     return out;
 }
 
-std::uint64_t FileJob::bytes_present() const { return m_writer ? m_writer->end_offset() : m_resume_from; }
+std::uint64_t FileJob::bytes_present() const {
+    std::uint64_t present = m_writer ? m_writer->end_offset() : (m_limit ? m_main_done : m_resume_from);
+    for (const auto& segment : m_segments) {
+        present += segment->flushed() - segment->start();
+    }
+    return present;
+}
 
 std::optional<std::uint64_t> FileJob::total() const { return m_total ? m_total : m_request.expected_size; }
+
+bool FileJob::restore_split(const PartMeta& meta) {
+    const auto& segments = meta.segments;
+    if (!meta.total || segments.size() < 2 || segments.front().start != 0 || segments.back().end != *meta.total) {
+        return false;
+    }
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        bool contiguous = i == 0 || segments[i].start == segments[i - 1].end;
+        if (!contiguous || segments[i].done < segments[i].start || segments[i].done > segments[i].end ||
+            segments[i].start >= segments[i].end) {
+            return false;
+        }
+    }
+    m_total = meta.total;
+    m_limit = segments.front().end;
+    // The main stream always makes one request, so that its digest is rebuilt from disk and its
+    // response re-checks the validator; when its bytes are all there, it fetches its last byte again.
+    m_main_done = std::min(segments.front().done, *m_limit - 1);
+    for (std::size_t i = 1; i < segments.size(); ++i) {
+        m_segments.push_back(std::make_unique<SegmentTask>(m_request, m_options, m_part->fd(), m_part->part_path(),
+                                                           current_url(), m_validator, segments[i]));
+        if (!m_segments.back()->complete()) {
+            m_new_segments.push_back(m_segments.back().get());
+        }
+    }
+    m_outcome.resumed = true;
+    m_outcome.segments = static_cast<int>(segments.size());
+    return true;
+}
 
 Result<CURL*> FileJob::start_attempt() {
     ++m_outcome.attempts;
     m_writer.reset();
-    m_status = 0;
-    m_response_headers.clear();
+    m_response.clear();
     m_response_started = false;
     m_head.clear();
     m_sniffed = false;
     m_abort_error.reset();
     m_abort_try_next_url = false;
     m_abort_transient = false;
-    m_error_body.clear();
     m_retry_after.reset();
+    m_reached_limit = false;
     std::fill(m_error_buffer.begin(), m_error_buffer.end(), '\0');
 
     if (!m_part) {
@@ -110,144 +117,103 @@ Result<CURL*> FileJob::start_attempt() {
         }
         m_part.emplace(std::move(*part));
     }
-    // Resume only a part that this URL produced and whose validator can prove the remote unchanged.
     std::string url = current_url();
-    auto meta = PartMeta::read(m_part->meta_path());
-    std::uint64_t existing = m_part->size();
-    m_resume_from = 0;
-    m_validator.clear();
-    bool fits = !m_request.expected_size || existing <= *m_request.expected_size;
-    if (existing > 0 && meta && meta->url_sha256 == sha256_hex(url) && !meta->validator().empty() && fits) {
-        m_resume_from = existing;
-        m_validator = meta->validator();
-    } else if (existing > 0) {
-        if (auto truncated = m_part->truncate(0); !truncated) {
-            return truncated.error();
+    if (m_limit) {
+        m_resume_from = m_main_done;
+    } else {
+        // Resume only a part that this URL produced and whose validator can prove the remote unchanged.
+        auto meta = PartMeta::read(m_part->meta_path());
+        std::uint64_t existing = m_part->size();
+        m_resume_from = 0;
+        m_validator.clear();
+        bool same_source = meta && meta->url_sha256 == sha256_hex(url) && !meta->validator().empty();
+        bool fits = !m_request.expected_size || existing <= *m_request.expected_size;
+        if (same_source && !meta->segments.empty()) {
+            m_validator = meta->validator();
+            if (restore_split(*meta)) {
+                m_resume_from = m_main_done;
+            }
+        } else if (same_source && existing > 0 && fits) {
+            m_resume_from = existing;
+            m_validator = meta->validator();
+        }
+        if (!m_limit && m_resume_from == 0 && existing > 0) {
+            if (auto truncated = m_part->truncate(0); !truncated) {
+                return truncated.error();
+            }
         }
     }
 
+    std::vector<std::string> extra;
+    if (m_limit) {
+        extra.push_back("Range: bytes=" + std::to_string(m_resume_from) + "-" + std::to_string(*m_limit - 1));
+        extra.push_back("If-Range: " + m_validator);
+    } else if (m_resume_from > 0) {
+        extra.push_back("Range: bytes=" + std::to_string(m_resume_from) + "-");
+        extra.push_back("If-Range: " + m_validator);
+    }
     ensure_curl_initialised();
     if (!m_easy) {
         m_easy.reset(curl_easy_init());
         if (!m_easy) {
             return Error(ErrorCode::internal, "libcurl could not create a transfer handle");
         }
-    } else {
-        curl_easy_reset(m_easy.get());
     }
-    CURL* easy = m_easy.get();
-    m_headers = CurlSlist();
-    if (m_resume_from > 0) {
-        m_headers.append("Range: bytes=" + std::to_string(m_resume_from) + "-");
-        m_headers.append("If-Range: " + m_validator);
-    }
-    for (const auto& [name, value] : m_request.secret_headers) {
-        m_headers.append(name + ": " + value.reveal());
-    }
-    set_option(easy, CURLOPT_URL, url.c_str());
-    set_option(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    set_option(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    set_option(easy, CURLOPT_FOLLOWLOCATION, 1L);
-    set_option(easy, CURLOPT_MAXREDIRS, 10L);
-    set_option(easy, CURLOPT_NOSIGNAL, 1L);
-    set_option(easy, CURLOPT_BUFFERSIZE, k_receive_buffer);
-    set_option(easy, CURLOPT_CONNECTTIMEOUT, static_cast<long>(m_options.connect_timeout.count()));
-    set_option(easy, CURLOPT_LOW_SPEED_LIMIT, m_options.stall_bytes_per_second);
-    set_option(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(m_options.stall_time.count()));
-    set_option(easy, CURLOPT_USERAGENT,
-               (m_request.user_agent.empty() ? m_options.user_agent : m_request.user_agent).c_str());
-    set_option(easy, CURLOPT_ERRORBUFFER, m_error_buffer.data());
-    set_option(easy, CURLOPT_HEADERFUNCTION, &FileJob::on_header);
-    set_option(easy, CURLOPT_HEADERDATA, this);
-    set_option(easy, CURLOPT_WRITEFUNCTION, &FileJob::on_body);
-    set_option(easy, CURLOPT_WRITEDATA, this);
-    set_option(easy, CURLOPT_PRIVATE, this);
-    if (m_headers.get() != nullptr) {
-        set_option(easy, CURLOPT_HTTPHEADER, m_headers.get());
-    }
-    if (m_options.ca_bundle) {
-        set_option(easy, CURLOPT_CAINFO, m_options.ca_bundle->c_str());
-    }
-    if (m_request.basic_auth) {
-        // libcurl sends these to the original host only; a redirect elsewhere drops them.
-        set_option(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
-        set_option(easy, CURLOPT_USERNAME, m_request.basic_auth->user.c_str());
-        set_option(easy, CURLOPT_PASSWORD, m_request.basic_auth->password.reveal().c_str());
-    }
-    return easy;
+    configure_easy(m_easy.get(), m_headers, m_request, m_options, url, extra,
+                   {&FileJob::on_header, &FileJob::on_body, this, m_error_buffer.data()});
+    return m_easy.get();
 }
 
 std::size_t FileJob::on_header(char* data, std::size_t size, std::size_t count, void* self) {
-    return static_cast<FileJob*>(self)->handle_header_line(std::string_view(data, size * count)) == 0 ? 0 : size * count;
+    auto* job = static_cast<FileJob*>(self);
+    if (job->m_response.add_line(std::string_view(data, size * count)) && !job->begin_response()) {
+        return 0;
+    }
+    return size * count;
 }
 
 std::size_t FileJob::on_body(char* data, std::size_t size, std::size_t count, void* self) {
     return static_cast<FileJob*>(self)->handle_body(data, size * count);
 }
 
-std::size_t FileJob::handle_header_line(std::string_view line) {
-    if (line.rfind("HTTP/", 0) == 0) {
-        // A new response (after a redirect or a 100 Continue): forget the previous one's headers.
-        m_response_headers.clear();
-        std::size_t space = line.find(' ');
-        m_status = space == std::string_view::npos
-                       ? 0
-                       : static_cast<long>(parse_number(trim(line.substr(space + 1, 3))).value_or(0));
-        return 1;
-    }
-    std::string text = trim(line);
-    if (!text.empty()) {
-        std::size_t colon = text.find(':');
-        if (colon != std::string::npos) {
-            m_response_headers[to_lower(text.substr(0, colon))] = trim(text.substr(colon + 1));
-        }
-        return 1;
-    }
-    // The blank line ends a response's headers. Redirects are followed by libcurl; only the final
-    // response matters.
-    bool redirect = m_status >= 300 && m_status < 400 && m_response_headers.count("location") > 0;
-    if (redirect || m_status == 100) {
-        return 1;
-    }
-    return begin_response() ? 1 : 0;
-}
-
 bool FileJob::begin_response() {
     m_response_started = true;
-    if (auto it = m_response_headers.find("retry-after"); it != m_response_headers.end()) {
-        m_retry_after = parse_retry_after(it->second, std::chrono::system_clock::now());
+    long status = m_response.status();
+    if (auto retry_after = m_response.get("retry-after"); !retry_after.empty()) {
+        m_retry_after = parse_retry_after(retry_after, std::chrono::system_clock::now());
     }
-    if (m_status != 200 && m_status != 206) {
-        return true; // judged in finish_attempt; the body is kept only for the message
+    if (status != 200 && status != 206) {
+        return true; // judged in finish_attempt
     }
-    std::optional<std::uint64_t> length;
-    if (auto it = m_response_headers.find("content-length"); it != m_response_headers.end()) {
-        length = parse_number(it->second);
-    }
-    if (m_status == 206) {
-        ContentRange range = parse_content_range(m_response_headers["content-range"]);
+    if (status == 206) {
+        ContentRange range = parse_content_range(m_response.get("content-range"));
         if (!range.first || *range.first != m_resume_from) {
             m_abort_error = Error(ErrorCode::network, m_request.display_path +
                                                           ": the server answered a different byte range than asked");
             m_abort_transient = true;
-            (void)m_part->truncate(0); // the part cannot be trusted against this server any more
             return false;
         }
         m_total = range.total;
         m_outcome.resumed = true;
     } else {
-        if (m_resume_from > 0) {
+        if (m_limit || m_resume_from > 0) {
             // 200 to a ranged request: the server ignores Range, or If-Range found the remote
             // changed. Either way the part is stale: never append to it.
+            m_abort_error = Error(ErrorCode::network, m_request.display_path +
+                                                          ": the remote file changed (or ignores Range); starting over");
+            m_abort_transient = true;
             m_outcome.restarted = true;
-            m_resume_from = 0;
-            if (auto truncated = m_part->truncate(0); !truncated) {
-                m_abort_error = truncated.error();
-                return false;
-            }
+            return false;
+        }
+        std::optional<std::uint64_t> length;
+        if (auto text = m_response.get("content-length"); !text.empty()) {
+            length = std::strtoull(text.c_str(), nullptr, 10);
         }
         m_total = length;
-        PartMeta meta{sha256_hex(current_url()), m_response_headers["etag"], m_response_headers["last-modified"], length};
+        std::string etag = m_response.get("etag");
+        std::string last_modified = m_response.get("last-modified");
+        m_validator = is_strong_validator(etag) ? etag : last_modified;
+        PartMeta meta{sha256_hex(current_url()), etag, last_modified, length, {}};
         if (auto written = meta.write(m_part->meta_path()); !written) {
             m_abort_error = written.error();
             return false;
@@ -269,15 +235,17 @@ bool FileJob::begin_response() {
             return false;
         }
     }
+    m_body_started = std::chrono::steady_clock::now();
     return true;
 }
 
 bool FileJob::sniff_and_write_head() {
     m_sniffed = true;
-    std::string content_type = m_response_headers["content-type"];
+    std::string content_type = m_response.get("content-type");
     SniffVerdict verdict = SniffVerdict::ok;
     if (m_resume_from == 0) {
-        verdict = sniff_payload(m_request.expected_kind, content_type, std::as_bytes(std::span(m_head.data(), m_head.size())));
+        verdict = sniff_payload(m_request.expected_kind, content_type,
+                                std::as_bytes(std::span(m_head.data(), m_head.size())));
     } else if (to_lower(content_type).rfind("text/html", 0) == 0 && m_request.expected_kind != PayloadKind::text) {
         verdict = SniffVerdict::web_page;
     }
@@ -310,10 +278,7 @@ bool FileJob::sniff_and_write_head() {
 
 std::size_t FileJob::handle_body(const char* data, std::size_t size) {
     if (!m_writer) {
-        if (m_error_body.size() < k_error_body_limit) {
-            m_error_body.append(data, std::min(size, k_error_body_limit - m_error_body.size()));
-        }
-        return size;
+        return size; // an error page: judged by its status, never written
     }
     m_outcome.bytes_received += size;
     const std::size_t consumed = size;
@@ -329,10 +294,175 @@ std::size_t FileJob::handle_body(const char* data, std::size_t size) {
             return 0;
         }
     }
+    if (m_limit) {
+        // The rest of the file belongs to segments: stop this stream at its share.
+        std::uint64_t room = *m_limit - std::min(*m_limit, m_writer->end_offset());
+        if (size > room) {
+            if (room > 0 && !m_writer->append(data, static_cast<std::size_t>(room))) {
+                return 0;
+            }
+            m_reached_limit = true;
+            return 0;
+        }
+    }
     if (size > 0 && !m_writer->append(data, size)) {
         return 0;
     }
     return consumed;
+}
+
+bool FileJob::should_split(std::chrono::steady_clock::time_point now) const {
+    if (m_limit || !m_writer || m_options.max_segments < 2 || !m_total || m_validator.empty() ||
+        m_response.status() != 200 || m_response.get("accept-ranges") != "bytes") {
+        return false;
+    }
+    std::uint64_t position = m_writer->end_offset();
+    if (*m_total <= position || *m_total - position < m_options.segment_threshold) {
+        return false;
+    }
+    auto elapsed = now - m_body_started;
+    if (elapsed < k_split_warm_up) {
+        return false;
+    }
+    double rate = static_cast<double>(m_outcome.bytes_received) / std::chrono::duration<double>(elapsed).count();
+    return rate < k_split_below_bytes_per_second;
+}
+
+void FileJob::split() {
+    std::uint64_t position = m_writer->end_offset();
+    std::uint64_t remaining = *m_total - position;
+    auto count = static_cast<std::uint64_t>(m_options.max_segments);
+    std::uint64_t share = remaining / count;
+    m_limit = position + share;
+    std::uint64_t start = *m_limit;
+    for (std::uint64_t k = 1; k < count; ++k) {
+        std::uint64_t end = k + 1 == count ? *m_total : start + share;
+        m_segments.push_back(std::make_unique<SegmentTask>(m_request, m_options, m_part->fd(), m_part->part_path(),
+                                                           current_url(), m_validator,
+                                                           SegmentProgress{start, end, start}));
+        m_new_segments.push_back(m_segments.back().get());
+        start = end;
+    }
+    m_outcome.segments = static_cast<int>(count);
+    save_split_progress();
+}
+
+std::vector<SegmentTask*> FileJob::take_new_segments() { return std::exchange(m_new_segments, {}); }
+
+void FileJob::save_split_progress() const {
+    if (!m_limit || !m_part) {
+        return;
+    }
+    PartMeta meta{sha256_hex(current_url()), m_validator.rfind('"', 0) == 0 ? m_validator : "",
+                  m_validator.rfind('"', 0) == 0 ? "" : m_validator, m_total, {}};
+    std::uint64_t main_done = m_writer ? m_writer->end_offset() : m_main_done;
+    meta.segments.push_back({0, *m_limit, std::min(main_done, *m_limit)});
+    for (const auto& segment : m_segments) {
+        meta.segments.push_back({segment->start(), segment->end(), segment->flushed()});
+    }
+    (void)meta.write(m_part->meta_path()); // best effort: a stale record only costs a re-download
+}
+
+void FileJob::start_prefix_hashing() {
+    // The digest continues in file order past the main stream, reading each segment's bytes back
+    // as soon as they are on disk (from the page cache, while the download goes on).
+    m_prefix_thread = std::thread([this] {
+        constexpr std::size_t k_chunk = 1U << 20;
+        std::vector<char> buffer(k_chunk);
+        std::uint64_t position = *m_limit;
+        std::uint64_t total = *m_total;
+        while (position < total && !m_prefix_abort) {
+            const SegmentTask* segment = nullptr;
+            for (const auto& candidate : m_segments) {
+                if (candidate->start() <= position && position < candidate->end()) {
+                    segment = candidate.get();
+                }
+            }
+            std::uint64_t available = segment != nullptr ? segment->flushed() : position;
+            if (available <= position) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
+                continue;
+            }
+            auto want = static_cast<std::size_t>(std::min<std::uint64_t>(available - position, k_chunk));
+            ssize_t got = ::pread(m_part->fd(), buffer.data(), want, static_cast<off_t>(position));
+            if (got < 0 && errno == EINTR) {
+                continue;
+            }
+            if (got <= 0) {
+                m_prefix_error = file_error("cannot read back", m_part->part_path(), got < 0 ? errno : EIO);
+                break;
+            }
+            for (auto& hasher : m_prefix_hashers) {
+                hasher.update(std::as_bytes(std::span(buffer.data(), static_cast<std::size_t>(got))));
+            }
+            position += static_cast<std::uint64_t>(got);
+        }
+        m_prefix_done = true;
+    });
+}
+
+void FileJob::stop_split() {
+    m_prefix_abort = true;
+    if (m_prefix_thread.joinable()) {
+        m_prefix_thread.join();
+    }
+    m_prefix_abort = false;
+    m_prefix_done = false;
+    m_prefix_error.reset();
+    m_prefix_hashers.clear();
+    for (auto& segment : m_segments) {
+        m_outcome.bytes_received += segment->bytes_received();
+        m_retired.push_back(std::move(segment));
+    }
+    m_segments.clear();
+    m_new_segments.clear();
+    m_limit.reset();
+    m_main_done = 0;
+    m_main_finished = false;
+    m_outcome.segments = 1;
+}
+
+AttemptVerdict FileJob::segment_failed(const SegmentTask& segment) {
+    Error error = segment.last_error().value_or(Error(ErrorCode::network, m_request.display_path + ": a segment failed"));
+    bool changed = segment.remote_changed();
+    if (m_writer) {
+        (void)m_writer->close();
+        m_main_done = m_writer->end_offset();
+        m_writer.reset();
+    }
+    save_split_progress();
+    stop_split();
+    if (changed && m_part) {
+        m_outcome.restarted = true;
+        (void)m_part->truncate(0);
+        std::error_code ignored;
+        std::filesystem::remove(m_part->meta_path(), ignored);
+        return retry(std::move(error));
+    }
+    return fail(std::move(error), false);
+}
+
+std::optional<AttemptVerdict> FileJob::poll_split() {
+    if (!m_main_finished || !m_prefix_done ||
+        !std::all_of(m_segments.begin(), m_segments.end(), [](const auto& segment) { return segment->complete(); })) {
+        return std::nullopt;
+    }
+    m_prefix_thread.join();
+    if (m_prefix_error) {
+        return fail(*m_prefix_error, false);
+    }
+    std::map<DigestAlgorithm, std::string> digests;
+    for (auto& hasher : m_prefix_hashers) {
+        digests[hasher.algorithm()] = hasher.finish_hex();
+    }
+    std::uint64_t size = *m_total;
+    m_prefix_hashers.clear();
+    for (auto& segment : m_segments) {
+        m_outcome.bytes_received += segment->bytes_received();
+        m_retired.push_back(std::move(segment));
+    }
+    m_segments.clear();
+    return verify_and_install(size, digests);
 }
 
 AttemptVerdict FileJob::fail(Error error, bool try_next_url) {
@@ -362,10 +492,13 @@ AttemptVerdict FileJob::finish_attempt(CURLcode code) {
     // Flush what arrived: after a dropped connection, those bytes are what the next attempt resumes.
     Result<void> flushed;
     if (m_writer) {
-        if (!m_sniffed && code == CURLE_OK && m_abort_error == std::nullopt) {
+        if (!m_sniffed && code == CURLE_OK && !m_abort_error) {
             (void)sniff_and_write_head();
         }
-        flushed = m_writer->finish();
+        flushed = m_writer->close();
+        if (m_limit) {
+            m_main_done = m_writer->end_offset();
+        }
     }
     if (m_abort_error) {
         Error error = *m_abort_error;
@@ -374,12 +507,28 @@ AttemptVerdict FileJob::finish_attempt(CURLcode code) {
             m_part.reset();
             return fail(std::move(error), m_abort_try_next_url);
         }
+        if (m_outcome.restarted) {
+            // The remote changed under a resumed or split download: the next attempt starts at zero.
+            stop_split();
+            (void)m_part->truncate(0);
+            std::error_code ignored;
+            std::filesystem::remove(m_part->meta_path(), ignored);
+        }
         return m_abort_transient ? retry(std::move(error)) : fail(std::move(error), false);
     }
     if (!flushed) {
         return fail(flushed.error(), false); // local I/O: the part stays for a resume after the fix
     }
     std::string where = "source: " + RedactedUrl(current_url()).str();
+    bool main_stream_done = m_limit && m_writer && m_main_done >= *m_limit &&
+                            (code == CURLE_OK || (code == CURLE_WRITE_ERROR && m_reached_limit));
+    if (main_stream_done) {
+        m_main_finished = true;
+        m_prefix_hashers = m_writer->release_hashers();
+        m_writer.reset();
+        start_prefix_hashing();
+        return AttemptVerdict::waiting;
+    }
     if (code != CURLE_OK) {
         CurlFailure failure = classify_curl_error(code, m_error_buffer.c_str());
         Error error(failure.code, m_request.display_path + ": " + failure.message, {where});
@@ -388,52 +537,58 @@ AttemptVerdict FileJob::finish_attempt(CURLcode code) {
         }
         return failure.transient ? retry(std::move(error)) : fail(std::move(error), false);
     }
-    if (m_status == 416) {
+    long status = m_response.status();
+    if (status == 416 && !m_limit) {
         // The part already holds every byte (a run killed between download and install) or the
         // remote shrank: verify what is there, or start over.
-        ContentRange range = parse_content_range(m_response_headers["content-range"]);
+        ContentRange range = parse_content_range(m_response.get("content-range"));
         if (range.total && m_part->size() == *range.total && m_resume_from == *range.total) {
-            m_writer = std::make_unique<HashingWriter>(m_part->fd(), m_part->part_path(), m_resume_from, algorithms());
-            if (auto rehashed = m_writer->rehash_existing(); !rehashed) {
-                return fail(rehashed.error(), false);
-            }
-            if (auto finished = m_writer->finish(); !finished) {
+            HashingWriter rehash(m_part->fd(), m_part->part_path(), m_resume_from, algorithms());
+            auto rehashed = rehash.rehash_existing();
+            auto finished = rehashed ? rehash.finish() : rehashed;
+            if (!finished) {
                 return fail(finished.error(), false);
             }
             m_outcome.resumed = true;
-            return verify_and_install();
+            return verify_and_install(m_resume_from, rehash.digests());
         }
         (void)m_part->truncate(0);
-        return retry(Error(ErrorCode::network, m_request.display_path + ": HTTP 416: the saved part no longer fits the remote file",
-                           {where}));
+        return retry(Error(ErrorCode::network,
+                           m_request.display_path + ": HTTP 416: the saved part no longer fits the remote file", {where}));
     }
-    if (m_status != 200 && m_status != 206) {
-        Error error(ErrorCode::network, m_request.display_path + ": " + status_message(m_status), {where});
-        if (is_transient_http_status(m_status)) {
+    if (status != 200 && status != 206) {
+        Error error(ErrorCode::network, m_request.display_path + ": " + status_message(status), {where});
+        if (is_transient_http_status(status)) {
             return retry(std::move(error));
         }
-        if (m_status == 401 || m_status == 403) {
-            error = Error(ErrorCode::access_denied, m_request.display_path + ": " + status_message(m_status), {where});
-            if (auto it = m_response_headers.find("x-error-code"); it != m_response_headers.end()) {
-                error.note("the server says: " + it->second);
+        if (status == 401 || status == 403) {
+            error = Error(ErrorCode::access_denied, m_request.display_path + ": " + status_message(status), {where});
+            if (auto code_header = m_response.get("x-error-code"); !code_header.empty()) {
+                error.note("the server says: " + code_header);
             }
-        } else if (m_status == 404 || m_status == 410) {
-            error = Error(ErrorCode::not_found, m_request.display_path + ": " + status_message(m_status), {where});
+        } else if (status == 404 || status == 410) {
+            error = Error(ErrorCode::not_found, m_request.display_path + ": " + status_message(status), {where});
             error.note("the file has moved or was withdrawn; check the dataset's homepage");
         }
-        return fail(std::move(error), m_status == 404 || m_status == 410);
+        return fail(std::move(error), status == 404 || status == 410);
     }
-    return verify_and_install();
+    if (m_limit) {
+        // The main stream of a split file ended before its share: resume it.
+        return retry(Error(ErrorCode::network, m_request.display_path + ": the transfer ended early", {where}));
+    }
+    if (auto finished = m_writer->finish(); !finished) {
+        return fail(finished.error(), false);
+    }
+    return verify_and_install(m_writer->end_offset(), m_writer->digests());
 }
 
-AttemptVerdict FileJob::verify_and_install() {
+AttemptVerdict FileJob::verify_and_install(std::uint64_t size, const std::map<DigestAlgorithm, std::string>& digests) {
     std::string where = "source: " + RedactedUrl(current_url()).str();
-    std::uint64_t size = m_writer->end_offset();
     if (m_request.expected_size && size < *m_request.expected_size) {
         // The connection ended early without saying so (no Content-Length): resume it.
         return retry(Error(ErrorCode::network,
-                           m_request.display_path + ": the transfer ended early at " + group_thousands(size) +
-                               " of " + group_thousands(*m_request.expected_size) + " bytes",
+                           m_request.display_path + ": the transfer ended early at " + group_thousands(size) + " of " +
+                               group_thousands(*m_request.expected_size) + " bytes",
                            {where}));
     }
     if (m_total && size != *m_total) {
@@ -449,10 +604,9 @@ AttemptVerdict FileJob::verify_and_install() {
         m_part.reset();
         return fail(std::move(error), true);
     }
-    const auto& actual = m_writer->digests();
     for (const auto& [algorithm, expected] : m_request.expected_digests) {
-        auto it = actual.find(algorithm);
-        if (it != actual.end() && it->second != expected) {
+        auto it = digests.find(algorithm);
+        if (it != digests.end() && it->second != expected) {
             std::string origin = m_request.digest_origin.empty() ? "" : " (" + m_request.digest_origin + ")";
             Error error(ErrorCode::integrity, m_request.display_path + ": " + std::string(to_string(algorithm)) + " mismatch",
                         {"expected " + expected + origin, "actual   " + it->second, where,
@@ -468,7 +622,7 @@ AttemptVerdict FileJob::verify_and_install() {
     m_part.reset();
     m_outcome.status = TransferStatus::downloaded;
     m_outcome.size = size;
-    m_outcome.digests = actual;
+    m_outcome.digests = digests;
     m_outcome.error.reset();
     return AttemptVerdict::done;
 }

@@ -1,26 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
-// Private: one file's download over one connection, attempt by attempt.
+// Private: one file's download, attempt by attempt. It starts as one stream hashed in memory; when
+// that stream is slow and the server accepts ranges, the rest of the file is split over more
+// connections (SegmentTask), and the digest then follows the file's contiguous prefix on disk.
 #pragma once
 
 #include "cxrcat/download.hpp"
 
 #include "hashing_writer.hpp"
-#include "net/curl_handles.hpp"
+#include "net/curl_task.hpp"
+#include "net/easy_setup.hpp"
+#include "net/segment_task.hpp"
 #include "part_file.hpp"
 
+#include <atomic>
 #include <chrono>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 namespace cxrcat::net {
 
-enum class AttemptVerdict { done, retry, failed };
-
-class FileJob {
+class FileJob final : public CurlTask {
 public:
     FileJob(const TransferRequest& request, const DownloadOptions& options);
+    ~FileJob() override;
 
     // Prepares the next attempt's easy handle (resuming the .part when that is safe). An error here
     // is local (cannot open the part file) and final.
@@ -28,11 +32,29 @@ public:
     // Judges the attempt libcurl just finished; on success the file is verified and installed.
     AttemptVerdict finish_attempt(CURLcode code);
 
+    // True when the running single stream should be split: slow after a warm-up, the server accepts
+    // ranges and gave a strong validator, and enough of the file remains.
+    [[nodiscard]] bool should_split(std::chrono::steady_clock::time_point now) const;
+    // Limits the running stream to the next share of the file and creates segments for the rest.
+    void split();
+    // Segments created by split() or by resuming a split part, not yet handed to libcurl.
+    std::vector<SegmentTask*> take_new_segments();
+    // Called when one of this job's segments failed for good, after the caller detached the main
+    // stream: stops the split; a changed remote means starting over (retry), anything else fails.
+    AttemptVerdict segment_failed(const SegmentTask& segment);
+    // Segments dropped by a stopped split. The caller detaches them from libcurl, then lets them go.
+    std::vector<std::unique_ptr<SegmentTask>> take_retired_segments() { return std::exchange(m_retired, {}); }
+    // When the file is split and everything has arrived and been hashed: verify and install.
+    // nullopt while work remains.
+    std::optional<AttemptVerdict> poll_split();
+    // Writes each segment's progress beside the part, so a killed run can resume every segment.
+    void save_split_progress() const;
+    [[nodiscard]] bool is_split() const { return m_limit.has_value(); }
+    [[nodiscard]] const std::vector<std::unique_ptr<SegmentTask>>& segments() const { return m_segments; }
+
     [[nodiscard]] TransferOutcome& outcome() { return m_outcome; }
     [[nodiscard]] const TransferRequest& request() const { return m_request; }
-    // The server's Retry-After for the last attempt, if it sent one.
     [[nodiscard]] std::optional<std::chrono::seconds> retry_after() const { return m_retry_after; }
-    // Why the last attempt failed, in words (for retry notices and the final error).
     [[nodiscard]] const std::optional<Error>& last_error() const { return m_last_error; }
     // Bytes of the file present so far, and its total size when known.
     [[nodiscard]] std::uint64_t bytes_present() const;
@@ -41,14 +63,15 @@ public:
 private:
     static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
     static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
-    std::size_t handle_header_line(std::string_view line);
     std::size_t handle_body(const char* data, std::size_t size);
-    // Called once the final response's headers are complete; false aborts the transfer.
     bool begin_response();
     bool sniff_and_write_head();
+    bool restore_split(const PartMeta& meta);
+    void start_prefix_hashing();
+    void stop_split();
     AttemptVerdict fail(Error error, bool try_next_url);
     AttemptVerdict retry(Error error);
-    AttemptVerdict verify_and_install();
+    AttemptVerdict verify_and_install(std::uint64_t size, const std::map<DigestAlgorithm, std::string>& digests);
     [[nodiscard]] std::string current_url() const { return m_request.urls.at(m_url_index); }
     [[nodiscard]] std::vector<DigestAlgorithm> algorithms() const;
 
@@ -66,18 +89,31 @@ private:
     // Per attempt.
     std::uint64_t m_resume_from = 0;
     std::string m_validator;
-    long m_status = 0;
-    std::map<std::string, std::string> m_response_headers;
+    ResponseHeaders m_response;
     bool m_response_started = false;
     std::optional<std::uint64_t> m_total;
     std::string m_head; // first bytes of the body, held back until sniffed
     bool m_sniffed = false;
-    std::optional<Error> m_abort_error;       // set by a callback that stopped the transfer
+    std::optional<Error> m_abort_error; // set by a callback that stopped the transfer
     bool m_abort_try_next_url = false;
     bool m_abort_transient = false;
-    std::string m_error_body;                 // start of an error response's body, for messages
     std::optional<std::chrono::seconds> m_retry_after;
     std::optional<Error> m_last_error;
+    std::chrono::steady_clock::time_point m_body_started{};
+
+    // Split state. The main stream covers [0, m_limit); segments cover [m_limit, total).
+    std::optional<std::uint64_t> m_limit;
+    std::uint64_t m_main_done = 0;    // end of the main stream's bytes on disk
+    bool m_reached_limit = false;
+    bool m_main_finished = false;
+    std::vector<std::unique_ptr<SegmentTask>> m_segments;
+    std::vector<SegmentTask*> m_new_segments;
+    std::vector<std::unique_ptr<SegmentTask>> m_retired;
+    std::vector<Hasher> m_prefix_hashers;
+    std::thread m_prefix_thread;
+    std::atomic<bool> m_prefix_done{false};
+    std::atomic<bool> m_prefix_abort{false};
+    std::optional<Error> m_prefix_error;
 };
 
 } // namespace cxrcat::net

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "net/easy_setup.hpp"
+
+#include "cxrcat/text.hpp"
+
+#include <charconv>
+
+namespace cxrcat::net {
+
+namespace {
+
+// Large receive buffers mean fewer callbacks and fewer copies per byte.
+constexpr long k_receive_buffer = 512L * 1024;
+
+std::string trim(std::string_view text) {
+    std::size_t start = text.find_first_not_of(" \t\r\n");
+    std::size_t end = text.find_last_not_of(" \t\r\n");
+    return start == std::string_view::npos ? std::string{} : std::string(text.substr(start, end - start + 1));
+}
+
+std::optional<std::uint64_t> parse_number(std::string_view text) {
+    std::uint64_t value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+} // namespace
+
+void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& request, const DownloadOptions& options,
+                    const std::string& url, const std::vector<std::string>& extra_headers,
+                    const EasyCallbacks& callbacks) {
+    curl_easy_reset(easy);
+    headers = CurlSlist();
+    for (const auto& line : extra_headers) {
+        headers.append(line);
+    }
+    for (const auto& [name, value] : request.secret_headers) {
+        headers.append(name + ": " + value.reveal());
+    }
+    set_option(easy, CURLOPT_URL, url.c_str());
+    set_option(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    set_option(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    set_option(easy, CURLOPT_FOLLOWLOCATION, 1L);
+    set_option(easy, CURLOPT_MAXREDIRS, 10L);
+    set_option(easy, CURLOPT_NOSIGNAL, 1L);
+    set_option(easy, CURLOPT_BUFFERSIZE, k_receive_buffer);
+    set_option(easy, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connect_timeout.count()));
+    set_option(easy, CURLOPT_LOW_SPEED_LIMIT, options.stall_bytes_per_second);
+    set_option(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.stall_time.count()));
+    set_option(easy, CURLOPT_USERAGENT, (request.user_agent.empty() ? options.user_agent : request.user_agent).c_str());
+    set_option(easy, CURLOPT_ERRORBUFFER, callbacks.error_buffer);
+    set_option(easy, CURLOPT_HEADERFUNCTION, callbacks.on_header);
+    set_option(easy, CURLOPT_HEADERDATA, callbacks.self);
+    set_option(easy, CURLOPT_WRITEFUNCTION, callbacks.on_body);
+    set_option(easy, CURLOPT_WRITEDATA, callbacks.self);
+    set_option(easy, CURLOPT_PRIVATE, callbacks.self);
+    if (headers.get() != nullptr) {
+        set_option(easy, CURLOPT_HTTPHEADER, headers.get());
+    }
+    if (options.ca_bundle) {
+        set_option(easy, CURLOPT_CAINFO, options.ca_bundle->c_str());
+    }
+    if (request.basic_auth) {
+        // libcurl sends these to the original host only; a redirect elsewhere drops them.
+        set_option(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+        set_option(easy, CURLOPT_USERNAME, request.basic_auth->user.c_str());
+        set_option(easy, CURLOPT_PASSWORD, request.basic_auth->password.reveal().c_str());
+    }
+}
+
+ContentRange parse_content_range(std::string_view value) {
+    ContentRange range;
+    if (value.rfind("bytes ", 0) != 0) {
+        return range;
+    }
+    value.remove_prefix(6);
+    std::size_t slash = value.find('/');
+    if (slash == std::string_view::npos) {
+        return range;
+    }
+    range.total = parse_number(value.substr(slash + 1));
+    std::string_view span = value.substr(0, slash);
+    std::size_t dash = span.find('-');
+    if (dash != std::string_view::npos) {
+        range.first = parse_number(span.substr(0, dash));
+        range.last = parse_number(span.substr(dash + 1));
+    }
+    return range;
+}
+
+bool ResponseHeaders::add_line(std::string_view line) {
+    if (line.rfind("HTTP/", 0) == 0) {
+        m_headers.clear();
+        std::size_t space = line.find(' ');
+        m_status = space == std::string_view::npos
+                       ? 0
+                       : static_cast<long>(parse_number(trim(line.substr(space + 1, 3))).value_or(0));
+        return false;
+    }
+    std::string text = trim(line);
+    if (!text.empty()) {
+        std::size_t colon = text.find(':');
+        if (colon != std::string::npos) {
+            m_headers[to_lower(text.substr(0, colon))] = trim(text.substr(colon + 1));
+        }
+        return false;
+    }
+    // Redirects are followed by libcurl; only the final response matters.
+    bool redirect = m_status >= 300 && m_status < 400 && m_headers.count("location") > 0;
+    return !redirect && m_status != 100;
+}
+
+std::string ResponseHeaders::get(const std::string& lowercase_name) const {
+    auto it = m_headers.find(lowercase_name);
+    return it == m_headers.end() ? std::string{} : it->second;
+}
+
+void ResponseHeaders::clear() {
+    m_status = 0;
+    m_headers.clear();
+}
+
+} // namespace cxrcat::net
