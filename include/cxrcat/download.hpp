@@ -25,6 +25,7 @@ struct BasicAuth {
 // One file to download, verify and install at `destination`.
 struct TransferRequest {
     std::vector<std::string> urls;                  // tried in order (mirrors first, origin last)
+    std::string resume_url;                         // the origin's URL for Range requests, when it differs
     std::vector<std::pair<std::string, Secret>> secret_headers; // e.g. {"Authorization", "Bearer ..."}
     std::optional<BasicAuth> basic_auth;
     std::string user_agent;                         // overrides DownloadOptions::user_agent when set

@@ -4,6 +4,7 @@
 #include "cxrcat/dataset.hpp"
 #include "cxrcat/download.hpp"
 #include "cxrcat/paths.hpp"
+#include "cxrcat/provider.hpp"
 #include "cxrcat/result.hpp"
 
 #include <functional>
@@ -18,19 +19,25 @@ struct FetchOptions {
     bool extract = true;
     bool keep_archives = false;
     DownloadOptions download;
+    ProviderContext providers;
+    std::optional<std::filesystem::path> from; // --from: files a person downloaded (registration route)
     std::string holder_description = "cxrcat";      // written into the lock for a waiting process
     std::function<void(const std::string&)> on_lock_wait; // told who holds the lock
 };
 
-// One file the catalog lists, as fetch sees it.
+// One file fetch will handle: where it comes from (a URL, or a local file given with --from) and
+// what it must match.
 struct PlannedFile {
     std::string path;
-    std::string url;                 // redacted, for display
+    std::string url;                 // redacted, for display ("" for a local file)
+    ResolvedFile source;             // URLs, credentials, size and digests
+    std::optional<std::filesystem::path> local; // --from: the user's file (never moved or modified)
     std::optional<std::uint64_t> size;
-    std::map<DigestAlgorithm, std::string> digests; // published, or recorded at first download
-    std::string digest_origin;       // "published", "recorded at first download on ...", or "" (none)
+    std::map<DigestAlgorithm, std::string> digests; // published, provider-given, or recorded at first download
+    std::string digest_origin;       // where the digests come from, or "" (none known yet)
     bool extract = false;
     bool verified = false;           // already installed and intact: will be skipped
+    std::size_t source_index = 0;    // which of the dataset's sources it belongs to
 };
 
 // What fetch would do, for --dry-run and the free-space check.
@@ -43,6 +50,7 @@ struct FetchPlan {
     std::uint64_t bytes_needed = 0;      // download + room to extract
     std::optional<std::uint64_t> free_bytes;
     std::vector<std::string> manual_steps; // non-empty when part of the dataset needs a person
+    std::vector<std::string> missing_local; // listed files --from did not contain
 };
 
 // The result for one file.
@@ -63,6 +71,7 @@ struct FetchReport {
     std::vector<FileResult> files;
     std::vector<std::string> warnings;
     std::vector<std::string> manual_steps; // parts a person must download (registration route)
+    std::vector<std::string> missing_local; // listed files that --from did not contain
 
     // ok when no file failed.
     [[nodiscard]] bool ok() const;

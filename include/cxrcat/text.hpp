@@ -14,7 +14,8 @@ namespace cxrcat {
 [[nodiscard]] bool contains_ignoring_case(std::string_view haystack, std::string_view needle);
 // Levenshtein distance, for "did you mean" suggestions.
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
-// "45.1 GB", "617 MB", "1.2 KB", "12 B" (decimal units, as dataset pages quote them).
+// "45 GB", "617 MB", "1.2 KB", "12 B" (decimal units, as dataset pages quote them; one decimal
+// below 10 of a unit).
 [[nodiscard]] std::string human_size(std::uint64_t bytes);
 // "112,120".
 [[nodiscard]] std::string group_thousands(std::uint64_t value);

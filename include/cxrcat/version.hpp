@@ -11,6 +11,8 @@ namespace cxrcat {
 [[nodiscard]] std::string curl_version_text();
 // "OpenSSL 3.0.x ...", from the library actually linked.
 [[nodiscard]] std::string openssl_version_text();
+// The CA bundle libcurl uses when none is given ("" when it cannot tell).
+[[nodiscard]] std::string curl_default_ca_bundle();
 // "libarchive 3.6.2", from the library actually linked.
 [[nodiscard]] std::string libarchive_version_text();
 

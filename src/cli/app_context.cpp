@@ -66,6 +66,23 @@ const Paths& AppContext::paths() {
     return *m_paths;
 }
 
+const ProviderEndpoints& AppContext::endpoints() {
+    if (!m_endpoints) {
+        m_endpoints = ProviderEndpoints::from_environment();
+    }
+    return *m_endpoints;
+}
+
+const CredentialStore& AppContext::credentials() {
+    if (!m_credentials) {
+        m_credentials = CredentialStore::from_environment(endpoints().physionet_host());
+        for (const auto& warning : m_credentials->warnings()) {
+            warn(warning);
+        }
+    }
+    return *m_credentials;
+}
+
 int AppContext::fail(const Error& error) const {
     std::cerr << "cxrcat: error: " << error.message() << '\n';
     for (const auto& note : error.notes()) {

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "cxrcat/catalog_loader.hpp"
+#include "cxrcat/credentials.hpp"
+#include "cxrcat/provider.hpp"
 #include "cxrcat/paths.hpp"
 #include "cxrcat/result.hpp"
 
@@ -30,6 +32,9 @@ public:
     // The dataset with this id or alias, or a not_found error suggesting the nearest ids.
     Result<const Dataset*> dataset(std::string_view key);
     const Paths& paths();
+    // Provider base URLs from the environment, and the credentials found (read once).
+    const ProviderEndpoints& endpoints();
+    const CredentialStore& credentials();
 
     // Prints an Error as `cxrcat: error: ...` plus `note:` lines and returns its exit code.
     int fail(const Error& error) const;
@@ -44,6 +49,8 @@ public:
 private:
     std::optional<LoadedCatalog> m_loaded;
     std::optional<Paths> m_paths;
+    std::optional<ProviderEndpoints> m_endpoints;
+    std::optional<CredentialStore> m_credentials;
 };
 
 } // namespace cxrcat::cli

@@ -30,6 +30,8 @@ struct FetchCommandOptions {
     int retries = 5;
     int stall_timeout = 30;
     int segments = 4;
+    std::string from;
+    std::string manifest;
 };
 
 nlohmann::json digests_json(const std::map<DigestAlgorithm, std::string>& digests) {
@@ -47,8 +49,11 @@ nlohmann::json error_json(const Error& error) {
             {"notes", error.notes()}};
 }
 
-FetchOptions library_options(const FetchCommandOptions& options) {
+FetchOptions library_options(AppContext& context, const FetchCommandOptions& options) {
     FetchOptions out;
+    if (!options.from.empty()) {
+        out.from = std::filesystem::absolute(options.from);
+    }
     out.include = options.include;
     out.exclude = options.exclude;
     out.extract = !options.no_extract;
@@ -67,6 +72,18 @@ FetchOptions library_options(const FetchCommandOptions& options) {
     // Tuning knob for slow links and for tests: the first retry's delay in milliseconds.
     if (const char* base = std::getenv("CXRCAT_RETRY_BASE_MS"); base && *base) { // NOLINT(concurrency-mt-unsafe)
         out.download.retry.base_delay = std::chrono::milliseconds(std::strtol(base, nullptr, 10));
+    }
+    out.providers.endpoints = context.endpoints();
+    out.providers.credentials = &context.credentials();
+    out.providers.ca_bundle = out.download.ca_bundle;
+    out.providers.retry = out.download.retry;
+    out.providers.user_agent = out.download.user_agent;
+    if (!options.manifest.empty()) {
+        out.providers.manifest = std::filesystem::absolute(options.manifest);
+    }
+    // Smallest remaining size worth splitting over several connections.
+    if (const char* threshold = std::getenv("CXRCAT_SEGMENT_THRESHOLD"); threshold && *threshold) { // NOLINT(concurrency-mt-unsafe)
+        out.download.segment_threshold = std::strtoull(threshold, nullptr, 10);
     }
     return out;
 }
@@ -145,7 +162,7 @@ int run_fetch(AppContext& context, const FetchCommandOptions& options) {
         }
         datasets.push_back(*found);
     }
-    FetchOptions fetch_options = library_options(options);
+    FetchOptions fetch_options = library_options(context, options);
     bool json_output = options.format == "json";
     nlohmann::json records = nlohmann::json::array();
     int exit = 0;
@@ -188,12 +205,15 @@ int run_fetch(AppContext& context, const FetchCommandOptions& options) {
                 remember(context.fail(*file.error));
             }
         }
-        if (!report->manual_steps.empty()) {
+        if (!report->manual_steps.empty() && (!fetch_options.from || !report->missing_local.empty())) {
             Error manual(ErrorCode::manual_step,
                          dataset->id + ": part of this dataset must be downloaded by hand (" +
                              std::string(to_string(dataset->access.access_class)) + ")");
             for (std::size_t i = 0; i < report->manual_steps.size(); ++i) {
                 manual.note(std::to_string(i + 1) + ". " + report->manual_steps[i]);
+            }
+            if (!report->missing_local.empty()) {
+                manual.note("not found under --from: " + join(report->missing_local, ", "));
             }
             manual.note("then run: cxrcat fetch " + dataset->id + " --from PATH");
             remember(context.fail(manual));
@@ -239,6 +259,16 @@ void add_fetch_command(CLI::App& app, AppContext& context) {
     command->add_flag("--accept-terms", options->accept_terms,
                       "Accept the datasets' terms now (recorded as with 'cxrcat accept')");
     command->add_option("--cacert", options->cacert, "CA bundle to trust for HTTPS (default: CURL_CA_BUNDLE, else the system's)")
+        ->type_name("FILE")
+        ->check(CLI::ExistingFile);
+    command->add_option("--from", options->from,
+                        "Install files you downloaded by hand (a file or a directory of them): verified, then "
+                        "hard-linked or copied; your files are never moved or changed")
+        ->type_name("PATH")
+        ->check(CLI::ExistingPath);
+    command->add_option("--manifest", options->manifest,
+                        "IDC series manifest (s5cmd 'cp s3://bucket/<series uuid>/* ...' lines from the IDC portal or "
+                        "idc-index), for nlst and lidc-idri")
         ->type_name("FILE")
         ->check(CLI::ExistingFile);
     command->add_option("--progress", options->progress, "Progress on stderr (auto: a bar on a terminal, else none)")

@@ -36,7 +36,8 @@ void print_table(const std::vector<const Dataset*>& datasets) {
                        std::string(to_string(dataset->access.access_class)), truncate_display(short_license(*dataset), 24),
                        images_cell(*dataset), size_cell(*dataset), dataset->name});
     }
-    table.print(std::cout, output_width(), 7);
+    // The name gives way first, then the licence; the other columns are short or essential.
+    table.print(std::cout, output_width(), std::vector<std::size_t>{7, 4});
 }
 
 void print_csv(const std::vector<const Dataset*>& datasets) {

@@ -30,6 +30,10 @@ std::optional<std::size_t> output_width() {
 }
 
 void Table::print(std::ostream& out, std::optional<std::size_t> width, std::size_t shrink) const {
+    print(out, width, std::vector<std::size_t>{shrink});
+}
+
+void Table::print(std::ostream& out, std::optional<std::size_t> width, const std::vector<std::size_t>& shrink) const {
     std::vector<std::size_t> widths(m_headers.size());
     for (std::size_t c = 0; c < m_headers.size(); ++c) {
         widths[c] = display_width(m_headers[c]);
@@ -42,10 +46,15 @@ void Table::print(std::ostream& out, std::optional<std::size_t> width, std::size
         for (std::size_t c = 0; c < widths.size(); ++c) {
             total += widths[c];
         }
-        if (total > *width) {
-            std::size_t excess = total - *width;
-            std::size_t minimum = display_width(m_headers[shrink]);
-            widths[shrink] = std::max(minimum, widths[shrink] > excess ? widths[shrink] - excess : 0);
+        // One column is rarely enough: the others may already be wider than the terminal.
+        for (std::size_t column : shrink) {
+            if (total <= *width) {
+                break;
+            }
+            std::size_t minimum = std::min(widths[column], display_width(m_headers[column]));
+            std::size_t cut = std::min(total - *width, widths[column] - minimum);
+            widths[column] -= cut;
+            total -= cut;
         }
     }
     auto print_row = [&](const std::vector<std::string>& cells) {

@@ -16,13 +16,16 @@ namespace cxrcat::cli {
 // Width to fit tables to: the terminal's, else $COLUMNS, else none (nullopt = do not cut).
 [[nodiscard]] std::optional<std::size_t> output_width();
 
-// A text table: columns aligned, one column allowed to shrink to fit a width.
+// A text table: columns aligned, some columns allowed to shrink to fit a width.
 class Table {
 public:
     explicit Table(std::vector<std::string> headers) : m_headers(std::move(headers)) {}
     void add_row(std::vector<std::string> cells) { m_rows.push_back(std::move(cells)); }
     // Prints with two spaces between columns; `shrink` is cut with "…" to fit width.
     void print(std::ostream& out, std::optional<std::size_t> width, std::size_t shrink) const;
+    // As above, cutting the `shrink` columns in that order, each down to its header's width, until
+    // the table fits.
+    void print(std::ostream& out, std::optional<std::size_t> width, const std::vector<std::size_t>& shrink) const;
 
 private:
     std::vector<std::string> m_headers;

@@ -74,6 +74,113 @@ Error restricted(const Dataset& dataset) {
     return error;
 }
 
+// Every regular file under root (or root itself), as paths relative to root.
+std::vector<std::filesystem::path> local_files(const std::filesystem::path& root) {
+    std::vector<std::filesystem::path> files;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(root, ec)) {
+        files.push_back(root.filename());
+        return files;
+    }
+    for (std::filesystem::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->is_regular_file(ec)) {
+            files.push_back(std::filesystem::relative(it->path(), root, ec));
+        }
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::filesystem::path local_path(const std::filesystem::path& root, const std::filesystem::path& relative) {
+    return std::filesystem::is_regular_file(root) ? root : root / relative;
+}
+
+void add_planned(FetchPlan& plan, PlannedFile planned, const DatasetState& state) {
+    if (auto recorded = state.recorded.find(planned.path); recorded != state.recorded.end() && planned.digests.empty()) {
+        planned.digests[DigestAlgorithm::sha256] = recorded->second.sha256;
+        planned.digest_origin = "recorded at first download on " + recorded->second.recorded_at;
+        if (!planned.size) {
+            planned.size = recorded->second.size;
+        }
+    }
+    planned.verified = state.is_intact(planned.path) || (planned.extract && state.is_extracted(planned.path));
+    if (!planned.verified && !planned.local) {
+        std::filesystem::path target = plan.destination / planned.path;
+        if (planned.size) {
+            plan.bytes_to_download += *planned.size - std::min(*planned.size, part_bytes(target));
+            plan.bytes_needed += *planned.size + (planned.extract ? *planned.size : 0);
+        } else {
+            ++plan.unknown_sizes;
+        }
+    }
+    plan.files.push_back(std::move(planned));
+}
+
+// The manual (registration) sources: files found under --from are installed, the rest is a step
+// for the person.
+void plan_manual(const Dataset& dataset, const FetchOptions& options, const DatasetState& state, FetchPlan& plan,
+                 bool& unlisted_done) {
+    auto steps = [&] {
+        if (plan.manual_steps.empty()) {
+            plan.manual_steps = dataset.access.steps;
+        }
+        if (plan.manual_steps.empty()) {
+            plan.manual_steps.push_back("download the files by hand from " + dataset.homepage);
+        }
+    };
+    for (std::size_t index = 0; index < dataset.sources.size(); ++index) {
+        const Source& source = dataset.sources[index];
+        if (source.provider != Provider::manual || source.status == SourceStatus::withdrawn) {
+            continue;
+        }
+        if (!options.from) {
+            steps();
+            continue;
+        }
+        std::vector<std::filesystem::path> found = local_files(*options.from);
+        if (source.files.empty()) {
+            // Nothing listed: every file the user gives is part of the dataset, layout kept.
+            if (unlisted_done) {
+                continue;
+            }
+            unlisted_done = true;
+            for (const auto& relative : found) {
+                PlannedFile planned;
+                planned.path = relative.generic_string();
+                planned.local = local_path(*options.from, relative);
+                planned.source_index = index;
+                add_planned(plan, std::move(planned), state);
+            }
+            continue;
+        }
+        for (const auto& file : source.files) {
+            if (!selected(file.path, options)) {
+                continue;
+            }
+            std::string name = std::filesystem::path(file.path).filename().string();
+            auto match = std::find_if(found.begin(), found.end(), [&](const std::filesystem::path& candidate) {
+                return candidate.filename().string() == name;
+            });
+            if (match == found.end()) {
+                plan.missing_local.push_back(file.path);
+                continue;
+            }
+            PlannedFile planned;
+            planned.path = file.path;
+            planned.local = local_path(*options.from, *match);
+            planned.size = file.size;
+            planned.digests = file.digests;
+            planned.digest_origin = file.digests.empty() ? "" : "published in the catalog";
+            planned.extract = file.extract && options.extract;
+            planned.source_index = index;
+            add_planned(plan, std::move(planned), state);
+        }
+        if (!plan.missing_local.empty()) {
+            steps();
+        }
+    }
+}
+
 Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const FetchOptions& options,
                             const DatasetState& state) {
     if (dataset.access.access_class == AccessClass::restricted) {
@@ -82,66 +189,39 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const Fe
     FetchPlan plan;
     plan.dataset_id = dataset.id;
     plan.destination = paths.dataset_dir(dataset.id);
-    for (const auto& source : dataset.sources) {
-        if (source.status == SourceStatus::withdrawn) {
+    bool unlisted_done = false;
+    plan_manual(dataset, options, state, plan, unlisted_done);
+    for (std::size_t index = 0; index < dataset.sources.size(); ++index) {
+        const Source& source = dataset.sources[index];
+        if (source.status == SourceStatus::withdrawn || source.provider == Provider::manual) {
             continue;
         }
-        if (source.provider == Provider::manual) {
-            plan.manual_steps = dataset.access.steps;
-            if (plan.manual_steps.empty()) {
-                plan.manual_steps.push_back("download the files by hand from " +
-                                            (source.param("url").empty() ? dataset.homepage : source.param("url")));
-            }
-            continue;
-        }
-        if (source.provider != Provider::http) {
+        auto client = make_provider_client(source.provider, options.providers);
+        if (!client) {
             return unsupported_route(dataset, source);
         }
-        for (const auto& file : source.files) {
+        auto resolved = client->resolve(dataset, source);
+        if (!resolved) {
+            return client->explain(dataset, source, resolved.error());
+        }
+        for (auto& file : *resolved) {
             if (!selected(file.path, options)) {
                 continue;
             }
             PlannedFile planned;
             planned.path = file.path;
-            planned.url = file.url ? RedactedUrl(*file.url).str() : "";
+            planned.url = file.urls.empty() ? "" : RedactedUrl(file.urls.front()).str();
             planned.size = file.size;
-            planned.extract = file.extract && options.extract;
             planned.digests = file.digests;
-            if (!planned.digests.empty()) {
-                planned.digest_origin = "published in the catalog";
-            } else if (auto recorded = state.recorded.find(file.path); recorded != state.recorded.end()) {
-                planned.digests[DigestAlgorithm::sha256] = recorded->second.sha256;
-                planned.digest_origin = "recorded at first download on " + recorded->second.recorded_at;
-                if (!planned.size) {
-                    planned.size = recorded->second.size;
-                }
-            }
-            planned.verified = state.is_intact(file.path) || (planned.extract && state.is_extracted(file.path));
-            if (!planned.verified) {
-                std::filesystem::path target = plan.destination / file.path;
-                if (planned.size) {
-                    plan.bytes_to_download += *planned.size - std::min(*planned.size, part_bytes(target));
-                    plan.bytes_needed += *planned.size + (planned.extract ? *planned.size : 0);
-                } else {
-                    ++plan.unknown_sizes;
-                }
-            }
-            plan.files.push_back(std::move(planned));
+            planned.digest_origin = file.digest_origin;
+            planned.extract = file.extract && options.extract;
+            planned.source_index = index;
+            planned.source = std::move(file);
+            add_planned(plan, std::move(planned), state);
         }
     }
     plan.free_bytes = free_space_at(plan.destination);
     return plan;
-}
-
-const FileEntry* catalog_file(const Dataset& dataset, const std::string& path) {
-    for (const auto& source : dataset.sources) {
-        for (const auto& file : source.files) {
-            if (source.provider == Provider::http && file.path == path) {
-                return &file;
-            }
-        }
-    }
-    return nullptr;
 }
 
 // A file found at its destination but not in the state (a run killed after installing it): keep
@@ -208,6 +288,88 @@ void extract_into_place(const PlannedFile& planned, const std::filesystem::path&
     state.archives[planned.path] = std::move(record);
 }
 
+
+// Records a verified file in the state (and the digest of a first download), then extracts it.
+void record_installed(const PlannedFile& planned, std::uint64_t size, const std::map<DigestAlgorithm, std::string>& digests,
+                      const std::filesystem::path& destination, DatasetState& state, const FetchOptions& options,
+                      FileResult& result, const std::string& now) {
+    if (auto recorded = state.record_file(planned.path, digests, "", now); !recorded) {
+        result.status = TransferStatus::failed;
+        result.error = recorded.error();
+        return;
+    }
+    if (planned.digest_origin.empty()) {
+        std::string sha256 = digests.at(DigestAlgorithm::sha256);
+        state.recorded[planned.path] = RecordedDigest{sha256, size, now};
+        result.notes.push_back("no published checksum: recorded SHA-256 " + sha256 +
+                               " at this first download; later fetches must match it");
+    }
+    if (planned.extract) {
+        extract_into_place(planned, destination, state, options, result, now);
+    }
+}
+
+// --from: verifies the user's file, then hard-links (or copies) it into place. The user's file is
+// never moved or modified.
+void install_local(const PlannedFile& planned, const std::filesystem::path& destination, DatasetState& state,
+                   const FetchOptions& options, FileResult& result, const std::string& now) {
+    std::vector<DigestAlgorithm> algorithms{DigestAlgorithm::sha256};
+    for (const auto& [algorithm, hex] : planned.digests) {
+        if (algorithm != DigestAlgorithm::sha256) {
+            algorithms.push_back(algorithm);
+        }
+    }
+    auto hashed = hash_file(*planned.local, algorithms);
+    if (!hashed) {
+        result.status = TransferStatus::failed;
+        result.error = hashed.error();
+        return;
+    }
+    std::string where = "file: " + planned.local->string();
+    if (planned.size && hashed->size != *planned.size) {
+        result.status = TransferStatus::failed;
+        result.error = Error(ErrorCode::integrity, planned.path + ": size mismatch",
+                             {"expected " + group_thousands(*planned.size) + " bytes",
+                              "actual   " + group_thousands(hashed->size) + " bytes", where, "nothing was installed"});
+        return;
+    }
+    for (const auto& [algorithm, expected] : planned.digests) {
+        if (hashed->digests[algorithm] != expected) {
+            std::string origin = planned.digest_origin.empty() ? "" : " (" + planned.digest_origin + ")";
+            result.status = TransferStatus::failed;
+            result.error = Error(ErrorCode::integrity, planned.path + ": " + std::string(to_string(algorithm)) + " mismatch",
+                                 {"expected " + expected + origin, "actual   " + hashed->digests[algorithm], where,
+                                  "nothing was installed; is this the right file?"});
+            return;
+        }
+    }
+    std::filesystem::path target = destination / planned.path;
+    std::filesystem::path staging = target;
+    staging += ".part";
+    std::error_code ec;
+    std::filesystem::create_directories(target.parent_path(), ec);
+    std::filesystem::remove(staging, ec);
+    std::filesystem::create_hard_link(*planned.local, staging, ec);
+    if (ec) {
+        ec.clear();
+        std::filesystem::copy_file(*planned.local, staging, std::filesystem::copy_options::overwrite_existing, ec);
+    }
+    if (!ec) {
+        std::filesystem::rename(staging, target, ec);
+    }
+    if (ec) {
+        std::filesystem::remove(staging, ec);
+        result.status = TransferStatus::failed;
+        result.error = Error(ErrorCode::local_io, "cannot install " + target.string() + ": " + ec.message());
+        return;
+    }
+    result.status = TransferStatus::downloaded;
+    result.bytes = hashed->size;
+    result.digests = hashed->digests;
+    result.notes.push_back("installed from " + planned.local->string());
+    record_installed(planned, hashed->size, hashed->digests, destination, state, options, result, now);
+}
+
 } // namespace
 
 bool path_matches_glob(const std::string& path, const std::string& glob) {
@@ -258,6 +420,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
     report.destination = destination;
     report.warnings = state.warnings;
     report.manual_steps = plan->manual_steps;
+    report.missing_local = plan->missing_local;
     if (plan->free_bytes && plan->bytes_needed > *plan->free_bytes) {
         return Error(ErrorCode::local_io,
                      "not enough free space in " + destination.string() + ": need " + human_size(plan->bytes_needed) +
@@ -275,10 +438,9 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         FileResult& result = results[i];
         result.path = planned.path;
         std::filesystem::path target = destination / planned.path;
-        if (planned.verified || (!planned.extract && adopt_existing(planned, target, state, now))) {
+        if (planned.verified || (!planned.extract && !planned.local && adopt_existing(planned, target, state, now))) {
             result.status = TransferStatus::skipped;
-            auto it = state.files.find(planned.path);
-            if (it != state.files.end()) {
+            if (auto it = state.files.find(planned.path); it != state.files.end()) {
                 result.bytes = it->second.size;
                 result.digests = it->second.digests;
             } else if (auto archive = state.archives.find(planned.path); archive != state.archives.end()) {
@@ -287,9 +449,16 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
             }
             continue;
         }
-        const FileEntry* entry = catalog_file(dataset, planned.path);
+        if (planned.local) {
+            install_local(planned, destination, state, options, result, now);
+            continue;
+        }
         TransferRequest request;
-        request.urls.push_back(*entry->url);
+        request.urls = planned.source.urls;
+        request.resume_url = planned.source.resume_url;
+        request.secret_headers = planned.source.secret_headers;
+        request.basic_auth = planned.source.basic_auth;
+        request.user_agent = planned.source.user_agent;
         request.destination = target;
         request.display_path = planned.path;
         request.expected_size = planned.size;
@@ -301,6 +470,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
     }
 
     auto outcomes = download_all(requests, options.download, progress);
+    std::map<std::size_t, std::unique_ptr<ProviderClient>> clients;
     for (std::size_t r = 0; r < outcomes.size(); ++r) {
         const PlannedFile& planned = plan->files[request_file[r]];
         FileResult& result = results[request_file[r]];
@@ -311,21 +481,20 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         result.digests = outcome.digests;
         result.error = outcome.error;
         if (outcome.status != TransferStatus::downloaded) {
+            if (result.error) {
+                // The provider knows what a 403 means for its datasets.
+                const Source& source = dataset.sources[planned.source_index];
+                auto& client = clients[planned.source_index];
+                if (!client) {
+                    client = make_provider_client(source.provider, options.providers);
+                }
+                if (client) {
+                    result.error = client->explain(dataset, source, *result.error);
+                }
+            }
             continue;
         }
-        if (auto recorded = state.record_file(planned.path, outcome.digests, "", now); !recorded) {
-            result.status = TransferStatus::failed;
-            result.error = recorded.error();
-            continue;
-        }
-        if (planned.digest_origin.empty()) {
-            state.recorded[planned.path] = RecordedDigest{outcome.digests[DigestAlgorithm::sha256], outcome.size, now};
-            result.notes.push_back("no published checksum: recorded SHA-256 " + outcome.digests[DigestAlgorithm::sha256] +
-                                   " at this first download; later fetches must match it");
-        }
-        if (planned.extract) {
-            extract_into_place(planned, destination, state, options, result, now);
-        }
+        record_installed(planned, outcome.size, outcome.digests, destination, state, options, result, now);
     }
     // Archives that were verified earlier but never extracted (a run stopped in between).
     for (std::size_t i = 0; i < plan->files.size(); ++i) {

@@ -86,7 +86,7 @@ bool FileJob::restore_split(const PartMeta& meta) {
     m_main_done = std::min(segments.front().done, *m_limit - 1);
     for (std::size_t i = 1; i < segments.size(); ++i) {
         m_segments.push_back(std::make_unique<SegmentTask>(m_request, m_options, m_part->fd(), m_part->part_path(),
-                                                           current_url(), m_validator, segments[i]));
+                                                           ranged_url(), m_validator, segments[i]));
         if (!m_segments.back()->complete()) {
             m_new_segments.push_back(m_segments.back().get());
         }
@@ -159,7 +159,7 @@ Result<CURL*> FileJob::start_attempt() {
             return Error(ErrorCode::internal, "libcurl could not create a transfer handle");
         }
     }
-    configure_easy(m_easy.get(), m_headers, m_request, m_options, url, extra,
+    configure_easy(m_easy.get(), m_headers, m_request, m_options, extra.empty() ? url : ranged_url(), extra,
                    {&FileJob::on_header, &FileJob::on_body, this, m_error_buffer.data()});
     return m_easy.get();
 }
@@ -338,7 +338,7 @@ void FileJob::split() {
     for (std::uint64_t k = 1; k < count; ++k) {
         std::uint64_t end = k + 1 == count ? *m_total : start + share;
         m_segments.push_back(std::make_unique<SegmentTask>(m_request, m_options, m_part->fd(), m_part->part_path(),
-                                                           current_url(), m_validator,
+                                                           ranged_url(), m_validator,
                                                            SegmentProgress{start, end, start}));
         m_new_segments.push_back(m_segments.back().get());
         start = end;

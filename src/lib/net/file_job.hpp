@@ -73,6 +73,11 @@ private:
     AttemptVerdict retry(Error error);
     AttemptVerdict verify_and_install(std::uint64_t size, const std::map<DigestAlgorithm, std::string>& digests);
     [[nodiscard]] std::string current_url() const { return m_request.urls.at(m_url_index); }
+    // Where Range requests go: some origins (Zenodo) honour Range only on another URL form.
+    [[nodiscard]] std::string ranged_url() const {
+        bool origin = m_url_index + 1 == m_request.urls.size();
+        return origin && !m_request.resume_url.empty() ? m_request.resume_url : current_url();
+    }
     [[nodiscard]] std::vector<DigestAlgorithm> algorithms() const;
 
     const TransferRequest& m_request;

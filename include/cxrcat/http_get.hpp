@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cxrcat/download.hpp"
+#include "cxrcat/result.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cxrcat {
+
+// A small request to a provider's API (listings, record metadata, access probes). Bodies are
+// kept in memory, so this is never used for data files.
+struct HttpRequest {
+    std::string url;
+    std::string method = "GET";        // GET, HEAD or POST
+    std::string post_body;             // JSON, for POST
+    std::vector<std::string> headers;  // non-secret headers, e.g. "Accept: application/json"
+    std::vector<std::pair<std::string, Secret>> secret_headers;
+    std::optional<BasicAuth> basic_auth;
+    std::string user_agent = "cxrcat";
+    std::optional<std::filesystem::path> ca_bundle;
+    bool follow_redirects = true;
+    std::optional<std::pair<std::uint64_t, std::uint64_t>> range; // inclusive byte range
+    std::chrono::seconds timeout{60};
+    std::size_t max_body = 64U << 20;
+};
+
+struct HttpResponse {
+    long status = 0;
+    std::map<std::string, std::string> headers;       // final response, lowercase names
+    std::map<std::string, std::string> first_headers; // first response (before any redirect)
+    long first_status = 0;
+    std::string body;
+    std::string effective_url; // may hold signed parameters: show only through RedactedUrl
+
+    // The header's value or "".
+    [[nodiscard]] std::string header(const std::string& lowercase_name) const;
+};
+
+// Performs request. An HTTP error status is a response, not an error; only transport failures
+// (connection, TLS, timeout) are errors, with the network/... codes of the download engine.
+// 429 and 5xx are retried (honouring Retry-After) within policy.
+[[nodiscard]] Result<HttpResponse> http_request(const HttpRequest& request, const RetryPolicy& policy = RetryPolicy{});
+
+} // namespace cxrcat

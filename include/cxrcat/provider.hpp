@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cxrcat/credentials.hpp"
+#include "cxrcat/dataset.hpp"
+#include "cxrcat/download.hpp"
+#include "cxrcat/result.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cxrcat {
+
+// Base URLs (scheme, host and port) of each provider; the clients append their usual paths.
+// Overridden by HF_ENDPOINT, CXRCAT_ZENODO_URL, CXRCAT_PHYSIONET_URL, CXRCAT_KAGGLE_URL and
+// CXRCAT_IDC_URL, for mirrors, proxies and tests.
+struct ProviderEndpoints {
+    std::string zenodo = "https://zenodo.org";
+    std::string physionet = "https://physionet.org";
+    std::string kaggle = "https://www.kaggle.com";
+    std::string huggingface = "https://huggingface.co";
+    std::string idc = "https://storage.googleapis.com";
+
+    [[nodiscard]] static ProviderEndpoints from_environment();
+    // The host part of the PhysioNet endpoint (what netrc is searched for).
+    [[nodiscard]] std::string physionet_host() const;
+};
+
+// Everything a provider client needs, passed explicitly so tests can point it at loopback stubs.
+struct ProviderContext {
+    ProviderEndpoints endpoints;
+    const CredentialStore* credentials = nullptr;
+    std::optional<std::filesystem::path> ca_bundle;
+    RetryPolicy retry;
+    std::string user_agent = "cxrcat";
+    std::optional<std::filesystem::path> manifest; // IDC series manifest (s5cmd lines)
+};
+
+// One file of a source, ready for the download engine.
+struct ResolvedFile {
+    std::string path;                 // relative to the dataset directory
+    std::vector<std::string> urls;    // tried in order
+    std::string resume_url;           // where to send Range requests, when it differs
+    std::vector<std::pair<std::string, Secret>> secret_headers;
+    std::optional<BasicAuth> basic_auth;
+    std::string user_agent;
+    std::optional<std::uint64_t> size;
+    std::map<DigestAlgorithm, std::string> digests;
+    std::string digest_origin;        // "published in the catalog", "from the Zenodo record API", ...
+    bool extract = false;
+};
+
+// What `cxrcat check` reports for one source.
+enum class ProbeStatus {
+    ok,
+    no_credentials,
+    credentials_refused,
+    not_accepted,  // competition rules, data use agreement or gate not accepted for this dataset
+    rate_limited,
+    not_found,     // not found or moved
+    unreachable,
+    manual,        // registration: a person must download the files
+    restricted,
+    unsupported,
+};
+
+[[nodiscard]] std::string_view to_string(ProbeStatus status);
+
+struct ProbeResult {
+    ProbeStatus status = ProbeStatus::ok;
+    std::string detail;     // what was observed
+    std::string fix;        // the exact URL or command that fixes it ("" when ok)
+    std::string credential; // "Kaggle API key from environment KAGGLE_USERNAME/KAGGLE_KEY (****abcd)"
+};
+
+// One download route. Each provider lives in src/lib/providers/<name>.cpp.
+class ProviderClient {
+public:
+    ProviderClient() = default;
+    virtual ~ProviderClient() = default;
+    ProviderClient(const ProviderClient&) = delete;
+    ProviderClient& operator=(const ProviderClient&) = delete;
+    ProviderClient(ProviderClient&&) = delete;
+    ProviderClient& operator=(ProviderClient&&) = delete;
+
+    // Lists the source's files with their URLs, credentials, sizes and digests.
+    [[nodiscard]] virtual Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) = 0;
+    // A cheap request that touches no data and says whether a fetch would be allowed.
+    [[nodiscard]] virtual ProbeResult probe(const Dataset& dataset, const Source& source) = 0;
+    // Adds the provider's precise diagnosis to a download failure (e.g. "accept the rules at URL").
+    [[nodiscard]] virtual Error explain(const Dataset& dataset, const Source& source, Error error) const {
+        (void)dataset;
+        (void)source;
+        return error;
+    }
+};
+
+[[nodiscard]] std::unique_ptr<ProviderClient> make_provider_client(Provider provider, const ProviderContext& context);
+
+} // namespace cxrcat

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+// `cxrcat check ID...`: a preflight that touches no data. Would a fetch be allowed, and if not,
+// what exactly fixes it?
+#include "commands.hpp"
+
+#include "cxrcat/terms_ledger.hpp"
+#include "cxrcat/text.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+namespace cxrcat::cli {
+
+namespace {
+
+struct CheckOptions {
+    std::vector<std::string> ids;
+    std::string format = "text";
+    std::string cacert;
+};
+
+ErrorCode code_for(ProbeStatus status) {
+    switch (status) {
+    case ProbeStatus::ok: return ErrorCode::ok;
+    case ProbeStatus::no_credentials:
+    case ProbeStatus::credentials_refused:
+    case ProbeStatus::not_accepted:
+    case ProbeStatus::restricted: return ErrorCode::access_denied;
+    case ProbeStatus::not_found: return ErrorCode::not_found;
+    case ProbeStatus::rate_limited:
+    case ProbeStatus::unreachable: return ErrorCode::network;
+    case ProbeStatus::manual: return ErrorCode::manual_step;
+    case ProbeStatus::unsupported: return ErrorCode::internal;
+    }
+    return ErrorCode::internal;
+}
+
+struct SourceCheck {
+    std::string provider;
+    std::string label;
+    ProbeResult result;
+};
+
+std::vector<SourceCheck> probe_sources(AppContext& context, const Dataset& dataset, const ProviderContext& providers) {
+    std::vector<SourceCheck> checks;
+    if (dataset.access.access_class == AccessClass::restricted) {
+        std::string fix = dataset.access.grantor.empty() ? "" : "apply to " + dataset.access.grantor + "; ";
+        fix += dataset.access.steps.empty() ? "see " + dataset.access.terms_url : join(dataset.access.steps, " ");
+        checks.push_back({"none", "", {ProbeStatus::restricted, "access is by membership or collaboration only", fix, ""}});
+        return checks;
+    }
+    for (const auto& source : dataset.sources) {
+        SourceCheck check{std::string(to_string(source.provider)), source.label, {}};
+        if (source.status == SourceStatus::withdrawn) {
+            continue;
+        }
+        if (source.provider == Provider::manual) {
+            check.result = {ProbeStatus::manual, "these files are downloaded by a person (no API)",
+                            (dataset.access.steps.empty() ? "download them from " + source.param("url")
+                                                          : join(dataset.access.steps, " ")) +
+                                "; then run: cxrcat fetch " + dataset.id + " --from PATH",
+                            ""};
+        } else if (auto client = make_provider_client(source.provider, providers)) {
+            check.result = client->probe(dataset, source);
+        } else {
+            check.result = {ProbeStatus::unsupported, "cxrcat cannot download from this route", "", ""};
+        }
+        (void)context;
+        checks.push_back(std::move(check));
+    }
+    return checks;
+}
+
+int run_check(AppContext& context, const CheckOptions& options) {
+    ProviderContext providers;
+    providers.endpoints = context.endpoints();
+    providers.credentials = &context.credentials();
+    providers.user_agent = "cxrcat/" + std::string(CXRCAT_VERSION_STRING);
+    if (!options.cacert.empty()) {
+        providers.ca_bundle = options.cacert;
+    } else if (const char* bundle = std::getenv("CURL_CA_BUNDLE"); bundle && *bundle) { // NOLINT(concurrency-mt-unsafe)
+        providers.ca_bundle = bundle;
+    }
+    providers.retry.max_attempts = 1;
+    TermsLedger ledger = TermsLedger::open(context.paths().terms_ledger());
+    int exit = 0;
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& id : options.ids) {
+        auto found = context.dataset(id);
+        if (!found) {
+            return context.fail(found.error());
+        }
+        const Dataset& dataset = **found;
+        TermsStatus terms = ledger.status(dataset);
+        auto checks = probe_sources(context, dataset, providers);
+        ErrorCode worst = terms == TermsStatus::accepted ? ErrorCode::ok : ErrorCode::access_denied;
+        for (const auto& check : checks) {
+            ErrorCode code = code_for(check.result.status);
+            if (worst == ErrorCode::ok || (code != ErrorCode::ok && code == ErrorCode::access_denied)) {
+                worst = code == ErrorCode::ok ? worst : code;
+            }
+        }
+        if (exit == 0) {
+            exit = exit_code(worst);
+        }
+        std::string terms_text = terms == TermsStatus::accepted ? "accepted"
+                                 : terms == TermsStatus::lapsed ? "lapsed (the terms changed)"
+                                                                : "not accepted";
+        if (options.format == "json") {
+            nlohmann::json sources = nlohmann::json::array();
+            for (const auto& check : checks) {
+                sources.push_back({{"provider", check.provider},
+                                   {"label", check.label},
+                                   {"status", to_string(check.result.status)},
+                                   {"detail", check.result.detail},
+                                   {"fix", check.result.fix},
+                                   {"credential", check.result.credential}});
+            }
+            out.push_back({{"id", dataset.id},
+                           {"access_class", to_string(dataset.access.access_class)},
+                           {"terms", terms == TermsStatus::accepted ? "accepted"
+                                     : terms == TermsStatus::lapsed ? "lapsed"
+                                                                    : "not-accepted"},
+                           {"terms_fix", terms == TermsStatus::accepted ? "" : "cxrcat accept " + dataset.id},
+                           {"sources", sources},
+                           {"fetch_allowed", worst == ErrorCode::ok},
+                           {"exit_code", exit_code(worst)}});
+            continue;
+        }
+        std::cout << dataset.id << " (" << to_string(dataset.access.access_class) << ")\n";
+        std::cout << "  terms: " << terms_text;
+        if (terms != TermsStatus::accepted) {
+            std::cout << " — run: cxrcat accept " << dataset.id;
+        }
+        std::cout << '\n';
+        for (const auto& check : checks) {
+            std::cout << "  " << check.provider << (check.label.empty() ? "" : " (" + check.label + ")") << ": "
+                      << to_string(check.result.status) << " — " << check.result.detail << '\n';
+            if (!check.result.credential.empty()) {
+                std::cout << "    credential: " << check.result.credential << '\n';
+            }
+            if (!check.result.fix.empty()) {
+                std::cout << "    fix: " << check.result.fix << '\n';
+            }
+        }
+        std::cout << "  fetch allowed: " << (worst == ErrorCode::ok ? "yes" : "no") << '\n';
+    }
+    if (options.format == "json") {
+        std::cout << out.dump(2) << '\n';
+    }
+    return exit;
+}
+
+} // namespace
+
+void add_check_command(CLI::App& app, AppContext& context) {
+    auto options = std::make_shared<CheckOptions>();
+    CLI::App* command = app.add_subcommand(
+        "check", "Preflight: are the terms accepted, are credentials present and accepted? Touches no data");
+    command->add_option("ids", options->ids, "Dataset ids or aliases")->required();
+    command->add_option("--format", options->format, "Output format")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->type_name("text|json")
+        ->capture_default_str();
+    command->add_option("--cacert", options->cacert, "CA bundle to trust for HTTPS")
+        ->type_name("FILE")
+        ->check(CLI::ExistingFile);
+    add_help_footer(*command);
+    command->callback([&context, options] { context.exit_code = run_check(context, *options); });
+}
+
+} // namespace cxrcat::cli

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "providers/provider_common.hpp"
+
+#include "cxrcat/redacted_url.hpp"
+
+#include <cstdlib>
+
+namespace cxrcat {
+
+namespace {
+
+std::string env_or(const char* name, const std::string& fallback) {
+    const char* value = std::getenv(name); // NOLINT(concurrency-mt-unsafe): read before threads start
+    std::string text = value ? value : "";
+    while (!text.empty() && text.back() == '/') {
+        text.pop_back();
+    }
+    return text.empty() ? fallback : text;
+}
+
+} // namespace
+
+ProviderEndpoints ProviderEndpoints::from_environment() {
+    ProviderEndpoints endpoints;
+    endpoints.zenodo = env_or("CXRCAT_ZENODO_URL", endpoints.zenodo);
+    endpoints.physionet = env_or("CXRCAT_PHYSIONET_URL", endpoints.physionet);
+    endpoints.kaggle = env_or("CXRCAT_KAGGLE_URL", endpoints.kaggle);
+    endpoints.huggingface = env_or("HF_ENDPOINT", endpoints.huggingface);
+    endpoints.idc = env_or("CXRCAT_IDC_URL", endpoints.idc);
+    return endpoints;
+}
+
+std::string ProviderEndpoints::physionet_host() const {
+    std::string origin = url_origin(physionet);
+    std::size_t scheme = origin.find("://");
+    std::string host = scheme == std::string::npos ? origin : origin.substr(scheme + 3);
+    if (std::size_t colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos) {
+        host = host.substr(0, colon);
+    }
+    return host;
+}
+
+std::string_view to_string(ProbeStatus status) {
+    switch (status) {
+    case ProbeStatus::ok: return "ok";
+    case ProbeStatus::no_credentials: return "no-credentials";
+    case ProbeStatus::credentials_refused: return "credentials-refused";
+    case ProbeStatus::not_accepted: return "not-accepted";
+    case ProbeStatus::rate_limited: return "rate-limited";
+    case ProbeStatus::not_found: return "not-found";
+    case ProbeStatus::unreachable: return "unreachable";
+    case ProbeStatus::manual: return "manual";
+    case ProbeStatus::restricted: return "restricted";
+    case ProbeStatus::unsupported: return "unsupported";
+    }
+    return "unsupported";
+}
+
+std::unique_ptr<ProviderClient> make_provider_client(Provider provider, const ProviderContext& context) {
+    switch (provider) {
+    case Provider::http: return providers::make_http_client(context);
+    case Provider::zenodo: return providers::make_zenodo_client(context);
+    case Provider::physionet: return providers::make_physionet_client(context);
+    case Provider::kaggle: return providers::make_kaggle_client(context);
+    case Provider::huggingface: return providers::make_huggingface_client(context);
+    case Provider::idc: return providers::make_idc_client(context);
+    case Provider::tcia:
+    case Provider::manual: return nullptr;
+    }
+    return nullptr;
+}
+
+namespace providers {
+
+HttpRequest base_request(const ProviderContext& context, std::string url) {
+    HttpRequest request;
+    request.url = std::move(url);
+    request.ca_bundle = context.ca_bundle;
+    request.user_agent = context.user_agent;
+    return request;
+}
+
+std::string describe_credential(const Credential& credential) {
+    std::string who = credential.user.empty() ? "" : " for " + credential.user;
+    return std::string(to_string(credential.kind)) + who + " from " + credential.source + " (" +
+           credential.secret.masked() + ")";
+}
+
+std::string url_encode(std::string_view text, bool keep_slash) {
+    static constexpr std::string_view k_hex = "0123456789ABCDEF";
+    std::string out;
+    for (char c : text) {
+        auto byte = static_cast<unsigned char>(c);
+        bool plain = std::isalnum(byte) != 0 || c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/');
+        if (plain) {
+            out.push_back(c);
+        } else {
+            out.push_back('%');
+            out.push_back(k_hex[byte >> 4U]);
+            out.push_back(k_hex[byte & 0x0FU]);
+        }
+    }
+    return out;
+}
+
+std::string join_url(const std::string& base, const std::string& path) { return base + path; }
+
+ProbeResult unreachable(const Error& error) {
+    ProbeResult result;
+    result.status = ProbeStatus::unreachable;
+    result.detail = error.message();
+    result.fix = error.notes().empty() ? "check the network, proxy settings and --cacert" : error.notes().back();
+    return result;
+}
+
+} // namespace providers
+} // namespace cxrcat

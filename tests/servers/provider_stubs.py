@@ -1,0 +1,1892 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""Loopback stubs of cxrcat's dataset providers (Python standard library only).
+
+One process, one HTTP server per provider, each on its own port: zenodo, physionet, kaggle, huggingface,
+huggingface_cdn (the host LFS downloads are redirected to) and idc. Every server reads the "world"
+directory (--world) on every request, so tests create content at run time without restarting anything.
+The HTTP shapes follow ../shared/reference/provider-apis.md; tests/servers/README.md ("Provider stubs")
+is the contract, provider_fixture.py starts and stops this process.
+
+Usage: provider_stubs.py --world DIR --ready-file FILE [--log-dir DIR] [--max-lifetime SECONDS]
+Listens on 127.0.0.1 (and ::1 on the same ports when the machine has IPv6 loopback), never on another
+address. Exits on SIGTERM/SIGINT, and by itself after --max-lifetime seconds (default 2 h).
+Never logs a secret: request logs and /__stats record whether an Authorization header was present and
+its scheme, never its value, and secret-looking query parameters are redacted.
+"""
+import argparse
+import base64
+import datetime
+import errno
+import fnmatch
+import hashlib
+import hmac
+import http.server
+import io
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import socketserver
+import sys
+import threading
+import time
+import traceback
+import urllib.parse
+import uuid
+import zipfile
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fault_server import CONTENT_TYPES, http_date, parse_range  # noqa: E402  (same type map and Range rules)
+
+SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_cdn", "idc")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+CHUNK = 256 * 1024
+MAX_BODY = 1 << 20
+CONTROL_PATHS = ("/__stats", "/__reset", "/__health")
+SECRET_PARAMS = {"access_token", "token", "key", "api_key", "apikey", "password", "secret", "client_secret"}
+ID_NAMESPACE = uuid.UUID("5d0b7f0e-3c1e-4f7e-9a51-6c7872636174")
+
+_COUNTER_LOCK = threading.Lock()  # read-modify-write of _ratelimit / _unavailable counters
+
+
+# --- small helpers ----------------------------------------------------------------------------------------
+
+def iso_ms(timestamp):
+    """2024-01-01T00:00:00.000Z"""
+    moment = datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def iso_micro(timestamp):
+    """2024-01-01T00:00:00.000000+00:00 (Invenio style)"""
+    return datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc).isoformat()
+
+
+def b64url_token(text):
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def from_b64url_token(token):
+    try:
+        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def redact_target(target):
+    """The request target with the values of secret-looking query parameters replaced."""
+    split = urllib.parse.urlsplit(target)
+    if not split.query:
+        return target
+    pairs = urllib.parse.parse_qsl(split.query, keep_blank_values=True)
+    if not any(k.lower() in SECRET_PARAMS for k, _ in pairs):
+        return target
+    query = urllib.parse.urlencode([(k, "REDACTED" if k.lower() in SECRET_PARAMS else v) for k, v in pairs])
+    return urllib.parse.urlunsplit(("", "", split.path, query, ""))
+
+
+def read_json(path, default):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return default
+
+
+def drop_in_json(root, name):
+    """[<root>/<name>.json, then every <root>/<name>.d/*.json in name order], each parsed (bad ones skipped)."""
+    documents = []
+    single = read_json(os.path.join(root, f"{name}.json"), None)
+    if single is not None:
+        documents.append(single)
+    directory = os.path.join(root, f"{name}.d")
+    try:
+        names = sorted(n for n in os.listdir(directory) if n.endswith(".json"))
+    except OSError:
+        names = []
+    for entry in names:
+        doc = read_json(os.path.join(directory, entry), None)
+        if doc is not None:
+            documents.append(doc)
+    return documents
+
+
+def flag(unit_dir, name):
+    return os.path.exists(os.path.join(unit_dir, name))
+
+
+def read_int(path, default):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return default
+
+
+def write_atomically(path, text):
+    tmp = f"{path}.tmp{os.getpid()}.{threading.get_ident()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def consume_fault(unit_dir):
+    """Fault counters of a unit directory: `_ratelimit` (429) and `_unavailable` (503) hold "N [S]".
+
+    While N > 0 a request consumes one (the file is rewritten with N-1) and gets that status, with
+    Retry-After: S (default 1 for 429, none for 503). Returns (status, retry_after or None) or None.
+    """
+    for name, status in (("_ratelimit", 429), ("_unavailable", 503)):
+        path = os.path.join(unit_dir, name)
+        with _COUNTER_LOCK:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    words = f.read().split()
+                remaining = int(words[0])
+            except (OSError, ValueError, IndexError):
+                continue
+            if remaining <= 0:
+                continue
+            retry_after = words[1] if len(words) > 1 else ("1" if status == 429 else None)
+            write_atomically(path, f"{remaining - 1}" + (f" {words[1]}" if len(words) > 1 else "") + "\n")
+            return status, retry_after
+    return None
+
+
+def safe_segment(name):
+    return bool(name) and name not in (".", "..") and "/" not in name and "\0" not in name
+
+
+def unit_dir(root, *segments):
+    """root/seg/seg... when every segment is a plain name not starting with '_' and the result is a directory."""
+    if not all(safe_segment(s) and not s.startswith("_") for s in segments):
+        return None
+    path = os.path.join(root, *segments)
+    return path if os.path.isdir(path) else None
+
+
+def unit_file(unit, rel):
+    """A regular file inside unit for the POSIX relative path rel; None for controls, escapes and misses."""
+    if unit is None or not rel:
+        return None
+    parts = rel.split("/")
+    if not all(safe_segment(p) for p in parts) or parts[0].startswith("_"):
+        return None
+    path = os.path.join(unit, *parts)
+    real, base = os.path.realpath(path), os.path.realpath(unit)
+    if not real.startswith(base + os.sep) or not os.path.isfile(real):
+        return None
+    return path
+
+
+def unit_subdir(unit, rel):
+    """A directory inside unit (rel may be '' for unit itself); None for controls, escapes and misses."""
+    if unit is None:
+        return None
+    rel = rel.strip("/")
+    if not rel:
+        return unit
+    parts = rel.split("/")
+    if not all(safe_segment(p) for p in parts) or parts[0].startswith("_"):
+        return None
+    path = os.path.join(unit, *parts)
+    real, base = os.path.realpath(path), os.path.realpath(unit)
+    if not real.startswith(base + os.sep) or not os.path.isdir(real):
+        return None
+    return path
+
+
+def list_files(unit):
+    """POSIX relative paths of the regular files below unit, sorted by bytes; top-level '_' names skipped."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(unit):
+        rel_dir = os.path.relpath(dirpath, unit)
+        if rel_dir == ".":
+            dirnames[:] = [d for d in dirnames if not d.startswith("_")]
+            filenames = [f for f in filenames if not f.startswith("_")]
+        for name in filenames:
+            if os.path.isfile(os.path.join(dirpath, name)):
+                found.append(name if rel_dir == "." else f"{rel_dir.replace(os.sep, '/')}/{name}")
+    found.sort(key=lambda s: s.encode("utf-8", "surrogateescape"))
+    return found
+
+
+def content_type(name):
+    return CONTENT_TYPES.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
+
+
+# --- digests (cached by file identity) --------------------------------------------------------------------
+
+def _crc32c_table():
+    table = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        table.append(c)
+    return table
+
+
+CRC32C_TABLE = _crc32c_table()
+
+
+def crc32c_update(crc, data):
+    table = CRC32C_TABLE
+    crc ^= 0xFFFFFFFF
+    for byte in data:
+        crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFF
+
+
+class Digests:
+    """md5, sha1, sha256, git blob sha1 (and on demand crc32c) of files, cached by (path, size, mtime, inode)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.cache = {}
+
+    @staticmethod
+    def _key(path):
+        st = os.stat(path)
+        return (os.path.realpath(path), st.st_size, st.st_mtime_ns, st.st_ino), st
+
+    def get(self, path, crc=False):
+        key, st = self._key(path)
+        with self.lock:
+            cached = self.cache.get(key)
+        if cached is None or (crc and "crc32c" not in cached):
+            cached = dict(cached or {})
+            if "md5" not in cached:
+                md5, sha1, sha256 = hashlib.md5(), hashlib.sha1(), hashlib.sha256()
+                git = hashlib.sha1(b"blob %d\0" % st.st_size)
+                with open(path, "rb") as f:
+                    while chunk := f.read(1 << 20):
+                        for h in (md5, sha1, sha256, git):
+                            h.update(chunk)
+                cached.update({"size": st.st_size, "mtime": st.st_mtime, "mtime_ns": st.st_mtime_ns,
+                               "md5": md5.hexdigest(), "md5_raw": md5.digest(), "sha1": sha1.hexdigest(),
+                               "sha256": sha256.hexdigest(), "git_sha1": git.hexdigest()})
+            if crc:
+                value = 0
+                with open(path, "rb") as f:
+                    while chunk := f.read(1 << 20):
+                        value = crc32c_update(value, chunk)
+                cached["crc32c"] = value
+            with self.lock:
+                if len(self.cache) > 10000:
+                    self.cache.clear()
+                self.cache[key] = cached
+        return cached
+
+
+# --- per-server counters and request log ------------------------------------------------------------------
+
+class Stats:
+    """Per-path request counters and the request log of one server (same shape as fault_server.py's)."""
+
+    def __init__(self, log_path):
+        self.lock = threading.Lock()
+        self.paths = {}
+        self.log_file = open(log_path, "a", buffering=1, encoding="utf-8") if log_path else None
+
+    def begin(self, path, entry):
+        with self.lock:
+            stats = self.paths.setdefault(path, {"requests": 0, "bytes_sent": 0, "ranges": [], "statuses": [],
+                                                 "authorization": 0, "log": []})
+            stats["requests"] += 1
+            if entry["range"] is not None:
+                stats["ranges"].append(entry["range"])
+            if entry["authorization"]:
+                stats["authorization"] += 1
+            stats["log"].append(entry)
+            entry["_stats"] = stats
+
+    def set_status(self, entry, status):
+        with self.lock:
+            entry["status"] = status
+            if "_stats" in entry:
+                entry["_stats"]["statuses"].append(status)
+
+    def add_bytes(self, entry, count):
+        with self.lock:
+            entry["bytes_sent"] += count
+            if "_stats" in entry:
+                entry["_stats"]["bytes_sent"] += count
+
+    def snapshot(self, path=None):
+        with self.lock:
+            return {p: {k: (v if k != "log" else [{lk: lv for lk, lv in e.items() if lk != "_stats"} for e in v])
+                        for k, v in s.items()}
+                    for p, s in self.paths.items() if path is None or p == path}
+
+    def reset(self, path=None):
+        with self.lock:
+            if path is None:
+                self.paths.clear()
+            else:
+                self.paths.pop(path, None)
+
+    def log(self, record):
+        if self.log_file is None:
+            return
+        line = json.dumps(record, sort_keys=True, default=str)
+        with self.lock:
+            try:
+                self.log_file.write(line + "\n")
+            except (OSError, ValueError):
+                pass
+
+
+class ClientGone(Exception):
+    """The client closed the connection."""
+
+
+class Shared:
+    """State shared by all servers of the process."""
+
+    def __init__(self, world):
+        self.world = os.path.realpath(world)
+        self.digests = Digests()
+        self.secret = secrets.token_bytes(32)  # signs the stubs' own "signed URLs"
+        self.ports = {}
+        self.stop = threading.Event()
+
+    def sign(self, *parts):
+        return hmac.new(self.secret, "\n".join(parts).encode(), hashlib.sha256).hexdigest()
+
+    def root(self, provider):
+        return os.path.join(self.world, provider)
+
+
+# --- the common handler -----------------------------------------------------------------------------------
+
+class StubHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    sys_version = ""
+    timeout = 120
+    provider = "stub"
+
+    def version_string(self):
+        return f"cxrcat-stub-{self.provider}/1"
+
+    @property
+    def shared(self):
+        return self.server.shared
+
+    @property
+    def stats(self):
+        return self.server.stats
+
+    def log_request(self, code="-", size="-"):
+        pass  # one JSON line per request is written by _dispatch
+
+    def log_message(self, format, *args):  # noqa: A002 - base class signature
+        self.stats.log({"time": time.time(), "client": self.client_address[0], "message": format % args})
+
+    def do_GET(self):
+        self._dispatch("GET")
+
+    def do_HEAD(self):
+        self._dispatch("HEAD")
+
+    def do_POST(self):
+        self._dispatch("POST")
+
+    def do_PUT(self):
+        self._dispatch("PUT")
+
+    def do_DELETE(self):
+        self._dispatch("DELETE")
+
+    # --- plumbing ---
+
+    def _read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        data = b""
+        while length > 0:
+            chunk = self.rfile.read(min(length, CHUNK))
+            if not chunk:
+                break
+            length -= len(chunk)
+            if len(data) < MAX_BODY:
+                data += chunk
+        return data
+
+    def _dispatch(self, method):
+        self.method = method
+        self.head = method == "HEAD"
+        self.sent = False
+        split = urllib.parse.urlsplit(self.path)
+        self.raw_path = split.path
+        self.query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
+        authorization = self.headers.get("Authorization")
+        self.entry = {
+            "time": time.time(), "client": self.client_address[0], "host": self.headers.get("Host"),
+            "method": method, "target": redact_target(self.path), "status": None, "bytes_sent": 0,
+            "range": self.headers.get("Range"), "if_range": self.headers.get("If-Range"),
+            "authorization": authorization is not None,
+            "auth_scheme": authorization.split(" ", 1)[0] if authorization else None,
+            "user_agent": self.headers.get("User-Agent"),
+        }
+        try:
+            self.body = self._read_body() if method in ("POST", "PUT") else b""
+            if self.raw_path in CONTROL_PATHS:
+                self._control()
+            else:
+                self.stats.begin(self.raw_path, self.entry)
+                self.route()
+        except ClientGone:
+            self.close_connection = True
+            self.entry["client_gone"] = True
+        except Exception:  # noqa: BLE001 - a stub bug must show up as a 500 and in the log, not kill the thread
+            self.entry["error"] = traceback.format_exc(limit=8)
+            if not self.sent:
+                try:
+                    self.send_text(500, "internal stub error; see the request log\n")
+                except ClientGone:
+                    pass
+            self.close_connection = True
+        finally:
+            self.stats.log({k: v for k, v in self.entry.items() if k != "_stats"})
+
+    def _control(self):
+        only = self.query.get("path", [None])[0]
+        if self.raw_path == "/__health":
+            self.send_text(200, "ok\n")
+        elif self.raw_path == "/__reset":
+            if self.method != "POST":
+                self.send_text(405, "use POST /__reset\n", headers=[("Allow", "POST")])
+                return
+            self.stats.reset(only)
+            self.send_json(200, {"reset": only if only else "all"})
+        else:
+            self.send_json(200, self.stats.snapshot(only), headers=[("Cache-Control", "no-store")], indent=1)
+
+    def common_headers(self):
+        return []
+
+    def start_response(self, status, headers, length):
+        self.send_response(status)
+        for name, value in [*self.common_headers(), *headers]:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(length))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.sent = True
+        self.stats.set_status(self.entry, status)
+
+    def write(self, data):
+        if self.head or not data:
+            return
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, socket.timeout) as error:
+            raise ClientGone() from error
+        self.stats.add_bytes(self.entry, len(data))
+
+    def send_bytes(self, status, body, content_type=None, headers=()):
+        headers = list(headers)
+        if content_type:
+            headers.insert(0, ("Content-Type", content_type))
+        if status in (204, 304) or status < 200:
+            body = b""
+        self.start_response(status, headers, len(body))
+        self.write(body)
+
+    def send_text(self, status, text, headers=()):
+        self.send_bytes(status, text.encode(), "text/plain; charset=utf-8", headers)
+
+    def send_html(self, status, html, headers=()):
+        self.send_bytes(status, html.encode(), "text/html; charset=utf-8", headers)
+
+    def send_json(self, status, document, headers=(), indent=None, content_type="application/json"):
+        body = json.dumps(document, indent=indent, separators=None if indent else (",", ":")).encode()
+        self.send_bytes(status, body + (b"\n" if indent else b""), content_type, headers)
+
+    def redirect(self, status, location, headers=(), body=b"", content_type=None):
+        self.send_bytes(status, body, content_type, [("Location", location), *headers])
+
+    def send_content(self, source, *, honour_range=True, accept_ranges=True, etag=None, last_modified=None,
+                     ctype=None, headers=()):
+        """Sends a file path or a bytes object: 200, or 206 + Content-Range for one bytes range, or 416."""
+        if isinstance(source, (bytes, bytearray)):
+            size, path = len(source), None
+        else:
+            size, path = os.path.getsize(source), source
+        all_headers = [("Content-Type", ctype or "application/octet-stream"), *headers]
+        if etag:
+            all_headers.append(("ETag", etag))
+        if last_modified:
+            all_headers.append(("Last-Modified", last_modified))
+        if accept_ranges:
+            all_headers.append(("Accept-Ranges", "bytes"))
+        wanted = parse_range(self.headers.get("Range"), size) if honour_range else None
+        if wanted is not None:
+            validator = self.headers.get("If-Range")
+            if validator is not None and validator.strip() not in (etag, last_modified):
+                wanted = None
+        if wanted == "unsatisfiable":
+            self.send_bytes(416, b"", None, [("Content-Range", f"bytes */{size}")])
+            return
+        if wanted is None:
+            status, first, last = 200, 0, size - 1
+        else:
+            status, (first, last) = 206, wanted
+            all_headers.append(("Content-Range", f"bytes {first}-{last}/{size}"))
+        length = last - first + 1 if size else 0
+        self.start_response(status, all_headers, length)
+        if self.head or length == 0:
+            return
+        if path is None:
+            self.write(bytes(source[first:first + length]))
+            return
+        with open(path, "rb") as f:
+            f.seek(first)
+            while length > 0:
+                data = f.read(min(CHUNK, length))
+                if not data:
+                    self.close_connection = True  # the file shrank: stop short, like a real server
+                    break
+                self.write(data)
+                length -= len(data)
+
+    def base_url(self):
+        """scheme://host:port the client used (when it is a loopback name), for absolute links."""
+        host = self.headers.get("Host") or ""
+        name = host.rsplit(":", 1)[0].strip("[]") if not host.startswith("[") else host[1:host.find("]")]
+        if name in LOOPBACK_HOSTS and host:
+            return f"http://{host}"
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def authorization(self):
+        """(scheme lower-case, credentials) of the Authorization header, or (None, None)."""
+        value = self.headers.get("Authorization")
+        if not value:
+            return None, None
+        scheme, _, rest = value.strip().partition(" ")
+        return scheme.lower(), rest.strip()
+
+    def basic_credentials(self):
+        scheme, rest = self.authorization()
+        if scheme != "basic":
+            return None
+        try:
+            user, sep, password = base64.b64decode(rest, validate=True).decode("utf-8").partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return (user, password) if sep else None
+
+    def bearer_token(self):
+        scheme, rest = self.authorization()
+        return rest if scheme == "bearer" and rest else None
+
+    def q(self, name, default=None):
+        return self.query.get(name, [default])[0]
+
+    def route(self):
+        raise NotImplementedError
+
+
+# --- Zenodo -----------------------------------------------------------------------------------------------
+
+ZENODO_KEY_SAFE = "/!$&'()*+,;=:@"
+ZENODO_RATE_LIMIT = 133
+ZENODO_NOT_FOUND_PID = "The persistent identifier does not exist."
+ZENODO_NOT_FOUND_URL = ("The requested URL was not found on the server. If you entered the URL manually please "
+                        "check your spelling and try again.")
+
+
+class ZenodoHandler(StubHandler):
+    """<world>/zenodo/<record id>/<files>; controls in the record directory:
+    _meta.json {title, version, license, access_right, conceptrecid, deleted, metadata{...}},
+    _legacy.json (post-migration files[] shape), _api_range (the /api/.../content route honours Range),
+    _ratelimit / _unavailable counters."""
+    provider = "zenodo"
+    window = [0, 0]  # [minute, requests in that minute], per class: only one zenodo server exists
+
+    def common_headers(self):
+        minute = int(time.time() // 60)
+        if self.window[0] != minute:
+            self.window[:] = [minute, 0]
+        self.window[1] += 1
+        remaining = 0 if getattr(self, "limited", False) else max(0, ZENODO_RATE_LIMIT - self.window[1])
+        return [("X-RateLimit-Limit", str(ZENODO_RATE_LIMIT)), ("X-RateLimit-Remaining", str(remaining)),
+                ("X-RateLimit-Reset", str((minute + 1) * 60))]
+
+    def error(self, status, message, headers=()):
+        self.send_json(status, {"status": status, "message": message}, headers)
+
+    def route(self):
+        self.limited = False  # one handler object serves every request of a keep-alive connection
+        parts = self.raw_path.split("/")
+        if self.method not in ("GET", "HEAD"):
+            self.error(405, "The method is not allowed for the requested URL.")
+            return
+        # /api/records/{id}[/files[/{key...}[/content]]]
+        if len(parts) >= 4 and parts[1:3] == ["api", "records"]:
+            record = parts[3]
+            rest = parts[4:]
+            if not rest:
+                self.record(record)
+            elif rest == ["files"]:
+                self.record(record, rdm_files=True)
+            elif rest[0] == "files" and len(rest) >= 3 and rest[-1] == "content":
+                self.file(record, "/".join(rest[1:-1]), api=True)
+            elif rest[0] == "files" and len(rest) >= 2:
+                self.record(record, rdm_entry=urllib.parse.unquote("/".join(rest[1:])))
+            else:
+                self.error(404, ZENODO_NOT_FOUND_URL)
+        elif len(parts) >= 5 and parts[1] in ("records", "record") and parts[3] == "files":
+            if parts[1] == "record":  # legacy form: the redirector sends it to /records/
+                target = "/records/" + "/".join(parts[2:])
+                query = urllib.parse.urlsplit(self.path).query
+                self.redirect(301, target + (f"?{query}" if query else ""))
+                return
+            self.file(parts[2], "/".join(parts[4:]), api=False)
+        elif len(parts) == 3 and parts[1] == "records":
+            if self.record_dir(parts[2]) is None:
+                self.send_html(404, "<!DOCTYPE html><title>Not found</title><h1>Not found</h1>\n")
+            else:
+                self.send_html(200, f"<!DOCTYPE html><title>Record {parts[2]}</title><h1>Zenodo stub record "
+                                    f"{parts[2]}</h1>\n")
+        else:
+            self.error(404, ZENODO_NOT_FOUND_URL)
+
+    def record_dir(self, record):
+        if not re.fullmatch(r"[0-9]{1,18}", record or ""):
+            return None
+        return unit_dir(self.shared.root("zenodo"), record)
+
+    def faults(self, directory):
+        fault = consume_fault(directory)
+        if fault is None:
+            return False
+        status, retry_after = fault
+        self.limited = status == 429
+        headers = [("Retry-After", retry_after)] if retry_after else []
+        message = ("The rate limit has been exceeded. Please slow down your requests." if status == 429
+                   else "Service temporarily unavailable.")
+        self.error(status, message, headers)
+        return True
+
+    def file_entry(self, record, key, path, base, legacy):
+        digest = self.shared.digests.get(path)
+        link = f"{base}/api/records/{record}/files/{urllib.parse.quote(key, safe=ZENODO_KEY_SAFE)}/content"
+        file_id = str(uuid.uuid5(ID_NAMESPACE, f"zenodo/{record}/{key}"))
+        if legacy:
+            return {"id": file_id, "filename": key, "filesize": digest["size"], "checksum": digest["md5"],
+                    "links": {"self": link, "download": link}}
+        return {"id": file_id, "key": key, "size": digest["size"], "checksum": "md5:" + digest["md5"],
+                "links": {"self": link}}
+
+    def record(self, record, rdm_files=False, rdm_entry=None):
+        directory = self.record_dir(record)
+        if directory is None:
+            self.error(404, ZENODO_NOT_FOUND_PID)
+            return
+        if self.faults(directory):
+            return
+        meta = read_json(os.path.join(directory, "_meta.json"), {})
+        if not isinstance(meta, dict):
+            meta = {}
+        if meta.get("deleted"):
+            self.error(410, "The record has been deleted.")
+            return
+        base = self.base_url()
+        api = f"{base}/api"
+        keys = list_files(directory)
+        if rdm_files or rdm_entry is not None:
+            entries = []
+            for key in keys:
+                digest = self.shared.digests.get(os.path.join(directory, *key.split("/")))
+                quoted = urllib.parse.quote(key, safe=ZENODO_KEY_SAFE)
+                entries.append({"key": key, "size": digest["size"], "checksum": "md5:" + digest["md5"],
+                                "mimetype": content_type(key), "status": "completed",
+                                "links": {"self": f"{api}/records/{record}/files/{quoted}",
+                                          "content": f"{api}/records/{record}/files/{quoted}/content"}})
+            if rdm_entry is not None:
+                match = [e for e in entries if e["key"] == rdm_entry]
+                if match:
+                    self.send_json(200, match[0])
+                else:
+                    self.error(404, ZENODO_NOT_FOUND_URL)
+                return
+            self.send_json(200, {"enabled": True, "entries": entries, "order": [],
+                                 "links": {"self": f"{api}/records/{record}/files"}})
+            return
+        legacy = flag(directory, "_legacy.json")
+        files = [self.file_entry(record, key, os.path.join(directory, *key.split("/")), base, legacy)
+                 for key in keys]
+        created = os.stat(directory).st_mtime
+        conceptrecid = str(meta.get("conceptrecid", int(record) - 1 if int(record) > 1 else int(record) + 1))
+        title = meta.get("title", f"Stub record {record}")
+        doi = f"10.5281/zenodo.{record}"
+        metadata = {"title": title, "doi": doi, "publication_date": time.strftime("%Y-%m-%d", time.gmtime(created)),
+                    "description": f"<p>Loopback stub of Zenodo record {record}.</p>",
+                    "access_right": meta.get("access_right", "open"),
+                    "creators": [{"name": "Stub, Test"}], "resource_type": {"title": "Dataset", "type": "dataset"},
+                    "relations": {"version": [{"index": 0, "is_last": True,
+                                               "parent": {"pid_type": "recid", "pid_value": conceptrecid}}]}}
+        if meta.get("version") is not None:
+            metadata["version"] = meta["version"]
+        license_id = meta.get("license", "cc-by-4.0")
+        if license_id:
+            metadata["license"] = {"id": license_id}
+        if isinstance(meta.get("metadata"), dict):
+            metadata.update(meta["metadata"])
+        document = {
+            "created": iso_micro(created), "modified": iso_micro(created), "updated": iso_micro(created),
+            "id": int(record), "recid": record, "conceptrecid": conceptrecid, "doi": doi,
+            "conceptdoi": f"10.5281/zenodo.{conceptrecid}", "doi_url": f"https://doi.org/{doi}",
+            "metadata": metadata, "title": title,
+            "links": {"self": f"{api}/records/{record}", "self_html": f"{base}/records/{record}",
+                      "doi": f"https://doi.org/{doi}", "files": f"{api}/records/{record}/files",
+                      "latest": f"{api}/records/{record}/versions/latest"},
+            "updated_by": None, "revision": 1, "owners": [{"id": 1}], "status": "published", "state": "done",
+            "submitted": True, "stats": {"downloads": 0, "unique_downloads": 0, "views": 0, "unique_views": 0,
+                                         "version_downloads": 0, "version_unique_downloads": 0,
+                                         "version_unique_views": 0, "version_views": 0},
+            "swh": {}, "files": files,
+        }
+        self.send_json(200, document)
+
+    def file(self, record, raw_key, api):
+        directory = self.record_dir(record)
+        if directory is None:
+            self.error(404, ZENODO_NOT_FOUND_PID)
+            return
+        if self.faults(directory):  # every request counts, Range requests included
+            return
+        key = urllib.parse.unquote(raw_key)
+        path = unit_file(directory, key)
+        if path is None:
+            self.error(404, ZENODO_NOT_FOUND_URL)
+            return
+        digest = self.shared.digests.get(path)
+        ctype = content_type(key)
+        download = "download" in self.query
+        disposition = "attachment" if (download or ctype == "application/octet-stream") else "inline"
+        headers = [("Content-Disposition", f"{disposition}; filename={os.path.basename(key)}"),
+                   ("Content-Security-Policy", "default-src 'none';"), ("X-Content-Type-Options", "nosniff"),
+                   ("X-Frame-Options", "deny")]
+        if api:
+            honour = flag(directory, "_api_range")
+            headers.append(("Access-Control-Allow-Origin", "*"))
+            self.send_content(path, honour_range=honour, accept_ranges=honour, etag=f'"md5:{digest["md5"]}"',
+                              last_modified=http_date(digest["mtime"]), ctype=ctype, headers=headers)
+        else:
+            headers.append(("Content-MD5", digest["md5"]))
+            self.send_content(path, etag=f'"md5:{digest["md5"]}"', last_modified=http_date(digest["mtime"]),
+                              ctype=ctype, headers=headers)
+
+
+# --- PhysioNet --------------------------------------------------------------------------------------------
+
+PHYSIONET_REALM = "PhysioNet"
+PHYSIONET_ALLOWED_UA = ("Wget/", "libwfdb/")
+PHYSIONET_403 = """<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>403 Forbidden | PhysioNet</title></head>
+<body>
+<h1>403 Forbidden</h1>
+<p>You do not have permission to access this resource.</p>
+</body>
+</html>
+"""
+PHYSIONET_404 = """<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>404 Not Found | PhysioNet</title></head>
+<body><h1>Page Not Found</h1><p>The requested page could not be found.</p></body>
+</html>
+"""
+PHYSIONET_LOGIN = """<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Log in | PhysioNet</title></head>
+<body>
+<h1>Account Login</h1>
+<form action="/login/" method="post">
+<input type="hidden" name="csrfmiddlewaretoken" value="stub">
+<label>Email or Username <input type="text" name="username"></label>
+<label>Password <input type="password" name="password"></label>
+<button type="submit">Login</button>
+</form>
+</body>
+</html>
+"""
+
+
+class PhysioNetHandler(StubHandler):
+    """<world>/physionet/<slug>/<version>/<files>; <world>/physionet/_users.json (+ _users.d/*.json)
+    {"user": {"password", "credentialed", "dua": ["slug/version"], "email"?}}; _open.json (+ _open.d/*.json)
+    ["slug" or "slug/version", ...] or a `_open` flag in the version directory; in the version directory:
+    _html_login (empty: every /files/ path, else one glob per line), _ratelimit / _unavailable counters."""
+    provider = "physionet"
+
+    def route(self):
+        path = urllib.parse.unquote(self.raw_path)
+        files = re.fullmatch(r"/files/([\w-]+)/([\d.]+)(/.*)?", path)
+        if files:
+            slug, version, rest = files.group(1), files.group(2), files.group(3)
+            if rest is None:  # the project directory without its slash
+                if self.project_dir_or_404(slug, version) is not None:
+                    self.redirect(302, f"/files/{slug}/{version}/")
+                return
+            self.files(slug, version, rest[1:])
+            return
+        content = re.fullmatch(r"/content/([\w-]+)/(?:([\d.]+)/)?", path)
+        if content and self.method in ("GET", "HEAD"):
+            self.landing(content.group(1), content.group(2))
+            return
+        sign = re.fullmatch(r"/sign-dua/([\w-]+)/([\d.]+)/", path)
+        if sign and self.project_dir(sign.group(1), sign.group(2)):
+            self.redirect(302, "/login/?next=" + urllib.parse.quote(path, safe=""))
+            return
+        if path == "/login/":
+            self.send_html(200, PHYSIONET_LOGIN)
+            return
+        self.send_html(404, PHYSIONET_404)
+
+    def project_dir(self, slug, version):
+        return unit_dir(self.shared.root("physionet"), slug, version)
+
+    def project_dir_or_404(self, slug, version):
+        directory = self.project_dir(slug, version)
+        if directory is None:
+            self.send_html(404, PHYSIONET_404)
+        return directory
+
+    def landing(self, slug, version):
+        if version is None:
+            versions = self.versions(slug)
+            if not versions:
+                self.send_html(404, PHYSIONET_404)
+                return
+            version = versions[-1]
+        if self.project_dir(slug, version) is None:
+            self.send_html(404, PHYSIONET_404)
+            return
+        self.send_html(200, f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{slug} v{version} | PhysioNet</title></head>
+<body><h1>{slug} (version {version})</h1>
+<p><a href="/sign-dua/{slug}/{version}/">sign the data use agreement</a> for the project</p>
+<p><a href="/files/{slug}/{version}/">Files</a></p></body></html>
+""")
+
+    def versions(self, slug):
+        directory = unit_dir(self.shared.root("physionet"), slug)
+        if directory is None:
+            return []
+        found = [v for v in os.listdir(directory) if re.fullmatch(r"[\d.]+", v) and os.path.isdir(
+            os.path.join(directory, v))]
+        return sorted(found, key=lambda v: [int(x) if x.isdigit() else 0 for x in v.split(".")])
+
+    def is_open(self, slug, version, directory):
+        if flag(directory, "_open"):
+            return True
+        for document in drop_in_json(self.shared.root("physionet"), "_open"):
+            if isinstance(document, list) and (slug in document or f"{slug}/{version}" in document):
+                return True
+        return False
+
+    def users(self):
+        merged = {}
+        for document in drop_in_json(self.shared.root("physionet"), "_users"):
+            if isinstance(document, dict):
+                merged.update({k: v for k, v in document.items() if isinstance(v, dict)})
+        return merged
+
+    def access(self, slug, version, directory):
+        """None when the request may read the project; else sends 401/403 and returns False."""
+        if self.is_open(slug, version, directory):
+            return None
+        agent = self.headers.get("User-Agent") or ""
+        if self.method in ("GET", "HEAD") and agent.startswith(PHYSIONET_ALLOWED_UA):
+            credentials = self.basic_credentials()
+            account = None
+            if credentials:
+                name, password = credentials[0].lower(), credentials[1]
+                for user, record in self.users().items():
+                    if name in (user.lower(), str(record.get("email", "")).lower()):
+                        if hmac.compare_digest(str(record.get("password", "")).encode(), password.encode()):
+                            account = record
+                        break
+            if account is None:  # no or wrong credentials: the Basic challenge
+                self.send_bytes(401, b"", "text/html; charset=utf-8", [
+                    ("WWW-Authenticate", f'Basic realm="{PHYSIONET_REALM}", charset="UTF-8"'),
+                    ("Set-Cookie", "testcookie=1; Path=/")])
+                return False
+            duas = account.get("dua") or []
+            if account.get("credentialed") and f"{slug}/{version}" in duas:
+                return None
+        # a browser or any other User-Agent is anonymous (its Authorization header is ignored): never a 401
+        self.send_html(403, PHYSIONET_403)
+        return False
+
+    def html_login(self, directory, rel):
+        path = os.path.join(directory, "_html_login")
+        try:
+            with open(path, encoding="utf-8") as f:
+                globs = [line.strip() for line in f if line.strip()]
+        except OSError:
+            return False
+        return not globs or any(fnmatch.fnmatchcase(rel, g) for g in globs)
+
+    def files(self, slug, version, rel):
+        directory = self.project_dir_or_404(slug, version)
+        if directory is None:
+            return
+        fault = consume_fault(directory)
+        if fault is not None:
+            status, retry_after = fault
+            self.send_html(status, f"<!DOCTYPE html><title>{status}</title><h1>{status}</h1>\n",
+                           [("Retry-After", retry_after)] if retry_after else [])
+            return
+        if self.method not in ("GET", "HEAD"):
+            self.send_html(405, "<!DOCTYPE html><title>405</title><h1>Method Not Allowed</h1>\n",
+                           [("Allow", "GET, HEAD")])
+            return
+        if self.html_login(directory, rel):
+            self.send_html(200, PHYSIONET_LOGIN, [("Cache-Control", "no-store")])
+            return
+        if self.access(slug, version, directory) is False:
+            return
+        if rel == "" or rel.endswith("/"):
+            sub = unit_subdir(directory, rel)
+            if sub is None:
+                self.send_html(404, PHYSIONET_404)
+            else:
+                self.listing(directory, sub, rel)
+            return
+        if rel == "SHA256SUMS.txt" and not os.path.isfile(os.path.join(directory, rel)):
+            body = self.checksums(directory).encode()
+            self.send_content(body, etag=f'"{hashlib.md5(body).hexdigest()}"', ctype="text/plain",
+                              headers=[("Content-Disposition", "inline; filename=SHA256SUMS.txt")])
+            return
+        path = unit_file(directory, rel)
+        if path is None:
+            if unit_subdir(directory, rel) is not None:
+                self.redirect(302, f"/files/{slug}/{version}/{urllib.parse.quote(rel)}/")
+            else:
+                self.send_html(404, PHYSIONET_404)
+            return
+        st = os.stat(path)
+        disposition = "attachment" if "download" in self.query else "inline"
+        self.send_content(path, etag=f'"{int(st.st_mtime):x}-{st.st_size:x}"', last_modified=http_date(st.st_mtime),
+                          ctype=content_type(path),
+                          headers=[("Content-Disposition", f"{disposition}; filename={os.path.basename(path)}")])
+
+    def checksums(self, directory):
+        lines = []
+        for rel in list_files(directory):
+            if rel == "SHA256SUMS.txt":
+                continue
+            lines.append(f"{self.shared.digests.get(os.path.join(directory, *rel.split('/')))['sha256']} {rel}\n")
+        return "".join(lines)
+
+    def listing(self, directory, sub, rel):
+        names = []
+        for name in sorted(os.listdir(sub)):
+            if sub == directory and name.startswith("_"):
+                continue
+            names.append(name + "/" if os.path.isdir(os.path.join(sub, name)) else name)
+        items = "".join(f'<li><a href="{urllib.parse.quote(n)}">{n}</a></li>' for n in names)
+        self.send_html(200, f"<!DOCTYPE html><html><head><title>Index of /{rel}</title></head><body>"
+                            f"<ul>{items}</ul></body></html>\n")
+
+
+# --- Kaggle -----------------------------------------------------------------------------------------------
+
+KAGGLE_RULES_403 = (b'{"code":403,"message":"You must accept this competition\\u0027s rules before you\\u0027ll '
+                    b'be able to download files."}')
+KAGGLE_DEFAULT_PAGE = 2
+KAGGLE_SIGNED_EXPIRES = 600
+
+
+class KaggleHandler(StubHandler):
+    """<world>/kaggle/<competition>/<files>; <world>/kaggle/_auth.json (+ _auth.d/*.json)
+    {"keys": {"user": "key"}, "tokens": ["KGAT_..."], "accepted": {"competition": ["user" or token]}};
+    in the competition directory: _bare_array, _rules_on_list, _page_size (N), _signed_expires (seconds),
+    _ratelimit / _unavailable counters."""
+    provider = "kaggle"
+
+    def error(self, status, message, headers=()):
+        self.send_json(status, {"code": status, "message": message}, headers)
+
+    def route(self):
+        path = self.raw_path
+        legacy = re.fullmatch(r"/api/v1/competitions/data/(list|download|download-all)/([^/]+)(?:/(.+))?", path)
+        rpc = re.fullmatch(r"/v1/competitions\.CompetitionApiService/(\w+)", path)
+        if path.startswith("/__signed/") or path.startswith("/__signed-zip/"):
+            self.signed(path)
+        elif legacy and self.method in ("GET", "HEAD"):
+            kind, competition, name = legacy.group(1), urllib.parse.unquote(legacy.group(2)), legacy.group(3)
+            if kind == "list" and name is None:
+                self.list_files(competition, self.q("pageSize"), self.q("pageToken", ""), legacy_get=True)
+            elif kind == "download" and name:
+                self.download(competition, urllib.parse.unquote(name))
+            elif kind == "download-all" and name is None:
+                self.download_all(competition)
+            else:
+                self.error(404, "Not found")
+        elif rpc and self.method == "POST":
+            try:
+                request = json.loads(self.body or b"{}")
+                if not isinstance(request, dict):
+                    raise ValueError("not an object")
+            except ValueError:
+                self.error(400, "Invalid JSON request body")
+                return
+            competition = request.get("competitionName")
+            method = rpc.group(1)
+            if method not in ("ListDataFiles", "DownloadDataFile", "DownloadDataFiles"):
+                self.error(404, f"Unknown method {method}")
+            elif not isinstance(competition, str) or not competition:
+                self.error(400, "competitionName is required")
+            elif method == "ListDataFiles":
+                self.list_files(competition, request.get("pageSize"), request.get("pageToken") or "",
+                                legacy_get=False)
+            elif method == "DownloadDataFile":
+                name = request.get("fileName")
+                if not isinstance(name, str) or not name:
+                    self.error(400, "fileName is required")
+                else:
+                    self.download(competition, name)
+            else:
+                self.download_all(competition)
+        else:
+            self.error(404, "Not found")
+
+    def auth_config(self):
+        config = {"keys": {}, "tokens": [], "accepted": {}}
+        for document in drop_in_json(self.shared.root("kaggle"), "_auth"):
+            if not isinstance(document, dict):
+                continue
+            config["keys"].update(document.get("keys") or {})
+            config["tokens"].extend(document.get("tokens") or [])
+            for competition, who in (document.get("accepted") or {}).items():
+                config["accepted"].setdefault(competition, []).extend(who or [])
+        return config
+
+    def principal(self, config):
+        """The user name or token that authenticated the request, or None."""
+        credentials = self.basic_credentials()
+        if credentials:
+            user, key = credentials
+            expected = config["keys"].get(user)
+            if isinstance(expected, str) and hmac.compare_digest(expected.encode(), key.encode()):
+                return user
+            return None
+        token = self.bearer_token()
+        if token and any(isinstance(t, str) and hmac.compare_digest(t.encode(), token.encode())
+                         for t in config["tokens"]):
+            return token
+        return None
+
+    def gate(self, competition, need_rules):
+        """Auth, existence, faults and rules; returns (directory) or None after sending the error."""
+        config = self.auth_config()
+        who = self.principal(config)
+        if who is None:
+            self.error(401, "Unauthenticated")
+            return None
+        directory = unit_dir(self.shared.root("kaggle"), competition) if safe_segment(competition) else None
+        if directory is None:
+            self.error(404, "Competition not found")
+            return None
+        fault = consume_fault(directory)
+        if fault is not None:
+            status, retry_after = fault
+            self.error(status, "Too Many Requests" if status == 429 else "Service Unavailable",
+                       [("Retry-After", retry_after)] if retry_after else [])
+            return None
+        if need_rules or flag(directory, "_rules_on_list"):
+            if who not in config["accepted"].get(competition, []):
+                self.send_bytes(403, KAGGLE_RULES_403, "application/json")
+                return None
+        return directory
+
+    def list_files(self, competition, page_size, page_token, legacy_get):
+        directory = self.gate(competition, need_rules=False)
+        if directory is None:
+            return
+        names = list_files(directory)
+        base = self.base_url()
+
+        def entry(name):
+            digest = self.shared.digests.get(os.path.join(directory, *name.split("/")))
+            return {"ref": "", "name": name, "description": "", "totalBytes": digest["size"],
+                    "url": f"{base}/api/v1/competitions/data/download/{urllib.parse.quote(competition, safe='')}/"
+                           f"{urllib.parse.quote(name)}",
+                    "creationDate": iso_ms(digest["mtime"])}
+
+        if legacy_get and flag(directory, "_bare_array"):
+            self.send_json(200, [entry(n) for n in names])
+            return
+        cap = read_int(os.path.join(directory, "_page_size"), KAGGLE_DEFAULT_PAGE)
+        try:
+            requested = int(page_size) if page_size not in (None, "", 0, "0") else cap
+        except (TypeError, ValueError):
+            self.error(400, "Invalid pageSize")
+            return
+        size = max(1, min(requested, cap))
+        offset = 0
+        if page_token:
+            decoded = from_b64url_token(str(page_token))
+            if decoded is None or not re.fullmatch(r"o[0-9]+", decoded):
+                self.error(400, "Invalid page token")
+                return
+            offset = int(decoded[1:])
+        page = names[offset:offset + size]
+        next_token = b64url_token(f"o{offset + size}") if offset + size < len(names) else ""
+        self.send_json(200, {"files": [entry(n) for n in page], "nextPageToken": next_token})
+
+    def signed_location(self, prefix, rel, expires):
+        date = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        path = f"{prefix}/{rel}"
+        signature = self.shared.sign(path, date, str(expires))
+        query = urllib.parse.urlencode([
+            ("X-Goog-Algorithm", "GOOG4-RSA-SHA256"),
+            ("X-Goog-Credential", f"kaggle-stub@stub.iam.gserviceaccount.com/{date[:8]}/auto/storage/goog4_request"),
+            ("X-Goog-Date", date), ("X-Goog-Expires", str(expires)), ("X-Goog-SignedHeaders", "host"),
+            ("X-Goog-Signature", signature)])
+        # another host name than the API's 127.0.0.1: a correct client sends no Authorization there
+        return f"http://localhost:{self.server.server_address[1]}{path}?{query}"
+
+    def download(self, competition, name):
+        directory = self.gate(competition, need_rules=True)
+        if directory is None:
+            return
+        if unit_file(directory, name) is None:
+            self.error(404, "File not found")
+            return
+        expires = read_int(os.path.join(directory, "_signed_expires"), KAGGLE_SIGNED_EXPIRES)
+        rel = urllib.parse.quote(competition, safe="") + "/" + urllib.parse.quote(name)
+        self.redirect(302, self.signed_location("/__signed", rel, expires))
+
+    def download_all(self, competition):
+        directory = self.gate(competition, need_rules=True)
+        if directory is None:
+            return
+        expires = read_int(os.path.join(directory, "_signed_expires"), KAGGLE_SIGNED_EXPIRES)
+        quoted = urllib.parse.quote(competition, safe="")
+        self.redirect(302, self.signed_location("/__signed-zip", f"{quoted}/{quoted}.zip", expires))
+
+    def gcs_error(self, status, code, message):
+        body = (f"<?xml version='1.0' encoding='UTF-8'?><Error><Code>{code}</Code><Message>{message}</Message>"
+                f"</Error>").encode()
+        self.send_bytes(status, body, "application/xml; charset=UTF-8")
+
+    def signed(self, path):
+        date, expires = self.q("X-Goog-Date", ""), self.q("X-Goog-Expires", "")
+        signature = self.q("X-Goog-Signature", "")
+        if not hmac.compare_digest(self.shared.sign(path, date, expires).encode(), signature.encode()):
+            self.gcs_error(403, "SignatureDoesNotMatch", "Access denied.")
+            return
+        try:
+            issued = datetime.datetime.strptime(date, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc)
+            expired = time.time() > issued.timestamp() + int(expires)
+        except ValueError:
+            expired = True
+        if expired:
+            self.gcs_error(400, "ExpiredToken", "Invalid argument.")
+            return
+        prefix, _, rest = path[1:].partition("/")
+        competition, _, rel = rest.partition("/")
+        competition, rel = urllib.parse.unquote(competition), urllib.parse.unquote(rel)
+        directory = unit_dir(self.shared.root("kaggle"), competition) if safe_segment(competition) else None
+        if prefix == "__signed-zip":
+            if directory is None:
+                self.gcs_error(404, "NoSuchKey", "The specified key does not exist.")
+                return
+            data = self.zip_of(directory)
+            md5 = hashlib.md5(data)
+            self.send_content(data, etag=f'"{md5.hexdigest()}"', ctype="application/zip",
+                              headers=[("x-goog-hash", "md5=" + base64.b64encode(md5.digest()).decode()),
+                                       ("x-goog-stored-content-length", str(len(data)))])
+            return
+        path_on_disk = unit_file(directory, rel)
+        if path_on_disk is None:
+            self.gcs_error(404, "NoSuchKey", "The specified key does not exist.")
+            return
+        digest = self.shared.digests.get(path_on_disk, crc=True)
+        crc = base64.b64encode(digest["crc32c"].to_bytes(4, "big")).decode()
+        self.send_content(path_on_disk, etag=f'"{digest["md5"]}"', last_modified=http_date(digest["mtime"]),
+                          ctype=content_type(rel),
+                          headers=[("x-goog-hash", f"crc32c={crc}"),
+                                   ("x-goog-hash", "md5=" + base64.b64encode(digest["md5_raw"]).decode()),
+                                   ("x-goog-stored-content-length", str(digest["size"])),
+                                   ("x-goog-storage-class", "STANDARD")])
+
+    @staticmethod
+    def zip_of(directory):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+            for rel in list_files(directory):
+                with open(os.path.join(directory, *rel.split("/")), "rb") as f:
+                    archive.writestr(zipfile.ZipInfo(rel, date_time=(2024, 1, 1, 0, 0, 0)), f.read())
+        return buffer.getvalue()
+
+
+# --- Hugging Face Hub and its CDN -------------------------------------------------------------------------
+
+HF_DEFAULT_PAGE = 2
+HF_LFS_THRESHOLD = 10 * 1024
+HF_CDN_EXPIRES = 3600
+HF_EXPOSE = ("X-Repo-Commit, X-Request-Id, X-Error-Code, X-Error-Message, X-Total-Count, ETag, Link, "
+             "Accept-Ranges, Content-Range, X-Linked-Size, X-Linked-ETag")
+HF_GATED_401 = ("Access to dataset {id} is restricted. You must have access to it and be authenticated to access "
+                "it. Please log in.")
+HF_GATED_403 = ("Access to dataset {id} is restricted and you are not in the authorized list. Visit "
+                "https://huggingface.co/datasets/{id} to ask for access.")
+HF_BAD_TOKEN = "Invalid credentials in Authorization header"
+HF_DISABLED = "Access to this resource is disabled."
+HF_NAME = r"[A-Za-z0-9][\w.-]*"
+
+
+def lfs_pointer(sha256, size):
+    return f"version https://git-lfs.github.com/spec/v1\noid sha256:{sha256}\nsize {size}\n".encode()
+
+
+def git_blob_sha1(data):
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+class HubError(Exception):
+    def __init__(self, status, code=None, message=None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class HubHandler(StubHandler):
+    """<world>/huggingface/<owner>/<repo>/<files>; <world>/huggingface/_tokens.json (+ _tokens.d/*.json): a list of
+    valid tokens (or {"tokens": [...]}); <repo>/_repo.json {"gated": false|"auto"|"manual", "approved_tokens": [],
+    "private": false, "disabled": false, "lfs": [globs], "sha": commit, "revisions": [names], "tree_page_size": 2,
+    "tree_public": false, "resolve_cache": false, "cdn_expires": 3600}; _ratelimit / _unavailable counters."""
+    provider = "huggingface"
+
+    def common_headers(self):
+        return [("X-Request-Id", "Root=1-" + secrets.token_hex(12)), ("Access-Control-Expose-Headers", HF_EXPOSE)]
+
+    def hub_error(self, error):
+        headers = []
+        if error.code:
+            headers.append(("X-Error-Code", error.code))
+        if error.message:
+            headers.append(("X-Error-Message", error.message))
+        self.send_json(error.status, {"error": error.message or error.code or "error"}, headers,
+                       content_type="application/json; charset=utf-8")
+
+    def route(self):
+        try:
+            self._route()
+        except _Handled:
+            pass
+        except HubError as error:
+            self.hub_error(error)
+
+    def _route(self):
+        path = self.raw_path
+        if path == "/api/whoami-v2":
+            token = self.token()
+            if token is None:
+                raise HubError(401, None, HF_BAD_TOKEN)
+            self.send_json(200, {"type": "user", "name": "stub-user", "fullname": "Stub User",
+                                 "auth": {"type": "access_token", "accessToken": {"displayName": "stub",
+                                                                                  "role": "read"}}})
+            return
+        if self.method not in ("GET", "HEAD"):
+            raise HubError(405, None, "Method not allowed")
+        match = re.fullmatch(rf"/api/datasets/({HF_NAME})/({HF_NAME})(/.*)?", path)
+        if match:
+            owner, name, rest = match.group(1), match.group(2), match.group(3) or ""
+            if rest in ("", "/"):
+                self.info(owner, name, None)
+            elif rest.startswith("/revision/"):
+                self.info(owner, name, rest[len("/revision/"):])
+            elif rest == "/auth-check":
+                self.repo(owner, name, content=True)
+                self.send_json(200, {})
+            elif rest.startswith("/tree/"):
+                self.tree(owner, name, rest[len("/tree/"):])
+            else:
+                raise HubError(404, None, "Sorry, we can't find the page you are looking for.")
+            return
+        match = re.fullmatch(rf"/datasets/({HF_NAME})/({HF_NAME})/resolve/(.+)", path)
+        if match:
+            self.resolve(match.group(1), match.group(2), match.group(3))
+            return
+        match = re.fullmatch(rf"/api/resolve-cache/datasets/({HF_NAME})/({HF_NAME})/([0-9a-f]{{40}})/(.+)", path)
+        if match:
+            self.resolve_cached(match.group(1), match.group(2), match.group(3), match.group(4))
+            return
+        raise HubError(404, None, "Sorry, we can't find the page you are looking for.")
+
+    # --- auth and repos ---
+
+    def tokens(self):
+        found = []
+        for document in drop_in_json(self.shared.root("huggingface"), "_tokens"):
+            if isinstance(document, dict):
+                document = document.get("tokens") or []
+            if isinstance(document, list):
+                found.extend(t for t in document if isinstance(t, str))
+        return found
+
+    def token(self):
+        """None when anonymous; the token when valid; raises 401 for any other Authorization header."""
+        if self.headers.get("Authorization") is None:
+            return None
+        token = self.bearer_token()
+        if token and any(hmac.compare_digest(t.encode(), token.encode()) for t in self.tokens()):
+            return token
+        raise HubError(401, None, HF_BAD_TOKEN)
+
+    def repo(self, owner, name, content):
+        """Returns (directory, config, repo id); raises the Hub's error when the caller may not see it."""
+        token = self.token()
+        repo_id = f"{owner}/{name}"
+        directory = unit_dir(self.shared.root("huggingface"), owner, name)
+        config = read_json(os.path.join(directory, "_repo.json"), {}) if directory else {}
+        if not isinstance(config, dict):
+            config = {}
+        approved = [t for t in config.get("approved_tokens") or [] if isinstance(t, str)]
+        if directory is None or (config.get("private") and token not in approved):
+            raise HubError(401 if token is None else 404, "RepoNotFound", "Repository not found")
+        fault = consume_fault(directory)
+        if fault is not None:
+            status, retry_after = fault
+            headers = [("RateLimit", '"api";r=0;t=1'), ("RateLimit-Policy", '"fixed window";"api";q=500;w=300')]
+            if retry_after:
+                headers.append(("Retry-After", retry_after))
+            message = ("You have been rate-limited; you can retry this action in about 1 minute." if status == 429
+                       else "Service Unavailable")
+            self.send_json(status, {"error": message}, headers + [("X-Error-Message", message)],
+                           content_type="application/json; charset=utf-8")
+            raise _Handled()
+        if config.get("disabled"):
+            raise HubError(403, None, HF_DISABLED)
+        if content and config.get("gated") not in (None, False, "false"):
+            if token is None:
+                raise HubError(401, "GatedRepo", HF_GATED_401.format(id=repo_id))
+            if token not in approved:
+                raise HubError(403, "GatedRepo", HF_GATED_403.format(id=repo_id))
+        return directory, config, repo_id
+
+    def commit(self, directory, config):
+        if isinstance(config.get("sha"), str) and re.fullmatch(r"[0-9a-f]{40}", config["sha"]):
+            return config["sha"]
+        h = hashlib.sha1(b"commit\n")
+        for rel in list_files(directory):
+            st = os.stat(os.path.join(directory, *rel.split("/")))
+            h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        return h.hexdigest()
+
+    def revisions(self, directory, config):
+        return ["main", self.commit(directory, config), *[r for r in config.get("revisions") or []
+                                                          if isinstance(r, str)]]
+
+    def split_revision(self, directory, config, raw):
+        """(revision, path) from the raw text after /tree/ or /resolve/; segments may be %2F-encoded."""
+        segments = [urllib.parse.unquote(s) for s in raw.split("/")]
+        known = self.revisions(directory, config)
+        for i in range(len(segments), 0, -1):
+            candidate = "/".join(segments[:i])
+            if candidate in known:
+                return candidate, "/".join(s for s in segments[i:] if s != "")
+        raise HubError(404, "RevisionNotFound", f"Invalid rev id: {segments[0]}")
+
+    def is_lfs(self, config, rel, size):
+        globs = config.get("lfs")
+        if isinstance(globs, list):
+            return any(fnmatch.fnmatchcase(rel, g) or fnmatch.fnmatchcase(os.path.basename(rel), g) for g in globs)
+        return size > HF_LFS_THRESHOLD or rel.endswith(".nii.gz") or rel.endswith(".zip")
+
+    def describe(self, directory, config, rel):
+        digest = self.shared.digests.get(os.path.join(directory, *rel.split("/")))
+        if self.is_lfs(config, rel, digest["size"]):
+            pointer = lfs_pointer(digest["sha256"], digest["size"])
+            return {"type": "file", "oid": git_blob_sha1(pointer), "size": digest["size"], "path": rel,
+                    "lfs": {"oid": digest["sha256"], "size": digest["size"], "pointerSize": len(pointer)}}, digest
+        return {"type": "file", "oid": digest["git_sha1"], "size": digest["size"], "path": rel}, digest
+
+    # --- routes ---
+
+    def info(self, owner, name, raw_revision):
+        directory, config, repo_id = self.repo(owner, name, content=False)
+        commit = self.commit(directory, config)
+        if raw_revision is not None:
+            self.split_revision(directory, config, raw_revision)
+        blobs = self.q("blobs") in ("true", "1", "True")
+        siblings = []
+        last = os.stat(directory).st_mtime
+        for rel in list_files(directory):
+            if not blobs:
+                siblings.append({"rfilename": rel})
+                continue
+            entry, digest = self.describe(directory, config, rel)
+            last = max(last, digest["mtime"])
+            sibling = {"rfilename": rel, "size": digest["size"], "blobId": entry["oid"]}
+            if "lfs" in entry:
+                sibling["lfs"] = {"size": digest["size"], "sha256": digest["sha256"],
+                                  "pointerSize": entry["lfs"]["pointerSize"]}
+            siblings.append(sibling)
+        gated = config.get("gated", False)
+        self.send_json(200, {"_id": hashlib.sha1(repo_id.encode()).hexdigest()[:24], "id": repo_id,
+                             "author": owner, "sha": commit, "lastModified": iso_ms(last),
+                             "private": bool(config.get("private")), "gated": gated if gated else False,
+                             "disabled": bool(config.get("disabled")), "downloads": 0, "likes": 0, "tags": [],
+                             "cardData": {}, "createdAt": iso_ms(os.stat(directory).st_mtime),
+                             "siblings": siblings})
+
+    def tree(self, owner, name, raw):
+        directory, config, repo_id = self.repo(owner, name, content=not config_tree_public(self, owner, name))
+        revision, rel = self.split_revision(directory, config, raw)
+        base = unit_subdir(directory, rel)
+        if base is None:
+            raise HubError(404, "EntryNotFound", f"{rel or '/'} does not exist on \"{revision}\"")
+        recursive = self.q("recursive", "false").lower() in ("true", "1")
+        expand = self.q("expand", "false").lower() in ("true", "1")
+        commit = self.commit(directory, config)
+        entries = []
+        prefix = f"{rel}/" if rel else ""
+        files = [f for f in list_files(directory) if f.startswith(prefix)]
+        directories = set()
+        for f in files:
+            parts = f[len(prefix):].split("/")
+            for depth in range(1, len(parts)):
+                directories.add(prefix + "/".join(parts[:depth]))
+        for path in sorted(set(files) | directories, key=lambda s: s.encode("utf-8", "surrogateescape")):
+            if not recursive and "/" in path[len(prefix):]:
+                continue
+            if path in directories:
+                entry = {"type": "directory", "oid": hashlib.sha1(f"tree {commit} {path}".encode()).hexdigest(),
+                         "size": 0, "path": path}
+            else:
+                entry, _ = self.describe(directory, config, path)
+            if expand:
+                entry["lastCommit"] = {"id": commit, "title": "Upload files", "date": iso_ms(time.time())}
+                if entry["type"] == "file":
+                    entry["securityFileStatus"] = {"status": "safe"}
+            entries.append(entry)
+        page_size = max(1, int(config.get("tree_page_size") or HF_DEFAULT_PAGE))
+        cursor = self.q("cursor")
+        offset = 0
+        if cursor:
+            decoded = from_b64url_token(cursor)
+            if decoded is None or not re.fullmatch(r"o[0-9]+", decoded):
+                raise HubError(400, None, "Invalid cursor")
+            offset = int(decoded[1:])
+        page = entries[offset:offset + page_size]
+        headers = []
+        if offset + page_size < len(entries):
+            query = [(k, v) for k, values in self.query.items() for v in values if k != "cursor"]
+            query.append(("cursor", b64url_token(f"o{offset + page_size}")))
+            link = f"{self.base_url()}{self.raw_path}?{urllib.parse.urlencode(query)}"
+            headers.append(("Link", f'<{link}>; rel="next"'))
+        self.send_json(200, page, headers)
+
+    def resolve(self, owner, name, raw):
+        directory, config, repo_id = self.repo(owner, name, content=True)
+        revision, rel = self.split_revision(directory, config, raw)
+        path = unit_file(directory, rel)
+        if path is None:
+            raise HubError(404, "EntryNotFound", "Entry not found")
+        entry, digest = self.describe(directory, config, rel)
+        commit = self.commit(directory, config)
+        if "lfs" not in entry:
+            if config.get("resolve_cache"):
+                location = (f"/api/resolve-cache/datasets/{owner}/{name}/{commit}/{urllib.parse.quote(rel)}?"
+                            + urllib.parse.urlencode({"etag": f'"{digest["git_sha1"]}"'}))
+                self.redirect(307, location, [("X-Repo-Commit", commit), ("ETag", f'"{digest["git_sha1"]}"')],
+                              b"Temporary Redirect. Redirecting to " + location.encode(), "text/plain; charset=utf-8")
+                return
+            self.send_regular(path, rel, digest, commit)
+            return
+        expires = str(int(time.time()) + int(config.get("cdn_expires") or HF_CDN_EXPIRES))
+        cdn_path = f"/datasets/{owner}/{name}/{digest['sha256']}/{urllib.parse.quote(rel)}"
+        disposition = f"attachment; filename*=UTF-8''{urllib.parse.quote(os.path.basename(rel))};"
+        query = urllib.parse.urlencode([
+            ("response-content-disposition", disposition),
+            ("Expires", expires), ("Signature", self.shared.sign("cdn", cdn_path, expires)),
+            ("Key-Pair-Id", "KSTUBCDN0000")])
+        location = f"http://localhost:{self.shared.ports['huggingface_cdn']}{cdn_path}?{query}"
+        self.redirect(302, location, [
+            ("X-Repo-Commit", commit), ("ETag", f'"{digest["sha256"]}"'), ("X-Linked-Etag", f'"{digest["sha256"]}"'),
+            ("X-Linked-Size", str(digest["size"]))],
+            f"Found. Redirecting to {location}".encode(), "text/plain; charset=utf-8")
+
+    def resolve_cached(self, owner, name, commit, raw_rel):
+        directory, config, repo_id = self.repo(owner, name, content=True)
+        if commit != self.commit(directory, config):
+            raise HubError(404, "RevisionNotFound", f"Invalid rev id: {commit}")
+        rel = urllib.parse.unquote(raw_rel)
+        path = unit_file(directory, rel)
+        if path is None:
+            raise HubError(404, "EntryNotFound", "Entry not found")
+        self.send_regular(path, rel, self.shared.digests.get(path), commit)
+
+    def send_regular(self, path, rel, digest, commit):
+        self.send_content(path, etag=f'"{digest["git_sha1"]}"', last_modified=http_date(digest["mtime"]),
+                          ctype=content_type(rel) if not rel.endswith(".txt") else "text/plain; charset=utf-8",
+                          headers=[("X-Repo-Commit", commit),
+                                   ("Content-Disposition", f'inline; filename="{os.path.basename(rel)}"')])
+
+
+class _Handled(HubError):
+    """A response was already sent (a fault); nothing more to do."""
+
+    def __init__(self):
+        super().__init__(0)
+
+
+def config_tree_public(handler, owner, name):
+    directory = unit_dir(handler.shared.root("huggingface"), owner, name)
+    config = read_json(os.path.join(directory, "_repo.json"), {}) if directory else {}
+    return isinstance(config, dict) and bool(config.get("tree_public"))
+
+
+class HubCdnHandler(StubHandler):
+    """The CDN that LFS files are redirected to (another port, reached as localhost): no auth, signed URLs."""
+    provider = "huggingface_cdn"
+
+    def route(self):
+        match = re.fullmatch(rf"/datasets/({HF_NAME})/({HF_NAME})/([0-9a-f]{{64}})/(.+)", self.raw_path)
+        if not match or self.method not in ("GET", "HEAD"):
+            self.denied()
+            return
+        expires, signature = self.q("Expires", ""), self.q("Signature", "")
+        if (not hmac.compare_digest(self.shared.sign("cdn", self.raw_path, expires).encode(), signature.encode())
+                or not expires.isdigit() or int(expires) < time.time()):
+            self.denied()
+            return
+        directory = unit_dir(self.shared.root("huggingface"), match.group(1), match.group(2))
+        rel = urllib.parse.unquote(match.group(4))
+        path = unit_file(directory, rel)
+        if path is None:
+            self.denied()
+            return
+        digest = self.shared.digests.get(path)
+        disposition = self.q("response-content-disposition")
+        headers = [("Via", "1.1 stub.cloudfront.net (CloudFront)"), ("X-Cache", "Miss from cloudfront")]
+        if disposition:
+            headers.append(("Content-Disposition", disposition))
+        self.send_content(path, etag=f'"{digest["md5"]}"', last_modified=http_date(digest["mtime"]),
+                          ctype="binary/octet-stream", headers=headers)
+
+    def denied(self):
+        self.send_bytes(403, b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
+                             b'<Message>Access denied</Message></Error>', "text/xml")
+
+
+# --- IDC (GCS JSON API and simple downloads) --------------------------------------------------------------
+
+IDC_DEFAULT_PAGE = 2
+IDC_MAX_RESULTS = 1000
+BUCKET_NAME = r"[a-z0-9][a-z0-9._-]{1,220}"
+
+
+class IdcHandler(StubHandler):
+    """<world>/idc/<bucket>/<object name...> (IDC: <bucket>/<series uuid>/<instance uuid>.dcm); in the bucket
+    directory: _page_size (N, default 2), _composite (empty: every object, else one glob per line: no md5Hash,
+    componentCount), _ratelimit / _unavailable counters."""
+    provider = "idc"
+
+    def json_error(self, status, message, reason, headers=()):
+        self.send_json(status, {"error": {"code": status, "message": message,
+                                          "errors": [{"message": message, "domain": "global", "reason": reason}]}},
+                       headers, content_type="application/json; charset=UTF-8")
+
+    def xml_error(self, status, code, message):
+        self.send_bytes(status, (f"<?xml version='1.0' encoding='UTF-8'?><Error><Code>{code}</Code>"
+                                 f"<Message>{message}</Message></Error>").encode(), "application/xml; charset=UTF-8")
+
+    def route(self):
+        path = self.raw_path
+        if self.method not in ("GET", "HEAD"):
+            self.json_error(405, "Method not allowed", "methodNotAllowed")
+            return
+        match = re.fullmatch(rf"/storage/v1/b/({BUCKET_NAME})/o(?:/(.+))?", path)
+        if match:
+            bucket = self.bucket(match.group(1), json_errors=True)
+            if bucket is None:
+                return
+            if match.group(2) is None:
+                self.list_objects(match.group(1), bucket)
+            elif self.q("alt") == "media":
+                self.media(match.group(1), bucket, urllib.parse.unquote(match.group(2)), json_errors=True)
+            else:
+                self.metadata(match.group(1), bucket, urllib.parse.unquote(match.group(2)))
+            return
+        match = re.fullmatch(rf"/download/storage/v1/b/({BUCKET_NAME})/o/(.+)", path)
+        if match:
+            bucket = self.bucket(match.group(1), json_errors=True)
+            if bucket is not None:
+                self.media(match.group(1), bucket, urllib.parse.unquote(match.group(2)), json_errors=True)
+            return
+        match = re.fullmatch(rf"/({BUCKET_NAME})/(.+)", path)
+        if match:
+            bucket = self.bucket(match.group(1), json_errors=False)
+            if bucket is not None:
+                self.media(match.group(1), bucket, urllib.parse.unquote(match.group(2)), json_errors=False)
+            return
+        self.xml_error(404, "NoSuchBucket", "The specified bucket does not exist.")
+
+    def bucket(self, name, json_errors):
+        directory = unit_dir(self.shared.root("idc"), name)
+        if directory is None:
+            if json_errors:
+                self.json_error(404, "The specified bucket does not exist.", "notFound")
+            else:
+                self.xml_error(404, "NoSuchBucket", "The specified bucket does not exist.")
+            return None
+        fault = consume_fault(directory)
+        if fault is not None:
+            status, retry_after = fault
+            headers = [("Retry-After", retry_after)] if retry_after else []
+            if status == 429:
+                self.json_error(429, "The rate of change requests to the object is too high; slow down.",
+                                "rateLimitExceeded", headers)
+            else:
+                self.json_error(503, "Backend Error", "backendError", headers)
+            return None
+        return directory
+
+    def composite(self, bucket_dir, name):
+        try:
+            with open(os.path.join(bucket_dir, "_composite"), encoding="utf-8") as f:
+                globs = [line.strip() for line in f if line.strip()]
+        except OSError:
+            return False
+        return not globs or any(fnmatch.fnmatchcase(name, g) for g in globs)
+
+    def resource(self, bucket, bucket_dir, name):
+        path = os.path.join(bucket_dir, *name.split("/"))
+        digest = self.shared.digests.get(path, crc=True)
+        generation = str(digest["mtime_ns"] // 1000)
+        quoted = urllib.parse.quote(name, safe="")
+        base = self.base_url()
+        item = {"kind": "storage#object", "id": f"{bucket}/{name}/{generation}",
+                "selfLink": f"{base}/storage/v1/b/{bucket}/o/{quoted}",
+                "mediaLink": f"{base}/download/storage/v1/b/{bucket}/o/{quoted}?generation={generation}&alt=media",
+                "name": name, "bucket": bucket, "generation": generation, "metageneration": "1",
+                "contentType": content_type(name), "storageClass": "STANDARD", "size": str(digest["size"]),
+                "crc32c": base64.b64encode(digest["crc32c"].to_bytes(4, "big")).decode(),
+                "etag": base64.b64encode(bytes.fromhex(digest["md5"])[:8]).decode().rstrip("="),
+                "timeCreated": iso_ms(digest["mtime"]), "updated": iso_ms(digest["mtime"]),
+                "timeStorageClassUpdated": iso_ms(digest["mtime"])}
+        if self.composite(bucket_dir, name):
+            item["componentCount"] = 2
+        else:
+            item["md5Hash"] = base64.b64encode(digest["md5_raw"]).decode()
+        return item, path, digest
+
+    @staticmethod
+    def select_fields(document, fields):
+        """A partial response for the fields forms items(a,b),nextPageToken,kind,prefixes."""
+        wanted = {}
+        depth, start = 0, 0
+        for i, c in enumerate(fields + ","):
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
+            elif c == "," and depth == 0:
+                part = fields[start:i].strip()
+                start = i + 1
+                if not part:
+                    continue
+                key, _, sub = part.partition("(")
+                wanted[key.strip()] = [s.strip() for s in sub.rstrip(")").split(",")] if sub else None
+        result = {}
+        for key, sub in wanted.items():
+            if key not in document:
+                continue
+            value = document[key]
+            if sub and isinstance(value, list):
+                value = [{k: v for k, v in item.items() if k in sub} for item in value]
+            result[key] = value
+        return result
+
+    def list_objects(self, bucket, bucket_dir):
+        prefix = self.q("prefix", "")
+        delimiter = self.q("delimiter", "")
+        try:
+            requested = int(self.q("maxResults") or IDC_MAX_RESULTS)
+            if requested < 0:
+                raise ValueError
+        except ValueError:
+            self.json_error(400, "Invalid value for maxResults", "invalid")
+            return
+        cap = read_int(os.path.join(bucket_dir, "_page_size"), IDC_DEFAULT_PAGE)
+        size = max(1, min(requested or IDC_MAX_RESULTS, IDC_MAX_RESULTS, cap))
+        after = ""
+        token = self.q("pageToken")
+        if token:
+            decoded = from_b64url_token(token)
+            if decoded is None or not decoded.startswith("n:"):
+                self.json_error(400, "Invalid pageToken", "invalid")
+                return
+            after = decoded[2:]
+        names = [n for n in list_files(bucket_dir) if n.startswith(prefix)]
+        results = []  # (sort key, "item" | "prefix", value)
+        prefixes = set()
+        for name in names:
+            if delimiter:
+                cut = name.find(delimiter, len(prefix))
+                if cut >= 0:
+                    prefixes.add(name[:cut + len(delimiter)])
+                    continue
+            results.append((name, "item", name))
+        results.extend((p, "prefix", p) for p in prefixes)
+        results.sort(key=lambda r: r[0].encode("utf-8", "surrogateescape"))
+        if after:
+            results = [r for r in results if r[0].encode("utf-8", "surrogateescape") > after.encode(
+                "utf-8", "surrogateescape")]
+        page = results[:size]
+        document = {"kind": "storage#objects"}
+        if len(results) > size:
+            document["nextPageToken"] = b64url_token("n:" + page[-1][0])
+        page_prefixes = [value for _, kind, value in page if kind == "prefix"]
+        if page_prefixes:
+            document["prefixes"] = page_prefixes
+        items = [self.resource(bucket, bucket_dir, value)[0] for _, kind, value in page if kind == "item"]
+        if items:
+            document["items"] = items
+        fields = self.q("fields")
+        self.send_json(200, self.select_fields(document, fields) if fields else document,
+                       content_type="application/json; charset=UTF-8")
+
+    def metadata(self, bucket, bucket_dir, name):
+        if unit_file(bucket_dir, name) is None:
+            self.json_error(404, f"No such object: {bucket}/{name}", "notFound")
+            return
+        item = self.resource(bucket, bucket_dir, name)[0]
+        fields = self.q("fields")
+        self.send_json(200, self.select_fields(item, fields) if fields else item,
+                       content_type="application/json; charset=UTF-8")
+
+    def media(self, bucket, bucket_dir, name, json_errors):
+        if unit_file(bucket_dir, name) is None:
+            if json_errors:
+                self.json_error(404, f"No such object: {bucket}/{name}", "notFound")
+            else:
+                self.xml_error(404, "NoSuchKey", "The specified key does not exist.")
+            return
+        item, path, digest = self.resource(bucket, bucket_dir, name)
+        wanted_generation = self.q("generation")
+        if wanted_generation and wanted_generation != item["generation"]:
+            if json_errors:
+                self.json_error(404, f"No such object: {bucket}/{name}", "notFound")
+            else:
+                self.xml_error(404, "NoSuchKey", "The specified key does not exist.")
+            return
+        hashes = [("x-goog-hash", f"crc32c={item['crc32c']}")]
+        if "md5Hash" in item:
+            hashes.append(("x-goog-hash", f"md5={item['md5Hash']}"))
+            etag = f'"{digest["md5"]}"'
+        else:
+            etag = f'"{digest["md5"][:16]}-2"'
+        self.send_content(path, etag=etag, last_modified=http_date(digest["mtime"]), ctype=item["contentType"],
+                          headers=[*hashes, ("x-goog-generation", item["generation"]), ("x-goog-metageneration", "1"),
+                                   ("x-goog-stored-content-length", item["size"]),
+                                   ("x-goog-stored-content-encoding", "identity"),
+                                   ("x-goog-storage-class", "STANDARD")])
+
+
+# --- servers ----------------------------------------------------------------------------------------------
+
+HANDLERS = {"zenodo": ZenodoHandler, "physionet": PhysioNetHandler, "kaggle": KaggleHandler,
+            "huggingface": HubHandler, "huggingface_cdn": HubCdnHandler, "idc": IdcHandler}
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, address, handler, shared, stats):
+        self.shared, self.stats = shared, stats
+        super().__init__(address, handler)
+
+    def server_bind(self):
+        socketserver.TCPServer.server_bind(self)  # no reverse DNS of the host name
+        self.server_name = "localhost"
+        self.server_port = self.server_address[1]
+
+    def handle_error(self, request, client_address):
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, socket.timeout, ClientGone)):
+            return
+        self.stats.log({"time": time.time(), "client": client_address[0], "error": repr(error)})
+
+
+class Server6(Server):
+    address_family = socket.AF_INET6
+
+
+def bind(handler, shared, stats):
+    """127.0.0.1 (and ::1 when available) on one free port."""
+    for _ in range(20):
+        v4 = Server(("127.0.0.1", 0), handler, shared, stats)
+        port = v4.server_address[1]
+        try:
+            v6 = Server6(("::1", port), handler, shared, stats)
+        except OSError as error:
+            if error.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
+                return [v4]
+            v4.server_close()
+            continue
+        return [v4, v6]
+    raise OSError("could not find a port free on both 127.0.0.1 and ::1")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--world", required=True, help="directory the stubs read on every request")
+    parser.add_argument("--ready-file", required=True, help="JSON {pid, ports, ipv6} written once listening")
+    parser.add_argument("--log-dir", help="one <server>.log (JSON lines) per server here")
+    parser.add_argument("--max-lifetime", type=float, default=7200.0, help="exit after this many seconds")
+    args = parser.parse_args()
+
+    shared = Shared(args.world)
+    listeners = []
+    ipv6 = True
+    for name in SERVERS:
+        stats = Stats(os.path.join(args.log_dir, f"{name}.log") if args.log_dir else None)
+        servers = bind(HANDLERS[name], shared, stats)
+        ipv6 = ipv6 and len(servers) > 1
+        shared.ports[name] = servers[0].server_address[1]
+        listeners.extend(servers)
+
+    def on_signal(signum, frame):
+        shared.stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, on_signal)
+    threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+               for s in listeners]
+    for t in threads:
+        t.start()
+    tmp = f"{args.ready_file}.tmp{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump({"pid": os.getpid(), "ports": shared.ports, "ipv6": ipv6}, f)
+    os.replace(tmp, args.ready_file)
+
+    deadline = time.monotonic() + args.max_lifetime
+    while not shared.stop.is_set():
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        shared.stop.wait(min(remaining, 1.0))
+    for s in listeners:
+        s.shutdown()
+        s.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
