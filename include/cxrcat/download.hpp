@@ -52,6 +52,7 @@ struct TransferOutcome {
     bool resumed = false;   // continued a .part left by an earlier run or attempt
     bool restarted = false; // a .part was discarded because the remote changed or ignored Range
     int segments = 1;
+    std::vector<std::string> warnings; // e.g. a mirror that failed before the next source served the file
 };
 
 // Receives progress from the download loop (on the calling thread).

@@ -3,6 +3,7 @@
 
 #include "cxrcat/dataset.hpp"
 #include "cxrcat/download.hpp"
+#include "cxrcat/lock_file.hpp"
 #include "cxrcat/paths.hpp"
 #include "cxrcat/provider.hpp"
 #include "cxrcat/result.hpp"
@@ -21,6 +22,13 @@ struct FetchOptions {
     DownloadOptions download;
     ProviderContext providers;
     std::optional<std::filesystem::path> from; // --from: files a person downloaded (registration route)
+    std::vector<std::string> mirrors;          // base URLs tried before the origin, looked up by content
+    bool no_origin = false;                    // never contact the upstream servers (air-gapped CI)
+    const LockedDataset* pinned = nullptr;     // sync: files in the lock must keep their bytes
+    bool frozen = false;                       // sync --frozen: and the file set must be exactly the lock's
+    // For the provenance bundle written beside the dataset (TERMS.txt, SOURCE.json).
+    std::string accepted_at;
+    std::string catalog_sha256;
     std::string holder_description = "cxrcat";      // written into the lock for a waiting process
     std::function<void(const std::string&)> on_lock_wait; // told who holds the lock
 };
@@ -62,6 +70,7 @@ struct FileResult {
     std::map<DigestAlgorithm, std::string> digests;
     std::optional<Error> error;
     std::vector<std::string> notes;   // e.g. "no published checksum: recorded SHA-256 ..."
+    std::string digest_origin;        // where the checked digests came from
     std::size_t extracted_files = 0;
 };
 

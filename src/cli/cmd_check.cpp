@@ -17,6 +17,7 @@ struct CheckOptions {
     std::vector<std::string> ids;
     std::string format = "text";
     std::string cacert;
+    std::string manifest;
 };
 
 ErrorCode code_for(ProbeStatus status) {
@@ -82,6 +83,9 @@ int run_check(AppContext& context, const CheckOptions& options) {
         providers.ca_bundle = bundle;
     }
     providers.retry.max_attempts = 1;
+    if (!options.manifest.empty()) {
+        providers.manifest = std::filesystem::absolute(options.manifest);
+    }
     TermsLedger ledger = TermsLedger::open(context.paths().terms_ledger());
     int exit = 0;
     nlohmann::json out = nlohmann::json::array();
@@ -163,6 +167,10 @@ void add_check_command(CLI::App& app, AppContext& context) {
         ->type_name("text|json")
         ->capture_default_str();
     command->add_option("--cacert", options->cacert, "CA bundle to trust for HTTPS")
+        ->type_name("FILE")
+        ->check(CLI::ExistingFile);
+    command->add_option("--manifest", options->manifest,
+                        "IDC series manifest to probe (as for 'cxrcat fetch --manifest'), for nlst and lidc-idri")
         ->type_name("FILE")
         ->check(CLI::ExistingFile);
     add_help_footer(*command);

@@ -4,8 +4,10 @@
 #include "output.hpp"
 #include "progress.hpp"
 #include "terms_gate.hpp"
+#include "transfer_flags.hpp"
 
 #include "cxrcat/fetch.hpp"
+#include "cxrcat/terms_ledger.hpp"
 #include "cxrcat/text.hpp"
 
 #include <cstdlib>
@@ -19,19 +21,11 @@ struct FetchCommandOptions {
     std::vector<std::string> ids;
     std::vector<std::string> include;
     std::vector<std::string> exclude;
-    int jobs = 4;
     bool dry_run = false;
-    bool no_extract = false;
-    bool keep_archives = false;
-    bool accept_terms = false;
-    std::string cacert;
-    std::string progress = "auto";
     std::string format = "text";
-    int retries = 5;
-    int stall_timeout = 30;
-    int segments = 4;
     std::string from;
     std::string manifest;
+    TransferFlags transfer;
 };
 
 nlohmann::json digests_json(const std::map<DigestAlgorithm, std::string>& digests) {
@@ -50,40 +44,14 @@ nlohmann::json error_json(const Error& error) {
 }
 
 FetchOptions library_options(AppContext& context, const FetchCommandOptions& options) {
-    FetchOptions out;
+    FetchOptions out = make_fetch_options(context, options.transfer);
+    out.include = options.include;
+    out.exclude = options.exclude;
     if (!options.from.empty()) {
         out.from = std::filesystem::absolute(options.from);
     }
-    out.include = options.include;
-    out.exclude = options.exclude;
-    out.extract = !options.no_extract;
-    out.keep_archives = options.keep_archives || options.no_extract;
-    out.download.jobs = options.jobs;
-    out.download.per_host = options.jobs;
-    out.download.retry.max_attempts = options.retries + 1;
-    out.download.stall_time = std::chrono::seconds(options.stall_timeout);
-    out.download.max_segments = options.segments;
-    out.download.user_agent = "cxrcat/" + std::string(CXRCAT_VERSION_STRING);
-    if (!options.cacert.empty()) {
-        out.download.ca_bundle = options.cacert;
-    } else if (const char* bundle = std::getenv("CURL_CA_BUNDLE"); bundle && *bundle) { // NOLINT(concurrency-mt-unsafe)
-        out.download.ca_bundle = bundle;
-    }
-    // Tuning knob for slow links and for tests: the first retry's delay in milliseconds.
-    if (const char* base = std::getenv("CXRCAT_RETRY_BASE_MS"); base && *base) { // NOLINT(concurrency-mt-unsafe)
-        out.download.retry.base_delay = std::chrono::milliseconds(std::strtol(base, nullptr, 10));
-    }
-    out.providers.endpoints = context.endpoints();
-    out.providers.credentials = &context.credentials();
-    out.providers.ca_bundle = out.download.ca_bundle;
-    out.providers.retry = out.download.retry;
-    out.providers.user_agent = out.download.user_agent;
     if (!options.manifest.empty()) {
         out.providers.manifest = std::filesystem::absolute(options.manifest);
-    }
-    // Smallest remaining size worth splitting over several connections.
-    if (const char* threshold = std::getenv("CXRCAT_SEGMENT_THRESHOLD"); threshold && *threshold) { // NOLINT(concurrency-mt-unsafe)
-        out.download.segment_threshold = std::strtoull(threshold, nullptr, 10);
     }
     return out;
 }
@@ -181,15 +149,18 @@ int run_fetch(AppContext& context, const FetchCommandOptions& options) {
             print_plan(*plan, json_output ? &records : nullptr);
             continue;
         }
-        if (auto accepted = ensure_terms_accepted(context, *dataset, options.accept_terms); !accepted) {
+        if (auto accepted = ensure_terms_accepted(context, *dataset, options.transfer.accept_terms); !accepted) {
             remember(context.fail(accepted.error()));
             continue;
+        }
+        if (const Acceptance* acceptance = TermsLedger::open(context.paths().terms_ledger()).find(dataset->id)) {
+            fetch_options.accepted_at = acceptance->accepted_at;
         }
         fetch_options.holder_description = "cxrcat fetch " + dataset->id;
         fetch_options.on_lock_wait = [&context, dataset](const std::string& holder) {
             context.notice("waiting for " + holder + " (it holds the lock on " + dataset->id + ")");
         };
-        auto progress = make_progress(json_output && options.progress == "auto" ? "none" : options.progress);
+        auto progress = make_progress(options.transfer.progress);
         auto report = fetch_dataset(*dataset, context.paths(), fetch_options, progress.get());
         progress.reset();
         if (!report) {
@@ -249,18 +220,8 @@ void add_fetch_command(CLI::App& app, AppContext& context) {
         ->type_name("GLOB");
     command->add_option("--exclude", options->exclude, "Skip files whose path (or name) matches GLOB (repeatable)")
         ->type_name("GLOB");
-    command->add_option("-j,--jobs", options->jobs, "Parallel transfers (also the per-host connection limit)")
-        ->check(CLI::Range(1, 64))
-        ->capture_default_str();
     command->add_flag("--dry-run", options->dry_run,
                       "Show files, sizes, what is already verified, destination and free space; download nothing");
-    command->add_flag("--no-extract", options->no_extract, "Keep archives as they are instead of unpacking them");
-    command->add_flag("--keep-archives", options->keep_archives, "Keep each archive after unpacking it");
-    command->add_flag("--accept-terms", options->accept_terms,
-                      "Accept the datasets' terms now (recorded as with 'cxrcat accept')");
-    command->add_option("--cacert", options->cacert, "CA bundle to trust for HTTPS (default: CURL_CA_BUNDLE, else the system's)")
-        ->type_name("FILE")
-        ->check(CLI::ExistingFile);
     command->add_option("--from", options->from,
                         "Install files you downloaded by hand (a file or a directory of them): verified, then "
                         "hard-linked or copied; your files are never moved or changed")
@@ -271,25 +232,11 @@ void add_fetch_command(CLI::App& app, AppContext& context) {
                         "idc-index), for nlst and lidc-idri")
         ->type_name("FILE")
         ->check(CLI::ExistingFile);
-    command->add_option("--progress", options->progress, "Progress on stderr (auto: a bar on a terminal, else none)")
-        ->check(CLI::IsMember({"auto", "bar", "json", "none"}))
-        ->type_name("auto|bar|json|none")
-        ->capture_default_str();
     command->add_option("--format", options->format, "Result output: text, or json (a record per file and a summary)")
         ->check(CLI::IsMember({"text", "json"}))
         ->type_name("text|json")
         ->capture_default_str();
-    command->add_option("--retries", options->retries, "Retries per file for transient failures")
-        ->check(CLI::Range(0, 50))
-        ->capture_default_str();
-    command->add_option("--stall-timeout", options->stall_timeout,
-                        "Seconds below 1 KB/s after which a transfer counts as stalled and is retried")
-        ->check(CLI::Range(1, 3600))
-        ->capture_default_str();
-    command->add_option("--segments", options->segments,
-                        "Connections for one large file from a server that accepts ranges (1 = never split)")
-        ->check(CLI::Range(1, 16))
-        ->capture_default_str();
+    add_transfer_flags(*command, options->transfer);
     add_help_footer(*command);
     command->callback([&context, options] { context.exit_code = run_fetch(context, *options); });
 }

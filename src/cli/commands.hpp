@@ -20,6 +20,8 @@ void add_fetch_command(CLI::App& app, AppContext& context);
 void add_verify_command(CLI::App& app, AppContext& context);
 void add_check_command(CLI::App& app, AppContext& context);
 void add_doctor_command(CLI::App& app, AppContext& context);
+void add_sync_command(CLI::App& app, AppContext& context);
+void add_mirror_command(CLI::App& app, AppContext& context);
 
 // Adds the exit-code footer every command shows in --help.
 void add_help_footer(CLI::App& command);

@@ -59,6 +59,8 @@ int run(int argc, char** argv) {
     add_verify_command(app, context);
     add_check_command(app, context);
     add_doctor_command(app, context);
+    add_sync_command(app, context);
+    add_mirror_command(app, context);
 
     // Parse first so that callbacks only run once the whole command line is valid.
     app.parse_complete_callback([&context] { set_up_logging(context.options); });

@@ -10,8 +10,10 @@
 #include "cxrcat/terms_ledger.hpp"
 #include "cxrcat/text.hpp"
 #include "file_hash.hpp"
+#include "provenance.hpp"
 
 #include <algorithm>
+#include <set>
 #include <fnmatch.h>
 #include <sys/statvfs.h>
 
@@ -181,6 +183,52 @@ void plan_manual(const Dataset& dataset, const FetchOptions& options, const Data
     }
 }
 
+// sync --frozen: the planned files must be exactly the locked ones, with the locked digests.
+Result<void> apply_pins(FetchPlan& plan, const LockedDataset& pinned, const Dataset& dataset, bool frozen) {
+    std::vector<std::string> diff;
+    std::set<std::string> seen;
+    for (auto& planned : plan.files) {
+        seen.insert(planned.path);
+        auto locked = pinned.files.find(planned.path);
+        if (locked == pinned.files.end()) {
+            if (frozen) {
+                diff.push_back("+ " + planned.path + " (upstream has it, the lock does not)");
+            }
+            continue;
+        }
+        if (planned.size && *planned.size != locked->second.size) {
+            diff.push_back("~ " + planned.path + ": size " + std::to_string(locked->second.size) + " in the lock, " +
+                           std::to_string(*planned.size) + " now");
+        }
+        for (const auto& [algorithm, hex] : planned.digests) {
+            auto it = locked->second.digests.find(algorithm);
+            if (it != locked->second.digests.end() && it->second != hex) {
+                diff.push_back("~ " + planned.path + ": " + std::string(to_string(algorithm)) + " " + it->second +
+                               " in the lock, " + hex + " now");
+            }
+        }
+        planned.size = locked->second.size;
+        for (const auto& [algorithm, hex] : locked->second.digests) {
+            planned.digests[algorithm] = hex;
+        }
+        planned.digest_origin = "pinned in cxrcat.lock";
+    }
+    for (const auto& [path, locked] : pinned.files) {
+        if (frozen && seen.count(path) == 0) {
+            diff.push_back("- " + path + " (in the lock, no longer upstream or no longer selected)");
+        }
+    }
+    if (diff.empty()) {
+        return {};
+    }
+    Error error(ErrorCode::integrity,
+                dataset.id + ": upstream no longer matches cxrcat.lock" + (frozen ? " (--frozen)" : ""), diff);
+    error.note(frozen ? "the lock was not changed; run 'cxrcat sync' without --frozen to review the change"
+                      : "nothing was downloaded; if the new bytes are expected, remove the dataset's entry from "
+                        "cxrcat.lock and sync again");
+    return error;
+}
+
 Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const FetchOptions& options,
                             const DatasetState& state) {
     if (dataset.access.access_class == AccessClass::restricted) {
@@ -218,6 +266,11 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const Fe
             planned.source_index = index;
             planned.source = std::move(file);
             add_planned(plan, std::move(planned), state);
+        }
+    }
+    if (options.pinned != nullptr) {
+        if (auto pinned = apply_pins(plan, *options.pinned, dataset, options.frozen); !pinned) {
+            return pinned.error();
         }
     }
     plan.free_bytes = free_space_at(plan.destination);
@@ -289,6 +342,27 @@ void extract_into_place(const PlannedFile& planned, const std::filesystem::path&
 }
 
 
+// Mirrors are content-addressed: <mirror>/sha256/<hex>, or <mirror>/md5/<hex> when only md5 is known.
+std::vector<std::string> mirror_urls(const PlannedFile& planned, const FetchOptions& options) {
+    std::vector<std::string> urls;
+    std::string key;
+    if (auto sha256 = planned.digests.find(DigestAlgorithm::sha256); sha256 != planned.digests.end()) {
+        key = "sha256/" + sha256->second;
+    } else if (auto md5 = planned.digests.find(DigestAlgorithm::md5); md5 != planned.digests.end()) {
+        key = "md5/" + md5->second;
+    }
+    if (key.empty()) {
+        return urls;
+    }
+    for (std::string mirror : options.mirrors) {
+        while (!mirror.empty() && mirror.back() == '/') {
+            mirror.pop_back();
+        }
+        urls.push_back(mirror + "/" + key);
+    }
+    return urls;
+}
+
 // Records a verified file in the state (and the digest of a first download), then extracts it.
 void record_installed(const PlannedFile& planned, std::uint64_t size, const std::map<DigestAlgorithm, std::string>& digests,
                       const std::filesystem::path& destination, DatasetState& state, const FetchOptions& options,
@@ -299,6 +373,7 @@ void record_installed(const PlannedFile& planned, std::uint64_t size, const std:
         return;
     }
     if (planned.digest_origin.empty()) {
+        result.digest_origin = "recorded at first download";
         std::string sha256 = digests.at(DigestAlgorithm::sha256);
         state.recorded[planned.path] = RecordedDigest{sha256, size, now};
         result.notes.push_back("no published checksum: recorded SHA-256 " + sha256 +
@@ -440,6 +515,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         std::filesystem::path target = destination / planned.path;
         if (planned.verified || (!planned.extract && !planned.local && adopt_existing(planned, target, state, now))) {
             result.status = TransferStatus::skipped;
+            result.digest_origin = planned.digest_origin.empty() ? "recorded at first download" : planned.digest_origin;
             if (auto it = state.files.find(planned.path); it != state.files.end()) {
                 result.bytes = it->second.size;
                 result.digests = it->second.digests;
@@ -454,7 +530,18 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
             continue;
         }
         TransferRequest request;
-        request.urls = planned.source.urls;
+        request.urls = mirror_urls(planned, options);
+        if (!options.no_origin) {
+            request.urls.insert(request.urls.end(), planned.source.urls.begin(), planned.source.urls.end());
+        }
+        if (request.urls.empty()) {
+            result.status = TransferStatus::failed;
+            result.error = Error(ErrorCode::network, planned.path + ": no source may serve it",
+                                 {planned.digests.empty() ? "its digest is unknown, so no mirror can be asked for it"
+                                                          : "no mirror is configured (--mirror, CXRCAT_MIRRORS)",
+                                  "--no-origin (or CXRCAT_NO_ORIGIN=1) forbids the upstream server"});
+            continue;
+        }
         request.resume_url = planned.source.resume_url;
         request.secret_headers = planned.source.secret_headers;
         request.basic_auth = planned.source.basic_auth;
@@ -480,6 +567,10 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         result.bytes_received = outcome.bytes_received;
         result.digests = outcome.digests;
         result.error = outcome.error;
+        result.digest_origin = planned.digest_origin;
+        for (const auto& warning : outcome.warnings) {
+            report.warnings.push_back(planned.path + ": " + warning);
+        }
         if (outcome.status != TransferStatus::downloaded) {
             if (result.error) {
                 // The provider knows what a 403 means for its datasets.
@@ -507,6 +598,11 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         return saved.error();
     }
     report.files = std::move(results);
+    if (report.ok()) {
+        if (auto written = write_provenance(dataset, state, report, options); !written) {
+            report.warnings.push_back("could not write the provenance files: " + written.error().message());
+        }
+    }
     return report;
 }
 

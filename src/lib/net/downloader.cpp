@@ -191,7 +191,11 @@ private:
             m_state[index].waiting_for_segments = true;
             break;
         case net::AttemptVerdict::retry:
-            schedule(index, nullptr, job.outcome().attempts, job.retry_after(), job.last_error());
+            if (job.take_source_switch()) {
+                m_ready.push_back({Clock::now(), index, nullptr}); // the next source, at once
+            } else {
+                schedule(index, nullptr, job.outcome().attempts, job.retry_after(), job.last_error());
+            }
             break;
         }
     }

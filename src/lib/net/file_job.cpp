@@ -465,13 +465,26 @@ std::optional<AttemptVerdict> FileJob::poll_split() {
     return verify_and_install(size, digests);
 }
 
-AttemptVerdict FileJob::fail(Error error, bool try_next_url) {
-    if (try_next_url && m_url_index + 1 < m_request.urls.size()) {
-        // A bad copy at a mirror: drop its bytes and go on with the next source.
+bool FileJob::switch_source(const Error& error) {
+    if (m_url_index + 1 >= m_request.urls.size() || is_split()) {
+        return false;
+    }
+    // A missing, slow or bad copy at a mirror: drop its bytes and go on with the next source.
+    m_outcome.warnings.push_back(error.message() + " (" + RedactedUrl(current_url()).str() +
+                                 "); trying the next source");
+    if (m_part) {
         m_part->discard();
         m_part.reset();
-        ++m_url_index;
-        m_last_error = std::move(error);
+    }
+    ++m_url_index;
+    m_outcome.attempts = 0;
+    m_switched_source = true;
+    m_last_error = error;
+    return true;
+}
+
+AttemptVerdict FileJob::fail(Error error, bool try_next_url) {
+    if ((try_next_url || m_url_index + 1 < m_request.urls.size()) && switch_source(error)) {
         return AttemptVerdict::retry;
     }
     if (m_part && m_part->size() == 0) {
@@ -484,6 +497,9 @@ AttemptVerdict FileJob::fail(Error error, bool try_next_url) {
 }
 
 AttemptVerdict FileJob::retry(Error error) {
+    if (switch_source(error)) {
+        return AttemptVerdict::retry;
+    }
     m_last_error = std::move(error);
     return AttemptVerdict::retry;
 }
@@ -569,6 +585,13 @@ AttemptVerdict FileJob::finish_attempt(CURLcode code) {
         } else if (status == 404 || status == 410) {
             error = Error(ErrorCode::not_found, m_request.display_path + ": " + status_message(status), {where});
             error.note("the file has moved or was withdrawn; check the dataset's homepage");
+        }
+        // After a redirect the failure belongs to another host (a signed CDN URL, not the provider):
+        // say so, so that ProviderClient::explain can tell the two apart.
+        char* effective = nullptr;
+        if (curl_easy_getinfo(m_easy.get(), CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective != nullptr &&
+            effective != current_url() && effective != ranged_url()) {
+            error.note("redirected to: " + RedactedUrl(effective).str());
         }
         return fail(std::move(error), status == 404 || status == 410);
     }

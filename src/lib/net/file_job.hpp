@@ -55,6 +55,8 @@ public:
     [[nodiscard]] TransferOutcome& outcome() { return m_outcome; }
     [[nodiscard]] const TransferRequest& request() const { return m_request; }
     [[nodiscard]] std::optional<std::chrono::seconds> retry_after() const { return m_retry_after; }
+    // True (once) when the last attempt gave up on a mirror: the next source is tried at once.
+    bool take_source_switch() { return std::exchange(m_switched_source, false); }
     [[nodiscard]] const std::optional<Error>& last_error() const { return m_last_error; }
     // Bytes of the file present so far, and its total size when known.
     [[nodiscard]] std::uint64_t bytes_present() const;
@@ -71,6 +73,8 @@ private:
     void stop_split();
     AttemptVerdict fail(Error error, bool try_next_url);
     AttemptVerdict retry(Error error);
+    // On a mirror (any URL but the last), every failure moves on to the next source.
+    bool switch_source(const Error& error);
     AttemptVerdict verify_and_install(std::uint64_t size, const std::map<DigestAlgorithm, std::string>& digests);
     [[nodiscard]] std::string current_url() const { return m_request.urls.at(m_url_index); }
     // Where Range requests go: some origins (Zenodo) honour Range only on another URL form.
@@ -84,6 +88,7 @@ private:
     const DownloadOptions& m_options;
     TransferOutcome m_outcome;
     std::size_t m_url_index = 0;
+    bool m_switched_source = false;
 
     CurlEasy m_easy;
     CurlSlist m_headers;

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cxrcat/result.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cxrcat {
+
+// One dataset a project needs, as listed in its cxrcat.json.
+struct ManifestEntry {
+    std::string id;
+    std::vector<std::string> include; // globs, as fetch --include
+    std::vector<std::string> exclude;
+    std::optional<bool> extract;      // default: as the catalog says
+};
+
+// A project's cxrcat.json: {"datasets": [{"id": "montgomery"}, {"id": "luna16", "include": [...]}]}.
+struct Manifest {
+    std::filesystem::path path;
+    std::vector<ManifestEntry> datasets;
+
+    // cxrcat.lock beside the manifest.
+    [[nodiscard]] std::filesystem::path lock_path() const;
+};
+
+// Reads and checks a manifest; problems are invalid_catalog errors naming file, pointer and problem.
+[[nodiscard]] Result<Manifest> read_manifest(const std::filesystem::path& path);
+
+} // namespace cxrcat

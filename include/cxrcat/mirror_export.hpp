@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cxrcat/dataset.hpp"
+#include "cxrcat/paths.hpp"
+#include "cxrcat/result.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace cxrcat {
+
+struct MirrorExportReport {
+    std::vector<std::string> datasets;  // exported
+    std::size_t files = 0;
+    std::uint64_t bytes = 0;
+    std::vector<std::string> warnings;  // e.g. an archive deleted after extraction cannot be exported
+};
+
+// True when the dataset's terms allow copying it to a mirror outside the organisation.
+[[nodiscard]] bool may_redistribute(const Dataset& dataset);
+
+// Lays out the verified files of the installed datasets in content-addressed form, DIR/sha256/<hex>
+// (and DIR/md5/<hex> where an md5 is known), hard-linked where possible, plus DIR/index.json.
+// Refuses (access_denied) datasets whose terms forbid redistribution unless internal is set, in
+// which case DIR/NOTICE.txt says the mirror must stay inside the organisation holding the rights.
+[[nodiscard]] Result<MirrorExportReport> export_mirror(const std::filesystem::path& directory,
+                                                       const std::vector<const Dataset*>& datasets, const Paths& paths,
+                                                       bool internal);
+
+} // namespace cxrcat

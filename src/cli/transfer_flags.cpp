@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "transfer_flags.hpp"
+
+#include <cstdlib>
+
+namespace cxrcat::cli {
+
+namespace {
+
+std::string env(const char* name) {
+    const char* value = std::getenv(name); // NOLINT(concurrency-mt-unsafe): read before threads start
+    return value ? value : "";
+}
+
+// CXRCAT_MIRRORS: URLs separated by spaces or commas.
+std::vector<std::string> split_mirrors(const std::string& text) {
+    std::vector<std::string> out;
+    std::string current;
+    for (char c : text) {
+        if (c == ' ' || c == ',' || c == '\t' || c == '\n') {
+            if (!current.empty()) {
+                out.push_back(current);
+                current.clear();
+            }
+        } else {
+            current.push_back(c);
+        }
+    }
+    if (!current.empty()) {
+        out.push_back(current);
+    }
+    return out;
+}
+
+} // namespace
+
+void add_transfer_flags(CLI::App& command, TransferFlags& flags) {
+    command.add_option("-j,--jobs", flags.jobs, "Parallel transfers (also the per-host connection limit)")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
+    command.add_flag("--accept-terms", flags.accept_terms,
+                     "Accept the datasets' terms now (recorded as with 'cxrcat accept')");
+    command.add_option("--cacert", flags.cacert, "CA bundle to trust for HTTPS (default: CURL_CA_BUNDLE, else the system's)")
+        ->type_name("FILE")
+        ->check(CLI::ExistingFile);
+    command.add_option("--progress", flags.progress, "Progress on stderr (auto: a bar on a terminal, else none)")
+        ->check(CLI::IsMember({"auto", "bar", "json", "none"}))
+        ->type_name("auto|bar|json|none")
+        ->capture_default_str();
+    command.add_option("--retries", flags.retries, "Retries per file for transient failures")
+        ->check(CLI::Range(0, 50))
+        ->capture_default_str();
+    command.add_option("--stall-timeout", flags.stall_timeout,
+                       "Seconds below 1 KB/s after which a transfer counts as stalled and is retried")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
+    command.add_option("--segments", flags.segments,
+                       "Connections for one slow large file from a server that accepts ranges (1 = never split)")
+        ->check(CLI::Range(1, 16))
+        ->capture_default_str();
+    command.add_option("--mirror", flags.mirrors,
+                       "Mirror tried before the origin, looked up by content: URL/sha256/<hex> or URL/md5/<hex> "
+                       "(repeatable; also CXRCAT_MIRRORS, space- or comma-separated)")
+        ->type_name("URL");
+    command.add_flag("--no-origin", flags.no_origin,
+                     "Never contact upstream servers, only mirrors (also CXRCAT_NO_ORIGIN=1)");
+    command.add_flag("--no-extract", flags.no_extract, "Keep archives as they are instead of unpacking them");
+    command.add_flag("--keep-archives", flags.keep_archives,
+                     "Keep each archive after unpacking it (needed to export it to a mirror)");
+}
+
+FetchOptions make_fetch_options(AppContext& context, const TransferFlags& flags) {
+    FetchOptions out;
+    out.extract = !flags.no_extract;
+    out.keep_archives = flags.keep_archives || flags.no_extract;
+    out.download.jobs = flags.jobs;
+    out.download.per_host = flags.jobs;
+    out.download.retry.max_attempts = flags.retries + 1;
+    out.download.stall_time = std::chrono::seconds(flags.stall_timeout);
+    out.download.max_segments = flags.segments;
+    out.download.user_agent = "cxrcat/" + std::string(CXRCAT_VERSION_STRING);
+    if (!flags.cacert.empty()) {
+        out.download.ca_bundle = flags.cacert;
+    } else if (std::string bundle = env("CURL_CA_BUNDLE"); !bundle.empty()) {
+        out.download.ca_bundle = bundle;
+    }
+    // Tuning knobs for slow links and for tests.
+    if (std::string base = env("CXRCAT_RETRY_BASE_MS"); !base.empty()) {
+        out.download.retry.base_delay = std::chrono::milliseconds(std::strtol(base.c_str(), nullptr, 10));
+    }
+    if (std::string threshold = env("CXRCAT_SEGMENT_THRESHOLD"); !threshold.empty()) {
+        out.download.segment_threshold = std::strtoull(threshold.c_str(), nullptr, 10);
+    }
+    out.mirrors = flags.mirrors;
+    for (auto& mirror : split_mirrors(env("CXRCAT_MIRRORS"))) {
+        out.mirrors.push_back(std::move(mirror));
+    }
+    out.no_origin = flags.no_origin || env("CXRCAT_NO_ORIGIN") == "1";
+    out.providers.endpoints = context.endpoints();
+    out.providers.credentials = &context.credentials();
+    out.providers.ca_bundle = out.download.ca_bundle;
+    out.providers.retry = out.download.retry;
+    out.providers.user_agent = out.download.user_agent;
+    out.catalog_sha256 = context.catalog() ? (*context.catalog())->digest() : "";
+    return out;
+}
+
+} // namespace cxrcat::cli

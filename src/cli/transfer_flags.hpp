@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+// The download options fetch and sync share, bound to CLI flags in one place.
+#pragma once
+
+#include "app_context.hpp"
+
+#include "cxrcat/fetch.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace cxrcat::cli {
+
+struct TransferFlags {
+    int jobs = 4;
+    bool accept_terms = false;
+    std::string cacert;
+    std::string progress = "auto";
+    int retries = 5;
+    int stall_timeout = 30;
+    int segments = 4;
+    std::vector<std::string> mirrors;
+    bool no_origin = false;
+    bool no_extract = false;
+    bool keep_archives = false;
+};
+
+// Adds -j, --accept-terms, --cacert, --progress, --retries, --stall-timeout, --segments, --mirror,
+// --no-origin, --no-extract and --keep-archives to command.
+void add_transfer_flags(CLI::App& command, TransferFlags& flags);
+
+// The library options the flags and the environment (CURL_CA_BUNDLE, CXRCAT_MIRRORS,
+// CXRCAT_NO_ORIGIN, CXRCAT_RETRY_BASE_MS, CXRCAT_SEGMENT_THRESHOLD) describe.
+[[nodiscard]] FetchOptions make_fetch_options(AppContext& context, const TransferFlags& flags);
+
+} // namespace cxrcat::cli

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cxrcat/lock_file.hpp"
+
+#include "cxrcat/atomic_file.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace cxrcat {
+
+namespace {
+
+using nlohmann::json;
+
+json digests_json(const std::map<DigestAlgorithm, std::string>& digests) {
+    json out = json::object();
+    for (const auto& [algorithm, hex] : digests) {
+        out[std::string(to_string(algorithm))] = hex;
+    }
+    return out;
+}
+
+} // namespace
+
+std::string entry_digest(const json& raw_entry) { return sha256_hex(raw_entry.dump()); }
+
+Result<std::optional<LockFile>> LockFile::read(const std::filesystem::path& path) {
+    std::ifstream stream(path);
+    if (!stream) {
+        return std::optional<LockFile>{};
+    }
+    std::stringstream content;
+    content << stream.rdbuf();
+    try {
+        json document = json::parse(content.str());
+        LockFile lock;
+        lock.format = document.at("format").get<int>();
+        lock.catalog_sha256 = document.value("catalog_sha256", "");
+        for (const auto& [id, value] : document.at("datasets").items()) {
+            LockedDataset dataset;
+            dataset.entry_sha256 = value.at("entry_sha256").get<std::string>();
+            dataset.terms_sha256 = value.value("terms_sha256", "");
+            dataset.sources = value.value("sources", json::array());
+            for (const auto& [file_path, file] : value.at("files").items()) {
+                LockedFile locked;
+                locked.size = file.at("size").get<std::uint64_t>();
+                locked.origin = file.value("origin", "");
+                for (const auto& [name, hex] : file.at("digests").items()) {
+                    auto algorithm = parse_digest_algorithm(name);
+                    if (!algorithm || !hex.is_string() || !is_valid_hex_digest(*algorithm, hex.get<std::string>())) {
+                        return Error(ErrorCode::invalid_catalog,
+                                     path.string() + ": /datasets/" + id + "/files/" + file_path + "/digests/" + name +
+                                         ": not a valid digest");
+                    }
+                    locked.digests.emplace(*algorithm, hex.get<std::string>());
+                }
+                dataset.files.emplace(file_path, std::move(locked));
+            }
+            lock.datasets.emplace(id, std::move(dataset));
+        }
+        return std::optional<LockFile>(std::move(lock));
+    } catch (const json::exception& error) {
+        return Error(ErrorCode::invalid_catalog, path.string() + " is damaged: " + error.what(),
+                     {"restore it from version control, or delete it and run 'cxrcat sync' to write a new one"});
+    }
+}
+
+std::string LockFile::to_text() const {
+    // nlohmann's objects are sorted maps: the key order is stable from run to run.
+    json datasets_json = json::object();
+    for (const auto& [id, dataset] : datasets) {
+        json files_json = json::object();
+        for (const auto& [path, file] : dataset.files) {
+            files_json[path] = {{"size", file.size}, {"digests", digests_json(file.digests)}, {"origin", file.origin}};
+        }
+        datasets_json[id] = {{"entry_sha256", dataset.entry_sha256},
+                             {"terms_sha256", dataset.terms_sha256},
+                             {"sources", dataset.sources},
+                             {"files", files_json}};
+    }
+    json document = {{"format", format}, {"catalog_sha256", catalog_sha256}, {"datasets", datasets_json}};
+    return document.dump(2) + "\n";
+}
+
+Result<void> LockFile::write(const std::filesystem::path& path) const { return write_file_atomically(path, to_text()); }
+
+} // namespace cxrcat

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: Apache-2.0
+// sync: the manifest's datasets, exactly as cxrcat.lock records them.
+#include "cxrcat/sync.hpp"
+
+#include "cxrcat/dataset_state.hpp"
+#include "cxrcat/terms_ledger.hpp"
+
+namespace cxrcat {
+
+namespace {
+
+using nlohmann::json;
+
+// The sources as the lock records them: provider and parameters, not the file lists.
+json locked_sources(const Dataset& dataset) {
+    json out = json::array();
+    for (const auto& source : dataset.sources) {
+        json item = {{"provider", to_string(source.provider)}};
+        for (const auto& [key, value] : source.params) {
+            item[key] = value;
+        }
+        out.push_back(item);
+    }
+    return out;
+}
+
+// Digests of a locked file as the state knows them (an extracted and deleted archive included).
+std::optional<LockedFile> installed_as(const DatasetState& state, const std::string& path) {
+    if (auto file = state.files.find(path); file != state.files.end() && state.is_intact(path)) {
+        return LockedFile{file->second.size, file->second.digests, ""};
+    }
+    if (auto archive = state.archives.find(path); archive != state.archives.end() && state.is_extracted(path)) {
+        return LockedFile{archive->second.size, archive->second.digests, ""};
+    }
+    return std::nullopt;
+}
+
+// Locked files that are not installed with exactly the locked bytes.
+std::vector<std::string> missing_from(const LockedDataset& locked, const DatasetState& state) {
+    std::vector<std::string> missing;
+    for (const auto& [path, file] : locked.files) {
+        auto installed = installed_as(state, path);
+        bool same = installed && installed->size == file.size;
+        for (const auto& [algorithm, hex] : file.digests) {
+            auto it = installed ? installed->digests.find(algorithm) : installed->digests.end();
+            if (same && it != installed->digests.end() && it->second != hex) {
+                same = false;
+            }
+        }
+        if (!same) {
+            missing.push_back(path);
+        }
+    }
+    return missing;
+}
+
+LockedDataset lock_entry(const Dataset& dataset, const FetchReport& report, const DatasetState& state) {
+    LockedDataset entry;
+    entry.entry_sha256 = entry_digest(dataset.raw);
+    entry.terms_sha256 = terms_digest(dataset);
+    entry.sources = locked_sources(dataset);
+    for (const auto& file : report.files) {
+        if (file.status == TransferStatus::failed) {
+            continue;
+        }
+        auto installed = installed_as(state, file.path);
+        LockedFile locked{file.bytes, file.digests, file.digest_origin};
+        if (installed) {
+            locked.size = installed->size;
+            for (const auto& [algorithm, hex] : installed->digests) {
+                locked.digests[algorithm] = hex;
+            }
+        }
+        entry.files[file.path] = std::move(locked);
+    }
+    return entry;
+}
+
+SyncDatasetResult sync_one(const ManifestEntry& wanted, const Catalog& catalog, const Paths& paths,
+                           const SyncOptions& options, const std::optional<LockFile>& lock, LockFile& next,
+                           ProgressSink* progress) {
+    SyncDatasetResult result;
+    result.id = wanted.id;
+    const Dataset* dataset = catalog.find(wanted.id);
+    if (dataset == nullptr) {
+        result.error = Error(ErrorCode::not_found, "unknown dataset '" + wanted.id + "' in the manifest");
+        return result;
+    }
+    result.id = dataset->id;
+    const LockedDataset* locked = nullptr;
+    if (lock) {
+        if (auto it = lock->datasets.find(dataset->id); it != lock->datasets.end()) {
+            locked = &it->second;
+        }
+    }
+    bool entry_unchanged = locked != nullptr && locked->entry_sha256 == entry_digest(dataset->raw);
+    if ((options.frozen || options.offline) && locked == nullptr) {
+        result.error = Error(ErrorCode::integrity, dataset->id + " is not in cxrcat.lock",
+                             {"run 'cxrcat sync' (without --frozen/--offline) to add it"});
+        return result;
+    }
+    if (options.frozen && !entry_unchanged) {
+        result.error = Error(ErrorCode::integrity, dataset->id + ": its catalog entry changed since cxrcat.lock was written",
+                             {"locked entry sha256 " + locked->entry_sha256, "current entry sha256 " + entry_digest(dataset->raw),
+                              "the lock was not changed; run 'cxrcat sync' without --frozen to review the change"});
+        return result;
+    }
+    DatasetState state = DatasetState::load(paths.dataset_dir(dataset->id));
+    if (locked != nullptr) {
+        result.missing = missing_from(*locked, state);
+        if (result.missing.empty() && (entry_unchanged || options.offline)) {
+            result.up_to_date = true; // nothing to do, and no request made
+            next.datasets[dataset->id] = *locked;
+            return result;
+        }
+        if (options.offline) {
+            Error error(ErrorCode::integrity, dataset->id + ": " + std::to_string(result.missing.size()) +
+                                                  " locked file(s) missing or changed (offline: nothing was fetched)");
+            for (const auto& path : result.missing) {
+                error.note("missing: " + path);
+            }
+            result.error = std::move(error);
+            next.datasets[dataset->id] = *locked;
+            return result;
+        }
+    }
+    if (options.ensure_terms) {
+        if (auto accepted = options.ensure_terms(*dataset); !accepted) {
+            result.error = accepted.error();
+            if (locked != nullptr) {
+                next.datasets[dataset->id] = *locked;
+            }
+            return result;
+        }
+    }
+    FetchOptions fetch = options.fetch;
+    fetch.include = wanted.include;
+    fetch.exclude = wanted.exclude;
+    if (wanted.extract) {
+        fetch.extract = *wanted.extract;
+    }
+    fetch.pinned = locked;
+    fetch.frozen = options.frozen;
+    auto report = fetch_dataset(*dataset, paths, fetch, progress);
+    if (!report) {
+        result.error = report.error();
+        if (locked != nullptr) {
+            next.datasets[dataset->id] = *locked;
+        }
+        return result;
+    }
+    if (!report->ok()) {
+        for (const auto& file : report->files) {
+            if (file.error) {
+                result.error = *file.error;
+                break;
+            }
+        }
+    }
+    DatasetState after = DatasetState::load(paths.dataset_dir(dataset->id));
+    LockedDataset entry = lock_entry(*dataset, *report, after);
+    if (locked != nullptr && !report->ok()) {
+        // Keep what the lock knew for files that failed this time.
+        for (const auto& [path, file] : locked->files) {
+            entry.files.emplace(path, file);
+        }
+    }
+    next.datasets[dataset->id] = std::move(entry);
+    result.report = std::move(*report);
+    return result;
+}
+
+} // namespace
+
+ErrorCode SyncReport::error_code() const {
+    for (const auto& dataset : datasets) {
+        if (dataset.error) {
+            return dataset.error->code();
+        }
+    }
+    return ErrorCode::ok;
+}
+
+Result<SyncReport> sync_manifest(const Manifest& manifest, const Catalog& catalog, const Paths& paths,
+                                 const SyncOptions& options, ProgressSink* progress) {
+    SyncReport report;
+    report.lock_path = manifest.lock_path();
+    auto lock = LockFile::read(report.lock_path);
+    if (!lock) {
+        return lock.error();
+    }
+    if ((options.frozen || options.offline) && !*lock) {
+        return Error(ErrorCode::integrity, "no cxrcat.lock beside " + manifest.path.string(),
+                     {"--frozen and --offline use only the lock; run 'cxrcat sync' once to write it"});
+    }
+    LockFile next;
+    next.catalog_sha256 = catalog.digest();
+    if (*lock) {
+        // Datasets dropped from the manifest leave the lock; the rest is rebuilt below.
+        next.format = (*lock)->format;
+    }
+    for (const auto& wanted : manifest.datasets) {
+        report.datasets.push_back(sync_one(wanted, catalog, paths, options, *lock, next, progress));
+    }
+    if (!options.frozen && !options.offline) {
+        bool same = *lock && (*lock)->to_text() == next.to_text();
+        if (!same) {
+            if (auto written = next.write(report.lock_path); !written) {
+                return written.error();
+            }
+            report.lock_written = true;
+        }
+    }
+    return report;
+}
+
+} // namespace cxrcat
