@@ -12,26 +12,28 @@ namespace cxrcat {
 
 // Bounds on what one archive may produce; exceeding any refuses the whole archive.
 struct ExtractLimits {
-    std::uint64_t max_output_bytes = 0;   // 0 = no absolute cap
-    double max_ratio = 100.0;             // total output may be at most max_ratio * archive file size
+    std::uint64_t max_output_bytes = 0; // 0 = no absolute cap
+    double max_ratio = 100.0;           // total output may be at most max_ratio * archive file size
     std::uint64_t max_entries = 5'000'000;
 };
 
 // One regular file installed by extract_archive.
 struct ExtractedFile {
-    std::string path;        // relative to destination, '/' separated
+    std::string path; // relative to destination, '/' separated
     std::uint64_t size = 0;
-    std::string sha256;      // lowercase hex, computed while writing (no second pass over the data)
+    std::string sha256; // lowercase hex, computed while writing (no second pass over the data)
 };
 
-// Safely unpacks archive (tar, zip, 7z, cpio, iso9660, rar, xar, cab, lha; raw or gzip, bzip2, xz,
+// Safely unpacks archive (tar, zip, 7z, cpio, iso9660, rar, rar5, xar; plain or gzip, bzip2, xz,
 // lzma, lzip, zstd, lz4, compress) into a staging directory beside destination, then renames its
-// regular files, directories and inside-pointing symlinks into destination (created if missing;
-// an existing non-directory at an entry's path is replaced by rename). Refuses the whole archive,
-// installing nothing and removing the staging directory, when an entry has an absolute path or a
-// `..` component, is a symlink or hardlink pointing outside, a device/fifo/socket, passes through a
-// symlink, or when output exceeds limits (checked while streaming): ErrorCode::integrity, naming the
-// archive and the entry. Write failures are ErrorCode::local_io with the path and the reason
+// regular files, directories and inside-pointing symlinks into destination (created if missing; an
+// existing non-directory at an entry's path is replaced by rename). File modes are 0644, or 0755
+// when the archive gives the owner execute; directories 0755. Refuses the whole archive, installing
+// nothing and removing the staging directory, when an entry has an absolute path or a `..`
+// component, is a symlink or hardlink pointing outside (or a hardlink to no earlier file), is a
+// device/fifo/socket, passes through a symlink, or when output exceeds limits (checked while
+// streaming): ErrorCode::integrity naming the archive and the entry; a corrupt or truncated archive
+// is ErrorCode::integrity too. Write failures are ErrorCode::local_io with the path and the reason
 // ("disk full", ...). Returns the regular files installed (hardlinks included), sorted by path.
 Result<std::vector<ExtractedFile>> extract_archive(const std::filesystem::path& archive,
                                                    const std::filesystem::path& destination,

@@ -153,7 +153,9 @@ int run_fetch(AppContext& context, const FetchCommandOptions& options) {
             remember(context.fail(accepted.error()));
             continue;
         }
-        if (const Acceptance* acceptance = TermsLedger::open(context.paths().terms_ledger()).find(dataset->id)) {
+        // The ledger must outlive the pointer find() returns.
+        TermsLedger ledger = TermsLedger::open(context.paths().terms_ledger());
+        if (const Acceptance* acceptance = ledger.find(dataset->id)) {
             fetch_options.accepted_at = acceptance->accepted_at;
         }
         fetch_options.holder_description = "cxrcat fetch " + dataset->id;

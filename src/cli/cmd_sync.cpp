@@ -90,7 +90,7 @@ int run_sync(AppContext& context, const SyncCommandOptions& options) {
                                                                              {"exit_code", exit_code(file.error->code())},
                                                                              {"message", file.error->message()}}
                                                             : nlohmann::json()}});
-                } else if (file.status != TransferStatus::failed) {
+                } else if (file.status != TransferStatus::failed && !dataset.up_to_date) {
                     std::cout << to_string(file.status) << "  " << dataset.id << "/" << file.path << "  "
                               << human_size(file.bytes) << '\n';
                 }

@@ -16,10 +16,10 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <climits>
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <fcntl.h>
 #include <limits>
 #include <map>
 #include <memory>
@@ -28,12 +28,10 @@
 #include <span>
 #include <sstream>
 #include <string_view>
-#include <system_error>
-#include <utility>
-
-#include <fcntl.h>
 #include <sys/stat.h>
+#include <system_error>
 #include <unistd.h>
+#include <utility>
 
 namespace cxrcat {
 
@@ -47,6 +45,8 @@ constexpr std::size_t k_write_buffer_size = std::size_t{1} << 20U;
 constexpr std::size_t k_read_block_size = std::size_t{1} << 20U;
 // Same bound as the kernel's ELOOP.
 constexpr int k_max_symlink_hops = 40;
+// PATH_MAX on Linux; a longer symlink target cannot be followed anyway.
+constexpr std::size_t k_max_link_target = 4096;
 // Keeps the staging directory's name under NAME_MAX whatever the destination is called.
 constexpr std::size_t k_max_staging_stem = 200;
 
@@ -59,7 +59,7 @@ using ArchiveReader = std::unique_ptr<archive, ArchiveReadDeleter>;
 
 // An owned file descriptor. Move-only; never converts to int implicitly.
 class Fd {
-public:
+  public:
     Fd() = default;
     explicit Fd(int fd) : m_fd(fd) {}
     ~Fd() { reset(); }
@@ -79,7 +79,7 @@ public:
     // Closes now and returns close()'s result, which can report a write lost on the way to disk.
     int close_now() { return ::close(std::exchange(m_fd, -1)); }
 
-private:
+  private:
     void reset() {
         if (m_fd >= 0) {
             ::close(std::exchange(m_fd, -1));
@@ -147,12 +147,12 @@ std::string describe_errno(int error_number) {
     case EACCES:
     case EPERM: return "permission denied";
     case EROFS: return "read-only file system";
-    default: return lower_first(std::strerror(error_number));
+    default: return lower_first(std::generic_category().message(error_number)); // strerror is not thread-safe
     }
 }
 
 Error io_error(std::string_view what, const fs::path& path, int error_number) {
-    return Error(ErrorCode::local_io, std::string(what) + " " + path.string() + ": " + describe_errno(error_number));
+    return {ErrorCode::local_io, std::string(what) + " " + path.string() + ": " + describe_errno(error_number)};
 }
 
 // The one place that turns libarchive's error state into an Error. context names the entry.
@@ -172,11 +172,9 @@ Error archive_failure(archive* handle, const std::string& archive_name, std::str
     case ENOENT:
     case EISDIR:
     case ENFILE:
-    case EMFILE:
-        return Error(ErrorCode::local_io, std::move(message));
+    case EMFILE: return {ErrorCode::local_io, std::move(message)};
     // ARCHIVE_ERRNO_PROGRAMMER: misuse of the API, our bug.
-    case EINVAL:
-        return Error(ErrorCode::internal, std::move(message));
+    case EINVAL: return {ErrorCode::internal, std::move(message)};
     // ARCHIVE_ERRNO_FILE_FORMAT, ARCHIVE_ERRNO_MISC, and allocation failures driven by the
     // archive's own headers: the bytes are bad.
     default:
@@ -274,7 +272,7 @@ struct Node {
 };
 
 class Extraction {
-public:
+  public:
     Extraction(const fs::path& archive_path, const ExtractLimits& limits)
         : m_archive(archive_path), m_archive_name(archive_path.filename().string()), m_limits(limits) {}
     ~Extraction() {
@@ -323,7 +321,7 @@ public:
         return files;
     }
 
-private:
+  private:
     Error refuse(std::string_view why) const {
         return Error(ErrorCode::integrity, "refusing to extract " + m_archive_name + ": " + std::string(why),
                      {"nothing from the archive was installed in " + m_destination.string()});
@@ -350,14 +348,12 @@ private:
         // the local disk, and some filters in filter_all run external programs.
         using Register = int (*)(archive*);
         static constexpr std::array<Register, 16> k_supports = {
-            archive_read_support_format_tar,   archive_read_support_format_zip,
-            archive_read_support_format_7zip,  archive_read_support_format_cpio,
-            archive_read_support_format_iso9660, archive_read_support_format_rar,
-            archive_read_support_format_rar5,  archive_read_support_format_xar,
-            archive_read_support_filter_gzip,  archive_read_support_filter_bzip2,
-            archive_read_support_filter_xz,    archive_read_support_filter_lzma,
-            archive_read_support_filter_lzip,  archive_read_support_filter_zstd,
-            archive_read_support_filter_lz4,   archive_read_support_filter_compress,
+            archive_read_support_format_tar,      archive_read_support_format_zip,     archive_read_support_format_7zip,
+            archive_read_support_format_cpio,     archive_read_support_format_iso9660, archive_read_support_format_rar,
+            archive_read_support_format_rar5,     archive_read_support_format_xar,     archive_read_support_filter_gzip,
+            archive_read_support_filter_bzip2,    archive_read_support_filter_xz,      archive_read_support_filter_lzma,
+            archive_read_support_filter_lzip,     archive_read_support_filter_zstd,    archive_read_support_filter_lz4,
+            archive_read_support_filter_compress,
         };
         for (Register support : k_supports) {
             // ARCHIVE_WARN: this libarchive build would decompress through an external program;
@@ -379,8 +375,8 @@ private:
             m_budget = std::numeric_limits<std::uint64_t>::max();
         } else {
             m_budget = cap <= 0.0 ? 0 : static_cast<std::uint64_t>(cap);
-            m_budget_reason = format_ratio(m_limits.max_ratio) + " times the archive's " +
-                              std::to_string(m_archive_size) + " bytes";
+            m_budget_reason =
+                format_ratio(m_limits.max_ratio) + " times the archive's " + std::to_string(m_archive_size) + " bytes";
         }
         if (m_limits.max_output_bytes != 0 && m_limits.max_output_bytes < m_budget) {
             m_budget = m_limits.max_output_bytes;
@@ -392,7 +388,8 @@ private:
         std::error_code ec;
         fs::path dest = fs::absolute(destination, ec).lexically_normal();
         if (ec) {
-            return Error(ErrorCode::local_io, "cannot resolve " + destination.string() + ": " + ec.message());
+            return Error(ErrorCode::local_io,
+                         "cannot resolve " + destination.string() + ": " + lower_first(ec.message()));
         }
         if (!dest.has_filename()) {
             dest = dest.parent_path();
@@ -405,7 +402,8 @@ private:
         fs::path parent = dest.parent_path();
         fs::create_directories(parent, ec);
         if (ec) {
-            return Error(ErrorCode::local_io, "cannot create directory " + parent.string() + ": " + ec.message());
+            return Error(ErrorCode::local_io,
+                         "cannot create directory " + parent.string() + ": " + lower_first(ec.message()));
         }
         struct stat st {};
         if (::stat(dest.c_str(), &st) == 0) {
@@ -459,8 +457,9 @@ private:
     Result<void> extract_entry(archive_entry* entry) {
         const char* raw_name = entry_pathname(entry);
         if (raw_name == nullptr) {
-            return refuse(m_last_entry.empty() ? std::string("the first entry has no readable name")
-                                               : "the entry after " + quote_name(m_last_entry) + " has no readable name");
+            return refuse(m_last_entry.empty()
+                              ? std::string("the first entry has no readable name")
+                              : "the entry after " + quote_name(m_last_entry) + " has no readable name");
         }
         m_last_entry = raw_name;
         const std::string label = "entry " + quote_name(m_last_entry);
@@ -585,7 +584,7 @@ private:
         }
         m_tree.insert_or_assign(path, Node{NodeKind::file, m_contents.size(), {}});
         m_contents.emplace_back();
-        auto content = write_data(fd, path, label);
+        auto content = write_data(entry, fd, path, label);
         if (!content) {
             return content.error();
         }
@@ -650,7 +649,7 @@ private:
         if (::fstat(fd.get(), &st) != 0) {
             return io_error("cannot inspect", m_staging / path, errno);
         }
-        auto written = write_data(fd, path, label);
+        auto written = write_data(entry, fd, path, label);
         if (!written) {
             return written.error();
         }
@@ -683,7 +682,7 @@ private:
 
     // Streams the current entry's data to fd through the write buffer, hashing it on the way and
     // charging it to the output budget before a byte is written.
-    Result<Content> write_data(Fd& fd, const std::string& path, const std::string& label) {
+    Result<Content> write_data(archive_entry* entry, Fd& fd, const std::string& path, const std::string& label) {
         Hasher hasher(DigestAlgorithm::sha256);
         std::uint64_t position = 0;
         std::size_t fill = 0;
@@ -694,8 +693,8 @@ private:
         };
         auto append = [&](std::span<const std::byte> bytes, bool zeros) -> Result<void> {
             if (bytes.size() > m_budget - m_written) {
-                return refuse("output exceeds " + std::to_string(m_budget) + " bytes (" + m_budget_reason +
-                              ") at " + label + "; it looks like a compression bomb");
+                return refuse("output exceeds " + std::to_string(m_budget) + " bytes (" + m_budget_reason + ") at " +
+                              label + "; it looks like a compression bomb");
             }
             m_written += bytes.size();
             position += bytes.size();
@@ -723,6 +722,18 @@ private:
             return {};
         };
 
+        // Holes are written out as zeros (hashed, and charged to the budget like any output).
+        auto fill_zeros = [&](std::uint64_t count) -> Result<void> {
+            while (count > 0) {
+                auto piece = static_cast<std::size_t>(std::min<std::uint64_t>(count, m_buffer.size()));
+                if (auto done = append(std::span<const std::byte>(m_buffer.data(), piece), true); !done) {
+                    return done;
+                }
+                count -= piece;
+            }
+            return {};
+        };
+
         for (;;) {
             const void* block = nullptr;
             std::size_t length = 0;
@@ -738,19 +749,22 @@ private:
             if (offset < 0 || static_cast<std::uint64_t>(offset) < position) {
                 return refuse(label + " has overlapping data blocks");
             }
-            // A gap before the block is a hole of a sparse file: zeros, charged like any output.
-            std::uint64_t hole = static_cast<std::uint64_t>(offset) - position;
-            while (hole > 0) {
-                std::size_t piece = static_cast<std::size_t>(std::min<std::uint64_t>(hole, m_buffer.size()));
-                if (auto done = append(std::span<const std::byte>(m_buffer.data(), piece), true); !done) {
-                    return done.error();
-                }
-                hole -= piece;
+            // A gap before the block is a hole of a sparse file.
+            if (auto filled = fill_zeros(static_cast<std::uint64_t>(offset) - position); !filled) {
+                return filled.error();
             }
             if (length > 0) {
                 if (auto done = append(std::span(static_cast<const std::byte*>(block), length), false); !done) {
                     return done.error();
                 }
+            }
+        }
+        // libarchive reports no block for a hole at the end of a sparse file; only the entry's
+        // size says how long the file is.
+        if (archive_entry_sparse_count(entry) > 0 && archive_entry_size_is_set(entry) != 0 &&
+            archive_entry_size(entry) > 0 && static_cast<std::uint64_t>(archive_entry_size(entry)) > position) {
+            if (auto filled = fill_zeros(static_cast<std::uint64_t>(archive_entry_size(entry)) - position); !filled) {
+                return filled.error();
             }
         }
         if (fill > 0) {
@@ -785,7 +799,7 @@ private:
         if (!m_destination_fd.valid()) {
             return std::nullopt;
         }
-        std::array<char, PATH_MAX> buffer{};
+        std::array<char, k_max_link_target> buffer{};
         ssize_t n = ::readlinkat(m_destination_fd.get(), path.c_str(), buffer.data(), buffer.size());
         if (n < 0) {
             return std::nullopt; // not a symlink, or nothing there
@@ -839,9 +853,7 @@ private:
             }
             stack.pop_back();
             auto parts = split_components(*next);
-            for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-                pending.emplace_front(*it);
-            }
+            pending.insert(pending.begin(), parts.begin(), parts.end());
         }
         return {};
     }

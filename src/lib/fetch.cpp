@@ -569,10 +569,16 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         result.error = outcome.error;
         result.digest_origin = planned.digest_origin;
         for (const auto& warning : outcome.warnings) {
-            report.warnings.push_back(planned.path + ": " + warning);
+            // The engine's warnings usually name the file already.
+            bool named = warning.rfind(planned.path + ": ", 0) == 0;
+            report.warnings.push_back(named ? warning : planned.path + ": " + warning);
         }
         if (outcome.status != TransferStatus::downloaded) {
-            if (result.error) {
+            if (result.error && options.no_origin) {
+                // Only mirrors were asked: the provider's advice about its own server does not apply.
+                result.error->note("only mirrors were asked (--no-origin or CXRCAT_NO_ORIGIN=1) and none had a "
+                                   "verified copy; add a mirror that has it (cxrcat mirror export) or allow the origin");
+            } else if (result.error) {
                 // The provider knows what a 403 means for its datasets.
                 const Source& source = dataset.sources[planned.source_index];
                 auto& client = clients[planned.source_index];
@@ -595,7 +601,13 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         }
     }
     if (auto saved = state.save(); !saved) {
-        return saved.error();
+        bool any_failed = std::any_of(results.begin(), results.end(),
+                                      [](const FileResult& file) { return file.status == TransferStatus::failed; });
+        if (!any_failed) {
+            return saved.error();
+        }
+        // A file's own error (often the same full disk) says more than the state's: keep both.
+        report.warnings.push_back("could not save the state of " + dataset.id + ": " + saved.error().message());
     }
     report.files = std::move(results);
     if (report.ok()) {

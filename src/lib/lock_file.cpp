@@ -41,6 +41,7 @@ Result<std::optional<LockFile>> LockFile::read(const std::filesystem::path& path
             dataset.entry_sha256 = value.at("entry_sha256").get<std::string>();
             dataset.terms_sha256 = value.value("terms_sha256", "");
             dataset.sources = value.value("sources", json::array());
+            dataset.selection = value.value("selection", json::object());
             for (const auto& [file_path, file] : value.at("files").items()) {
                 LockedFile locked;
                 locked.size = file.at("size").get<std::uint64_t>();
@@ -77,6 +78,9 @@ std::string LockFile::to_text() const {
                              {"terms_sha256", dataset.terms_sha256},
                              {"sources", dataset.sources},
                              {"files", files_json}};
+        if (!dataset.selection.empty()) {
+            datasets_json[id]["selection"] = dataset.selection;
+        }
     }
     json document = {{"format", format}, {"catalog_sha256", catalog_sha256}, {"datasets", datasets_json}};
     return document.dump(2) + "\n";

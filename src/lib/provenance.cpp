@@ -94,6 +94,24 @@ std::string terms_text(const Dataset& dataset, const FetchOptions& options) {
     return out.str();
 }
 
+// The catalog entry with every URL in it redacted (a user catalog may hold signed URLs or tokens).
+json redacted_entry(json node) {
+    if (node.is_object()) {
+        for (auto& [key, value] : node.items()) {
+            if (value.is_string() && (key == "url" || key.ends_with("_url"))) {
+                value = RedactedUrl(value.get<std::string>()).str();
+            } else {
+                value = redacted_entry(std::move(value));
+            }
+        }
+    } else if (node.is_array()) {
+        for (auto& value : node) {
+            value = redacted_entry(std::move(value));
+        }
+    }
+    return node;
+}
+
 json source_json(const Dataset& dataset, const DatasetState& state, const FetchReport& report,
                  const FetchOptions& options) {
     json files = json::object();
@@ -123,7 +141,7 @@ json source_json(const Dataset& dataset, const DatasetState& state, const FetchR
     for (const auto& file : report.files) {
         results.push_back({{"path", file.path}, {"status", to_string(file.status)}, {"digest_origin", file.digest_origin}});
     }
-    return {{"dataset", dataset.raw},
+    return {{"dataset", redacted_entry(dataset.raw)},
             {"sources", sources},
             {"files", files},
             {"last_fetch", {{"at", utc_now_iso8601()}, {"files", results}}},

@@ -5,6 +5,8 @@
 #include "cxrcat/dataset_state.hpp"
 #include "cxrcat/terms_ledger.hpp"
 
+#include <algorithm>
+
 namespace cxrcat {
 
 namespace {
@@ -35,6 +37,22 @@ std::optional<LockedFile> installed_as(const DatasetState& state, const std::str
     return std::nullopt;
 }
 
+// The manifest's choice of files as the lock records it: an empty object for every file with the
+// catalog's extract setting.
+json selection_of(const ManifestEntry& wanted) {
+    json out = json::object();
+    if (!wanted.include.empty()) {
+        out["include"] = wanted.include;
+    }
+    if (!wanted.exclude.empty()) {
+        out["exclude"] = wanted.exclude;
+    }
+    if (wanted.extract) {
+        out["extract"] = *wanted.extract;
+    }
+    return out;
+}
+
 // Locked files that are not installed with exactly the locked bytes.
 std::vector<std::string> missing_from(const LockedDataset& locked, const DatasetState& state) {
     std::vector<std::string> missing;
@@ -42,8 +60,11 @@ std::vector<std::string> missing_from(const LockedDataset& locked, const Dataset
         auto installed = installed_as(state, path);
         bool same = installed && installed->size == file.size;
         for (const auto& [algorithm, hex] : file.digests) {
-            auto it = installed ? installed->digests.find(algorithm) : installed->digests.end();
-            if (same && it != installed->digests.end() && it->second != hex) {
+            if (!same) {
+                break;
+            }
+            auto it = installed->digests.find(algorithm);
+            if (it != installed->digests.end() && it->second != hex) {
                 same = false;
             }
         }
@@ -54,11 +75,13 @@ std::vector<std::string> missing_from(const LockedDataset& locked, const Dataset
     return missing;
 }
 
-LockedDataset lock_entry(const Dataset& dataset, const FetchReport& report, const DatasetState& state) {
+LockedDataset lock_entry(const Dataset& dataset, const json& selection, const FetchReport& report,
+                         const DatasetState& state, const LockedDataset* previous) {
     LockedDataset entry;
     entry.entry_sha256 = entry_digest(dataset.raw);
     entry.terms_sha256 = terms_digest(dataset);
     entry.sources = locked_sources(dataset);
+    entry.selection = selection;
     for (const auto& file : report.files) {
         if (file.status == TransferStatus::failed) {
             continue;
@@ -71,9 +94,41 @@ LockedDataset lock_entry(const Dataset& dataset, const FetchReport& report, cons
                 locked.digests[algorithm] = hex;
             }
         }
+        // Bytes the lock already knew keep where their digests came from (checked against the lock,
+        // they would otherwise read "pinned in cxrcat.lock" and rewrite an unchanged lock).
+        if (previous != nullptr) {
+            if (auto before = previous->files.find(file.path); before != previous->files.end() &&
+                                                                 before->second.size == locked.size) {
+                bool same = std::all_of(before->second.digests.begin(), before->second.digests.end(),
+                                        [&locked](const auto& digest) {
+                                            auto it = locked.digests.find(digest.first);
+                                            return it != locked.digests.end() && it->second == digest.second;
+                                        });
+                if (same) {
+                    locked.origin = before->second.origin;
+                }
+            }
+        }
         entry.files[file.path] = std::move(locked);
     }
     return entry;
+}
+
+// An up-to-date dataset's files as fetch reports files it skips: what the lock says is installed.
+FetchReport up_to_date_report(const Dataset& dataset, const Paths& paths, const LockedDataset& locked) {
+    FetchReport report;
+    report.dataset_id = dataset.id;
+    report.destination = paths.dataset_dir(dataset.id);
+    for (const auto& [path, file] : locked.files) {
+        FileResult skipped;
+        skipped.path = path;
+        skipped.status = TransferStatus::skipped;
+        skipped.bytes = file.size;
+        skipped.digests = file.digests;
+        skipped.digest_origin = file.origin;
+        report.files.push_back(std::move(skipped));
+    }
+    return report;
 }
 
 SyncDatasetResult sync_one(const ManifestEntry& wanted, const Catalog& catalog, const Paths& paths,
@@ -94,6 +149,8 @@ SyncDatasetResult sync_one(const ManifestEntry& wanted, const Catalog& catalog, 
         }
     }
     bool entry_unchanged = locked != nullptr && locked->entry_sha256 == entry_digest(dataset->raw);
+    json selection = selection_of(wanted);
+    bool selection_unchanged = locked != nullptr && locked->selection == selection;
     if ((options.frozen || options.offline) && locked == nullptr) {
         result.error = Error(ErrorCode::integrity, dataset->id + " is not in cxrcat.lock",
                              {"run 'cxrcat sync' (without --frozen/--offline) to add it"});
@@ -105,11 +162,20 @@ SyncDatasetResult sync_one(const ManifestEntry& wanted, const Catalog& catalog, 
                               "the lock was not changed; run 'cxrcat sync' without --frozen to review the change"});
         return result;
     }
+    if ((options.frozen || options.offline) && !selection_unchanged) {
+        // The lock describes other files than the manifest now asks for.
+        result.error = Error(ErrorCode::integrity,
+                             dataset->id + ": its include/exclude/extract in the manifest changed since cxrcat.lock was written",
+                             {"locked selection " + locked->selection.dump(), "manifest selection " + selection.dump(),
+                              "the lock was not changed; run 'cxrcat sync' without --frozen/--offline to apply it"});
+        return result;
+    }
     DatasetState state = DatasetState::load(paths.dataset_dir(dataset->id));
     if (locked != nullptr) {
         result.missing = missing_from(*locked, state);
-        if (result.missing.empty() && (entry_unchanged || options.offline)) {
+        if (result.missing.empty() && selection_unchanged && (entry_unchanged || options.offline)) {
             result.up_to_date = true; // nothing to do, and no request made
+            result.report = up_to_date_report(*dataset, paths, *locked);
             next.datasets[dataset->id] = *locked;
             return result;
         }
@@ -134,6 +200,10 @@ SyncDatasetResult sync_one(const ManifestEntry& wanted, const Catalog& catalog, 
         }
     }
     FetchOptions fetch = options.fetch;
+    TermsLedger ledger = TermsLedger::open(paths.terms_ledger());
+    if (const Acceptance* acceptance = ledger.find(dataset->id)) {
+        fetch.accepted_at = acceptance->accepted_at; // for TERMS.txt
+    }
     fetch.include = wanted.include;
     fetch.exclude = wanted.exclude;
     if (wanted.extract) {
@@ -156,16 +226,17 @@ SyncDatasetResult sync_one(const ManifestEntry& wanted, const Catalog& catalog, 
                 break;
             }
         }
+        // A lock entry always describes a complete sync: after a failure the lock keeps what it said
+        // before (nothing, the first time), so that the next run retries what failed instead of
+        // finding a partial install "up to date". What did arrive stays installed and is not fetched again.
+        if (locked != nullptr) {
+            next.datasets[dataset->id] = *locked;
+        }
+        result.report = std::move(*report);
+        return result;
     }
     DatasetState after = DatasetState::load(paths.dataset_dir(dataset->id));
-    LockedDataset entry = lock_entry(*dataset, *report, after);
-    if (locked != nullptr && !report->ok()) {
-        // Keep what the lock knew for files that failed this time.
-        for (const auto& [path, file] : locked->files) {
-            entry.files.emplace(path, file);
-        }
-    }
-    next.datasets[dataset->id] = std::move(entry);
+    next.datasets[dataset->id] = lock_entry(*dataset, selection, *report, after, locked);
     result.report = std::move(*report);
     return result;
 }

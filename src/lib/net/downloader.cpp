@@ -285,8 +285,7 @@ private:
                 return;
             }
             detach_segments(index);
-            job.outcome().error = std::move(last);
-            job.outcome().status = TransferStatus::failed;
+            job.give_up(std::move(last));
             finish(index);
             return;
         }

@@ -104,6 +104,7 @@ Result<CURL*> FileJob::start_attempt() {
     m_head.clear();
     m_sniffed = false;
     m_abort_error.reset();
+    m_size_mismatch.reset();
     m_abort_try_next_url = false;
     m_abort_transient = false;
     m_retry_after.reset();
@@ -220,13 +221,12 @@ bool FileJob::begin_response() {
         }
     }
     if (m_total && m_request.expected_size && *m_total != *m_request.expected_size) {
-        m_abort_error = Error(ErrorCode::integrity,
-                              m_request.display_path + ": size mismatch: the server offers " +
-                                  group_thousands(*m_total) + " bytes, the catalog expects " +
-                                  group_thousands(*m_request.expected_size),
-                              {"nothing was installed", "source: " + RedactedUrl(current_url()).str()});
-        m_abort_try_next_url = true;
-        return false;
+        // Reported after sniffing the head (sniff_and_write_head): nothing of it is written.
+        m_size_mismatch = Error(ErrorCode::integrity,
+                                m_request.display_path + ": size mismatch: the server offers " +
+                                    group_thousands(*m_total) + " bytes, the catalog expects " +
+                                    group_thousands(*m_request.expected_size),
+                                {"nothing was installed", "source: " + RedactedUrl(current_url()).str()});
     }
     m_writer = std::make_unique<HashingWriter>(m_part->fd(), m_part->part_path(), m_resume_from, algorithms());
     if (m_resume_from > 0) {
@@ -257,6 +257,12 @@ bool FileJob::sniff_and_write_head() {
                               {"source: " + RedactedUrl(current_url()).str(),
                                "open the dataset's page in a browser, complete the step it asks for, then rerun",
                                "nothing was installed"});
+        m_abort_try_next_url = true;
+        return false;
+    }
+    if (m_size_mismatch) {
+        m_abort_error = std::move(m_size_mismatch);
+        m_size_mismatch.reset();
         m_abort_try_next_url = true;
         return false;
     }
@@ -496,6 +502,15 @@ AttemptVerdict FileJob::fail(Error error, bool try_next_url) {
     return AttemptVerdict::failed;
 }
 
+void FileJob::give_up(Error error) {
+    if (m_part && m_part->size() == 0) {
+        m_part->discard();
+        m_part.reset();
+    }
+    m_outcome.error = std::move(error);
+    m_outcome.status = TransferStatus::failed;
+}
+
 AttemptVerdict FileJob::retry(Error error) {
     if (switch_source(error)) {
         return AttemptVerdict::retry;
@@ -508,7 +523,7 @@ AttemptVerdict FileJob::finish_attempt(CURLcode code) {
     // Flush what arrived: after a dropped connection, those bytes are what the next attempt resumes.
     Result<void> flushed;
     if (m_writer) {
-        if (!m_sniffed && code == CURLE_OK && !m_abort_error) {
+        if (!m_sniffed && !m_abort_error && (code == CURLE_OK || m_size_mismatch)) {
             (void)sniff_and_write_head();
         }
         flushed = m_writer->close();

@@ -58,6 +58,8 @@ public:
     // True (once) when the last attempt gave up on a mirror: the next source is tried at once.
     bool take_source_switch() { return std::exchange(m_switched_source, false); }
     [[nodiscard]] const std::optional<Error>& last_error() const { return m_last_error; }
+    // The retries are used up: fails the file with error, removing an empty part (nothing to resume).
+    void give_up(Error error);
     // Bytes of the file present so far, and its total size when known.
     [[nodiscard]] std::uint64_t bytes_present() const;
     [[nodiscard]] std::optional<std::uint64_t> total() const;
@@ -105,6 +107,9 @@ private:
     std::string m_head; // first bytes of the body, held back until sniffed
     bool m_sniffed = false;
     std::optional<Error> m_abort_error; // set by a callback that stopped the transfer
+    // A body of another size than the catalog's, judged once its first bytes are sniffed: a login
+    // page is an access problem, not a size mismatch.
+    std::optional<Error> m_size_mismatch;
     bool m_abort_try_next_url = false;
     bool m_abort_transient = false;
     std::optional<std::chrono::seconds> m_retry_after;

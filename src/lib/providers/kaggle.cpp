@@ -1,25 +1,349 @@
 // SPDX-License-Identifier: Apache-2.0
-// Temporary: replaced by the real client in this change set.
+// Kaggle competitions through the legacy REST API (provider-apis.md §3): the file list, then one
+// download URL per file that redirects to a short-lived signed URL on another host. Kaggle
+// publishes no checksum, so the engine records each file's SHA-256 at its first download.
+#include "providers/engine_failure.hpp"
+#include "providers/kaggle_listing.hpp"
+#include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
+#include "providers/remote_text.hpp"
+
+#include "cxrcat/redacted_url.hpp"
+#include "cxrcat/text.hpp"
+
+#include <set>
 
 namespace cxrcat::providers {
 
 namespace {
 
-class PendingClient final : public ProviderClient {
+constexpr int k_list_page_size = 200;
+constexpr int k_max_list_pages = 100'000;
+constexpr std::string_view k_settings_url = "https://www.kaggle.com/settings";
+constexpr std::string_view k_no_credentials_fix =
+    "set KAGGLE_USERNAME and KAGGLE_KEY, or KAGGLE_API_TOKEN, or put kaggle.json in ~/.kaggle (chmod 600)";
+
+std::string competition_url(const std::string& slug) { return "https://www.kaggle.com/competitions/" + slug; }
+
+// What a status from Kaggle means, in the user's terms.
+struct Diagnosis {
+    ErrorCode code = ErrorCode::network;
+    ProbeStatus status = ProbeStatus::unreachable;
+    std::string summary; // what is wrong
+    std::string fix;     // what to do about it
+};
+
+enum class Step { list, download };
+
+void apply_credential(const Credential& credential, std::vector<std::pair<std::string, Secret>>& secret_headers,
+                      std::optional<BasicAuth>& basic_auth) {
+    if (credential.kind == CredentialKind::kaggle_token) {
+        secret_headers.emplace_back("Authorization", Secret("Bearer " + credential.secret.reveal()));
+    } else {
+        basic_auth = BasicAuth{credential.user, credential.secret};
+    }
+}
+
+class KaggleClient final : public ProviderClient {
 public:
-    Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& /*source*/) override {
-        return Error(ErrorCode::internal, dataset.id + ": the kaggle route is not implemented yet");
+    explicit KaggleClient(const ProviderContext& context) : m_context(context) {}
+
+    Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
+        auto slug = competition_of(dataset, source);
+        if (!slug) {
+            return slug.error();
+        }
+        const Credential* credential = kaggle_credential();
+        if (credential == nullptr) {
+            return to_error(dataset.id, no_credentials(), {note_create_token()});
+        }
+        auto listed = list(dataset, *slug, *credential);
+        if (!listed) {
+            return listed.error();
+        }
+        std::vector<ResolvedFile> files;
+        for (auto& listed_file : *listed) {
+            ResolvedFile file;
+            file.path = listed_file.name;
+            file.urls.push_back(download_url(*slug, listed_file.name));
+            apply_credential(*credential, file.secret_headers, file.basic_auth);
+            file.size = listed_file.size;
+            file.digest_origin = ""; // none published: the first download's SHA-256 is recorded
+            files.push_back(std::move(file));
+        }
+        // Kaggle publishes no checksum, so the catalog's can only add to the files (no conflicts).
+        CatalogMatch match = apply_catalog_files(source, files);
+        if (!match.missing.empty()) {
+            return Error(ErrorCode::not_found,
+                         dataset.id + ": Kaggle competition " + *slug +
+                             " lacks files the catalog lists: " + join(match.missing, ", "),
+                         {"see " + competition_url(*slug) + "/data; the catalog entry (" + dataset.origin +
+                          ") needs updating"});
+        }
+        if (!files.empty()) {
+            // Kaggle may list the files of a competition whose rules the user has not accepted and
+            // refuse only the downloads. Ask for the first download (without following it to the
+            // signed URL) so that fetch stops here, with Kaggle's own words, before any transfer.
+            HttpRequest request = authed_request(files.front().urls.front(), *credential);
+            request.follow_redirects = false;
+            request.range = std::pair<std::uint64_t, std::uint64_t>{0, 0}; // in case it serves the bytes itself
+            auto response = http_request(request, m_context.retry);
+            if (!response) {
+                return response.error();
+            }
+            if (response->status >= 400) {
+                return to_error(dataset.id,
+                                diagnose(response->status, *slug, *credential, Step::download, files.front().path),
+                                details(*response, request.url));
+            }
+        }
+        return files;
     }
-    ProbeResult probe(const Dataset& /*dataset*/, const Source& /*source*/) override {
-        return {ProbeStatus::unsupported, "the kaggle route is not implemented yet", "", ""};
+
+    ProbeResult probe(const Dataset& dataset, const Source& source) override {
+        auto slug = competition_of(dataset, source);
+        if (!slug) {
+            return {ProbeStatus::unsupported, slug.error().message(),
+                    slug.error().notes().empty() ? "" : slug.error().notes().back(), ""};
+        }
+        const Credential* credential = kaggle_credential();
+        if (credential == nullptr) {
+            Diagnosis diagnosis = no_credentials();
+            return {diagnosis.status,
+                    diagnosis.summary + " (environment, $KAGGLE_CONFIG_DIR, ~/.kaggle, ~/.config/kaggle)",
+                    diagnosis.fix + "; create a token at " + std::string(k_settings_url), ""};
+        }
+        std::string who = describe_credential(*credential);
+        // The list needs valid credentials only.
+        HttpRequest list_request = authed_request(list_url(*slug, 1, ""), *credential);
+        auto listed = http_request(list_request, m_context.retry);
+        if (!listed) {
+            ProbeResult result = unreachable(listed.error());
+            result.credential = who;
+            return result;
+        }
+        if (listed->status != 200) {
+            return probe_failure(*listed, list_request.url,
+                                 diagnose(listed->status, *slug, *credential, Step::list, ""), who);
+        }
+        auto page = parse_kaggle_file_list(listed->body);
+        if (!page) {
+            return {ProbeStatus::unreachable, page.error().message(), "retry later", who};
+        }
+        if (page->files.empty()) {
+            return {ProbeStatus::ok, "the credentials work; competition " + *slug + " lists no files", "", who};
+        }
+        // The rules are enforced on downloads: one byte of the first file, through the redirect.
+        const std::string& first = page->files.front().name;
+        HttpRequest byte_request = authed_request(download_url(*slug, first), *credential);
+        byte_request.range = std::pair<std::uint64_t, std::uint64_t>{0, 0};
+        auto fetched = http_request(byte_request, m_context.retry);
+        if (!fetched) {
+            ProbeResult result = unreachable(fetched.error());
+            result.credential = who;
+            return result;
+        }
+        long first_status = fetched->first_status != 0 ? fetched->first_status : fetched->status;
+        if (first_status >= 400) {
+            return probe_failure(*fetched, byte_request.url,
+                                 diagnose(first_status, *slug, *credential, Step::download, first), who);
+        }
+        if (fetched->status != 200 && fetched->status != 206) {
+            return {ProbeStatus::unreachable,
+                    "Kaggle allowed the download of " + first + ", but its signed URL answered HTTP " +
+                        std::to_string(fetched->status) + " (" + RedactedUrl(fetched->effective_url).str() + ")",
+                    "retry later", who};
+        }
+        return {ProbeStatus::ok,
+                "credentials accepted and the competition rules of " + *slug + " accepted (one byte of " + first +
+                    " downloaded)",
+                "", who};
     }
+
+    Error explain(const Dataset& dataset, const Source& source, Error error) const override {
+        auto failure = parse_engine_http_failure(error);
+        const Credential* credential = kaggle_credential();
+        auto slug = competition_of(dataset, source);
+        if (!failure || !slug || credential == nullptr) {
+            return error;
+        }
+        std::vector<std::string> notes = error.notes();
+        bool from_signed_url = !failure->final_url.empty() &&
+                               url_origin(failure->final_url) != url_origin(m_context.endpoints.kaggle);
+        if (from_signed_url && failure->status != 429 && failure->status < 500) {
+            // Kaggle itself allowed the download; the short-lived signed URL it redirected to did not.
+            notes.emplace_back("rerun to get a fresh download link from Kaggle");
+            return {error.code(),
+                    failure->path + ": the signed download link from Kaggle was refused (HTTP " +
+                        std::to_string(failure->status) + "; it may have expired)",
+                    notes};
+        }
+        Diagnosis diagnosis = diagnose(failure->status, *slug, *credential, Step::download, failure->path);
+        notes.insert(notes.begin(), "Kaggle answered HTTP " + std::to_string(failure->status));
+        return {diagnosis.code, failure->path + ": " + diagnosis.summary + ": " + diagnosis.fix, notes};
+    }
+
+private:
+    [[nodiscard]] const Credential* kaggle_credential() const {
+        if (m_context.credentials == nullptr || !m_context.credentials->kaggle()) {
+            return nullptr;
+        }
+        return &*m_context.credentials->kaggle();
+    }
+
+    static Result<std::string> competition_of(const Dataset& dataset, const Source& source) {
+        std::string slug = source.param("competition");
+        if (!slug.empty()) {
+            return slug;
+        }
+        if (std::string kaggle_dataset = source.param("dataset"); !kaggle_dataset.empty()) {
+            return Error(ErrorCode::internal,
+                         dataset.id + ": Kaggle datasets (" + kaggle_dataset +
+                             ") are not supported yet; cxrcat downloads Kaggle competitions only",
+                         {"download it with: kaggle datasets download -d " + kaggle_dataset});
+        }
+        return Error(ErrorCode::invalid_catalog, dataset.id + ": the kaggle source names no competition",
+                     {R"(add "competition": "<slug>" to the source in )" + dataset.origin});
+    }
+
+    [[nodiscard]] std::string list_url(const std::string& slug, int page_size, const std::string& token) const {
+        std::string url = join_url(m_context.endpoints.kaggle,
+                                   "/api/v1/competitions/data/list/" + url_encode(slug, false) +
+                                       "?pageSize=" + std::to_string(page_size));
+        if (!token.empty()) {
+            url += "&pageToken=" + url_encode(token, false);
+        }
+        return url;
+    }
+
+    [[nodiscard]] std::string download_url(const std::string& slug, const std::string& name) const {
+        return join_url(m_context.endpoints.kaggle,
+                        "/api/v1/competitions/data/download/" + url_encode(slug, false) + "/" + url_encode(name, true));
+    }
+
+    [[nodiscard]] HttpRequest authed_request(std::string url, const Credential& credential) const {
+        HttpRequest request = base_request(m_context, std::move(url));
+        request.headers.emplace_back("Accept: application/json");
+        apply_credential(credential, request.secret_headers, request.basic_auth);
+        return request;
+    }
+
+    // Every file of the competition, following nextPageToken (the envelope) or in one go (a bare array).
+    Result<std::vector<KaggleDataFile>> list(const Dataset& dataset, const std::string& slug,
+                                             const Credential& credential) {
+        std::vector<KaggleDataFile> files;
+        std::set<std::string> names;
+        std::set<std::string> tokens;
+        std::string token;
+        for (int page_number = 0; page_number < k_max_list_pages; ++page_number) {
+            HttpRequest request = authed_request(list_url(slug, k_list_page_size, token), credential);
+            auto response = http_request(request, m_context.retry);
+            if (!response) {
+                return response.error();
+            }
+            if (response->status != 200) {
+                return to_error(dataset.id, diagnose(response->status, slug, credential, Step::list, ""),
+                                details(*response, request.url));
+            }
+            auto page = parse_kaggle_file_list(response->body);
+            if (!page) {
+                const Error& error = page.error();
+                return Error(error.code(), dataset.id + ": " + error.message(),
+                             {"request: " + RedactedUrl(request.url).str(), error.notes().front()});
+            }
+            for (auto& file : page->files) {
+                if (!is_safe_relative_path(file.name)) {
+                    return Error(ErrorCode::network,
+                                 dataset.id + ": Kaggle listed a file name that is not a safe relative path: '" +
+                                     printable_excerpt(file.name, 200) + "'",
+                                 {"request: " + RedactedUrl(request.url).str(), "nothing was downloaded"});
+                }
+                if (names.insert(file.name).second) {
+                    files.push_back(std::move(file));
+                }
+            }
+            if (page->next_page_token.empty()) {
+                return files;
+            }
+            if (!tokens.insert(page->next_page_token).second) {
+                return Error(ErrorCode::network,
+                             dataset.id + ": the Kaggle file list of " + slug + " does not end (a page token repeats)",
+                             {"request: " + RedactedUrl(request.url).str(), "retry later"});
+            }
+            token = page->next_page_token;
+        }
+        return Error(ErrorCode::network, dataset.id + ": the Kaggle file list of " + slug + " has too many pages");
+    }
+
+    static Diagnosis no_credentials() {
+        return {ErrorCode::access_denied, ProbeStatus::no_credentials, "no Kaggle credentials",
+                std::string(k_no_credentials_fix)};
+    }
+
+    static std::string note_create_token() {
+        return "create a token at " + std::string(k_settings_url) + " (Account → API)";
+    }
+
+    static Diagnosis diagnose(long status, const std::string& slug, const Credential& credential, Step step,
+                              const std::string& file) {
+        switch (status) {
+        case 401:
+            return {ErrorCode::access_denied, ProbeStatus::credentials_refused,
+                    "Kaggle refused the API key (from " + credential.source + ")",
+                    "create a new token at " + std::string(k_settings_url)};
+        case 403:
+            return {ErrorCode::access_denied, ProbeStatus::not_accepted,
+                    "Kaggle refused the download: the competition rules of " + slug + " are not accepted by " +
+                        (credential.user.empty() ? "this account" : credential.user),
+                    "accept the competition rules at " + competition_url(slug) + "/rules, then rerun"};
+        case 404:
+            if (step == Step::list || file.empty()) {
+                return {ErrorCode::not_found, ProbeStatus::not_found, "Kaggle competition '" + slug + "' not found",
+                        "check the competition name at " + competition_url(slug) + " (the catalog may be out of date)"};
+            }
+            return {ErrorCode::not_found, ProbeStatus::not_found,
+                    "file '" + file + "' not found in Kaggle competition " + slug,
+                    "the competition's files changed: rerun, or see " + competition_url(slug) + "/data"};
+        case 429:
+            return {ErrorCode::network, ProbeStatus::rate_limited,
+                    "Kaggle is rate-limiting this client (too many requests)",
+                    "wait a few minutes, then rerun"};
+        default:
+            return {ErrorCode::network, ProbeStatus::unreachable,
+                    "Kaggle answered status " + std::to_string(status) + (status >= 500 ? " (a server problem)" : ""),
+                    "retry later"};
+        }
+    }
+
+    static Error to_error(const std::string& id, const Diagnosis& diagnosis, std::vector<std::string> notes) {
+        return {diagnosis.code, id + ": " + diagnosis.summary + ": " + diagnosis.fix, std::move(notes)};
+    }
+
+    // Notes for an error response: Kaggle's own message, and the request.
+    static std::vector<std::string> details(const HttpResponse& response, const std::string& url) {
+        std::vector<std::string> notes;
+        long status = response.first_status != 0 ? response.first_status : response.status;
+        std::string message = kaggle_error_message(response.body);
+        notes.push_back("Kaggle answered HTTP " + std::to_string(status) +
+                        (message.empty() ? "" : ": " + printable_excerpt(message)));
+        notes.push_back("request: " + RedactedUrl(url).str());
+        return notes;
+    }
+
+    static ProbeResult probe_failure(const HttpResponse& response, const std::string& url, const Diagnosis& diagnosis,
+                                     const std::string& who) {
+        std::vector<std::string> notes = details(response, url);
+        return {diagnosis.status, diagnosis.summary + " (" + notes.front() + "; " + notes.back() + ")", diagnosis.fix,
+                who};
+    }
+
+    const ProviderContext& m_context;
 };
 
 } // namespace
 
-std::unique_ptr<ProviderClient> make_kaggle_client(const ProviderContext& /*context*/) {
-    return std::make_unique<PendingClient>();
+std::unique_ptr<ProviderClient> make_kaggle_client(const ProviderContext& context) {
+    return std::make_unique<KaggleClient>(context);
 }
 
 } // namespace cxrcat::providers

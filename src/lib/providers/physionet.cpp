@@ -1,25 +1,240 @@
 // SPDX-License-Identifier: Apache-2.0
-// Temporary: replaced by the real client in this change set.
+// PhysioNet projects: the version's SHA256SUMS.txt is the file list and the digests (no crawling
+// of HTML listings); files come from /files/{project}/{version}/{path} with HTTP Basic auth.
+#include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
+
+#include "cxrcat/redacted_url.hpp"
+#include "cxrcat/text.hpp"
+#include "cxrcat/version.hpp"
 
 namespace cxrcat::providers {
 
 namespace {
 
-class PendingClient final : public ProviderClient {
+// SHA256SUMS.txt of a large project is big (MIMIC-CXR: hundreds of thousands of lines).
+constexpr std::size_t k_max_checksums_body = std::size_t{1} << 30;
+constexpr std::chrono::seconds k_checksums_timeout{30 * 60};
+
+// PhysioNet honours HTTP Basic credentials only when the User-Agent starts with `Wget/` or
+// `libwfdb/` (an allow-list in physionet-build, project/utility.py `http_auth_allowed`; see
+// provider-apis.md §2.3). With any other User-Agent, cxrcat's own included, the Authorization
+// header is ignored and every credentialed file is a 403 — so every PhysioNet request, downloads
+// included, identifies as a Wget-compatible client. The tests keep a stub that enforces this gate.
+std::string physionet_user_agent() { return "Wget/1.21 (cxrcat/" + version() + "; compatible)"; }
+
+// What a PhysioNet answer means, and what fixes it.
+struct Diagnosis {
+    ProbeStatus status = ProbeStatus::ok;
+    ErrorCode code = ErrorCode::ok;
+    std::string problem;
+    std::string fix;
+};
+
+class PhysioNetClient final : public ProviderClient {
 public:
-    Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& /*source*/) override {
-        return Error(ErrorCode::internal, dataset.id + ": the physionet route is not implemented yet");
+    explicit PhysioNetClient(const ProviderContext& context) : m_context(context) {}
+
+    Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
+        std::string project = source.param("project");
+        std::string version_name = source.param("version");
+        HttpRequest request = physionet_request(files_url(project, version_name, "SHA256SUMS.txt"));
+        request.max_body = k_max_checksums_body;
+        request.timeout = k_checksums_timeout;
+        auto response = http_request(request, m_context.retry);
+        std::string request_note = "request: " + RedactedUrl(request.url).str();
+        if (!response) {
+            return Error(response.error().code(),
+                         dataset.id + ": cannot read SHA256SUMS.txt of PhysioNet " + project + " " + version_name +
+                             ": " + response.error().message(),
+                         response.error().notes());
+        }
+        // PhysioNet itself answers 401/403, but a proxy or an SSO front may answer 200 with a login page.
+        bool html = response->status == 200 && looks_like_html(response->header("content-type"), response->body);
+        if (response->status != 200 || html) {
+            Diagnosis diagnosis = diagnose(response->status, html, project, version_name);
+            Error error(diagnosis.code, dataset.id + ": " + diagnosis.problem, {diagnosis.fix});
+            add_credential_note(error);
+            error.note(request_note);
+            return error;
+        }
+        auto entries = parse_sha256sums(response->body);
+        if (!entries) {
+            return Error(entries.error().code(),
+                         dataset.id + ": SHA256SUMS.txt of PhysioNet " + project + " " + version_name + ", " +
+                             entries.error().message(),
+                         {request_note, "nothing was downloaded"});
+        }
+        const auto& credential = physionet_credential();
+        std::string origin = "from PhysioNet SHA256SUMS.txt of " + project + " " + version_name;
+        std::vector<ResolvedFile> files;
+        files.reserve(entries->size());
+        for (auto& entry : *entries) {
+            ResolvedFile file;
+            file.urls.push_back(files_url(project, version_name, url_encode(entry.path, true)));
+            file.path = std::move(entry.path);
+            file.user_agent = physionet_user_agent();
+            if (credential) {
+                file.basic_auth = BasicAuth{credential->user, credential->secret};
+            }
+            file.digests[DigestAlgorithm::sha256] = std::move(entry.sha256);
+            file.digest_origin = origin;
+            files.push_back(std::move(file));
+        }
+        CatalogMatch match = apply_catalog_files(source, files);
+        if (!match.missing.empty()) {
+            return Error(ErrorCode::not_found,
+                         dataset.id + ": SHA256SUMS.txt of PhysioNet " + project + " " + version_name +
+                             " lacks files the catalog lists: " + join(match.missing, ", "),
+                         {"see " + content_url(project, version_name) + "; the catalog entry (" + dataset.origin +
+                              ") may name another version",
+                          request_note});
+        }
+        if (!match.conflicts.empty()) {
+            Error error(ErrorCode::integrity, dataset.id + ": PhysioNet " + project + " " + version_name +
+                                                  " publishes checksums that differ from the catalog's");
+            for (const auto& conflict : match.conflicts) {
+                error.note(conflict);
+            }
+            return error;
+        }
+        return files;
     }
-    ProbeResult probe(const Dataset& /*dataset*/, const Source& /*source*/) override {
-        return {ProbeStatus::unsupported, "the physionet route is not implemented yet", "", ""};
+
+    ProbeResult probe(const Dataset& /*dataset*/, const Source& source) override {
+        std::string project = source.param("project");
+        std::string version_name = source.param("version");
+        HttpRequest request = physionet_request(files_url(project, version_name, "SHA256SUMS.txt"));
+        request.range = std::pair<std::uint64_t, std::uint64_t>{0, 0};
+        auto response = http_request(request, m_context.retry);
+        if (!response) {
+            return unreachable(response.error());
+        }
+        const auto& credential = physionet_credential();
+        std::string who = credential ? describe_credential(*credential) : "";
+        long status = response->status;
+        bool html = (status == 200 || status == 206) && looks_like_html(response->header("content-type"), response->body);
+        if ((status == 200 || status == 206) && !html) {
+            return {ProbeStatus::ok,
+                    "HTTP " + std::to_string(status) + " for SHA256SUMS.txt of " + project + " " + version_name +
+                        (credential ? "" : " (open access: no credentials needed)"),
+                    "", who};
+        }
+        Diagnosis diagnosis = diagnose(status, html, project, version_name);
+        return {diagnosis.status, diagnosis.problem, diagnosis.fix, who};
     }
+
+    Error explain(const Dataset& /*dataset*/, const Source& source, Error error) const override {
+        if (!is_transfer_failure(error)) {
+            return error; // resolve()'s own errors arrive here too, already explained
+        }
+        std::string project = source.param("project");
+        std::string version_name = source.param("version");
+        const std::string& message = error.message();
+        if (error.code() == ErrorCode::access_denied) {
+            bool unauthorised = message.find("HTTP 401") != std::string::npos;
+            bool forbidden = message.find("HTTP 403") != std::string::npos;
+            bool web_page = message.find("web page") != std::string::npos;
+            if (unauthorised || forbidden || web_page) {
+                Diagnosis diagnosis = diagnose(unauthorised ? 401 : forbidden ? 403 : 200, web_page, project, version_name);
+                std::vector<std::string> notes{diagnosis.problem, diagnosis.fix};
+                notes.insert(notes.end(), error.notes().begin(), error.notes().end());
+                return Error(error.code(), message, notes);
+            }
+        } else if (error.code() == ErrorCode::not_found) {
+            error.note("PhysioNet " + project + " " + version_name + " no longer serves this file: see " +
+                       content_url(project, version_name));
+        }
+        return error;
+    }
+
+private:
+    [[nodiscard]] const std::optional<Credential>& physionet_credential() const {
+        static const std::optional<Credential> k_none;
+        return m_context.credentials != nullptr ? m_context.credentials->physionet() : k_none;
+    }
+
+    [[nodiscard]] std::string files_url(const std::string& project, const std::string& version_name,
+                                        const std::string& encoded_path) const {
+        return m_context.endpoints.physionet + "/files/" + project + "/" + version_name + "/" + encoded_path;
+    }
+
+    [[nodiscard]] std::string content_url(const std::string& project, const std::string& version_name) const {
+        return m_context.endpoints.physionet + "/content/" + project + "/" + version_name + "/";
+    }
+
+    // A request with the Wget-compatible User-Agent, and the credentials when there are any: open
+    // projects need none, so without credentials the request simply goes out anonymously.
+    [[nodiscard]] HttpRequest physionet_request(std::string url) const {
+        HttpRequest request = base_request(m_context, std::move(url));
+        request.user_agent = physionet_user_agent();
+        if (const auto& credential = physionet_credential()) {
+            request.basic_auth = BasicAuth{credential->user, credential->secret};
+        }
+        return request;
+    }
+
+    [[nodiscard]] std::string no_credentials_fix() const {
+        return "no PhysioNet credentials: set CXRCAT_PHYSIONET_USER and CXRCAT_PHYSIONET_PASSWORD or add `machine " +
+               m_context.endpoints.physionet_host() + " login USER password PASS` to ~/.netrc (chmod 600)";
+    }
+
+    [[nodiscard]] std::string dua_fix(const std::string& project, const std::string& version_name) const {
+        return "sign the data use agreement for " + project + " " + version_name + " at " +
+               content_url(project, version_name) + " (and complete credentialing/training if not yet done)";
+    }
+
+    // Classifies an answer to a request for a project file: 401 and 403 mean "no credentials"
+    // when none were sent (PhysioNet never asks anonymous non-Wget clients with a 401); with
+    // credentials, 401 means they were refused and 403 (or a login page) that the account may
+    // not read this project version.
+    [[nodiscard]] Diagnosis diagnose(long status, bool html, const std::string& project,
+                                     const std::string& version_name) const {
+        const auto& credential = physionet_credential();
+        std::string what = project + " " + version_name;
+        if (status == 401 || status == 403 || html) {
+            std::string observed = html ? "a login page instead of data" : "HTTP " + std::to_string(status);
+            if (!credential) {
+                return {ProbeStatus::no_credentials, ErrorCode::access_denied,
+                        "PhysioNet wants credentials for " + what + " (" + observed + ")", no_credentials_fix()};
+            }
+            if (status == 401) {
+                return {ProbeStatus::credentials_refused, ErrorCode::access_denied,
+                        "PhysioNet refused the username or password (from " + credential->source + ")",
+                        "check the user name (or account e-mail) and password of " + credential->source +
+                            "; test them by logging in at " + m_context.endpoints.physionet + "/login/"};
+            }
+            return {ProbeStatus::not_accepted, ErrorCode::access_denied,
+                    "PhysioNet denied " + credential->user + " access to " + what + " (" + observed + ")",
+                    dua_fix(project, version_name)};
+        }
+        if (status == 404) {
+            return {ProbeStatus::not_found, ErrorCode::not_found,
+                    "PhysioNet project " + project + " version " + version_name + " not found (HTTP 404)",
+                    "see " + m_context.endpoints.physionet + "/content/" + project +
+                        "/ for the published versions, and fix the catalog entry"};
+        }
+        if (status == 429) {
+            return {ProbeStatus::rate_limited, ErrorCode::network, "PhysioNet is rate-limiting requests (HTTP 429)",
+                    "wait a few minutes and rerun"};
+        }
+        return {ProbeStatus::unreachable, ErrorCode::network,
+                "PhysioNet answered HTTP " + std::to_string(status) + " for " + what, "retry later"};
+    }
+
+    void add_credential_note(Error& error) const {
+        if (const auto& credential = physionet_credential()) {
+            error.note("credential: " + describe_credential(*credential));
+        }
+    }
+
+    const ProviderContext& m_context;
 };
 
 } // namespace
 
-std::unique_ptr<ProviderClient> make_physionet_client(const ProviderContext& /*context*/) {
-    return std::make_unique<PendingClient>();
+std::unique_ptr<ProviderClient> make_physionet_client(const ProviderContext& context) {
+    return std::make_unique<PhysioNetClient>(context);
 }
 
 } // namespace cxrcat::providers

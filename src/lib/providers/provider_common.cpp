@@ -3,7 +3,9 @@
 
 #include "cxrcat/redacted_url.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 
 namespace cxrcat {
 
@@ -111,6 +113,48 @@ ProbeResult unreachable(const Error& error) {
     result.detail = error.message();
     result.fix = error.notes().empty() ? "check the network, proxy settings and --cacert" : error.notes().back();
     return result;
+}
+
+bool is_transfer_failure(const Error& error) {
+    return std::any_of(error.notes().begin(), error.notes().end(),
+                       [](const std::string& note) { return note.rfind("source: ", 0) == 0; });
+}
+
+CatalogMatch apply_catalog_files(const Source& source, std::vector<ResolvedFile>& files) {
+    CatalogMatch match;
+    auto name_of = [](const std::string& path) { return std::filesystem::path(path).filename().string(); };
+    for (const auto& entry : source.files) {
+        auto found = std::find_if(files.begin(), files.end(), [&](const ResolvedFile& file) { return file.path == entry.path; });
+        if (found == files.end()) {
+            // The catalog may name a file by its base name only, or place it in a subdirectory.
+            found = std::find_if(files.begin(), files.end(),
+                                 [&](const ResolvedFile& file) { return name_of(file.path) == name_of(entry.path); });
+        }
+        if (found == files.end()) {
+            match.missing.push_back(entry.path);
+            continue;
+        }
+        found->path = entry.path;
+        found->extract = entry.extract;
+        if (!found->size) {
+            found->size = entry.size;
+        }
+        bool added = false;
+        for (const auto& [algorithm, hex] : entry.digests) {
+            auto [it, inserted] = found->digests.emplace(algorithm, hex);
+            if (inserted) {
+                added = true;
+            } else if (it->second != hex) {
+                match.conflicts.push_back(entry.path + ": " + std::string(to_string(algorithm)) + " " + hex +
+                                          " in the catalog, " + it->second + " from the provider");
+            }
+        }
+        if (added) {
+            found->digest_origin = found->digest_origin.empty() ? "published in the catalog"
+                                                                : found->digest_origin + " and the catalog";
+        }
+    }
+    return match;
 }
 
 } // namespace providers

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace cxrcat::providers {
 
@@ -31,5 +32,20 @@ std::unique_ptr<ProviderClient> make_idc_client(const ProviderContext& context);
 
 // A transport failure during a probe, as a ProbeResult.
 [[nodiscard]] ProbeResult unreachable(const Error& error);
+
+// True when error is a download failure from the transfer engine (it names its `source: URL`),
+// as opposed to an error resolve() already explained: explain() adds its diagnosis only to those.
+[[nodiscard]] bool is_transfer_failure(const Error& error);
+
+// What matching a provider's listing against the files the catalog names for a source found.
+struct CatalogMatch {
+    std::vector<std::string> missing;   // catalog paths the listing lacks
+    std::vector<std::string> conflicts; // "path: md5 <catalog> in the catalog, <provider> from the provider"
+};
+
+// Applies the catalog's files of source to the files a provider listed, matched by path, else by
+// file name: the catalog's path, extract flag and size, and its published digests (a digest the
+// provider also gives must agree).
+[[nodiscard]] CatalogMatch apply_catalog_files(const Source& source, std::vector<ResolvedFile>& files);
 
 } // namespace cxrcat::providers

@@ -1,25 +1,255 @@
 // SPDX-License-Identifier: Apache-2.0
-// Temporary: replaced by the real client in this change set.
+// Zenodo records: the record API lists names, sizes and md5; the bytes come from the API content URL.
+#include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
+
+#include "cxrcat/redacted_url.hpp"
+#include "cxrcat/text.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace cxrcat::providers {
 
 namespace {
 
-class PendingClient final : public ProviderClient {
+class ZenodoClient final : public ProviderClient {
 public:
-    Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& /*source*/) override {
-        return Error(ErrorCode::internal, dataset.id + ": the zenodo route is not implemented yet");
+    explicit ZenodoClient(const ProviderContext& context) : m_context(context) {}
+
+    Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
+        std::string record = source.param("record");
+        auto answer = fetch_record(dataset, record, m_context.retry);
+        if (!answer) {
+            return answer.error();
+        }
+        const ZenodoRecord& listing = *answer;
+        std::string base = m_context.endpoints.zenodo;
+        std::vector<ResolvedFile> files;
+        for (const auto& file : listing.files) {
+            if (!is_safe_relative_path(file.key)) {
+                return Error(ErrorCode::integrity, dataset.id + ": Zenodo record " + record +
+                                                       " lists a file name that would leave the dataset directory: '" +
+                                                       file.key + "'",
+                             {"nothing was downloaded"});
+            }
+            std::string key = url_encode(file.key, true);
+            ResolvedFile resolved;
+            resolved.path = file.key;
+            // The canonical API content URL serves every file; it ignores Range, so resumed and
+            // split transfers go to the record page's download route, which honours it
+            // (provider-apis.md §1.2; zenodo/zenodo#2593).
+            resolved.urls.push_back(base + "/api/records/" + record + "/files/" + key + "/content");
+            resolved.resume_url = base + "/records/" + record + "/files/" + key + "?download=1";
+            resolved.size = file.size;
+            if (!file.md5.empty()) {
+                resolved.digests[DigestAlgorithm::md5] = file.md5;
+                resolved.digest_origin = "from the Zenodo record API (record " + record + ")";
+            }
+            files.push_back(std::move(resolved));
+        }
+        CatalogMatch match = apply_catalog_files(source, files);
+        if (!match.missing.empty()) {
+            return Error(ErrorCode::not_found,
+                         dataset.id + ": Zenodo record " + record + " lacks files the catalog lists: " +
+                             join(match.missing, ", "),
+                         {"the record: " + record_page(record),
+                          "the files may have moved to another version of the record; the catalog entry (" +
+                              dataset.origin + ") needs updating"});
+        }
+        if (!match.conflicts.empty()) {
+            Error error(ErrorCode::integrity, dataset.id + ": Zenodo record " + record +
+                                                  " publishes checksums that differ from the catalog's");
+            for (const auto& conflict : match.conflicts) {
+                error.note(conflict);
+            }
+            error.note("the record changed since the catalog was written; nothing was downloaded");
+            return error;
+        }
+        if (files.empty()) {
+            return empty_record(dataset, record, listing.access_right);
+        }
+        return files;
     }
-    ProbeResult probe(const Dataset& /*dataset*/, const Source& /*source*/) override {
-        return {ProbeStatus::unsupported, "the zenodo route is not implemented yet", "", ""};
+
+    ProbeResult probe(const Dataset& dataset, const Source& source) override {
+        std::string record = source.param("record");
+        HttpRequest request = record_request(record);
+        auto response = http_request(request, m_context.retry);
+        if (!response) {
+            return unreachable(response.error());
+        }
+        std::string where = RedactedUrl(request.url).str();
+        long status = response->status;
+        if (status == 200) {
+            auto listing = parse_zenodo_record(response->body);
+            if (!listing) {
+                return {ProbeStatus::unreachable, "Zenodo record " + record + ": " + listing.error().message(),
+                        "check " + where + " (a proxy or captive portal may be answering)", ""};
+            }
+            std::vector<ResolvedFile> files;
+            std::uint64_t total = 0;
+            for (const auto& file : listing->files) {
+                ResolvedFile resolved;
+                resolved.path = file.key;
+                files.push_back(std::move(resolved));
+                total += file.size.value_or(0);
+            }
+            CatalogMatch match = apply_catalog_files(source, files);
+            if (!match.missing.empty()) {
+                return {ProbeStatus::not_found,
+                        "Zenodo record " + record + " lacks files the catalog lists: " + join(match.missing, ", "),
+                        "compare " + record_page(record) + " with the catalog entry (" + dataset.origin + ")", ""};
+            }
+            if (files.empty()) {
+                return {listing->access_right == "open" || listing->access_right.empty() ? ProbeStatus::not_found
+                                                                                         : ProbeStatus::restricted,
+                        "Zenodo record " + record + " lists no files" +
+                            (listing->access_right.empty() ? "" : " (access: " + listing->access_right + ")"),
+                        "open " + record_page(record) + " to see whether access must be requested", ""};
+            }
+            return {ProbeStatus::ok,
+                    "Zenodo record " + record + ": " + std::to_string(files.size()) + " files, " + human_size(total) +
+                        ", md5 from the record API",
+                    "", ""};
+        }
+        Error error = status_error(dataset, record, *response, request.url);
+        std::string detail = error.message();
+        if (detail.rfind(dataset.id + ": ", 0) == 0) {
+            detail.erase(0, dataset.id.size() + 2); // check prints the dataset id already
+        }
+        ProbeStatus probe_status = status == 404 || status == 410 ? ProbeStatus::not_found
+                                   : status == 429                ? ProbeStatus::rate_limited
+                                   : status == 401 || status == 403 ? ProbeStatus::restricted
+                                                                    : ProbeStatus::unreachable;
+        return {probe_status, detail, error.notes().empty() ? "" : error.notes().front(), ""};
     }
+
+    Error explain(const Dataset& /*dataset*/, const Source& source, Error error) const override {
+        if (!is_transfer_failure(error)) {
+            return error; // resolve()'s own errors arrive here too, already explained
+        }
+        std::string record = source.param("record");
+        switch (error.code()) {
+        case ErrorCode::not_found:
+            error.note("Zenodo record " + record + " no longer serves this file: see " + record_page(record));
+            break;
+        case ErrorCode::access_denied:
+            error.note("the files of Zenodo record " + record + " may be restricted: open " + record_page(record) +
+                       " to request access");
+            break;
+        case ErrorCode::network:
+            if (error.message().find("HTTP 429") != std::string::npos) {
+                error.note("Zenodo allows guests about 60 requests a minute; wait a minute and rerun (finished "
+                           "files are kept, partial ones resume)");
+            }
+            break;
+        default: break;
+        }
+        return error;
+    }
+
+private:
+    [[nodiscard]] std::string record_page(const std::string& record) const {
+        return m_context.endpoints.zenodo + "/records/" + record;
+    }
+
+    [[nodiscard]] HttpRequest record_request(const std::string& record) const {
+        HttpRequest request = base_request(m_context, m_context.endpoints.zenodo + "/api/records/" + record);
+        request.headers.push_back("Accept: application/json");
+        return request;
+    }
+
+    Result<ZenodoRecord> fetch_record(const Dataset& dataset, const std::string& record, const RetryPolicy& policy) const {
+        HttpRequest request = record_request(record);
+        auto response = http_request(request, policy); // 429 and 5xx retried, Retry-After honoured
+        if (!response) {
+            Error error(response.error().code(), dataset.id + ": cannot read Zenodo record " + record + ": " +
+                                                     response.error().message(),
+                        response.error().notes());
+            return error;
+        }
+        if (response->status != 200) {
+            return status_error(dataset, record, *response, request.url);
+        }
+        auto listing = parse_zenodo_record(response->body);
+        if (!listing) {
+            return Error(listing.error().code(), dataset.id + ": Zenodo record " + record + ": " + listing.error().message(),
+                         {"request: " + RedactedUrl(request.url).str(),
+                          "a proxy or captive portal may be answering instead of Zenodo"});
+        }
+        return listing;
+    }
+
+    // The error for a record API answer other than 200; its first note is the fix.
+    [[nodiscard]] Error status_error(const Dataset& dataset, const std::string& record, const HttpResponse& response,
+                                     const std::string& url) const {
+        long status = response.status;
+        std::string request_note = "request: " + RedactedUrl(url).str();
+        std::string says = server_message(response);
+        if (status == 404) {
+            return Error(ErrorCode::not_found, dataset.id + ": Zenodo record " + record + " does not exist",
+                         {"check the record id in the catalog entry (" + dataset.origin + "); search " +
+                              m_context.endpoints.zenodo + "/search?q=" + url_encode(dataset.name, false) +
+                              " for where the dataset went",
+                          says.empty() ? request_note : "Zenodo says: " + says, request_note});
+        }
+        if (status == 410) {
+            return Error(ErrorCode::not_found, dataset.id + ": Zenodo record " + record + " was withdrawn (HTTP 410 Gone)",
+                         {"the dataset's homepage may name its new location: " + dataset.homepage, request_note});
+        }
+        if (status == 429) {
+            std::string retry_after = response.header("retry-after");
+            return Error(ErrorCode::network,
+                         dataset.id + ": Zenodo is rate-limiting requests (HTTP 429) for record " + record,
+                         {"wait " + (retry_after.empty() ? std::string("a minute") : retry_after + " seconds") +
+                              " and rerun; Zenodo allows guests about 60 requests a minute",
+                          request_note});
+        }
+        if (status == 401 || status == 403) {
+            return Error(ErrorCode::access_denied,
+                         dataset.id + ": Zenodo record " + record + " is not public (HTTP " + std::to_string(status) + ")",
+                         {"open " + record_page(record) + " to request access", request_note});
+        }
+        return Error(ErrorCode::network,
+                     dataset.id + ": Zenodo answered HTTP " + std::to_string(status) + " for record " + record,
+                     {"retry later; Zenodo may be down or in maintenance", request_note});
+    }
+
+    [[nodiscard]] Error empty_record(const Dataset& dataset, const std::string& record,
+                                     const std::string& access_right) const {
+        if (!access_right.empty() && access_right != "open") {
+            return Error(ErrorCode::access_denied,
+                         dataset.id + ": Zenodo record " + record + " is " + access_right + " and lists no files",
+                         {"open " + record_page(record) + " to request access"});
+        }
+        return Error(ErrorCode::not_found, dataset.id + ": Zenodo record " + record + " lists no files",
+                     {"see " + record_page(record)});
+    }
+
+    // The `message` of a Zenodo JSON error body, fit for a terminal (no control bytes, at most
+    // 200 bytes), or "".
+    static std::string server_message(const HttpResponse& response) {
+        constexpr std::size_t k_limit = 200;
+        auto document = nlohmann::json::parse(response.body, nullptr, false);
+        if (!document.is_object() || !document.contains("message") || !document["message"].is_string()) {
+            return {};
+        }
+        std::string text = document["message"].get<std::string>().substr(0, k_limit);
+        for (auto& c : text) {
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+                c = ' ';
+            }
+        }
+        return text;
+    }
+
+    const ProviderContext& m_context;
 };
 
 } // namespace
 
-std::unique_ptr<ProviderClient> make_zenodo_client(const ProviderContext& /*context*/) {
-    return std::make_unique<PendingClient>();
+std::unique_ptr<ProviderClient> make_zenodo_client(const ProviderContext& context) {
+    return std::make_unique<ZenodoClient>(context);
 }
 
 } // namespace cxrcat::providers

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private: reading back the HTTP failure the download engine reported, for ProviderClient::explain.
+#pragma once
+
+#include "cxrcat/error.hpp"
+
+#include <optional>
+#include <string>
+
+namespace cxrcat::providers {
+
+// An HTTP error status the engine gave up on ("<path>: HTTP 403 Forbidden: ...", notes
+// "source: <redacted URL>", "redirected to: <redacted URL>" when the failing response came after a
+// redirect and, for 401/403, "the server says: <X-Error-Code>").
+struct EngineHttpFailure {
+    std::string path;        // the file's display path ("" when the message has none)
+    long status = 0;
+    std::string source_url;  // redacted URL that was requested ("" when unknown)
+    std::string final_url;   // redacted URL of the failing response after redirects ("" when none)
+    std::string server_code; // X-Error-Code ("" when absent)
+};
+
+// The HTTP failure error describes, or nullopt for anything else (transport, integrity, local I/O,
+// or an error a provider already explained).
+[[nodiscard]] std::optional<EngineHttpFailure> parse_engine_http_failure(const Error& error);
+
+} // namespace cxrcat::providers

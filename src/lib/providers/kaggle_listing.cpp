@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "providers/kaggle_listing.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+namespace cxrcat::providers {
+
+namespace {
+
+std::optional<std::uint64_t> parse_size(const nlohmann::json& value) {
+    if (value.is_number_unsigned()) {
+        return value.get<std::uint64_t>();
+    }
+    if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
+        return static_cast<std::uint64_t>(value.get<std::int64_t>());
+    }
+    if (value.is_string()) {
+        const auto& text = value.get_ref<const std::string&>();
+        std::uint64_t size = 0;
+        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), size);
+        if (error == std::errc() && end == text.data() + text.size() && !text.empty()) {
+            return size;
+        }
+    }
+    return std::nullopt;
+}
+
+Error malformed(const std::string& why) {
+    return Error(ErrorCode::network, "unexpected answer from the Kaggle file list: " + why,
+                 {"a proxy or a changed Kaggle API may be in the way; retry later"});
+}
+
+} // namespace
+
+Result<KaggleFilePage> parse_kaggle_file_list(std::string_view body) {
+    auto json = nlohmann::json::parse(body, nullptr, false);
+    if (json.is_discarded()) {
+        return malformed("not JSON");
+    }
+    KaggleFilePage page;
+    const nlohmann::json* files = nullptr;
+    if (json.is_array()) {
+        files = &json;
+    } else if (json.is_object()) {
+        auto it = json.find("files");
+        if (it == json.end() || it->is_null()) {
+            // An empty competition may omit the list altogether.
+            files = nullptr;
+        } else if (!it->is_array()) {
+            return malformed("\"files\" is not a list");
+        } else {
+            files = &*it;
+        }
+        if (auto token = json.find("nextPageToken"); token != json.end() && token->is_string()) {
+            page.next_page_token = token->get<std::string>();
+        }
+        if (files == nullptr && json.find("files") == json.end() && json.find("nextPageToken") == json.end()) {
+            return malformed("neither {\"files\": [...]} nor a list of files");
+        }
+    } else {
+        return malformed("neither {\"files\": [...]} nor a list of files");
+    }
+    if (files != nullptr) {
+        for (const auto& item : *files) {
+            if (!item.is_object()) {
+                return malformed("a file entry is not an object");
+            }
+            auto name = item.find("name");
+            if (name == item.end() || !name->is_string() || name->get_ref<const std::string&>().empty()) {
+                return malformed("a file entry has no name");
+            }
+            KaggleDataFile file;
+            file.name = name->get<std::string>();
+            if (auto size = item.find("totalBytes"); size != item.end()) {
+                file.size = parse_size(*size);
+            }
+            page.files.push_back(std::move(file));
+        }
+    }
+    return page;
+}
+
+std::string kaggle_error_message(std::string_view body) {
+    auto json = nlohmann::json::parse(body, nullptr, false);
+    if (!json.is_object()) {
+        return {};
+    }
+    auto message = json.find("message");
+    return message != json.end() && message->is_string() ? message->get<std::string>() : std::string{};
+}
+
+} // namespace cxrcat::providers

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "providers/parsers.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <charconv>
+#include <set>
+#include <utility>
+
+namespace cxrcat::providers {
+
+namespace {
+
+constexpr std::string_view k_md5_prefix = "md5:";
+constexpr std::size_t k_sha256_hex = 64;
+constexpr std::size_t k_md5_bytes = 16;
+constexpr std::size_t k_quoted_line_limit = 120;
+
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Lowercase hex of exactly `length` hex digits, or "".
+std::string normalised_hex(std::string_view text, std::size_t length) {
+    if (text.size() != length) {
+        return {};
+    }
+    std::string out;
+    for (char c : text) {
+        if (!is_hex(c)) {
+            return {};
+        }
+        out.push_back(lower(c));
+    }
+    return out;
+}
+
+std::optional<std::uint64_t> parse_decimal(std::string_view text) {
+    std::uint64_t value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+// A JSON size: an unsigned number, or a decimal string (GCS writes sizes as strings).
+std::optional<std::uint64_t> json_size(const nlohmann::json& value) {
+    if (value.is_number_unsigned()) {
+        return value.get<std::uint64_t>();
+    }
+    if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
+        return static_cast<std::uint64_t>(value.get<std::int64_t>());
+    }
+    if (value.is_string()) {
+        return parse_decimal(value.get<std::string>());
+    }
+    return std::nullopt;
+}
+
+std::string json_text(const nlohmann::json& object, const char* key) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+std::string quoted_line(std::string_view line) {
+    std::string text(line.substr(0, k_quoted_line_limit));
+    return "'" + text + (line.size() > k_quoted_line_limit ? "...'" : "'");
+}
+
+std::string line_error(std::size_t number, const std::string& what) { return "line " + std::to_string(number) + ": " + what; }
+
+// Splits one manifest line into words; quotes group words and are removed. nullopt when a quote
+// is not closed.
+std::optional<std::vector<std::string>> split_words(std::string_view line) {
+    std::vector<std::string> words;
+    std::string word;
+    bool in_word = false;
+    char quote = '\0';
+    for (char c : line) {
+        if (quote != '\0') {
+            if (c == quote) {
+                quote = '\0';
+            } else {
+                word.push_back(c);
+            }
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+            in_word = true;
+        } else if (c == ' ' || c == '\t') {
+            if (in_word) {
+                words.push_back(std::exchange(word, {}));
+                in_word = false;
+            }
+        } else {
+            word.push_back(c);
+            in_word = true;
+        }
+    }
+    if (quote != '\0') {
+        return std::nullopt;
+    }
+    if (in_word) {
+        words.push_back(std::move(word));
+    }
+    return words;
+}
+
+// S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens.
+bool is_bucket_name(std::string_view name) {
+    if (name.size() < 3 || name.size() > 63) {
+        return false;
+    }
+    for (char c : name) {
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// A series prefix: one path segment of letters, digits, '.', '_' and '-' (a crdc_series_uuid).
+bool is_series_name(std::string_view name) {
+    if (name.empty() || name == "." || name == "..") {
+        return false;
+    }
+    for (char c : name) {
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                     c == '_' || c == '-';
+        if (!plain) {
+            return false;
+        }
+    }
+    return true;
+}
+
+constexpr std::string_view k_manifest_form = "expected `cp s3://BUCKET/SERIES_UUID/* DESTINATION` (or `sync ...`)";
+
+} // namespace
+
+Result<ZenodoRecord> parse_zenodo_record(std::string_view body) {
+    auto document = nlohmann::json::parse(body, nullptr, false);
+    if (document.is_discarded() || !document.is_object()) {
+        return Error(ErrorCode::network, "the answer is not a JSON record");
+    }
+    ZenodoRecord record;
+    if (auto metadata = document.find("metadata"); metadata != document.end() && metadata->is_object()) {
+        record.access_right = json_text(*metadata, "access_right");
+    }
+    auto files = document.find("files");
+    if (files == document.end() || files->is_null()) {
+        return record; // a metadata-only (or restricted) record lists no files
+    }
+    if (!files->is_array()) {
+        return Error(ErrorCode::network, "the record's `files` is not a list");
+    }
+    for (std::size_t i = 0; i < files->size(); ++i) {
+        const auto& entry = (*files)[i];
+        if (!entry.is_object()) {
+            return Error(ErrorCode::network, "file entry " + std::to_string(i) + " is not an object");
+        }
+        ZenodoFile file;
+        // Current shape first; `filename`/`filesize` are what the API said for a few weeks after
+        // the October 2023 migration to InvenioRDM.
+        file.key = json_text(entry, "key");
+        if (file.key.empty()) {
+            file.key = json_text(entry, "filename");
+        }
+        if (file.key.empty()) {
+            return Error(ErrorCode::network, "file entry " + std::to_string(i) + " has no `key` or `filename`");
+        }
+        if (auto size = entry.find("size"); size != entry.end()) {
+            file.size = json_size(*size);
+        } else if (auto legacy = entry.find("filesize"); legacy != entry.end()) {
+            file.size = json_size(*legacy);
+        }
+        std::string checksum = json_text(entry, "checksum");
+        if (checksum.rfind(k_md5_prefix, 0) == 0) {
+            checksum.erase(0, k_md5_prefix.size());
+        }
+        // Another algorithm's prefix ("sha256:...") fails the length check and is ignored.
+        file.md5 = normalised_hex(checksum, 2 * k_md5_bytes);
+        record.files.push_back(std::move(file));
+    }
+    return record;
+}
+
+Result<std::vector<ChecksumEntry>> parse_sha256sums(std::string_view text) {
+    std::vector<ChecksumEntry> entries;
+    std::size_t number = 0;
+    while (!text.empty()) {
+        std::size_t newline = text.find('\n');
+        std::string_view line = text.substr(0, newline);
+        text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+        ++number;
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        if (line.find_first_not_of(" \t") == std::string_view::npos) {
+            continue;
+        }
+        std::string hex = normalised_hex(line.substr(0, std::min(line.size(), k_sha256_hex)), k_sha256_hex);
+        std::string_view rest = line.size() > k_sha256_hex ? line.substr(k_sha256_hex) : std::string_view{};
+        std::size_t spaces = rest.find_first_not_of(' ');
+        if (hex.empty() || spaces == 0 || spaces == std::string_view::npos) {
+            return Error(ErrorCode::integrity,
+                         line_error(number, "expected `<64 hex digits> <path>`, got " + quoted_line(line)));
+        }
+        rest.remove_prefix(spaces);
+        if (!rest.empty() && rest.front() == '*') {
+            rest.remove_prefix(1);
+        }
+        if (!is_safe_relative_path(rest)) {
+            return Error(ErrorCode::integrity,
+                         line_error(number, "refusing the path " + quoted_line(rest) +
+                                                ": it must stay inside the project (relative, no `..`)"));
+        }
+        entries.push_back({std::move(hex), std::string(rest)});
+    }
+    return entries;
+}
+
+Result<std::vector<ManifestSeries>> parse_s5cmd_manifest(std::string_view text) {
+    std::vector<ManifestSeries> series;
+    std::set<std::pair<std::string, std::string>> seen;
+    std::size_t number = 0;
+    while (!text.empty()) {
+        std::size_t newline = text.find('\n');
+        std::string_view line = text.substr(0, newline);
+        text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+        ++number;
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        std::size_t start = line.find_first_not_of(" \t");
+        if (start == std::string_view::npos || line[start] == '#') {
+            continue;
+        }
+        auto words = split_words(line);
+        if (!words) {
+            return Error(ErrorCode::usage, line_error(number, "a quote is not closed in " + quoted_line(line)));
+        }
+        if ((*words)[0] != "cp" && (*words)[0] != "sync") {
+            return Error(ErrorCode::usage, line_error(number, std::string(k_manifest_form) + ", got " + quoted_line(line)));
+        }
+        if (words->size() < 2 || words->size() > 3) {
+            return Error(ErrorCode::usage, line_error(number, std::string(k_manifest_form) + ", got " + quoted_line(line)));
+        }
+        std::string_view source = (*words)[1];
+        constexpr std::string_view k_scheme = "s3://";
+        constexpr std::string_view k_every_object = "/*";
+        bool shaped = source.rfind(k_scheme, 0) == 0 && source.size() > k_scheme.size() + k_every_object.size() &&
+                      source.substr(source.size() - k_every_object.size()) == k_every_object;
+        std::string_view inner = shaped ? source.substr(k_scheme.size(), source.size() - k_scheme.size() -
+                                                                             k_every_object.size())
+                                        : std::string_view{};
+        std::size_t slash = inner.find('/');
+        std::string_view bucket = inner.substr(0, slash);
+        std::string_view name = slash == std::string_view::npos ? std::string_view{} : inner.substr(slash + 1);
+        if (!shaped || !is_bucket_name(bucket) || !is_series_name(name)) {
+            return Error(ErrorCode::usage, line_error(number, "expected a series `s3://BUCKET/SERIES_UUID/*`, got " +
+                                                                  quoted_line(source)));
+        }
+        if (seen.emplace(std::string(bucket), std::string(name)).second) {
+            series.push_back({std::string(bucket), std::string(name), number});
+        }
+    }
+    return series;
+}
+
+std::string gcs_bucket_for(std::string_view bucket) {
+    // idc-index's _replace_aws_with_gcp_buckets: only these two differ between AWS and GCS.
+    if (bucket == "idc-open-data-two") {
+        return "idc-open-idc1";
+    }
+    if (bucket == "idc-open-data-cr") {
+        return "idc-open-cr";
+    }
+    return std::string(bucket);
+}
+
+Result<BucketPage> parse_gcs_listing(std::string_view body) {
+    auto document = nlohmann::json::parse(body, nullptr, false);
+    if (document.is_discarded() || !document.is_object()) {
+        return Error(ErrorCode::network, "the bucket listing is not a JSON object");
+    }
+    BucketPage page;
+    page.next_page_token = json_text(document, "nextPageToken");
+    auto items = document.find("items");
+    if (items == document.end() || items->is_null()) {
+        return page; // no `items` at all when nothing matches the prefix
+    }
+    if (!items->is_array()) {
+        return Error(ErrorCode::network, "the listing's `items` is not a list");
+    }
+    for (const auto& item : *items) {
+        if (!item.is_object() || json_text(item, "name").empty()) {
+            return Error(ErrorCode::network, "the listing has an item without a name");
+        }
+        BucketObject object;
+        object.name = json_text(item, "name");
+        if (auto size = item.find("size"); size != item.end()) {
+            object.size = json_size(*size);
+        }
+        if (auto md5 = base64_md5_to_hex(json_text(item, "md5Hash"))) {
+            object.md5 = *md5;
+        }
+        page.objects.push_back(std::move(object));
+    }
+    return page;
+}
+
+std::optional<std::string> base64_md5_to_hex(std::string_view base64) {
+    auto value_of = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        if (c == '+' || c == '-') {
+            return 62;
+        }
+        if (c == '/' || c == '_') {
+            return 63;
+        }
+        return -1;
+    };
+    while (!base64.empty() && base64.back() == '=') {
+        base64.remove_suffix(1);
+    }
+    std::string bytes;
+    std::uint32_t buffer = 0;
+    int bits = 0;
+    for (char c : base64) {
+        int value = value_of(c);
+        if (value < 0) {
+            return std::nullopt;
+        }
+        buffer = (buffer << 6U) | static_cast<std::uint32_t>(value);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            bytes.push_back(static_cast<char>((buffer >> static_cast<unsigned>(bits)) & 0xFFU));
+        }
+    }
+    if (bytes.size() != k_md5_bytes) {
+        return std::nullopt;
+    }
+    static constexpr std::string_view k_hex = "0123456789abcdef";
+    std::string hex;
+    for (char byte : bytes) {
+        auto value = static_cast<unsigned char>(byte);
+        hex.push_back(k_hex[value >> 4U]);
+        hex.push_back(k_hex[value & 0x0FU]);
+    }
+    return hex;
+}
+
+bool is_safe_relative_path(std::string_view path) {
+    if (path.empty() || path.front() == '/' || path.find('\0') != std::string_view::npos ||
+        path.find('\\') != std::string_view::npos) {
+        return false;
+    }
+    while (true) {
+        std::size_t slash = path.find('/');
+        std::string_view segment = path.substr(0, slash);
+        if (segment.empty() || segment == "." || segment == "..") {
+            return false;
+        }
+        if (slash == std::string_view::npos) {
+            return true;
+        }
+        path.remove_prefix(slash + 1);
+    }
+}
+
+bool looks_like_html(std::string_view content_type, std::string_view body) {
+    std::string type;
+    for (char c : content_type.substr(0, 9)) {
+        type.push_back(lower(c));
+    }
+    if (type == "text/html") {
+        return true;
+    }
+    std::size_t start = body.find_first_not_of(" \t\r\n");
+    if (start == std::string_view::npos) {
+        return false;
+    }
+    std::string head;
+    for (char c : body.substr(start, 14)) {
+        head.push_back(lower(c));
+    }
+    return head.rfind("<!doctype html", 0) == 0 || head.rfind("<html", 0) == 0;
+}
+
+} // namespace cxrcat::providers

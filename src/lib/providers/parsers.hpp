@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private: the pure parsers behind the Zenodo, PhysioNet and IDC clients (no I/O, unit-tested).
+// Errors carry a bare description ("line 3: ..."); the client adds which dataset and URL.
+#pragma once
+
+#include "cxrcat/result.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cxrcat::providers {
+
+// One file of a Zenodo record.
+struct ZenodoFile {
+    std::string key;                   // the file name; may contain '/'
+    std::optional<std::uint64_t> size;
+    std::string md5;                   // lowercase hex, "" when the record gives none
+};
+
+struct ZenodoRecord {
+    std::vector<ZenodoFile> files;
+    std::string access_right; // metadata.access_right ("open", "restricted", ...), "" when absent
+};
+
+// The files of a `GET /api/records/{id}` answer. Accepts the current shape (`key`, `size`,
+// `checksum: "md5:<hex>"`) and the post-migration one (`filename`, `filesize`, bare hex).
+// Errors: the body is not a JSON object, or a file entry has no name.
+[[nodiscard]] Result<ZenodoRecord> parse_zenodo_record(std::string_view body);
+
+// One line of a SHA256SUMS.txt.
+struct ChecksumEntry {
+    std::string sha256; // lowercase hex
+    std::string path;   // relative to the project version
+};
+
+// Parses PhysioNet's SHA256SUMS.txt: `<64 hex> <path>` per line (one or more spaces, an optional
+// `*` before the path, CRLF tolerated, blank lines skipped). Errors (integrity) name the line: a
+// malformed line, an absolute path or a `..` segment.
+[[nodiscard]] Result<std::vector<ChecksumEntry>> parse_sha256sums(std::string_view text);
+
+// One series of an IDC manifest.
+struct ManifestSeries {
+    std::string bucket; // as written in the manifest (an AWS bucket name, usually)
+    std::string series; // crdc_series_uuid: the object prefix
+    std::size_t line = 0;
+};
+
+// Parses an s5cmd manifest as the IDC portal and idc-index write it: `cp s3://BUCKET/SERIES/* DEST`
+// (or `sync`), double or single quotes, `#` comment lines and blank lines. A series listed twice
+// is kept once. Errors (usage) name the line of anything else.
+[[nodiscard]] Result<std::vector<ManifestSeries>> parse_s5cmd_manifest(std::string_view text);
+
+// The bucket that serves an IDC AWS bucket on the GCS endpoint: idc-open-data-two → idc-open-idc1,
+// idc-open-data-cr → idc-open-cr; every other name (idc-open-data, public-datasets-idc) is the same.
+[[nodiscard]] std::string gcs_bucket_for(std::string_view bucket);
+
+// One object of a bucket listing.
+struct BucketObject {
+    std::string name;
+    std::optional<std::uint64_t> size;
+    std::string md5; // lowercase hex; "" for composite objects (no md5Hash)
+};
+
+struct BucketPage {
+    std::vector<BucketObject> objects;
+    std::string next_page_token; // "" on the last page
+};
+
+// One page of a GCS JSON API objects listing (`size` is a decimal string, `md5Hash` base64).
+// Errors: not a JSON object, or an item without a name.
+[[nodiscard]] Result<BucketPage> parse_gcs_listing(std::string_view body);
+
+// Lowercase hex of a base64-encoded MD5 (GCS md5Hash); nullopt unless it decodes to 16 bytes.
+[[nodiscard]] std::optional<std::string> base64_md5_to_hex(std::string_view base64);
+
+// True when path is non-empty, relative, and has no empty, "." or ".." segment.
+[[nodiscard]] bool is_safe_relative_path(std::string_view path);
+
+// True when a response is an HTML page (by its Content-Type, or by its first bytes).
+[[nodiscard]] bool looks_like_html(std::string_view content_type, std::string_view body);
+
+} // namespace cxrcat::providers

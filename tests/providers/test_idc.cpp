@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: Apache-2.0
+// The idc route against the GCS-shaped IDC stub: an s5cmd series manifest, paged bucket listings,
+// MD5 from md5Hash, one directory per series.
+#include "stub_route_test.hpp"
+
+namespace cxrcat::test {
+namespace {
+
+class IdcRoute : public StubRouteTest {
+protected:
+    // A fake DICOM instance: the 128-byte preamble, "DICM", then bytes.
+    static std::string dicom(std::size_t body) { return std::string(128, '\0') + "DICM" + random_bytes(body); }
+
+    // A series uuid-like name no other test uses.
+    static std::string series_uuid() {
+        return random_hex(4) + "-" + random_hex(2) + "-" + random_hex(2) + "-" + random_hex(2) + "-" + random_hex(6);
+    }
+
+    // Puts instances (name → content) of series into bucket (created if needed).
+    void publish_series(const std::string& bucket, const std::string& series,
+                        const std::map<std::string, std::string>& instances) {
+        std::filesystem::path staging = world("idc") / ("_staging-" + series);
+        for (const auto& [name, content] : instances) {
+            write_text_file(staging / name, content);
+        }
+        std::filesystem::create_directories(world("idc") / bucket);
+        std::filesystem::rename(staging, world("idc") / bucket / series);
+    }
+
+    std::string add_idc_dataset() {
+        std::string id = unique("nlst");
+        add_dataset(dataset_entry(id, "open", {{"provider", "idc"}, {"collection", "nlst"}}));
+        return id;
+    }
+
+    std::string write_manifest(const std::string& text) {
+        std::filesystem::path file = m_dir / (unique("manifest") + ".s5cmd");
+        write_text_file(file, text);
+        return file.string();
+    }
+};
+
+TEST_F(IdcRoute, FetchesEverySeriesOfTheManifestFollowingTheListingPages) {
+    std::string bucket = unique("idc-bucket");
+    std::string first = series_uuid();
+    std::string second = series_uuid();
+    // Three instances per series and the stub's page size of 2: every series needs two pages.
+    std::map<std::string, std::string> first_instances{
+        {"a1.dcm", dicom(3000)}, {"a2.dcm", dicom(10)}, {"a3.dcm", dicom(70'000)}};
+    std::map<std::string, std::string> second_instances{
+        {"b1.dcm", dicom(5)}, {"b2.dcm", dicom(6)}, {"b3.dcm", dicom(7)}, {"b4.dcm", dicom(8)}};
+    publish_series(bucket, first, first_instances);
+    publish_series(bucket, second, second_instances);
+    write_text_file(world("idc") / bucket / "_composite", second + "/b4.dcm\n"); // no md5Hash for this one
+    std::string id = add_idc_dataset();
+    std::string manifest = write_manifest(
+        "# To download the files in this manifest, first install s5cmd (https://github.com/peak/s5cmd),\n"
+        "# s5cmd --no-sign-request --endpoint-url https://s3.amazonaws.com run manifest.s5cmd\n"
+        "cp s3://" + bucket + "/" + first + "/* .\n"
+        "\n"
+        "cp 's3://" + bucket + "/" + second + "/*' \"/some/where else\"\n");
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+
+    auto check = cxrcat({"check", id, "--manifest", manifest});
+    EXPECT_EQ(check.exit_code, 0) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "idc: ok — bucket " + bucket + " lists series " + first + " (the first of 2"));
+
+    auto plan = cxrcat({"fetch", id, "--manifest", manifest, "--dry-run", "--format", "json"});
+    ASSERT_EQ(plan.exit_code, 0) << plan.describe();
+    auto planned = nlohmann::json::parse(plan.out)["plans"][0]["files"];
+    ASSERT_EQ(planned.size(), 7U) << plan.out;
+    EXPECT_EQ(planned[0]["path"], first + "/a1.dcm");
+    EXPECT_EQ(planned[0]["size"], 3132);
+    EXPECT_EQ(planned[0]["digest_origin"], "from the IDC bucket listing");
+    EXPECT_EQ(planned[0]["digests"]["md5"].get<std::string>().size(), 32U);
+    EXPECT_EQ(planned[6]["path"], second + "/b4.dcm");
+    EXPECT_EQ(planned[6]["digests"], nlohmann::json::object()); // composite: no MD5 published
+
+    auto fetch = cxrcat({"fetch", id, "--manifest", manifest});
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    std::filesystem::path dir = dataset_dir(id);
+    for (const auto& [name, content] : first_instances) {
+        EXPECT_EQ(read_text_file(dir / first / name), content) << name;
+    }
+    for (const auto& [name, content] : second_instances) {
+        EXPECT_EQ(read_text_file(dir / second / name), content) << name;
+    }
+    EXPECT_TRUE(has_text(fetch.out, "no published checksum: recorded SHA-256")); // only b4.dcm
+
+    auto listing = stats("idc", "/storage/v1/b/" + bucket + "/o");
+    std::size_t paged = 0;
+    for (const auto& request : listing["log"]) {
+        paged += request["target"].get<std::string>().find("pageToken=") != std::string::npos ? 1U : 0U;
+    }
+    EXPECT_GE(paged, 4U) << listing.dump(); // dry run and fetch: the second page of each series
+    EXPECT_EQ(stats("idc", "/" + bucket + "/" + first + "/a3.dcm")["statuses"], nlohmann::json::array({200}));
+}
+
+TEST_F(IdcRoute, WithoutAManifestTheStepsToExportOneAreShown) {
+    std::string id = add_idc_dataset();
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+
+    auto fetch = cxrcat({"fetch", id});
+    EXPECT_EQ(fetch.exit_code, 7) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, id + ": IDC downloads are driven by a series manifest: run cxrcat fetch " + id +
+                                        " --manifest FILE"));
+    EXPECT_TRUE(has_text(fetch.err, "export one for collection 'nlst' from the IDC portal"));
+    EXPECT_TRUE(has_text(fetch.err, "c.index.collection_id == 'nlst'"));
+
+    auto check = cxrcat({"check", id});
+    EXPECT_EQ(check.exit_code, 7) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "idc: manual — IDC downloads are driven by a series manifest"));
+    EXPECT_TRUE(has_text(check.out, "--manifest FILE"));
+}
+
+TEST_F(IdcRoute, ABadManifestLineIsNamedByItsNumber) {
+    std::string id = add_idc_dataset();
+    std::string manifest = write_manifest("# header\ncp s3://idc-open-data/" + series_uuid() +
+                                          "/* .\naws s3 cp s3://idc-open-data/x/y.dcm .\n");
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--manifest", manifest});
+    EXPECT_EQ(fetch.exit_code, 2) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, manifest + ", line 3: expected `cp s3://BUCKET/SERIES_UUID/* DESTINATION`"));
+    EXPECT_TRUE(has_text(fetch.err, "'aws s3 cp s3://idc-open-data/x/y.dcm .'"));
+
+    auto check = cxrcat({"check", id, "--manifest", manifest});
+    EXPECT_TRUE(has_text(check.out, "line 3: expected")) << check.describe();
+}
+
+TEST_F(IdcRoute, AnInstanceThatDoesNotMatchTheListedMd5IsNotInstalled) {
+    std::string bucket = unique("idc-bucket");
+    std::string series = series_uuid();
+    publish_series(bucket, series, {{"x1.dcm", dicom(20'000)}, {"x2.dcm", dicom(100)}});
+    std::string id = add_idc_dataset();
+    std::string manifest = write_manifest("cp s3://" + bucket + "/" + series + "/* .\n");
+    // The listing publishes the md5 of the original bytes; then the served bytes change.
+    ASSERT_EQ(cxrcat({"fetch", id, "--manifest", manifest, "--dry-run"}).exit_code, 0);
+    corrupt_keeping_metadata(world("idc") / bucket / series / "x1.dcm");
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--manifest", manifest, "--retries", "0"});
+    EXPECT_EQ(fetch.exit_code, 5) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, series + "/x1.dcm: md5 mismatch"));
+    EXPECT_TRUE(has_text(fetch.err, "(from the IDC bucket listing)"));
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / series / "x1.dcm"));
+    EXPECT_TRUE(std::filesystem::exists(dataset_dir(id) / series / "x2.dcm"));
+}
+
+TEST_F(IdcRoute, ASeriesOrBucketThatIsNotThereIsNotFound) {
+    std::string bucket = unique("idc-bucket");
+    std::string present = series_uuid();
+    std::string absent = series_uuid();
+    publish_series(bucket, present, {{"p.dcm", dicom(10)}});
+    std::string id = add_idc_dataset();
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+
+    auto fetch = cxrcat({"fetch", id, "--manifest",
+                         write_manifest("cp s3://" + bucket + "/" + present + "/* .\nsync s3://" + bucket + "/" +
+                                        absent + "/* .\n")});
+    EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "manifest line 2: series " + absent + " has no objects in bucket " + bucket));
+    EXPECT_TRUE(has_text(fetch.err, "export the manifest again"));
+
+    std::string missing_bucket = unique("no-such-bucket");
+    std::string manifest = write_manifest("cp s3://" + missing_bucket + "/" + present + "/* .\n");
+    auto no_bucket = cxrcat({"fetch", id, "--manifest", manifest});
+    EXPECT_EQ(no_bucket.exit_code, 3) << no_bucket.describe();
+    EXPECT_TRUE(has_text(no_bucket.err, "manifest line 1: bucket " + missing_bucket + " does not exist"));
+    auto check = cxrcat({"check", id, "--manifest", manifest});
+    EXPECT_EQ(check.exit_code, 3) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "idc: not-found — manifest line 1: bucket " + missing_bucket));
+}
+
+TEST_F(IdcRoute, AwsBucketNamesAreMappedToTheirGcsNames) {
+    // idc-open-data-two is served as idc-open-idc1 on the GCS endpoint (idc-index does the same).
+    std::string series = series_uuid();
+    std::string content = dicom(42);
+    publish_series("idc-open-idc1", series, {{"i.dcm", content}});
+    std::string id = add_idc_dataset();
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--manifest",
+                         write_manifest("cp s3://idc-open-data-two/" + series + "/* .\n")});
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_EQ(read_text_file(dataset_dir(id) / series / "i.dcm"), content);
+    EXPECT_EQ(stats("idc", "/idc-open-idc1/" + series + "/i.dcm")["statuses"], nlohmann::json::array({200}));
+}
+
+} // namespace
+} // namespace cxrcat::test

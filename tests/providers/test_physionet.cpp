@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: Apache-2.0
+// The physionet route against the PhysioNet stub: SHA256SUMS.txt as the file list, HTTP Basic auth
+// behind the User-Agent gate, and a diagnosis that names the fix for every refusal.
+#include "stub_route_test.hpp"
+
+namespace cxrcat::test {
+namespace {
+
+constexpr const char* k_version = "1.0.0";
+
+class PhysioNetRoute : public StubRouteTest {
+protected:
+    void SetUp() override {
+        StubRouteTest::SetUp();
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
+        }
+        m_slug = unique("pn");
+        m_user = unique("user");
+        m_password = "pw-" + random_hex(16);
+        m_files = {{"LICENSE.txt", "Test licence\n"},
+                   {"files/p10/p10000032/report.txt", "FINDINGS: none\n"},
+                   {"files/p10/p10000032/image.bin", random_bytes(70'000)}};
+    }
+
+    // Publishes m_slug/version with m_files plus controls (name → content).
+    void publish_project(const std::string& version = k_version, const std::map<std::string, std::string>& controls = {}) {
+        std::filesystem::path staging = world("physionet") / ("_staging-" + m_slug + "-" + version);
+        for (const auto& [path, content] : m_files) {
+            write_text_file(staging / path, content);
+        }
+        for (const auto& [name, content] : controls) {
+            write_text_file(staging / name, content);
+        }
+        std::filesystem::create_directories(world("physionet") / m_slug);
+        std::filesystem::rename(staging, world("physionet") / m_slug / version);
+    }
+
+    // An account of this test (a drop-in of its own, as the stub README asks).
+    void add_account(bool credentialed, const std::vector<std::string>& duas) {
+        nlohmann::json users = {{m_user, {{"password", m_password}, {"credentialed", credentialed}, {"dua", duas}}}};
+        write_text_file(world("physionet") / "_users.d" / (m_user + ".json"), users.dump());
+    }
+
+    std::string add_physionet_dataset(const std::string& version = k_version) {
+        std::string id = unique("mimic");
+        add_dataset(dataset_entry(id, "credentialed",
+                                  {{"provider", "physionet"}, {"project", m_slug}, {"version", version}}));
+        return id;
+    }
+
+    [[nodiscard]] std::map<std::string, std::string> with_credentials(const std::string& password = "") const {
+        return {{"CXRCAT_PHYSIONET_USER", m_user}, {"CXRCAT_PHYSIONET_PASSWORD", password.empty() ? m_password : password}};
+    }
+
+    [[nodiscard]] std::string dua_fix() const {
+        return "sign the data use agreement for " + m_slug + " " + k_version + " at " + base("physionet") + "/content/" +
+               m_slug + "/" + k_version + "/ (and complete credentialing/training if not yet done)";
+    }
+
+    void expect_installed(const std::string& id) const {
+        for (const auto& [path, content] : m_files) {
+            EXPECT_EQ(read_text_file(dataset_dir(id) / path), content) << path;
+        }
+    }
+
+    std::string m_slug;
+    std::string m_user;
+    std::string m_password;
+    std::map<std::string, std::string> m_files;
+};
+
+const std::string k_no_credentials_fix =
+    "no PhysioNet credentials: set CXRCAT_PHYSIONET_USER and CXRCAT_PHYSIONET_PASSWORD or add `machine 127.0.0.1 "
+    "login USER password PASS` to ~/.netrc (chmod 600)";
+
+TEST_F(PhysioNetRoute, ACredentialedUserWithTheDuaChecksAndFetchesEveryListedFile) {
+    publish_project();
+    add_account(true, {m_slug + "/" + k_version});
+    std::string id = add_physionet_dataset();
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+
+    auto check = cxrcat({"check", id}, with_credentials());
+    EXPECT_EQ(check.exit_code, 0) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "physionet: ok — HTTP 206 for SHA256SUMS.txt of " + m_slug));
+    EXPECT_TRUE(has_text(check.out, "credential: PhysioNet account for " + m_user +
+                                        " from environment CXRCAT_PHYSIONET_USER/CXRCAT_PHYSIONET_PASSWORD (****"));
+
+    auto plan = cxrcat({"fetch", id, "--dry-run", "--format", "json"}, with_credentials());
+    ASSERT_EQ(plan.exit_code, 0) << plan.describe();
+    auto planned = nlohmann::json::parse(plan.out)["plans"][0]["files"];
+    ASSERT_EQ(planned.size(), 3U) << plan.out;
+    EXPECT_EQ(planned[0]["digest_origin"], "from PhysioNet SHA256SUMS.txt of " + m_slug + " " + k_version);
+    EXPECT_EQ(planned[0]["digests"]["sha256"].get<std::string>().size(), 64U);
+    EXPECT_TRUE(planned[0]["size"].is_null()); // SHA256SUMS.txt gives no sizes
+
+    auto fetch = cxrcat({"fetch", id}, with_credentials());
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    expect_installed(id);
+}
+
+// Regression for the User-Agent gate: PhysioNet ignores Basic credentials unless the User-Agent
+// starts with Wget/ or libwfdb/, and the stub answers 403 to anything else even with valid
+// credentials. If cxrcat sent its own UA anywhere (listing, probe or download), this test fails.
+TEST_F(PhysioNetRoute, EveryRequestCarriesAWgetUserAgentAndTheCredentials) {
+    publish_project();
+    add_account(true, {m_slug + "/" + k_version});
+    std::string id = add_physionet_dataset();
+    ASSERT_EQ(cxrcat({"check", id}, with_credentials()).exit_code, 4); // terms not accepted yet: exit 4, probe ran
+    auto fetch = cxrcat({"fetch", id, "--accept-terms"}, with_credentials());
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+
+    std::string prefix = "/files/" + m_slug + "/" + k_version + "/";
+    std::vector<std::string> paths{prefix + "SHA256SUMS.txt"};
+    for (const auto& [path, content] : m_files) {
+        paths.push_back(prefix + path);
+    }
+    for (const auto& path : paths) {
+        auto seen = stats("physionet", path);
+        ASSERT_GE(seen.value("requests", 0), 1) << path;
+        for (const auto& request : seen["log"]) {
+            EXPECT_EQ(request["user_agent"].get<std::string>().rfind("Wget/", 0), 0U) << request.dump();
+            EXPECT_EQ(request["auth_scheme"], "Basic") << request.dump();
+            EXPECT_EQ(request["status"].get<int>() / 100, 2) << request.dump();
+        }
+    }
+    // The probe and the listing both asked for SHA256SUMS.txt; the probe asked for one byte.
+    EXPECT_EQ(stats("physionet", prefix + "SHA256SUMS.txt")["ranges"], nlohmann::json::array({"bytes=0-0"}));
+}
+
+TEST_F(PhysioNetRoute, WithoutCredentialsTheMessageSaysWhereToPutThem) {
+    publish_project();
+    std::string id = add_physionet_dataset();
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+
+    auto fetch = cxrcat({"fetch", id});
+    EXPECT_EQ(fetch.exit_code, 4) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "PhysioNet wants credentials for " + m_slug + " " + k_version + " (HTTP 401)"));
+    EXPECT_TRUE(has_text(fetch.err, k_no_credentials_fix));
+
+    auto check = cxrcat({"check", id});
+    EXPECT_EQ(check.exit_code, 4) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "physionet: no-credentials"));
+    EXPECT_TRUE(has_text(check.out, "fix: " + k_no_credentials_fix));
+}
+
+TEST_F(PhysioNetRoute, AWrongPasswordIsReportedWithWhereItCameFrom) {
+    publish_project();
+    add_account(true, {m_slug + "/" + k_version});
+    std::string id = add_physionet_dataset();
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+    std::string refused = "PhysioNet refused the username or password (from environment "
+                          "CXRCAT_PHYSIONET_USER/CXRCAT_PHYSIONET_PASSWORD)";
+
+    auto fetch = cxrcat({"fetch", id}, with_credentials("not-" + m_password));
+    EXPECT_EQ(fetch.exit_code, 4) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, refused));
+
+    auto check = cxrcat({"check", id}, with_credentials("not-" + m_password));
+    EXPECT_EQ(check.exit_code, 4) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "physionet: credentials-refused — " + refused));
+}
+
+TEST_F(PhysioNetRoute, CredentialsFromNetrcAreUsed) {
+    publish_project();
+    add_account(true, {m_slug + "/" + k_version});
+    std::string id = add_physionet_dataset();
+    std::filesystem::path netrc = m_dir / "home" / ".netrc";
+    write_text_file(netrc, "machine example.org login other password other\nmachine 127.0.0.1 login " + m_user +
+                               " password " + m_password + "\n");
+    std::filesystem::permissions(netrc, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms"});
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    expect_installed(id);
+    auto check = cxrcat({"check", id});
+    EXPECT_EQ(check.exit_code, 0) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "credential: PhysioNet account for " + m_user + " from file " + netrc.string() +
+                                        " (machine 127.0.0.1)"));
+}
+
+TEST_F(PhysioNetRoute, WithoutTheSignedDuaTheMessageNamesTheProjectPage) {
+    publish_project();
+    add_account(true, {m_slug + "/0.9.0"}); // signed for another version only
+    std::string id = add_physionet_dataset();
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+
+    auto fetch = cxrcat({"fetch", id}, with_credentials());
+    EXPECT_EQ(fetch.exit_code, 4) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "PhysioNet denied " + m_user + " access to " + m_slug + " " + k_version + " (HTTP 403)"));
+    EXPECT_TRUE(has_text(fetch.err, dua_fix()));
+
+    auto check = cxrcat({"check", id}, with_credentials());
+    EXPECT_EQ(check.exit_code, 4) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "physionet: not-accepted"));
+    EXPECT_TRUE(has_text(check.out, "fix: " + dua_fix()));
+}
+
+TEST_F(PhysioNetRoute, ALoginPageInsteadOfDataMeansTheDua) {
+    // The listing is served, the data files come back as a 200 HTML login page.
+    publish_project(k_version, {{"_html_login", "files/*\n"}});
+    add_account(true, {m_slug + "/" + k_version});
+    std::string id = add_physionet_dataset();
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--include", "files/*"}, with_credentials());
+    EXPECT_EQ(fetch.exit_code, 4) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "the server sent a web page"));
+    EXPECT_TRUE(has_text(fetch.err, "PhysioNet denied " + m_user + " access to " + m_slug + " " + k_version +
+                                        " (a login page instead of data)"));
+    EXPECT_TRUE(has_text(fetch.err, dua_fix()));
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "files/p10/p10000032/report.txt"));
+
+    // The same page for the listing itself.
+    write_text_file(world("physionet") / m_slug / k_version / "_html_login", "");
+    auto check = cxrcat({"check", id}, with_credentials());
+    EXPECT_EQ(check.exit_code, 4) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "fix: " + dua_fix()));
+}
+
+TEST_F(PhysioNetRoute, AnUnknownVersionIsNotFound) {
+    publish_project();
+    add_account(true, {m_slug + "/" + k_version});
+    std::string id = add_physionet_dataset("9.9.9");
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms"}, with_credentials());
+    EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "PhysioNet project " + m_slug + " version 9.9.9 not found"));
+    EXPECT_TRUE(has_text(fetch.err, base("physionet") + "/content/" + m_slug + "/"));
+}
+
+TEST_F(PhysioNetRoute, AFileThatDoesNotMatchSha256sumsIsNotInstalled) {
+    std::string wrong(64, '0');
+    publish_project(k_version);
+    // A published SHA256SUMS.txt replaces the generated one; one of its digests is wrong.
+    std::string sums;
+    auto generated = run_process({"/usr/bin/python3", "-c",
+                                  "import hashlib, sys\n"
+                                  "for p in sys.argv[2:]:\n"
+                                  "    print(hashlib.sha256(open(sys.argv[1] + '/' + p, 'rb').read()).hexdigest(), p)\n",
+                                  (world("physionet") / m_slug / k_version).string(), "LICENSE.txt",
+                                  "files/p10/p10000032/image.bin"},
+                                 {});
+    ASSERT_EQ(generated.exit_code, 0) << generated.describe();
+    sums = generated.out + wrong + " files/p10/p10000032/report.txt\n";
+    write_text_file(world("physionet") / m_slug / k_version / "SHA256SUMS.txt", sums);
+    add_account(true, {m_slug + "/" + k_version});
+    std::string id = add_physionet_dataset();
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--retries", "0"}, with_credentials());
+    EXPECT_EQ(fetch.exit_code, 5) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "files/p10/p10000032/report.txt: sha256 mismatch"));
+    EXPECT_TRUE(has_text(fetch.err, "expected " + wrong + " (from PhysioNet SHA256SUMS.txt of " + m_slug));
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "files/p10/p10000032/report.txt"));
+    EXPECT_EQ(read_text_file(dataset_dir(id) / "LICENSE.txt"), m_files["LICENSE.txt"]); // the others verified
+}
+
+TEST_F(PhysioNetRoute, APathLeavingTheProjectInSha256sumsIsRefused) {
+    publish_project(k_version, {});
+    write_text_file(world("physionet") / m_slug / k_version / "SHA256SUMS.txt",
+                    std::string(64, 'a') + " LICENSE.txt\n" + std::string(64, 'b') + " ../../escape.txt\n");
+    add_account(true, {m_slug + "/" + k_version});
+    std::string id = add_physionet_dataset();
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms"}, with_credentials());
+    EXPECT_EQ(fetch.exit_code, 5) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "SHA256SUMS.txt of PhysioNet " + m_slug + " " + k_version +
+                                        ", line 2: refusing the path '../../escape.txt'"));
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "LICENSE.txt"));
+}
+
+TEST_F(PhysioNetRoute, AnOpenProjectNeedsNoCredentials) {
+    publish_project(k_version, {{"_open", ""}});
+    std::string id = add_physionet_dataset();
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+
+    auto check = cxrcat({"check", id});
+    EXPECT_EQ(check.exit_code, 0) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "(open access: no credentials needed)"));
+    auto fetch = cxrcat({"fetch", id, "--include", "*.txt"});
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_TRUE(std::filesystem::exists(dataset_dir(id) / "files/p10/p10000032/report.txt"));
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "files/p10/p10000032/image.bin")); // --include
+    auto listing = stats("physionet", "/files/" + m_slug + "/" + k_version + "/SHA256SUMS.txt");
+    EXPECT_EQ(listing.value("authorization", -1), 0) << listing.dump();
+}
+
+// The issue's secret test: authenticated runs with --verbose, successful and failing, and the
+// password appears nowhere: not on stdout or stderr, not in any file cxrcat wrote.
+TEST_F(PhysioNetRoute, AVerboseAuthenticatedRunNeverShowsThePassword) {
+    publish_project();
+    add_account(true, {m_slug + "/" + k_version});
+    std::string id = add_physionet_dataset();
+    std::string unsigned_id = unique("vindr");
+    std::string other_slug = unique("pn");
+    std::swap(m_slug, other_slug);
+    publish_project(); // a project this account has no DUA for
+    std::swap(m_slug, other_slug);
+    add_dataset(dataset_entry(unsigned_id, "credentialed",
+                              {{"provider", "physionet"}, {"project", other_slug}, {"version", k_version}}));
+
+    std::vector<ProcessResult> runs;
+    runs.push_back(cxrcat({"--verbose", "check", id, unsigned_id}, with_credentials()));
+    runs.push_back(cxrcat({"--verbose", "check", id, "--format", "json"}, with_credentials()));
+    runs.push_back(cxrcat({"--verbose", "fetch", id, "--accept-terms"}, with_credentials()));
+    runs.push_back(cxrcat({"--verbose", "fetch", id, "--format", "json"}, with_credentials()));
+    runs.push_back(cxrcat({"--verbose", "fetch", unsigned_id, "--accept-terms"}, with_credentials()));
+    runs.push_back(cxrcat({"--verbose", "fetch", id, "--dry-run", "--format", "json"}, with_credentials()));
+    runs.push_back(cxrcat({"--verbose", "fetch", id, "--accept-terms"}, with_credentials("not-" + m_password)));
+    runs.push_back(cxrcat({"--verbose", "doctor"}, with_credentials()));
+    ASSERT_EQ(runs[2].exit_code, 0) << runs[2].describe();
+    ASSERT_EQ(runs[4].exit_code, 4) << runs[4].describe();
+    for (const auto& run : runs) {
+        EXPECT_EQ(run.out.find(m_password), std::string::npos) << run.out;
+        EXPECT_EQ(run.err.find(m_password), std::string::npos) << run.err;
+    }
+    auto written = files_under(m_dir.path());
+    EXPECT_GT(written.count("cxrcat-home/datasets/" + id + "/LICENSE.txt"), 0U);
+    for (const auto& [path, content] : written) {
+        EXPECT_EQ(content.find(m_password), std::string::npos) << path;
+    }
+}
+
+} // namespace
+} // namespace cxrcat::test

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+// The zenodo route against the Zenodo stub: record API → files, md5, download URLs, failures.
+#include "stub_route_test.hpp"
+
+#include "cxrcat/digest.hpp"
+
+namespace cxrcat::test {
+namespace {
+
+class ZenodoRoute : public StubRouteTest {
+protected:
+    // Creates record <id> with files (key → content) and controls (name → content), all at once.
+    void publish_record(const std::string& record, const std::map<std::string, std::string>& files,
+                        const std::map<std::string, std::string>& controls = {}) {
+        std::filesystem::path staging = world("zenodo") / ("_staging-" + record);
+        for (const auto& [key, content] : files) {
+            write_text_file(staging / key, content);
+        }
+        for (const auto& [name, content] : controls) {
+            write_text_file(staging / name, content);
+        }
+        std::filesystem::rename(staging, world("zenodo") / record);
+    }
+
+    // A dataset whose single source is Zenodo record `record`, with the catalog's files.
+    std::string add_zenodo_dataset(const std::string& record, const nlohmann::json& files = nlohmann::json::array()) {
+        std::string id = unique("zen");
+        nlohmann::json source = {{"provider", "zenodo"}, {"record", record}};
+        if (!files.empty()) {
+            source["files"] = files;
+        }
+        add_dataset(dataset_entry(id, "open", source));
+        return id;
+    }
+
+    static void make_zip(const std::filesystem::path& path, const std::string& member, const std::string& content) {
+        std::filesystem::create_directories(path.parent_path());
+        auto made = run_process({"/usr/bin/python3", "-c",
+                                 "import sys, zipfile\n"
+                                 "with zipfile.ZipFile(sys.argv[1], 'w') as z:\n"
+                                 "    z.writestr(sys.argv[2], sys.argv[3])\n",
+                                 path.string(), member, content},
+                                {});
+        ASSERT_EQ(made.exit_code, 0) << made.describe();
+    }
+
+    static std::string md5_of(const std::string& bytes) {
+        Hasher hasher(DigestAlgorithm::md5);
+        hasher.update(bytes);
+        return hasher.finish_hex();
+    }
+};
+
+TEST_F(ZenodoRoute, ChecksAndFetchesARecordThroughTheApiContentUrl) {
+    std::string record = unique_digits();
+    std::string csv = "seriesuid,coordX\n1.3.6,12.5\n";
+    std::string blocks = random_bytes(200'003);
+    std::filesystem::path staging = world("zenodo") / ("_staging-" + record);
+    make_zip(staging / "subset0.zip", "subset0/scan.mhd", "ObjectType = Image\n");
+    write_text_file(staging / "annotations.csv", csv);
+    write_text_file(staging / "blocks" / "part 1.bin", blocks); // a key with '/' and a space
+    std::filesystem::rename(staging, world("zenodo") / record);
+    std::string id = add_zenodo_dataset(record, nlohmann::json::array({{{"path", "subset0.zip"}, {"extract", true}},
+                                                                       {{"path", "annotations.csv"}}}));
+
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+    auto check = cxrcat({"check", id});
+    EXPECT_EQ(check.exit_code, 0) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "zenodo: ok — Zenodo record " + record + ": 3 files"));
+    EXPECT_TRUE(has_text(check.out, "fetch allowed: yes"));
+
+    auto plan = cxrcat({"fetch", id, "--dry-run", "--format", "json"});
+    ASSERT_EQ(plan.exit_code, 0) << plan.describe();
+    auto planned = nlohmann::json::parse(plan.out)["plans"][0]["files"];
+    ASSERT_EQ(planned.size(), 3U) << plan.out;
+    for (const auto& file : planned) {
+        EXPECT_EQ(file["digest_origin"], "from the Zenodo record API (record " + record + ")") << file;
+        EXPECT_EQ(file["digests"]["md5"].get<std::string>().size(), 32U) << file;
+    }
+
+    auto fetch = cxrcat({"fetch", id});
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    std::filesystem::path dir = dataset_dir(id);
+    EXPECT_EQ(read_text_file(dir / "annotations.csv"), csv);
+    EXPECT_EQ(read_text_file(dir / "blocks" / "part 1.bin"), blocks);
+    EXPECT_EQ(read_text_file(dir / "subset0" / "scan.mhd"), "ObjectType = Image\n"); // the catalog said extract
+    EXPECT_FALSE(std::filesystem::exists(dir / "subset0.zip"));
+
+    // A fresh download goes to the API content URL, as the record's links.self does; the UI route
+    // (which the engine keeps for Range requests) is never needed.
+    auto api = stats("zenodo", "/api/records/" + record + "/files/annotations.csv/content");
+    EXPECT_EQ(api.value("requests", 0), 1) << api.dump();
+    EXPECT_EQ(api["statuses"], nlohmann::json::array({200})) << api.dump();
+    EXPECT_EQ(api["ranges"], nlohmann::json::array()) << api.dump();
+    EXPECT_EQ(stats("zenodo", "/records/" + record + "/files/annotations.csv").value("requests", 0), 0);
+    EXPECT_EQ(stats("zenodo", "/api/records/" + record + "/files/blocks/part%201.bin/content").value("requests", 0), 1);
+
+    auto again = cxrcat({"fetch", id});
+    EXPECT_EQ(again.exit_code, 0) << again.describe();
+    EXPECT_TRUE(has_text(again.out, "skipped  " + id + "/annotations.csv"));
+}
+
+TEST_F(ZenodoRoute, ReadsThePostMigrationRecordShape) {
+    std::string record = unique_digits();
+    std::string data = random_bytes(5000);
+    publish_record(record, {{"candidates.bin", data}}, {{"_legacy.json", "{}"}});
+    std::string id = add_zenodo_dataset(record);
+
+    auto plan = cxrcat({"fetch", id, "--dry-run", "--format", "json"});
+    ASSERT_EQ(plan.exit_code, 0) << plan.describe();
+    auto file = nlohmann::json::parse(plan.out)["plans"][0]["files"][0];
+    EXPECT_EQ(file["path"], "candidates.bin");
+    EXPECT_EQ(file["size"], 5000);
+    EXPECT_EQ(file["digests"]["md5"], md5_of(data));
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms"});
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_EQ(read_text_file(dataset_dir(id) / "candidates.bin"), data);
+}
+
+TEST_F(ZenodoRoute, AFileThatDoesNotMatchTheRecordsMd5IsNotInstalled) {
+    std::string record = unique_digits();
+    publish_record(record, {{"scan.bin", random_bytes(50'000)}});
+    std::string id = add_zenodo_dataset(record);
+    // The record API publishes the md5 of the original bytes; then the served bytes change.
+    ASSERT_EQ(cxrcat({"fetch", id, "--dry-run"}).exit_code, 0);
+    corrupt_keeping_metadata(world("zenodo") / record / "scan.bin");
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--retries", "0"});
+    EXPECT_EQ(fetch.exit_code, 5) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "scan.bin: md5 mismatch"));
+    EXPECT_TRUE(has_text(fetch.err, "from the Zenodo record API (record " + record + ")"));
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "scan.bin"));
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "scan.bin.part"));
+}
+
+TEST_F(ZenodoRoute, AnUnknownRecordIsNotFound) {
+    std::string record = unique_digits(); // never published
+    std::string id = add_zenodo_dataset(record);
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+
+    auto fetch = cxrcat({"fetch", id});
+    EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "Zenodo record " + record + " does not exist"));
+    EXPECT_TRUE(has_text(fetch.err, "check the record id in the catalog entry"));
+
+    auto check = cxrcat({"check", id});
+    EXPECT_EQ(check.exit_code, 3) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "not-found — Zenodo record " + record + " does not exist"));
+    EXPECT_TRUE(has_text(check.out, "fix: check the record id"));
+}
+
+TEST_F(ZenodoRoute, ADeletedRecordIsWithdrawn) {
+    std::string record = unique_digits();
+    publish_record(record, {{"a.bin", random_bytes(10)}}, {{"_meta.json", R"({"deleted": true})"}});
+    std::string id = add_zenodo_dataset(record);
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms"});
+    EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "Zenodo record " + record + " was withdrawn (HTTP 410 Gone)"));
+    EXPECT_TRUE(has_text(fetch.err, "https://example.org/" + id)); // where the dataset may have gone
+}
+
+TEST_F(ZenodoRoute, FilesTheCatalogListsButTheRecordLacksAreNamed) {
+    std::string record = unique_digits();
+    publish_record(record, {{"subset0.zip", random_bytes(100)}});
+    std::string id = add_zenodo_dataset(record, nlohmann::json::array({{{"path", "subset0.zip"}},
+                                                                       {{"path", "subset9.zip"}, {"extract", true}}}));
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms"});
+    EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "Zenodo record " + record + " lacks files the catalog lists: subset9.zip"));
+    EXPECT_TRUE(has_text(fetch.err, base("zenodo") + "/records/" + record));
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "subset0.zip")); // nothing started
+
+    auto check = cxrcat({"check", id});
+    EXPECT_TRUE(has_text(check.out, "not-found — Zenodo record " + record + " lacks files the catalog lists"));
+}
+
+TEST_F(ZenodoRoute, RateLimitsAreWaitedOutAsRetryAfterSays) {
+    std::string record = unique_digits();
+    std::string data = random_bytes(1000);
+    publish_record(record, {{"a.bin", data}}, {{"_ratelimit", "1 30"}});
+    std::string id = add_zenodo_dataset(record);
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+
+    // check makes one request and reports the wait instead of sleeping through it.
+    auto check = cxrcat({"check", id});
+    EXPECT_EQ(check.exit_code, 6) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "rate-limited — Zenodo is rate-limiting requests (HTTP 429)"));
+    EXPECT_TRUE(has_text(check.out, "fix: wait 30 seconds and rerun"));
+
+    // fetch waits Retry-After (1 s, far above the 50 ms backoff the fixture configures) twice.
+    write_text_file(world("zenodo") / record / "_ratelimit", "2 1\n");
+    reset_stats("zenodo", "/api/records/" + record);
+    auto started = std::chrono::steady_clock::now();
+    auto fetch = cxrcat({"fetch", id});
+    auto elapsed = std::chrono::steady_clock::now() - started;
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_EQ(read_text_file(dataset_dir(id) / "a.bin"), data);
+    EXPECT_GE(elapsed, std::chrono::milliseconds(1900));
+    auto api = stats("zenodo", "/api/records/" + record);
+    EXPECT_EQ(api["statuses"], nlohmann::json::array({429, 429, 200})) << api.dump();
+}
+
+TEST_F(ZenodoRoute, AResumedDownloadGoesToTheRecordsRouteThatHonoursRange) {
+    std::string record = unique_digits();
+    std::string data = random_bytes(300'000);
+    publish_record(record, {{"big.bin", data}});
+    std::string id = add_zenodo_dataset(record);
+
+    // A part left by an interrupted run of the API URL (what fetch downloads from first).
+    std::filesystem::path dir = dataset_dir(id);
+    std::string api_url = base("zenodo") + "/api/records/" + record + "/files/big.bin/content";
+    write_text_file(dir / "big.bin.part", data.substr(0, 100'000));
+    nlohmann::json meta = {{"url_sha256", sha256_hex(api_url)},
+                           {"etag", "\"md5:" + md5_of(data) + "\""},
+                           {"last_modified", ""},
+                           {"total", data.size()}};
+    write_text_file(dir / "big.bin.part.json", meta.dump());
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms"});
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_EQ(read_text_file(dir / "big.bin"), data);
+    // The API content URL ignores Range (it would resend everything): the rest came as a 206 from
+    // /records/{id}/files/{key}?download=1.
+    auto ranged = stats("zenodo", "/records/" + record + "/files/big.bin");
+    EXPECT_EQ(ranged["ranges"], nlohmann::json::array({"bytes=100000-"})) << ranged.dump();
+    EXPECT_EQ(ranged["statuses"], nlohmann::json::array({206})) << ranged.dump();
+    EXPECT_EQ(ranged["log"][0]["target"], "/records/" + record + "/files/big.bin?download=1") << ranged.dump();
+    EXPECT_EQ(stats("zenodo", "/api/records/" + record + "/files/big.bin/content").value("requests", 0), 0);
+}
+
+} // namespace
+} // namespace cxrcat::test

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cxrcat::test {
+
+// Writes content to path (binary, truncating), creating parent directories. Throws on failure.
+void write_text_file(const std::filesystem::path& path, std::string_view content);
+// The whole content of path. Throws when it cannot be read.
+[[nodiscard]] std::string read_text_file(const std::filesystem::path& path);
+// Splits text into lines without their '\n'; a final newline does not add an empty line.
+[[nodiscard]] std::vector<std::string> split_lines(std::string_view text);
+
+} // namespace cxrcat::test

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: Apache-2.0
+// The pure parsers behind the Zenodo, PhysioNet and IDC clients.
+#include "providers/parsers.hpp"
+#include "providers/provider_common.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+
+namespace cxrcat::providers {
+namespace {
+
+const std::string k_hex_a(64, 'a');
+const std::string k_hex_b = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+// --- Zenodo record ---------------------------------------------------------------------------------------
+
+TEST(ZenodoRecordParser, ReadsTheCurrentShape) {
+    auto record = parse_zenodo_record(R"({"id": 3723295, "metadata": {"access_right": "open"},
+        "files": [{"id": "6f1c", "key": "subset0.zip", "size": 6811924508,
+                   "checksum": "md5:0123456789ABCDEF0123456789abcdef",
+                   "links": {"self": "https://zenodo.org/api/records/3723295/files/subset0.zip/content"}},
+                  {"key": "dir/notes file.txt", "size": 12, "checksum": "md5:00000000000000000000000000000001"}]})");
+    ASSERT_TRUE(record) << record.error().message();
+    EXPECT_EQ(record->access_right, "open");
+    ASSERT_EQ(record->files.size(), 2U);
+    EXPECT_EQ(record->files[0].key, "subset0.zip");
+    EXPECT_EQ(record->files[0].size, 6811924508ULL);
+    EXPECT_EQ(record->files[0].md5, "0123456789abcdef0123456789abcdef");
+    EXPECT_EQ(record->files[1].key, "dir/notes file.txt");
+}
+
+TEST(ZenodoRecordParser, ReadsThePostMigrationShape) {
+    auto record = parse_zenodo_record(R"({"files": [{"id": "x", "filename": "candidates.csv", "filesize": 345,
+        "checksum": "0123456789abcdef0123456789abcdef", "links": {}}]})");
+    ASSERT_TRUE(record) << record.error().message();
+    ASSERT_EQ(record->files.size(), 1U);
+    EXPECT_EQ(record->files[0].key, "candidates.csv");
+    EXPECT_EQ(record->files[0].size, 345U);
+    EXPECT_EQ(record->files[0].md5, "0123456789abcdef0123456789abcdef");
+}
+
+TEST(ZenodoRecordParser, IgnoresChecksumsOfOtherAlgorithms) {
+    auto record = parse_zenodo_record(R"({"files": [{"key": "a", "size": 1, "checksum": "sha256:)" + k_hex_a +
+                                      R"("}, {"key": "b"}]})");
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->files[0].md5, "");
+    EXPECT_EQ(record->files[1].md5, "");
+    EXPECT_FALSE(record->files[1].size);
+}
+
+TEST(ZenodoRecordParser, AcceptsARecordWithoutFiles) {
+    auto record = parse_zenodo_record(R"({"id": 1, "metadata": {"access_right": "restricted"}})");
+    ASSERT_TRUE(record);
+    EXPECT_TRUE(record->files.empty());
+    EXPECT_EQ(record->access_right, "restricted");
+}
+
+TEST(ZenodoRecordParser, RejectsWhatIsNotARecord) {
+    EXPECT_FALSE(parse_zenodo_record("<!DOCTYPE html><html></html>"));
+    EXPECT_FALSE(parse_zenodo_record("[1, 2]"));
+    EXPECT_FALSE(parse_zenodo_record(R"({"files": {"key": "a"}})"));
+    auto nameless = parse_zenodo_record(R"({"files": [{"size": 3}]})");
+    ASSERT_FALSE(nameless);
+    EXPECT_EQ(nameless.error().message(), "file entry 0 has no `key` or `filename`");
+}
+
+// --- SHA256SUMS.txt --------------------------------------------------------------------------------------
+
+TEST(Sha256SumsParser, ReadsPhysioNetsSingleSpaceForm) {
+    auto entries = parse_sha256sums(k_hex_b + " LICENSE.txt\n" + k_hex_a + " files/p10/p10000032/s5/02aa.jpg\n");
+    ASSERT_TRUE(entries) << entries.error().message();
+    ASSERT_EQ(entries->size(), 2U);
+    EXPECT_EQ((*entries)[0].sha256, k_hex_b);
+    EXPECT_EQ((*entries)[0].path, "LICENSE.txt");
+    EXPECT_EQ((*entries)[1].path, "files/p10/p10000032/s5/02aa.jpg");
+}
+
+TEST(Sha256SumsParser, AcceptsSha256sumStylesCrlfAndBlankLines) {
+    std::string upper = k_hex_b;
+    for (auto& c : upper) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    auto entries = parse_sha256sums("\n" + k_hex_a + "  two spaces.txt\r\n" + upper + " *binary.dcm\n\n" + k_hex_a +
+                                    "   a b/c d.csv");
+    ASSERT_TRUE(entries) << entries.error().message();
+    ASSERT_EQ(entries->size(), 3U);
+    EXPECT_EQ((*entries)[0].path, "two spaces.txt");
+    EXPECT_EQ((*entries)[1].path, "binary.dcm");
+    EXPECT_EQ((*entries)[1].sha256, k_hex_b);
+    EXPECT_EQ((*entries)[2].path, "a b/c d.csv");
+}
+
+TEST(Sha256SumsParser, NamesTheLineOfAMalformedEntry) {
+    auto short_hex = parse_sha256sums(k_hex_a + " ok.txt\n" + "abc123 broken.txt\n");
+    ASSERT_FALSE(short_hex);
+    EXPECT_EQ(short_hex.error().code(), ErrorCode::integrity);
+    EXPECT_EQ(short_hex.error().message(), "line 2: expected `<64 hex digits> <path>`, got 'abc123 broken.txt'");
+    EXPECT_FALSE(parse_sha256sums(k_hex_a + "nospace.txt\n"));
+    EXPECT_FALSE(parse_sha256sums(k_hex_a + "\n"));
+    EXPECT_FALSE(parse_sha256sums(k_hex_a + "    \n"));
+    EXPECT_FALSE(parse_sha256sums("<!DOCTYPE html>\n"));
+}
+
+TEST(Sha256SumsParser, RefusesPathsThatLeaveTheProject) {
+    for (const std::string path : {"../etc/passwd", "/etc/passwd", "a/../../b", "a//b", "./a", "a/"}) {
+        auto entries = parse_sha256sums(k_hex_a + " ok\n" + k_hex_a + " " + path + "\n");
+        ASSERT_FALSE(entries) << path;
+        EXPECT_EQ(entries.error().code(), ErrorCode::integrity);
+        EXPECT_NE(entries.error().message().find("line 2: refusing the path"), std::string::npos)
+            << entries.error().message();
+    }
+}
+
+// --- s5cmd manifest --------------------------------------------------------------------------------------
+
+TEST(S5cmdManifestParser, ReadsWhatIdcIndexAndThePortalWrite) {
+    auto series = parse_s5cmd_manifest(
+        "# To download the files in this manifest, first install s5cmd (https://github.com/peak/s5cmd),\n"
+        "# s5cmd --no-sign-request --endpoint-url https://s3.amazonaws.com run manifest.s5cmd\n"
+        "cp s3://idc-open-data/28621ba9-1aca-4aab-a2a1-f6d2c3e2ab19/* .\n"
+        "\n"
+        "   cp   s3://idc-open-data-two/f0b76401-c6d1-4b61-a5fd-3fa596e6cc41/*   \"/dest/my dir\"\r\n"
+        "sync 's3://public-datasets-idc/4ea3bbe6-98da-4b92-abe6-2ee18927e3c9/*' '.'\n"
+        "cp \"s3://idc-open-data/28621ba9-1aca-4aab-a2a1-f6d2c3e2ab19/*\" other\n"
+        "cp s3://idc-open-data/5aa1/*");
+    ASSERT_TRUE(series) << series.error().message();
+    ASSERT_EQ(series->size(), 4U); // the repeated series is kept once
+    EXPECT_EQ((*series)[0].bucket, "idc-open-data");
+    EXPECT_EQ((*series)[0].series, "28621ba9-1aca-4aab-a2a1-f6d2c3e2ab19");
+    EXPECT_EQ((*series)[0].line, 3U);
+    EXPECT_EQ((*series)[1].bucket, "idc-open-data-two");
+    EXPECT_EQ((*series)[1].line, 5U);
+    EXPECT_EQ((*series)[2].bucket, "public-datasets-idc");
+    EXPECT_EQ((*series)[2].series, "4ea3bbe6-98da-4b92-abe6-2ee18927e3c9");
+    EXPECT_EQ((*series)[3].series, "5aa1");
+    EXPECT_EQ((*series)[3].line, 8U);
+}
+
+TEST(S5cmdManifestParser, RejectsAnythingElseWithTheLineNumber) {
+    struct Case {
+        std::string line;
+        std::string expected;
+    };
+    const std::vector<Case> cases = {
+        {"rm s3://idc-open-data/abc/*", "line 2: expected `cp s3://BUCKET/SERIES_UUID/* DESTINATION`"},
+        {"cp", "line 2: expected `cp s3://BUCKET/SERIES_UUID/* DESTINATION`"},
+        {"cp s3://idc-open-data/abc/* . extra", "line 2: expected `cp s3://BUCKET/SERIES_UUID/* DESTINATION`"},
+        {"cp s3://idc-open-data/abc/file.dcm .", "line 2: expected a series `s3://BUCKET/SERIES_UUID/*`"},
+        {"cp s3://idc-open-data/* .", "line 2: expected a series `s3://BUCKET/SERIES_UUID/*`"},
+        {"cp s3://idc-open-data/../* .", "line 2: expected a series `s3://BUCKET/SERIES_UUID/*`"},
+        {"cp s3://idc-open-data/a/b/* .", "line 2: expected a series `s3://BUCKET/SERIES_UUID/*`"},
+        {"cp s3://Bad_Bucket/abc/* .", "line 2: expected a series `s3://BUCKET/SERIES_UUID/*`"},
+        {"cp gs://idc-open-data/abc/* .", "line 2: expected a series `s3://BUCKET/SERIES_UUID/*`"},
+        {"cp \"s3://idc-open-data/abc/* .", "line 2: a quote is not closed"},
+    };
+    for (const auto& c : cases) {
+        auto series = parse_s5cmd_manifest("cp s3://idc-open-data/ok/* .\n" + c.line + "\n");
+        ASSERT_FALSE(series) << c.line;
+        EXPECT_EQ(series.error().code(), ErrorCode::usage);
+        EXPECT_EQ(series.error().message().rfind(c.expected, 0), 0U) << series.error().message();
+    }
+}
+
+TEST(S5cmdManifestParser, AnEmptyManifestHasNoSeries) {
+    auto series = parse_s5cmd_manifest("# only a comment\n\n");
+    ASSERT_TRUE(series);
+    EXPECT_TRUE(series->empty());
+}
+
+TEST(IdcBuckets, MapsTheAwsBucketsThatHaveAnotherNameOnGcs) {
+    EXPECT_EQ(gcs_bucket_for("idc-open-data"), "idc-open-data");
+    EXPECT_EQ(gcs_bucket_for("idc-open-data-two"), "idc-open-idc1");
+    EXPECT_EQ(gcs_bucket_for("idc-open-data-cr"), "idc-open-cr");
+    EXPECT_EQ(gcs_bucket_for("public-datasets-idc"), "public-datasets-idc");
+}
+
+// --- GCS listing and md5Hash -----------------------------------------------------------------------------
+
+TEST(Base64Md5, DecodesKnownAnswers) {
+    // md5("") = d41d8cd98f00b204e9800998ecf8427e; md5("abc") = 900150983cd24fb0d6963f7d28e17f72
+    EXPECT_EQ(base64_md5_to_hex("1B2M2Y8AsgTpgAmY7PhCfg=="), "d41d8cd98f00b204e9800998ecf8427e");
+    EXPECT_EQ(base64_md5_to_hex("kAFQmDzST7DWlj99KOF/cg=="), "900150983cd24fb0d6963f7d28e17f72");
+    EXPECT_EQ(base64_md5_to_hex("kAFQmDzST7DWlj99KOF/cg"), "900150983cd24fb0d6963f7d28e17f72");
+}
+
+TEST(Base64Md5, RejectsWhatIsNotSixteenBytes) {
+    EXPECT_FALSE(base64_md5_to_hex(""));
+    EXPECT_FALSE(base64_md5_to_hex("J7JKcA=="));                 // a crc32c: 4 bytes
+    EXPECT_FALSE(base64_md5_to_hex("kAFQmDzST7DWlj99KOF/cg!="));  // not base64
+    EXPECT_FALSE(base64_md5_to_hex("kAFQmDzST7DWlj99KOF/cgAA")); // 18 bytes
+}
+
+TEST(GcsListingParser, ReadsItemsSizesMd5AndTheNextPageToken) {
+    auto page = parse_gcs_listing(R"({"kind": "storage#objects", "nextPageToken": "CiQ",
+        "items": [{"kind": "storage#object", "name": "s1/a.dcm", "bucket": "b", "size": "526340",
+                   "md5Hash": "kAFQmDzST7DWlj99KOF/cg==", "crc32c": "J7JKcA=="},
+                  {"name": "s1/b.dcm", "size": "7", "componentCount": 2, "crc32c": "J7JKcA=="}]})");
+    ASSERT_TRUE(page) << page.error().message();
+    EXPECT_EQ(page->next_page_token, "CiQ");
+    ASSERT_EQ(page->objects.size(), 2U);
+    EXPECT_EQ(page->objects[0].name, "s1/a.dcm");
+    EXPECT_EQ(page->objects[0].size, 526340U);
+    EXPECT_EQ(page->objects[0].md5, "900150983cd24fb0d6963f7d28e17f72");
+    EXPECT_EQ(page->objects[1].md5, ""); // composite: no md5Hash
+}
+
+TEST(GcsListingParser, TheLastPageOfNothingHasNoItems) {
+    auto page = parse_gcs_listing(R"({"kind": "storage#objects"})");
+    ASSERT_TRUE(page);
+    EXPECT_TRUE(page->objects.empty());
+    EXPECT_EQ(page->next_page_token, "");
+    EXPECT_FALSE(parse_gcs_listing("<?xml version='1.0'?><Error/>"));
+    EXPECT_FALSE(parse_gcs_listing(R"({"items": [{"size": "1"}]})"));
+}
+
+// --- shared helpers --------------------------------------------------------------------------------------
+
+TEST(SafeRelativePath, AcceptsOnlyPathsInside) {
+    EXPECT_TRUE(is_safe_relative_path("a"));
+    EXPECT_TRUE(is_safe_relative_path("a/b c/d..e"));
+    EXPECT_FALSE(is_safe_relative_path(""));
+    EXPECT_FALSE(is_safe_relative_path("/a"));
+    EXPECT_FALSE(is_safe_relative_path("a/../b"));
+    EXPECT_FALSE(is_safe_relative_path(".."));
+    EXPECT_FALSE(is_safe_relative_path("a\\b"));
+}
+
+TEST(LooksLikeHtml, ByContentTypeOrFirstBytes) {
+    EXPECT_TRUE(looks_like_html("text/html; charset=utf-8", ""));
+    EXPECT_TRUE(looks_like_html("TEXT/HTML", "x"));
+    EXPECT_TRUE(looks_like_html("text/plain", "\n  <!DOCTYPE html><html>"));
+    EXPECT_TRUE(looks_like_html("", "<HTML><body>"));
+    EXPECT_FALSE(looks_like_html("text/plain", k_hex_a + " LICENSE.txt\n"));
+}
+
+TEST(CatalogFiles, MarkExtractByPathOrNameAndReportWhatIsMissing) {
+    Source source;
+    FileEntry zip;
+    zip.path = "images/subset0.zip";
+    zip.extract = true;
+    zip.digests[DigestAlgorithm::sha256] = k_hex_a;
+    FileEntry absent;
+    absent.path = "subset9.zip";
+    source.files = {zip, absent};
+    std::vector<ResolvedFile> files(2);
+    files[0].path = "subset0.zip";
+    files[0].digests[DigestAlgorithm::md5] = "0123456789abcdef0123456789abcdef";
+    files[0].digest_origin = "from the Zenodo record API (record 1)";
+    files[1].path = "annotations.csv";
+    CatalogMatch match = apply_catalog_files(source, files);
+    EXPECT_EQ(match.missing, std::vector<std::string>{"subset9.zip"});
+    EXPECT_TRUE(match.conflicts.empty());
+    EXPECT_EQ(files[0].path, "images/subset0.zip");
+    EXPECT_TRUE(files[0].extract);
+    EXPECT_EQ(files[0].digests.size(), 2U);
+    EXPECT_EQ(files[0].digest_origin, "from the Zenodo record API (record 1) and the catalog");
+    EXPECT_FALSE(files[1].extract);
+}
+
+TEST(CatalogFiles, ReportsDigestsThatDisagree) {
+    Source source;
+    FileEntry entry;
+    entry.path = "a.csv";
+    entry.digests[DigestAlgorithm::md5] = "00000000000000000000000000000000";
+    source.files = {entry};
+    std::vector<ResolvedFile> files(1);
+    files[0].path = "a.csv";
+    files[0].digests[DigestAlgorithm::md5] = "11111111111111111111111111111111";
+    CatalogMatch match = apply_catalog_files(source, files);
+    ASSERT_EQ(match.conflicts.size(), 1U);
+    EXPECT_EQ(match.conflicts[0], "a.csv: md5 00000000000000000000000000000000 in the catalog, "
+                                  "11111111111111111111111111111111 from the provider");
+}
+
+} // namespace
+} // namespace cxrcat::providers
