@@ -8,7 +8,6 @@
 #include <gmock/gmock.h>
 
 #include <ostream>
-#include <iostream>
 
 namespace cxrcat::test {
 namespace {
@@ -86,9 +85,7 @@ TEST_P(HostileArchive, IsRefusedAndNothingIsWrittenOutside) {
     fs::path archive = m_dir / "build" / name;
     fs::create_directories(archive.parent_path());
     ArchiveFormat format = name.ends_with(".tar.gz") ? ArchiveFormat::tar_gz : ArchiveFormat::tar;
-    auto t0 = std::chrono::steady_clock::now();
     build_archive(archive, format, param.entries(victim));
-    std::cerr << "build " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << "\n";
     std::string bytes = read_text_file(archive);
     serve(name, bytes);
     write_catalog({{name, nginx_url("files", name), bytes.size(), sha256_hex(bytes), true}});
@@ -96,9 +93,7 @@ TEST_P(HostileArchive, IsRefusedAndNothingIsWrittenOutside) {
     fs::create_directories(dataset_dir());
     auto before = snapshot(m_dir.path(), dataset_dir());
 
-    t0 = std::chrono::steady_clock::now();
     auto result = cxrcat({"fetch", "t1", "--format", "json"});
-    std::cerr << "fetch " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << "\n";
     EXPECT_EQ(result.exit_code, 5) << result.describe();
     EXPECT_THAT(result.err, HasSubstr("refusing to extract " + name)) << result.describe();
     EXPECT_THAT(result.err, HasSubstr(param.complaint)) << result.describe();
@@ -123,9 +118,7 @@ TEST_P(HostileArchive, IsRefusedAndNothingIsWrittenOutside) {
         << "a refused archive is marked extracted: " << state_json().dump(1);
 
     // A rerun does not take the half-done work as done.
-    t0 = std::chrono::steady_clock::now();
     auto rerun = cxrcat({"fetch", "t1"});
-    std::cerr << "rerun " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << "\n";
     EXPECT_EQ(rerun.exit_code, 5) << rerun.describe();
     EXPECT_FALSE(fs::exists(installed("ok.txt")));
 }
