@@ -1,0 +1,515 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# cxrcat benchmarks (issue 3 "Benchmarks", issue 2 "Speed"). Run by hand, never from the tests.
+# Starts the loopback nginx fixture in a temporary directory, generates the data, measures every case in
+# one run and prints a table of times, ratios "cxrcat / baseline" and the issues' targets.
+#
+# Usage: bench/run_benchmarks.sh [--quick] [--keep]
+#   --quick   small sizes (256 MiB, 40 × 4 MiB, throttled 128 MiB at 8m) to try the script; the
+#             ratios are then not comparable with the targets
+#   --keep    keep the work directory (data, logs) instead of deleting it
+# Environment (defaults in brackets):
+#   CXRCAT               the binary to measure [builds build/bench-release from this checkout]
+#   BENCH_SOURCE         a note on where that binary comes from, printed in the header
+#   BENCH_PYTHON         the interpreter of the issue-2 baseline [/usr/bin/python3]
+#   BENCH_TMP            where the work directory goes [/tmp]; needs ~2.5 × BENCH_BIG_MIB + the small files
+#   BENCH_RUNS           runs per case for the second-scale cases, median reported [3]
+#   BENCH_FAST_RUNS      runs per case for the millisecond cases (hyperfine --runs) [20]
+#   BENCH_BIG_MIB        size of the big file [2048]
+#   BENCH_SMALL_COUNT    number of small files [200]     BENCH_SMALL_MIB   their size [4]
+#   BENCH_THROTTLE_MIB   size of the throttled file [= BENCH_BIG_MIB, the same file]
+#   BENCH_THROTTLE_RATE  nginx per-connection limit_rate of /throttled/ [20m]
+#   BENCH_THROTTLE_RUNS  runs per throttled case [1]
+#   BENCH_SKIP_THROTTLED=1  skip section 5 (the slowest one)
+#   BENCH_WAIT_IDLE      before each section, wait up to this many seconds for the CPU to be < 15 % busy [0]
+# Tools: curl, openssl, sha256sum, GNU time, nginx, python3; aria2c and hyperfine are optional
+# (bench/install-deps installs them all).
+set -uo pipefail # no -e: a failing case is reported in the table and the run goes on
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+quick=0
+keep=0
+for arg in "$@"; do
+    case "$arg" in
+    --quick) quick=1 ;;
+    --keep) keep=1 ;;
+    -h | --help)
+        sed -n '3,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+        exit 0
+        ;;
+    *)
+        echo "run_benchmarks.sh: unknown argument: $arg" >&2
+        exit 2
+        ;;
+    esac
+done
+
+if ((quick)); then
+    : "${BENCH_BIG_MIB:=256}" "${BENCH_SMALL_COUNT:=40}" "${BENCH_THROTTLE_MIB:=128}" "${BENCH_THROTTLE_RATE:=8m}"
+    : "${BENCH_FAST_RUNS:=10}"
+fi
+RUNS=${BENCH_RUNS:-3}
+FAST_RUNS=${BENCH_FAST_RUNS:-20}
+BIG_MIB=${BENCH_BIG_MIB:-2048}
+SMALL_COUNT=${BENCH_SMALL_COUNT:-200}
+SMALL_MIB=${BENCH_SMALL_MIB:-4}
+THROTTLE_MIB=${BENCH_THROTTLE_MIB:-$BIG_MIB}
+THROTTLE_RATE=${BENCH_THROTTLE_RATE:-20m}
+THROTTLE_RUNS=${BENCH_THROTTLE_RUNS:-1}
+SKIP_THROTTLED=${BENCH_SKIP_THROTTLED:-0}
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() {
+    log "$*"
+    exit 1
+}
+
+for tool in curl openssl sha256sum python3 /usr/bin/time; do
+    command -v "$tool" >/dev/null || die "missing $tool (run bench/install-deps)"
+done
+# The issue-2 baseline is a real interpreter start: prefer Debian's /usr/bin/python3 over whatever
+# python3 is first on PATH (a pyenv shim is a bash script that costs several times more).
+PY="${BENCH_PYTHON:-$( [[ -x /usr/bin/python3 ]] && echo /usr/bin/python3 || command -v python3)}"
+have_aria2=0
+command -v aria2c >/dev/null && have_aria2=1
+have_hyperfine=0
+command -v hyperfine >/dev/null && have_hyperfine=1
+
+# --- the binary ----------------------------------------------------------------------------------------------
+if [[ -z "${CXRCAT:-}" ]]; then
+    log "building cxrcat (Release) in build/bench-release"
+    cmake -S "$root" -B "$root/build/bench-release" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DCXRCAT_BUILD_TESTS=OFF >/dev/null || die "cmake configure failed"
+    cmake --build "$root/build/bench-release" --target cxrcat >/dev/null || die "build failed"
+    CXRCAT="$root/build/bench-release/src/cxrcat"
+    built_here=1
+fi
+[[ -x "$CXRCAT" ]] || die "not an executable: $CXRCAT"
+CX="$(readlink -f "$CXRCAT")"
+if [[ -n "${built_here:-}" ]]; then
+    source_desc="built from $root at git $(git -C "$root" rev-parse --short HEAD 2>/dev/null)$(git -C "$root" diff --quiet HEAD -- src include CMakeLists.txt 2>/dev/null || echo " + uncommitted changes")"
+else
+    source_desc="given by CXRCAT${BENCH_SOURCE:+ ($BENCH_SOURCE)}"
+fi
+
+# --- work directory, servers, cleanup ---------------------------------------------------------------------------
+work="$(mktemp -d "${BENCH_TMP:-/tmp}/cxrcat-bench.XXXXXX")" || die "cannot create a work directory"
+srv="$work/srv"
+cleanup() {
+    /usr/bin/python3 "$root/tests/servers/nginx_fixture.py" stop "$srv" >/dev/null 2>&1
+    if ((keep)); then
+        log "kept $work"
+    else
+        rm -rf "$work"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$work/res" "$work/logs" "$work/dl" "$work/cfg"
+export XDG_CONFIG_HOME="$work/cfg" # the terms ledger; shared by every run
+unset CXRCAT_CATALOG CXRCAT_SEGMENT_THRESHOLD
+
+log "starting nginx (throttle rate $THROTTLE_RATE) in $srv"
+/usr/bin/python3 "$root/tests/servers/nginx_fixture.py" start "$srv" --no-fault \
+    --throttle-rate "$THROTTLE_RATE" >"$work/logs/fixture.log" 2>&1 ||
+    die "the nginx fixture did not start: $(tail -3 "$work/logs/fixture.log")"
+base="$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"])' "$srv/servers.json")"
+www="$srv/www/bench"
+mkdir -p "$www/many"
+
+sha_of() { openssl dgst -sha256 -r "$1" | cut -c1-64; }
+
+log "generating ${BIG_MIB} MiB + ${SMALL_COUNT} × ${SMALL_MIB} MiB of random data"
+big_bytes=$((BIG_MIB << 20))
+head -c "$big_bytes" /dev/urandom >"$www/big.bin" || die "cannot write $www/big.bin"
+big_sha="$(sha_of "$www/big.bin")"
+head -c $((SMALL_COUNT * (SMALL_MIB << 20))) /dev/urandom |
+    split -b "$((SMALL_MIB << 20))" -d -a 3 --additional-suffix=.bin - "$www/many/f" || die "cannot split"
+small_bytes=$((SMALL_MIB << 20))
+many_bytes=$((SMALL_COUNT * small_bytes))
+if ((THROTTLE_MIB == BIG_MIB)); then
+    thr_name=big.bin
+    thr_sha="$big_sha"
+else
+    thr_name=throttled.bin
+    head -c $((THROTTLE_MIB << 20)) /dev/urandom >"$www/$thr_name"
+    thr_sha="$(sha_of "$www/$thr_name")"
+fi
+thr_bytes=$((THROTTLE_MIB << 20))
+
+# --- catalogs ---------------------------------------------------------------------------------------------------
+entry() { # id files-json
+    printf '{"id": "%s", "name": "Benchmark %s", "modality": "cxr", "category": "general",
+ "license": {"name": "CC-BY-4.0"},
+ "access": {"class": "open", "terms": "Benchmark data.", "terms_url": "https://example.org/t"},
+ "sources": [{"provider": "http", "files": [%s]}]}\n' "$1" "$1" "$2"
+}
+file_json() { printf '{"path": "%s", "url": "%s", "size": %s, "sha256": "%s"}' "$1" "$2" "$3" "$4"; }
+
+entry bbig "$(file_json big.bin "$base/files/bench/big.bin" "$big_bytes" "$big_sha")" >"$work/cat-big.json"
+entry bthr "$(file_json "$thr_name" "$base/throttled/bench/$thr_name" "$thr_bytes" "$thr_sha")" >"$work/cat-thr.json"
+: >"$work/many.sha256"
+: >"$work/curl-many.cfg"
+files=""
+for f in "$www"/many/f*.bin; do
+    name="$(basename "$f")"
+    sha="$(sha_of "$f")"
+    files+="${files:+, }$(file_json "$name" "$base/files/bench/many/$name" "$small_bytes" "$sha")"
+    printf '%s  %s\n' "$sha" "$work/dl/many/$name" >>"$work/many.sha256"
+    printf 'url = "%s"\noutput = "%s"\n' "$base/files/bench/many/$name" "$work/dl/many/$name" >>"$work/curl-many.cfg"
+done
+entry bmany "$files" >"$work/cat-many.json"
+
+# --- measuring ----------------------------------------------------------------------------------------------------
+now_ns() { date +%s%N; }
+
+# run_case KEY PREP CMD...: PREP (a function, untimed), then CMD timed: wall time in res/KEY.ns, peak RSS
+# (GNU time %M, the same figure as "Maximum resident set size" of time -v) in res/KEY.rss.
+run_case() {
+    local key=$1 prep=$2
+    shift 2
+    "$prep"
+    local start end rc
+    start=$(now_ns)
+    /usr/bin/time -f '%M' -o "$work/time.out" "$@" >>"$work/logs/$key.out" 2>>"$work/logs/$key.err"
+    rc=$?
+    end=$(now_ns)
+    if ((rc != 0)); then
+        log "FAILED ($rc): $key: $*"
+        echo "$key" >>"$work/res/failed"
+        tail -5 "$work/logs/$key.err" >&2
+        return 1
+    fi
+    echo $((end - start)) >>"$work/res/$key.ns"
+    tail -1 "$work/time.out" >>"$work/res/$key.rss"
+    printf 'bench:   %-14s %8.3f s\n' "$key" "$(awk -v n=$((end - start)) 'BEGIN{print n/1e9}')" >&2
+}
+
+# median KEY -> seconds (empty when the case has no successful run)
+median() {
+    [[ -s "$work/res/$1.ns" ]] || return 0
+    sort -n "$work/res/$1.ns" | awk '{v[NR]=$1} END{m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.4f", m/1e9}'
+}
+max_rss_mib() {
+    [[ -s "$work/res/$1.rss" ]] || return 0
+    sort -n "$work/res/$1.rss" | tail -1 | awk '{printf "%.1f", $1/1024}'
+}
+runs_of() { [[ -s "$work/res/$1.ns" ]] && wc -l <"$work/res/$1.ns" || echo 0; }
+failed() { [[ -s "$work/res/failed" ]] && grep -qx "$1" "$work/res/failed"; }
+set_ms() { echo "$2" >"$work/res/$1.ms"; } # for the hyperfine cases, median in ms
+get_ms() { [[ -s "$work/res/$1.ms" ]] && cat "$work/res/$1.ms"; }
+
+warm_server() { cat "$www/big.bin" >/dev/null; }
+prep_dl() {
+    rm -rf "$work/dl/big.bin" "$work/dl/big.bin.aria2" "$work/dl/$thr_name" "$work/dl/many"
+    mkdir -p "$work/dl/many"
+    sync
+}
+prep_big() {
+    prep_dl
+    warm_server
+}
+prep_home_big() {
+    rm -rf "$work/home-big"
+    sync
+    warm_server
+}
+prep_home_many() {
+    rm -rf "$work/home-many"
+    prep_dl
+    cat "$www"/many/*.bin >/dev/null
+}
+prep_home_thr() {
+    rm -rf "$work/home-thr"
+    prep_dl
+    cat "$www/$thr_name" >/dev/null
+}
+prep_none() { :; }
+
+dl_big="$work/dl/big.bin"
+url_big="$base/files/bench/big.bin"
+curl_o=(curl -sS -f -o "$dl_big" "$url_big")
+curl_sha=(bash -c 'curl -sS -f -o "$1" "$2" && printf "%s  %s\n" "$3" "$1" | sha256sum -c --quiet' _ "$dl_big" "$url_big" "$big_sha")
+curl_ossl=(bash -c 'curl -sS -f -o "$1" "$2" && [[ "$(openssl dgst -sha256 -r "$1" | cut -c1-64)" == "$3" ]]' _ "$dl_big" "$url_big" "$big_sha")
+curl_fsync=(bash -c 'curl -sS -f -o "$1" "$2" && sync "$1"' _ "$dl_big" "$url_big")
+aria2_common=(aria2c -q -x4 -s4 --file-allocation=none --allow-overwrite=true --auto-file-renaming=false
+    --check-certificate=false -d "$work/dl")
+fetch_big=(env CXRCAT_HOME="$work/home-big" "$CX" --catalog "$work/cat-big.json" fetch bbig --accept-terms --progress none)
+
+machine_load() { cut -d' ' -f1-3 /proc/loadavg; }
+# cpu_busy: percentage of CPU time not idle over the next 2 s, whoever uses it (other builds, tests…)
+cpu_busy() {
+    local a b
+    a=($(head -1 /proc/stat))
+    sleep 2
+    b=($(head -1 /proc/stat))
+    awk -v u="$((b[1] + b[2] + b[3] + b[6] + b[7] - a[1] - a[2] - a[3] - a[6] - a[7]))" \
+        -v i="$((b[4] + b[5] - a[4] - a[5]))" 'BEGIN{printf "%.0f", (u + i) ? 100 * u / (u + i) : 0}'
+}
+# before_section NAME: with BENCH_WAIT_IDLE=S, waits up to S seconds for the machine to be quiet
+# (under 15 % busy); records how busy it was, for the table.
+before_section() {
+    local busy waited=0 limit=${BENCH_WAIT_IDLE:-0}
+    busy="$(cpu_busy)"
+    while ((busy > 15 && waited < limit)); do
+        ((waited == 0)) && log "  machine ${busy}% busy; waiting up to ${limit} s for it to be quiet"
+        sleep 8
+        waited=$((waited + 10))
+        busy="$(cpu_busy)"
+    done
+    printf '%s:%s%% ' "$1" "$busy" >>"$work/res/busy"
+}
+load_start="$(machine_load)"
+t_start=$(date +%s)
+
+# 1 + 6: the 2 GiB file, unthrottled; the cases interleaved run by run so that drift hits all alike
+before_section 1
+log "1/6. ${BIG_MIB} MiB over loopback, $RUNS runs per case"
+for ((r = 1; r <= RUNS; r++)); do
+    run_case curl_o prep_big "${curl_o[@]}"
+    run_case curl_fsync prep_big "${curl_fsync[@]}"
+    run_case curl_sha prep_big "${curl_sha[@]}"
+    run_case curl_ossl prep_big "${curl_ossl[@]}"
+    if ((have_aria2)); then
+        run_case aria2 prep_big "${aria2_common[@]}" --checksum="sha-256=$big_sha" -o big.bin "$url_big"
+    fi
+    run_case cx_fetch prep_home_big "${fetch_big[@]}"
+done
+prep_dl # the last cxrcat install stays in home-big for sections 3 and 7
+
+# 2: many small files
+before_section 2
+log "2. ${SMALL_COUNT} × ${SMALL_MIB} MiB, $RUNS runs per case"
+for ((r = 1; r <= RUNS; r++)); do
+    run_case curl_par4 prep_home_many curl -sS -f --parallel --parallel-max 4 -K "$work/curl-many.cfg"
+    run_case curl_par8 prep_home_many curl -sS -f --parallel --parallel-max 8 -K "$work/curl-many.cfg"
+    run_case curl_seq prep_home_many curl -sS -f -K "$work/curl-many.cfg"
+    run_case curl_par4_sha prep_home_many bash -c 'curl -sS -f --parallel --parallel-max 4 -K "$1" && sha256sum -c --quiet "$2"' \
+        _ "$work/curl-many.cfg" "$work/many.sha256"
+    run_case cx_j8 prep_home_many env CXRCAT_HOME="$work/home-many" "$CX" --catalog "$work/cat-many.json" fetch bmany --accept-terms --progress none -j 8
+    run_case cx_j4 prep_home_many env CXRCAT_HOME="$work/home-many" "$CX" --catalog "$work/cat-many.json" fetch bmany --accept-terms --progress none -j 4
+done
+prep_dl
+
+# 3: verify, on the installed datasets (page cache warm on both sides: the files were just written)
+before_section 3
+log "3. verify, $RUNS runs per case"
+printf '%s  %s\n' "$big_sha" "$work/home-big/datasets/bbig/big.bin" >"$work/big.sha256"
+sed "s#$work/dl/many/#$work/home-many/datasets/bmany/#" "$work/many.sha256" >"$work/many-installed.sha256"
+for ((r = 1; r <= RUNS; r++)); do
+    run_case sha_c prep_none sha256sum -c --quiet "$work/big.sha256"
+    run_case ossl_dgst prep_none openssl dgst -sha256 "$work/home-big/datasets/bbig/big.bin"
+    run_case cx_verify prep_none env CXRCAT_HOME="$work/home-big" "$CX" --catalog "$work/cat-big.json" verify bbig
+    run_case sha_c_many prep_none sha256sum -c --quiet "$work/many-installed.sha256"
+    run_case cx_verify_many prep_none env CXRCAT_HOME="$work/home-many" "$CX" --catalog "$work/cat-many.json" verify bmany
+done
+
+# 7 + 8: milliseconds, with hyperfine (median of FAST_RUNS after 3 warm-ups) or a plain loop
+fast_case() { # KEY CXRCAT_HOME COMMAND-STRING (split on spaces by hyperfine -N: no exec of a shell or env)
+    local key=$1 command=$3
+    export CXRCAT_HOME="$2"
+    if ((have_hyperfine)); then
+        if hyperfine -N --warmup 3 --runs "$FAST_RUNS" --export-json "$work/res/$key.json" "$command" \
+            >>"$work/logs/$key.out" 2>>"$work/logs/$key.err"; then
+            set_ms "$key" "$("$PY" -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1e3))' "$work/res/$key.json")"
+        else
+            log "FAILED: $key: $command"
+            echo "$key" >>"$work/res/failed"
+        fi
+    else
+        local i start end
+        for ((i = 0; i < 3; i++)); do bash -c "$command" >/dev/null 2>&1; done
+        : >"$work/res/$key.loop"
+        for ((i = 0; i < FAST_RUNS; i++)); do
+            start=$(now_ns)
+            bash -c "$command" >/dev/null 2>>"$work/logs/$key.err" || echo "$key" >>"$work/res/failed"
+            end=$(now_ns)
+            echo $((end - start)) >>"$work/res/$key.loop"
+        done
+        set_ms "$key" "$(sort -n "$work/res/$key.loop" | awk '{v[NR]=$1} END{m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.2f", m/1e6}')"
+    fi
+    unset CXRCAT_HOME
+    log "  $key: $(get_ms "$key") ms"
+}
+before_section 7
+log "7. rerun of installed datasets (no-op fetch), $FAST_RUNS runs"
+fast_case rerun_big "$work/home-big" "$CX --catalog $work/cat-big.json fetch bbig --accept-terms --progress none"
+fast_case rerun_many "$work/home-many" "$CX --catalog $work/cat-many.json fetch bmany --accept-terms --progress none"
+log "8. list cold start, $FAST_RUNS runs"
+fast_case list_cx "$work/home-big" "$CX list"
+fast_case list_py "$work/home-big" "$PY -c 'import json'"
+fast_case py_bare "$work/home-big" "$PY -c pass"
+
+# 5: throttled, the segmented path (last: the slowest section)
+if ((SKIP_THROTTLED == 0)); then
+    before_section 5
+    log "5. ${THROTTLE_MIB} MiB at $THROTTLE_RATE per connection, $THROTTLE_RUNS run(s) per case"
+    for ((r = 1; r <= THROTTLE_RUNS; r++)); do
+        run_case cx_seg4 prep_home_thr env CXRCAT_HOME="$work/home-thr" "$CX" --catalog "$work/cat-thr.json" fetch bthr --accept-terms --progress none --segments 4
+        if ((have_aria2)); then
+            run_case aria2_thr prep_home_thr "${aria2_common[@]}" --checksum="sha-256=$thr_sha" -o "$thr_name" \
+                "$base/throttled/bench/$thr_name"
+        fi
+        run_case cx_seg1 prep_home_thr env CXRCAT_HOME="$work/home-thr" "$CX" --catalog "$work/cat-thr.json" fetch bthr --accept-terms --progress none --segments 1
+    done
+    # How many ranged requests cxrcat made on the throttled file (--segments 4 runs first: segments − 1 each)
+    "$PY" - "$srv/logs/access.log" "/throttled/bench/$thr_name" >"$work/res/thr.note" <<'PY'
+import json, sys
+ranged = plain = 0
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    try:
+        rec = json.loads(line)
+    except ValueError:
+        continue
+    if rec.get("path") == sys.argv[2] and rec.get("user_agent", "").startswith("cxrcat"):
+        if rec.get("range"):
+            ranged += 1
+        else:
+            plain += 1
+print(f"nginx saw cxrcat make {plain} whole-file and {ranged} ranged requests on the throttled file "
+      f"(--segments 4 then 1: expect 2 and 3)")
+PY
+fi
+rm -rf "$work/dl" "$work/home-thr"
+load_end="$(machine_load)"
+t_total=$(($(date +%s) - t_start))
+
+# --- the table ----------------------------------------------------------------------------------------------------
+cat <<EOF
+
+cxrcat benchmarks — $(date -u +%Y-%m-%dT%H:%MZ)
+binary   $CX
+         $("$CX" --version | head -1), $source_desc
+machine  $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -r); load $load_start at start, $load_end at end
+tools    $(curl --version | head -1 | cut -d' ' -f1-2), $(openssl version | cut -d' ' -f1-2), sha256sum $(sha256sum --version | head -1 | awk '{print $NF}')$( ((have_aria2)) && echo ", aria2 $(aria2c --version | head -1 | awk '{print $3}')")$( ((have_hyperfine)) && echo ", $(hyperfine --version)"), $PY ($("$PY" --version 2>&1))
+data     big ${BIG_MIB} MiB; ${SMALL_COUNT} × ${SMALL_MIB} MiB; throttled ${THROTTLE_MIB} MiB at ${THROTTLE_RATE}/connection; loopback nginx, server page cache warm
+runs     median of $RUNS for the second-scale cases, of $FAST_RUNS (after 3 warm-ups) for the ms cases; ${t_total} s in all
+EOF
+((quick)) && echo "QUICK MODE: small sizes, the ratios are not comparable with the targets"
+echo "busy     CPU busy (all processes) just before each section: $(cat "$work/res/busy" 2>/dev/null)"
+awk -v b="$(cat "$work/res/busy" 2>/dev/null)" 'BEGIN{n = split(b, a, " "); for (k = 1; k <= n; k++) { split(a[k], f, ":"); if (f[2] + 0 > 15) w = 1 }
+    if (w) print "WARNING: the machine was busy with other work during the run: the figures are pessimistic and the ratios unreliable"}'
+
+row() { # LABEL KEY BYTES
+    local t
+    t="$(median "$2")"
+    if [[ -z "$t" ]]; then
+        printf '  %-52s %10s\n' "$1" "$(failed "$2" && echo FAILED || echo -)"
+        return
+    fi
+    if [[ -n "${3:-}" ]]; then
+        printf '  %-52s %9.2f s %8.0f MB/s %8s MiB  (%s runs)\n' "$1" "$t" "$(awk -v b="$3" -v t="$t" 'BEGIN{print b/t/1e6}')" \
+            "$(max_rss_mib "$2")" "$(runs_of "$2")"
+    else
+        printf '  %-52s %9.3f s %13s %8s MiB  (%s runs)\n' "$1" "$t" "" "$(max_rss_mib "$2")" "$(runs_of "$2")"
+    fi
+}
+# ratio LABEL NUM DEN OP TARGET [ms]: NUM/DEN with the target "OP TARGET" (OP is <= or >=)
+ratio() {
+    local label=$1 num den verdict value
+    if [[ "${6:-}" == ms ]]; then
+        num="$(get_ms "$2")"
+        den="$(get_ms "$3")"
+    else
+        num="$(median "$2")"
+        den="$(median "$3")"
+    fi
+    if [[ -z "$num" || -z "$den" ]]; then
+        printf '  %-60s %8s   target %s %s×\n' "$label" "n/a" "$4" "$5"
+        return
+    fi
+    value="$(awk -v a="$num" -v b="$den" 'BEGIN{printf "%.3f", a/b}')"
+    if [[ "$4" == "-" ]]; then
+        printf '  %-60s %7.2f×   (no target)\n' "$label" "$value"
+        return
+    fi
+    verdict="$(awk -v v="$value" -v t="$5" -v op="$4" 'BEGIN{ok = (op == "<=") ? (v <= t) : (v >= t); print ok ? "met" : "MISSED"}')"
+    printf '  %-60s %7.2f×   target %s %s×   %s\n' "$label" "$value" "$4" "$5" "$verdict"
+}
+
+echo
+echo "1. ${BIG_MIB} MiB file over loopback HTTP                        median        rate   peak RSS"
+row "curl -o" curl_o "$big_bytes"
+row "curl -o && sync FILE (durable, for reference)" curl_fsync "$big_bytes"
+row "curl -o && sha256sum -c" curl_sha "$big_bytes"
+row "curl -o && openssl dgst -sha256" curl_ossl "$big_bytes"
+((have_aria2)) && row "aria2c -x4 -s4 --checksum=sha-256 (6.)" aria2 "$big_bytes"
+row "cxrcat fetch (download + sha256 + fsync + install)" cx_fetch "$big_bytes"
+echo "   cxrcat / baseline"
+ratio "cxrcat fetch / (curl -o && sha256sum)" cx_fetch curl_sha "<=" 0.45
+ratio "cxrcat fetch / (curl -o && openssl dgst)" cx_fetch curl_ossl "<=" 0.75
+ratio "cxrcat fetch / curl -o" cx_fetch curl_o "<=" 1.1
+ratio "cxrcat fetch / (curl -o && sync)" cx_fetch curl_fsync - -
+((have_aria2)) && ratio "cxrcat fetch / aria2c -x4 --checksum (6.)" cx_fetch aria2 - -
+
+echo
+echo "2. ${SMALL_COUNT} files × ${SMALL_MIB} MiB                                          median        rate   peak RSS"
+row "curl --parallel --parallel-max 4 -K (download only)" curl_par4 "$many_bytes"
+row "curl --parallel --parallel-max 8 -K (download only)" curl_par8 "$many_bytes"
+row "curl -K (sequential, one connection)" curl_seq "$many_bytes"
+row "curl --parallel-max 4 -K && sha256sum -c" curl_par4_sha "$many_bytes"
+row "cxrcat fetch -j 4" cx_j4 "$many_bytes"
+row "cxrcat fetch -j 8" cx_j8 "$many_bytes"
+echo "   cxrcat / baseline"
+ratio "cxrcat -j 4 / curl --parallel-max 4" cx_j4 curl_par4 "<=" 1.0
+ratio "cxrcat -j 8 / curl --parallel-max 4" cx_j8 curl_par4 "<=" 1.0
+ratio "cxrcat -j 8 / curl --parallel-max 8" cx_j8 curl_par8 - -
+ratio "cxrcat -j 4 / (curl --parallel-max 4 && sha256sum -c)" cx_j4 curl_par4_sha - -
+
+echo
+echo "3. verify (installed files, page cache warm)                      median        rate   peak RSS"
+row "sha256sum -c  (${BIG_MIB} MiB)" sha_c "$big_bytes"
+row "openssl dgst -sha256  (${BIG_MIB} MiB, for reference)" ossl_dgst "$big_bytes"
+row "cxrcat verify  (${BIG_MIB} MiB, 1 file)" cx_verify "$big_bytes"
+row "sha256sum -c  (${SMALL_COUNT} × ${SMALL_MIB} MiB)" sha_c_many "$many_bytes"
+row "cxrcat verify  (${SMALL_COUNT} × ${SMALL_MIB} MiB, all cores)" cx_verify_many "$many_bytes"
+echo "   cxrcat / baseline"
+ratio "cxrcat verify / sha256sum -c  (${BIG_MIB} MiB)" cx_verify sha_c "<=" 0.3
+ratio "cxrcat verify / sha256sum -c  (${SMALL_COUNT} files)" cx_verify_many sha_c_many "<=" 0.3
+
+echo
+echo "4. peak RSS (GNU time, maximum resident set size, max over runs)     target <= 32 MiB"
+for key in cx_fetch cx_j4 cx_j8 cx_seg4 cx_seg1 cx_verify cx_verify_many; do
+    rss="$(max_rss_mib "$key")"
+    [[ -z "$rss" ]] && continue
+    printf '  %-52s %8s MiB   %s\n' "$key" "$rss" "$(awk -v r="$rss" 'BEGIN{print (r <= 32) ? "met" : "MISSED"}')"
+done
+
+echo
+if ((SKIP_THROTTLED)); then
+    echo "5. throttled: skipped (BENCH_SKIP_THROTTLED=1)"
+else
+    echo "5. ${THROTTLE_MIB} MiB, nginx limit_rate ${THROTTLE_RATE} per connection         median        rate   peak RSS"
+    row "cxrcat fetch --segments 1" cx_seg1 "$thr_bytes"
+    row "cxrcat fetch --segments 4" cx_seg4 "$thr_bytes"
+    ((have_aria2)) && row "aria2c -x4 -s4 --checksum=sha-256" aria2_thr "$thr_bytes"
+    echo "   speed-up"
+    ratio "cxrcat --segments 1 / --segments 4  (speed-up of segments)" cx_seg1 cx_seg4 ">=" 3.5
+    ((have_aria2)) && ratio "cxrcat --segments 4 / aria2c -x4" cx_seg4 aria2_thr - -
+    [[ -s "$work/res/thr.note" ]] && echo "   $(cat "$work/res/thr.note")"
+fi
+
+echo
+echo "7. rerun of an installed dataset (no-op fetch)                   median"
+printf '  %-52s %8s ms\n' "cxrcat fetch, ${BIG_MIB} MiB dataset installed" "$(get_ms rerun_big)"
+printf '  %-52s %8s ms\n' "cxrcat fetch, ${SMALL_COUNT}-file dataset installed" "$(get_ms rerun_many)"
+for key in rerun_big rerun_many; do
+    v="$(get_ms "$key")"
+    [[ -n "$v" ]] && printf '  %-60s %6s ms   target <= 50 ms   %s\n' "$key" "$v" \
+        "$(awk -v v="$v" 'BEGIN{print (v <= 50) ? "met" : "MISSED"}')"
+done
+
+echo
+echo "8. cold start (issue 2)                                           median"
+printf '  %-52s %8s ms\n' "cxrcat list (built-in catalog)" "$(get_ms list_cx)"
+printf '  %-52s %8s ms\n' "$PY -c 'import json'" "$(get_ms list_py)"
+printf '  %-52s %8s ms\n' "$PY -c pass (for reference)" "$(get_ms py_bare)"
+ratio "cxrcat list / python3 -c 'import json'" list_cx list_py "<=" 0.2 ms
+
+if [[ -s "$work/res/failed" ]]; then
+    echo
+    echo "FAILED cases (see the logs with --keep): $(sort -u "$work/res/failed" | tr '\n' ' ')"
+    exit 1
+fi
