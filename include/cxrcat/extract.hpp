@@ -15,6 +15,8 @@ struct ExtractLimits {
     std::uint64_t max_output_bytes = 0; // 0 = no absolute cap
     double max_ratio = 100.0;           // total output may be at most max_ratio * archive file size
     std::uint64_t max_entries = 5'000'000;
+    // Top-level names no entry may create or enter (fetch reserves ".cxrcat", its state directory).
+    std::vector<std::string> reserved_names;
 };
 
 // One regular file installed by extract_archive.

@@ -14,17 +14,27 @@
 
 namespace cxrcat {
 
+// One prefix rewrite of plain catalog URLs (`http` sources): a URL that starts with `from` is fetched
+// from `to` + the rest. The http provider's counterpart of the other providers' base URLs.
+struct UrlRewrite {
+    std::string from;
+    std::string to;
+};
+
 // Base URLs (scheme, host and port) of each provider; the clients append their usual paths.
 // Overridden by HF_ENDPOINT, CXRCAT_ZENODO_URL, CXRCAT_PHYSIONET_URL, CXRCAT_KAGGLE_URL and
-// CXRCAT_IDC_URL, for mirrors, proxies and tests.
+// CXRCAT_IDC_URL, for mirrors, proxies and tests; plain URLs by CXRCAT_URL_REWRITE.
 struct ProviderEndpoints {
     std::string zenodo = "https://zenodo.org";
     std::string physionet = "https://physionet.org";
     std::string kaggle = "https://www.kaggle.com";
     std::string huggingface = "https://huggingface.co";
     std::string idc = "https://storage.googleapis.com";
+    std::vector<UrlRewrite> url_rewrites;
 
     [[nodiscard]] static ProviderEndpoints from_environment();
+    // url with the longest matching rewrite applied (unchanged when none matches).
+    [[nodiscard]] std::string rewrite(const std::string& url) const;
     // The host part of the PhysioNet endpoint (what netrc is searched for).
     [[nodiscard]] std::string physionet_host() const;
 };

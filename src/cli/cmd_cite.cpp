@@ -2,6 +2,8 @@
 // `cxrcat cite ID`: the dataset's citation as BibTeX or as one line of text.
 #include "commands.hpp"
 
+#include "cxrcat/bibtex.hpp"
+
 #include <iostream>
 
 namespace cxrcat::cli {
@@ -48,10 +50,17 @@ int run_cite(AppContext& context, const CiteOptions& options) {
         std::cout << dataset.citation << (dataset.citation.back() == '\n' ? "" : "\n");
         return 0;
     }
-    if (!dataset.paper) {
-        return context.fail(Error(ErrorCode::not_found, dataset.id + ": the catalog records no paper to cite"));
+    if (dataset.paper) {
+        std::cout << text_citation(dataset) << '\n';
+        return 0;
     }
-    std::cout << text_citation(dataset) << '\n';
+    // No paper (a challenge page, a competition): the line comes from the BibTeX entry.
+    std::string line = dataset.citation.empty() ? "" : bibtex_to_text(dataset.citation);
+    if (line.empty()) {
+        return context.fail(Error(ErrorCode::not_found, dataset.id + ": the catalog records no paper or citation",
+                                  {"see its homepage: " + dataset.homepage}));
+    }
+    std::cout << line << '\n';
     return 0;
 }
 

@@ -70,6 +70,10 @@ int run_doctor(AppContext& context) {
     std::cout << "endpoints:\n"
               << "  zenodo " << endpoints.zenodo << "\n  physionet " << endpoints.physionet << "\n  kaggle "
               << endpoints.kaggle << "\n  huggingface " << endpoints.huggingface << "\n  idc " << endpoints.idc << '\n';
+    for (const auto& rule : endpoints.url_rewrites) {
+        std::cout << "  url rewrite (CXRCAT_URL_REWRITE) " << RedactedUrl(rule.from).str() << " -> "
+                  << RedactedUrl(rule.to).str() << '\n';
+    }
     std::string bundle = env("CURL_CA_BUNDLE");
     std::cout << "CA bundle: "
               << (bundle.empty() ? curl_default_ca_bundle() + " (libcurl default)" : bundle + " (CURL_CA_BUNDLE)")

@@ -360,6 +360,12 @@ Source parse_source(Reader& reader, const json& entry, const std::string& pointe
                 source.params.emplace(key, *value);
             }
         }
+        // Every provider: the subdirectory of the dataset its files land in (two repos of one
+        // dataset both have a README.md).
+        if (auto directory = reader.optional_text(entry, pointer, "directory")) {
+            check_relative_path(reader, child(pointer, "directory"), *directory);
+            source.params.emplace("directory", *directory);
+        }
         if (*provider == Provider::kaggle && source.params.count("competition") == source.params.count("dataset")) {
             reader.problem(child(pointer, "competition"),
                            "provider \"kaggle\" needs exactly one of \"competition\" or \"dataset\"");

@@ -470,6 +470,11 @@ class Extraction {
         case PathCheck::escapes: return refuse(label + " escapes the destination");
         case PathCheck::dot_dot: return refuse(label + " has a '..' component");
         }
+        std::string top = path.substr(0, path.find('/'));
+        if (std::find(m_limits.reserved_names.begin(), m_limits.reserved_names.end(), top) !=
+            m_limits.reserved_names.end()) {
+            return refuse(label + " would write into " + quote_name(top) + ", which cxrcat reserves for its own state");
+        }
 
         if (const char* link = entry_hardlink(entry); link != nullptr) {
             return extract_hardlink(entry, path, link, label);

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 #include <fnmatch.h>
 #include <sys/statvfs.h>
 
@@ -136,7 +137,16 @@ void plan_manual(const Dataset& dataset, const FetchOptions& options, const Data
             continue;
         }
         if (!options.from) {
-            steps();
+            // A part the --include/--exclude globs leave out needs no hand work: a source that lists
+            // its files is wanted when one of them is selected; one that lists none, unless --include
+            // narrows the fetch to named files.
+            bool wanted = source.files.empty()
+                              ? options.include.empty()
+                              : std::any_of(source.files.begin(), source.files.end(),
+                                            [&](const FileEntry& file) { return selected(file.path, options); });
+            if (wanted) {
+                steps();
+            }
             continue;
         }
         std::vector<std::filesystem::path> found = local_files(*options.from);
@@ -239,6 +249,11 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const Fe
     plan.destination = paths.dataset_dir(dataset.id);
     bool unlisted_done = false;
     plan_manual(dataset, options, state, plan, unlisted_done);
+    // Where each path is planned: two sources may not install the same one.
+    std::unordered_map<std::string, std::size_t> planned_at;
+    for (std::size_t at = 0; at < plan.files.size(); ++at) {
+        planned_at.emplace(plan.files[at].path, at);
+    }
     for (std::size_t index = 0; index < dataset.sources.size(); ++index) {
         const Source& source = dataset.sources[index];
         if (source.status == SourceStatus::withdrawn || source.provider == Provider::manual) {
@@ -252,8 +267,28 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const Fe
         if (!resolved) {
             return client->explain(dataset, source, resolved.error());
         }
+        std::string directory = source.param("directory");
         for (auto& file : *resolved) {
+            if (!directory.empty()) {
+                file.path = directory + "/" + file.path;
+            }
             if (!selected(file.path, options)) {
+                continue;
+            }
+            if (auto [other, added] = planned_at.emplace(file.path, plan.files.size()); !added) {
+                PlannedFile& earlier = plan.files[other->second];
+                if (!earlier.local) {
+                    return Error(ErrorCode::invalid_catalog,
+                                 dataset.id + ": sources " + std::to_string(earlier.source_index + 1) + " and " +
+                                     std::to_string(index + 1) + " both provide " + file.path,
+                                 {"give one of them a \"directory\" in the catalog entry, so their files land apart"});
+                }
+                // The person supplied it under --from: install theirs, checked against this source.
+                if (earlier.digests.empty() && !file.digests.empty()) {
+                    earlier.digests = file.digests;
+                    earlier.digest_origin = file.digest_origin;
+                }
+                earlier.size = earlier.size ? earlier.size : file.size;
                 continue;
             }
             PlannedFile planned;
@@ -308,6 +343,9 @@ void extract_into_place(const PlannedFile& planned, const std::filesystem::path&
     std::filesystem::path into = archive.parent_path();
     ExtractLimits limits;
     limits.max_ratio = k_max_extract_ratio;
+    if (into == destination) {
+        limits.reserved_names = {state_dir(destination).filename().string()};
+    }
     auto extracted = extract_archive(archive, into, limits);
     if (!extracted) {
         result.status = TransferStatus::failed;

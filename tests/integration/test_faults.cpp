@@ -6,7 +6,11 @@
 
 #include <gmock/gmock.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <ostream>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace cxrcat::test {
 namespace {
@@ -141,6 +145,31 @@ TEST_F(Faults, PersistentlyUnavailableGivesUpWithNetworkError) {
     EXPECT_EQ(fault_requests(fault_path("unavailable/50", name)), 3);
     expect_nothing_wrong_installed(name, data);
     EXPECT_FALSE(fs::exists(part_of(name))) << "an error page left an empty part";
+}
+
+// A loopback port nothing listens on (bound, read, closed).
+std::uint16_t closed_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), length), 0); // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+    EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0); // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+    ::close(fd);
+    return ntohs(address.sin_port);
+}
+
+// Regression: every retry used to reuse the failed attempt's libcurl handle, which libcurl 7.88
+// refuses to reconfigure after a failed connect ("internal error: libcurl refused an option").
+TEST_F(Faults, RefusedConnectionIsRetriedThenANetworkError) {
+    const std::string name = "refused.bin";
+    write_catalog({{name, "http://127.0.0.1:" + std::to_string(closed_port()) + "/" + name, 10, sha256_hex("0123456789")}});
+
+    auto result = cxrcat({"fetch", "t1", "--accept-terms", "--retries", "2"});
+    EXPECT_EQ(result.exit_code, 6) << result.describe();
+    EXPECT_THAT(result.err, HasSubstr("gave up after 3 attempts")) << result.describe();
+    EXPECT_FALSE(fs::exists(installed(name)));
 }
 
 TEST_F(Faults, StalledTransferIsRetriedAndResumed) {

@@ -574,6 +574,22 @@ TEST_F(ExtractTest, RefusesDotDotEvenWhenItStaysInside) {
     expect_refused(archive("odd.tar"), "refusing to extract odd.tar: entry 'a/../b.txt' has a '..' component");
 }
 
+TEST_F(ExtractTest, RefusesEntriesUnderAReservedName) {
+    // fetch reserves the dataset directory's .cxrcat/ (its state and lock).
+    ExtractLimits limits;
+    limits.reserved_names = {".cxrcat"};
+    build_archive(archive("state.tar"), Format::tar, {file("good.txt", "good"), file(".cxrcat/state.json", "{}")});
+    expect_refused(archive("state.tar"),
+                   "refusing to extract state.tar: entry '.cxrcat/state.json' would write into '.cxrcat', which "
+                   "cxrcat reserves for its own state",
+                   ErrorCode::integrity, limits);
+    build_archive(archive("link.tar"), Format::tar, {file("good.txt", "good"), symlink(".cxrcat", "elsewhere")});
+    expect_refused(archive("link.tar"),
+                   "refusing to extract link.tar: entry '.cxrcat' would write into '.cxrcat', which cxrcat "
+                   "reserves for its own state",
+                   ErrorCode::integrity, limits);
+}
+
 TEST_F(ExtractTest, RefusesAbsolutePath) {
     build_archive(archive("abs.tar.gz"), Format::tar_gz, {file("good.txt", "good"), file("/abs", "evil")});
     expect_refused(archive("abs.tar.gz"), "refusing to extract abs.tar.gz: entry '/abs' has an absolute path");

@@ -154,11 +154,12 @@ Result<CURL*> FileJob::start_attempt() {
         extra.push_back("If-Range: " + m_validator);
     }
     ensure_curl_initialised();
+    // A fresh handle per attempt: libcurl 7.88 refuses CURLOPT_BUFFERSIZE on a handle whose receive
+    // buffer is still allocated (after a failed resolve or connect), and nothing of a failed attempt
+    // should leak into the next one anyway.
+    m_easy.reset(curl_easy_init());
     if (!m_easy) {
-        m_easy.reset(curl_easy_init());
-        if (!m_easy) {
-            return Error(ErrorCode::internal, "libcurl could not create a transfer handle");
-        }
+        return Error(ErrorCode::internal, "libcurl could not create a transfer handle");
     }
     configure_easy(m_easy.get(), m_headers, m_request, m_options, extra.empty() ? url : ranged_url(), extra,
                    {&FileJob::on_header, &FileJob::on_body, this, m_error_buffer.data()});

@@ -26,11 +26,10 @@ Result<CURL*> SegmentTask::start_attempt() {
     std::uint64_t from = flushed();
     m_writer = std::make_unique<HashingWriter>(m_fd, m_part_path, from, std::vector<DigestAlgorithm>{}, m_flushed);
     ensure_curl_initialised();
+    // A fresh handle per attempt, as in FileJob::start_attempt.
+    m_easy.reset(curl_easy_init());
     if (!m_easy) {
-        m_easy.reset(curl_easy_init());
-        if (!m_easy) {
-            return Error(ErrorCode::internal, "libcurl could not create a transfer handle");
-        }
+        return Error(ErrorCode::internal, "libcurl could not create a transfer handle");
     }
     configure_easy(m_easy.get(), m_headers, m_request, m_options, m_url,
                    {"Range: bytes=" + std::to_string(from) + "-" + std::to_string(m_end - 1), "If-Range: " + m_validator},

@@ -17,7 +17,7 @@ public:
         for (const auto& file : source.files) {
             ResolvedFile resolved;
             resolved.path = file.path;
-            resolved.urls.push_back(*file.url);
+            resolved.urls.push_back(m_context.endpoints.rewrite(*file.url));
             resolved.size = file.size;
             resolved.digests = file.digests;
             resolved.digest_origin = file.digests.empty() ? "" : "published in the catalog";
@@ -31,7 +31,7 @@ public:
         if (source.files.empty() || !source.files.front().url) {
             return {ProbeStatus::ok, "no file to probe", "", ""};
         }
-        HttpRequest request = base_request(m_context, *source.files.front().url);
+        HttpRequest request = base_request(m_context, m_context.endpoints.rewrite(*source.files.front().url));
         request.range = std::pair<std::uint64_t, std::uint64_t>{0, 0};
         RetryPolicy once;
         once.max_attempts = 1;

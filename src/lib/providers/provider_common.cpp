@@ -20,7 +20,39 @@ std::string env_or(const char* name, const std::string& fallback) {
     return text.empty() ? fallback : text;
 }
 
+// CXRCAT_URL_REWRITE: "FROM=TO" rules separated by whitespace; FROM is cut at the first '='.
+std::vector<UrlRewrite> rewrites_from_environment() {
+    const char* value = std::getenv("CXRCAT_URL_REWRITE"); // NOLINT(concurrency-mt-unsafe): read before threads start
+    std::vector<UrlRewrite> rewrites;
+    std::string text = value ? value : "";
+    std::size_t at = 0;
+    while (at < text.size()) {
+        std::size_t start = text.find_first_not_of(" \t\n", at);
+        if (start == std::string::npos) {
+            break;
+        }
+        std::size_t end = text.find_first_of(" \t\n", start);
+        std::string rule = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        at = end == std::string::npos ? text.size() : end;
+        std::size_t equals = rule.find('=');
+        if (equals != std::string::npos && equals > 0) {
+            rewrites.push_back({rule.substr(0, equals), rule.substr(equals + 1)});
+        }
+    }
+    return rewrites;
+}
+
 } // namespace
+
+std::string ProviderEndpoints::rewrite(const std::string& url) const {
+    const UrlRewrite* best = nullptr;
+    for (const auto& rule : url_rewrites) {
+        if (url.starts_with(rule.from) && (best == nullptr || rule.from.size() > best->from.size())) {
+            best = &rule;
+        }
+    }
+    return best == nullptr ? url : best->to + url.substr(best->from.size());
+}
 
 ProviderEndpoints ProviderEndpoints::from_environment() {
     ProviderEndpoints endpoints;
@@ -29,6 +61,7 @@ ProviderEndpoints ProviderEndpoints::from_environment() {
     endpoints.kaggle = env_or("CXRCAT_KAGGLE_URL", endpoints.kaggle);
     endpoints.huggingface = env_or("HF_ENDPOINT", endpoints.huggingface);
     endpoints.idc = env_or("CXRCAT_IDC_URL", endpoints.idc);
+    endpoints.url_rewrites = rewrites_from_environment();
     return endpoints;
 }
 
