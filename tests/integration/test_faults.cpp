@@ -160,8 +160,9 @@ std::uint16_t closed_port() {
     return ntohs(address.sin_port);
 }
 
-// Regression: every retry used to reuse the failed attempt's libcurl handle, which libcurl 7.88
-// refuses to reconfigure after a failed connect ("internal error: libcurl refused an option").
+// A refused connection is transient: retried, then a network error (exit 6), not an internal one.
+// (The same with a host that does not resolve used to end in "libcurl refused an option", exit 1,
+// because retries reused the failed handle; that case needs a DNS resolver, so it is not tested here.)
 TEST_F(Faults, RefusedConnectionIsRetriedThenANetworkError) {
     const std::string name = "refused.bin";
     write_catalog({{name, "http://127.0.0.1:" + std::to_string(closed_port()) + "/" + name, 10, sha256_hex("0123456789")}});
