@@ -12,7 +12,7 @@ namespace cxrcat {
 
 // An immutable set of datasets, looked up by id or alias, case-insensitively.
 class Catalog {
-public:
+  public:
     Catalog() = default;
     // Precondition: ids and aliases are unique (the loader guarantees it).
     explicit Catalog(std::vector<Dataset> datasets);
@@ -27,7 +27,7 @@ public:
     // SHA-256 over every dataset's raw JSON, in id order: identifies exactly this catalog content.
     [[nodiscard]] const std::string& digest() const { return m_digest; }
 
-private:
+  private:
     std::vector<Dataset> m_datasets;
     std::map<std::string, std::size_t, std::less<>> m_index; // lowercase id/alias -> position
     std::string m_digest;

@@ -12,10 +12,10 @@
 namespace cxrcat {
 
 enum class CredentialKind {
-    kaggle_key,      // KAGGLE_USERNAME + KAGGLE_KEY or kaggle.json: HTTP Basic
-    kaggle_token,    // KAGGLE_API_TOKEN or ~/.kaggle/access_token: Bearer
-    huggingface,     // HF_TOKEN, HUGGING_FACE_HUB_TOKEN or $HF_HOME/token: Bearer
-    physionet,       // CXRCAT_PHYSIONET_USER/PASSWORD or netrc: HTTP Basic
+    kaggle_key,   // KAGGLE_USERNAME + KAGGLE_KEY or kaggle.json: HTTP Basic
+    kaggle_token, // KAGGLE_API_TOKEN or ~/.kaggle/access_token: Bearer
+    huggingface,  // HF_TOKEN, HUGGING_FACE_HUB_TOKEN or $HF_HOME/token: Bearer
+    physionet,    // CXRCAT_PHYSIONET_USER/PASSWORD or netrc: HTTP Basic
 };
 
 [[nodiscard]] std::string_view to_string(CredentialKind kind);
@@ -39,7 +39,7 @@ struct Credential {
 //                 the PhysioNet host in $NETRC or ~/.netrc
 // Secret files readable by group or others produce a warning.
 class CredentialStore {
-public:
+  public:
     // Reads the environment and files now; physionet_host is the host netrc is searched for.
     [[nodiscard]] static CredentialStore from_environment(const std::string& physionet_host);
 
@@ -49,7 +49,7 @@ public:
     // Problems met while looking (unsafe permissions, unreadable files), to show the user.
     [[nodiscard]] const std::vector<std::string>& warnings() const { return m_warnings; }
 
-private:
+  private:
     std::optional<Credential> m_kaggle;
     std::optional<Credential> m_huggingface;
     std::optional<Credential> m_physionet;

@@ -12,7 +12,7 @@ namespace cxrcat {
 // An exclusive lock on one dataset directory (flock on `<dir>/.cxrcat/lock`), so two processes
 // never write the same files. The kernel drops it when the holder dies: a stale lock never blocks.
 class DatasetLock {
-public:
+  public:
     // Takes the lock, waiting if another process holds it; on_wait is called once, with a
     // description of the holder ("pid 1234: cxrcat fetch jsrt"), before waiting.
     [[nodiscard]] static Result<DatasetLock> acquire(const std::filesystem::path& dataset_dir,
@@ -24,7 +24,7 @@ public:
     DatasetLock& operator=(const DatasetLock&) = delete;
     ~DatasetLock();
 
-private:
+  private:
     explicit DatasetLock(int fd) : m_fd(fd) {}
     int m_fd = -1;
 };

@@ -16,7 +16,6 @@ namespace cxrcat {
 // `problems` with a JSON pointer prefixed by `pointer` (e.g. "/datasets/3"). Returns nullopt
 // when the entry has any problem.
 [[nodiscard]] std::optional<Dataset> parse_dataset(const nlohmann::json& entry, const std::string& file,
-                                                   const std::string& pointer,
-                                                   std::vector<CatalogProblem>& problems);
+                                                   const std::string& pointer, std::vector<CatalogProblem>& problems);
 
 } // namespace cxrcat

@@ -41,7 +41,7 @@ struct RecordedDigest {
 
 // What is installed in one dataset directory, kept in `<dir>/.cxrcat/state.json`.
 class DatasetState {
-public:
+  public:
     // Reads the state; a missing file is an empty state, a damaged one is empty with a warning
     // (everything will be verified again, nothing is trusted).
     [[nodiscard]] static DatasetState load(const std::filesystem::path& dataset_dir);
@@ -62,7 +62,7 @@ public:
                              const std::string& from_archive, const std::string& now);
     [[nodiscard]] const std::filesystem::path& dataset_dir() const { return m_dir; }
 
-private:
+  private:
     std::filesystem::path m_dir;
 };
 

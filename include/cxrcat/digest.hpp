@@ -21,7 +21,7 @@ enum class DigestAlgorithm { md5, sha1, sha256, sha512 };
 
 // An incremental hash (OpenSSL EVP behind the scenes). Move-only.
 class Hasher {
-public:
+  public:
     explicit Hasher(DigestAlgorithm algorithm);
     ~Hasher();
     Hasher(Hasher&&) noexcept;
@@ -36,7 +36,7 @@ public:
     [[nodiscard]] std::string finish_hex();
     [[nodiscard]] DigestAlgorithm algorithm() const { return m_algorithm; }
 
-private:
+  private:
     struct Impl;
     DigestAlgorithm m_algorithm;
     std::unique_ptr<Impl> m_impl;

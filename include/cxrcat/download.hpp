@@ -24,16 +24,16 @@ struct BasicAuth {
 
 // One file to download, verify and install at `destination`.
 struct TransferRequest {
-    std::vector<std::string> urls;                  // tried in order (mirrors first, origin last)
-    std::string resume_url;                         // the origin's URL for Range requests, when it differs
+    std::vector<std::string> urls;                              // tried in order (mirrors first, origin last)
+    std::string resume_url;                                     // the origin's URL for Range requests, when it differs
     std::vector<std::pair<std::string, Secret>> secret_headers; // e.g. {"Authorization", "Bearer ..."}
     std::optional<BasicAuth> basic_auth;
-    std::string user_agent;                         // overrides DownloadOptions::user_agent when set
+    std::string user_agent; // overrides DownloadOptions::user_agent when set
     std::filesystem::path destination;
-    std::string display_path;                       // relative path shown to the user
+    std::string display_path; // relative path shown to the user
     std::optional<std::uint64_t> expected_size;
     std::map<DigestAlgorithm, std::string> expected_digests;
-    std::string digest_origin;                      // "published", "recorded at first download", ...
+    std::string digest_origin; // "published", "recorded at first download", ...
     PayloadKind expected_kind = PayloadKind::unknown;
 };
 
@@ -44,8 +44,8 @@ enum class TransferStatus { downloaded, skipped, failed };
 struct TransferOutcome {
     std::string display_path;
     TransferStatus status = TransferStatus::failed;
-    std::uint64_t size = 0;           // bytes of the installed file
-    std::uint64_t bytes_received = 0; // bytes that crossed the network for it, retries included
+    std::uint64_t size = 0;                         // bytes of the installed file
+    std::uint64_t bytes_received = 0;               // bytes that crossed the network for it, retries included
     std::map<DigestAlgorithm, std::string> digests; // sha256 always, plus every expected algorithm
     std::optional<Error> error;
     int attempts = 0;
@@ -57,7 +57,7 @@ struct TransferOutcome {
 
 // Receives progress from the download loop (on the calling thread).
 class ProgressSink {
-public:
+  public:
     virtual ~ProgressSink() = default;
     ProgressSink() = default;
     ProgressSink(const ProgressSink&) = delete;
@@ -74,11 +74,11 @@ public:
 };
 
 struct DownloadOptions {
-    int jobs = 4;                                  // files in flight at once
-    int per_host = 4;                              // connections per host
+    int jobs = 4;     // files in flight at once
+    int per_host = 4; // connections per host
     std::optional<std::filesystem::path> ca_bundle;
     RetryPolicy retry;
-    long stall_bytes_per_second = 1024;            // below this for stall_time = stalled (transient)
+    long stall_bytes_per_second = 1024; // below this for stall_time = stalled (transient)
     std::chrono::seconds stall_time{30};
     std::chrono::seconds connect_timeout{30};
     int max_segments = 4;                          // connections for one large file (1 = never split)

@@ -22,14 +22,16 @@ enum class ErrorCode {
 };
 
 // Returns the process exit code for code.
-[[nodiscard]] constexpr int exit_code(ErrorCode code) { return static_cast<int>(code); }
+[[nodiscard]] constexpr int exit_code(ErrorCode code) {
+    return static_cast<int>(code);
+}
 
 // Returns a short lowercase name for code ("not found", "access denied", ...).
 [[nodiscard]] std::string_view describe(ErrorCode code);
 
 // A failure a user can act on: what went wrong, plus notes that say why or what to do.
 class Error {
-public:
+  public:
     Error(ErrorCode code, std::string message, std::vector<std::string> notes = {})
         : m_code(code), m_message(std::move(message)), m_notes(std::move(notes)) {}
 
@@ -43,7 +45,7 @@ public:
         return *this;
     }
 
-private:
+  private:
     ErrorCode m_code;
     std::string m_message;
     std::vector<std::string> m_notes;

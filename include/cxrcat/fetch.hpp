@@ -29,7 +29,7 @@ struct FetchOptions {
     // For the provenance bundle written beside the dataset (TERMS.txt, SOURCE.json).
     std::string accepted_at;
     std::string catalog_sha256;
-    std::string holder_description = "cxrcat";      // written into the lock for a waiting process
+    std::string holder_description = "cxrcat";            // written into the lock for a waiting process
     std::function<void(const std::string&)> on_lock_wait; // told who holds the lock
 };
 
@@ -37,15 +37,15 @@ struct FetchOptions {
 // what it must match.
 struct PlannedFile {
     std::string path;
-    std::string url;                 // redacted, for display ("" for a local file)
-    ResolvedFile source;             // URLs, credentials, size and digests
+    std::string url;                            // redacted, for display ("" for a local file)
+    ResolvedFile source;                        // URLs, credentials, size and digests
     std::optional<std::filesystem::path> local; // --from: the user's file (never moved or modified)
     std::optional<std::uint64_t> size;
     std::map<DigestAlgorithm, std::string> digests; // published, provider-given, or recorded at first download
-    std::string digest_origin;       // where the digests come from, or "" (none known yet)
+    std::string digest_origin;                      // where the digests come from, or "" (none known yet)
     bool extract = false;
-    bool verified = false;           // already installed and intact: will be skipped
-    std::size_t source_index = 0;    // which of the dataset's sources it belongs to
+    bool verified = false;        // already installed and intact: will be skipped
+    std::size_t source_index = 0; // which of the dataset's sources it belongs to
 };
 
 // What fetch would do, for --dry-run and the free-space check.
@@ -57,7 +57,7 @@ struct FetchPlan {
     std::size_t unknown_sizes = 0;       // files to download whose size the catalog does not know
     std::uint64_t bytes_needed = 0;      // download + room to extract
     std::optional<std::uint64_t> free_bytes;
-    std::vector<std::string> manual_steps; // non-empty when part of the dataset needs a person
+    std::vector<std::string> manual_steps;  // non-empty when part of the dataset needs a person
     std::vector<std::string> missing_local; // listed files --from did not contain
 };
 
@@ -69,8 +69,8 @@ struct FileResult {
     std::uint64_t bytes_received = 0; // over the network
     std::map<DigestAlgorithm, std::string> digests;
     std::optional<Error> error;
-    std::vector<std::string> notes;   // e.g. "no published checksum: recorded SHA-256 ..."
-    std::string digest_origin;        // where the checked digests came from
+    std::vector<std::string> notes; // e.g. "no published checksum: recorded SHA-256 ..."
+    std::string digest_origin;      // where the checked digests came from
     std::size_t extracted_files = 0;
 };
 
@@ -79,7 +79,7 @@ struct FetchReport {
     std::filesystem::path destination;
     std::vector<FileResult> files;
     std::vector<std::string> warnings;
-    std::vector<std::string> manual_steps; // parts a person must download (registration route)
+    std::vector<std::string> manual_steps;  // parts a person must download (registration route)
     std::vector<std::string> missing_local; // listed files that --from did not contain
 
     // ok when no file failed.
@@ -94,8 +94,8 @@ struct FetchReport {
 
 // Downloads, verifies, installs and (optionally) extracts every planned file that is not already
 // verified, under the dataset lock. Refuses to start (local_io) when the files will not fit.
-[[nodiscard]] Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths,
-                                                const FetchOptions& options, ProgressSink* progress);
+[[nodiscard]] Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, const FetchOptions& options,
+                                                ProgressSink* progress);
 
 // True when path (or its last component) matches the glob.
 [[nodiscard]] bool path_matches_glob(const std::string& path, const std::string& glob);

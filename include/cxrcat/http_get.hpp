@@ -15,9 +15,9 @@ namespace cxrcat {
 // kept in memory, so this is never used for data files.
 struct HttpRequest {
     std::string url;
-    std::string method = "GET";        // GET, HEAD or POST
-    std::string post_body;             // JSON, for POST
-    std::vector<std::string> headers;  // non-secret headers, e.g. "Accept: application/json"
+    std::string method = "GET";       // GET, HEAD or POST
+    std::string post_body;            // JSON, for POST
+    std::vector<std::string> headers; // non-secret headers, e.g. "Accept: application/json"
     std::vector<std::pair<std::string, Secret>> secret_headers;
     std::optional<BasicAuth> basic_auth;
     std::string user_agent = "cxrcat";

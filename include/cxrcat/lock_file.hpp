@@ -23,9 +23,9 @@ struct LockedFile {
 };
 
 struct LockedDataset {
-    std::string entry_sha256;  // SHA-256 of the catalog entry the lock was made from
-    std::string terms_sha256;  // the terms accepted
-    nlohmann::json sources;    // provider and resolved parameters, as in the catalog entry
+    std::string entry_sha256; // SHA-256 of the catalog entry the lock was made from
+    std::string terms_sha256; // the terms accepted
+    nlohmann::json sources;   // provider and resolved parameters, as in the catalog entry
     // The manifest's include/exclude/extract the files were chosen with (an empty object: all files,
     // the catalog's extract); written only when not empty, so older locks read the same.
     nlohmann::json selection = nlohmann::json::object();

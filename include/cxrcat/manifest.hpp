@@ -15,7 +15,7 @@ struct ManifestEntry {
     std::string id;
     std::vector<std::string> include; // globs, as fetch --include
     std::vector<std::string> exclude;
-    std::optional<bool> extract;      // default: as the catalog says
+    std::optional<bool> extract; // default: as the catalog says
 };
 
 // A project's cxrcat.json: {"datasets": [{"id": "montgomery"}, {"id": "luna16", "include": [...]}]}.

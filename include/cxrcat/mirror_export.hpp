@@ -12,10 +12,10 @@
 namespace cxrcat {
 
 struct MirrorExportReport {
-    std::vector<std::string> datasets;  // exported
+    std::vector<std::string> datasets; // exported
     std::size_t files = 0;
     std::uint64_t bytes = 0;
-    std::vector<std::string> warnings;  // e.g. an archive deleted after extraction cannot be exported
+    std::vector<std::string> warnings; // e.g. an archive deleted after extraction cannot be exported
 };
 
 // True when the dataset's terms allow copying it to a mirror outside the organisation.

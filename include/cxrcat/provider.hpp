@@ -51,15 +51,15 @@ struct ProviderContext {
 
 // One file of a source, ready for the download engine.
 struct ResolvedFile {
-    std::string path;                 // relative to the dataset directory
-    std::vector<std::string> urls;    // tried in order
-    std::string resume_url;           // where to send Range requests, when it differs
+    std::string path;              // relative to the dataset directory
+    std::vector<std::string> urls; // tried in order
+    std::string resume_url;        // where to send Range requests, when it differs
     std::vector<std::pair<std::string, Secret>> secret_headers;
     std::optional<BasicAuth> basic_auth;
     std::string user_agent;
     std::optional<std::uint64_t> size;
     std::map<DigestAlgorithm, std::string> digests;
-    std::string digest_origin;        // "published in the catalog", "from the Zenodo record API", ...
+    std::string digest_origin; // "published in the catalog", "from the Zenodo record API", ...
     bool extract = false;
 };
 
@@ -68,11 +68,11 @@ enum class ProbeStatus {
     ok,
     no_credentials,
     credentials_refused,
-    not_accepted,  // competition rules, data use agreement or gate not accepted for this dataset
+    not_accepted, // competition rules, data use agreement or gate not accepted for this dataset
     rate_limited,
-    not_found,     // not found or moved
+    not_found, // not found or moved
     unreachable,
-    manual,        // registration: a person must download the files
+    manual, // registration: a person must download the files
     restricted,
     unsupported,
 };
@@ -88,7 +88,7 @@ struct ProbeResult {
 
 // One download route. Each provider lives in src/lib/providers/<name>.cpp.
 class ProviderClient {
-public:
+  public:
     ProviderClient() = default;
     virtual ~ProviderClient() = default;
     ProviderClient(const ProviderClient&) = delete;

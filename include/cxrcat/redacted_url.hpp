@@ -9,11 +9,11 @@ namespace cxrcat {
 // A URL safe to print: user info and the values of secret-looking query parameters (token, key,
 // signature, X-Amz-*, ...) are replaced by "***". The only URL form that reaches logs and errors.
 class RedactedUrl {
-public:
+  public:
     explicit RedactedUrl(std::string_view url);
     [[nodiscard]] const std::string& str() const { return m_text; }
 
-private:
+  private:
     std::string m_text;
 };
 

@@ -10,9 +10,8 @@
 namespace cxrcat {
 
 // A value or an Error, shaped like std::expected (which GCC 12 / clang-tidy 14 lack).
-template <typename T>
-class [[nodiscard]] Result {
-public:
+template <typename T> class [[nodiscard]] Result {
+  public:
     Result(T value) : m_state(std::in_place_index<0>, std::move(value)) {}     // NOLINT(google-explicit-constructor)
     Result(Error error) : m_state(std::in_place_index<1>, std::move(error)) {} // NOLINT(google-explicit-constructor)
 
@@ -46,14 +45,13 @@ public:
     // Returns the value, or fallback when this holds an error.
     [[nodiscard]] T value_or(T fallback) const& { return has_value() ? value() : std::move(fallback); }
 
-private:
+  private:
     std::variant<T, Error> m_state;
 };
 
 // Result<void>: success or an Error.
-template <>
-class [[nodiscard]] Result<void> {
-public:
+template <> class [[nodiscard]] Result<void> {
+  public:
     Result() = default;
     Result(Error error) : m_error(std::move(error)), m_failed(true) {} // NOLINT(google-explicit-constructor)
 
@@ -66,7 +64,7 @@ public:
         return m_error;
     }
 
-private:
+  private:
     Error m_error{ErrorCode::ok, {}};
     bool m_failed = false;
 };

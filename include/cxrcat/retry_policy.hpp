@@ -9,9 +9,9 @@ namespace cxrcat {
 
 // Exponential backoff with jitter, bounded in attempts and in total time.
 struct RetryPolicy {
-    int max_attempts = 6;                            // including the first try
-    std::chrono::milliseconds base_delay{1000};      // delay before the 2nd attempt, doubled after
-    std::chrono::milliseconds max_delay{60'000};     // cap for one wait
+    int max_attempts = 6;                              // including the first try
+    std::chrono::milliseconds base_delay{1000};        // delay before the 2nd attempt, doubled after
+    std::chrono::milliseconds max_delay{60'000};       // cap for one wait
     std::chrono::milliseconds max_total_wait{300'000}; // cap for all waits of one file
 
     // The wait before attempt number `attempt` (2 = first retry). jitter01 in [0,1) spreads the

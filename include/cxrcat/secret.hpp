@@ -9,7 +9,7 @@ namespace cxrcat {
 // A credential that cannot be printed: no stream operator, no implicit conversion. Reading it
 // takes an explicit reveal(), which is only called where the secret is handed to libcurl.
 class Secret {
-public:
+  public:
     Secret() = default;
     explicit Secret(std::string value) : m_value(std::move(value)) {}
 
@@ -20,7 +20,7 @@ public:
         return m_value.size() <= 8 ? std::string("****") : "****" + m_value.substr(m_value.size() - 4);
     }
 
-private:
+  private:
     std::string m_value;
 };
 

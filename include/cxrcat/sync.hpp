@@ -20,10 +20,10 @@ struct SyncOptions {
 
 struct SyncDatasetResult {
     std::string id;
-    std::optional<FetchReport> report;  // when fetch ran; when up to date, the locked files (all skipped)
-    std::optional<Error> error;         // the dataset's failure, if any
-    bool up_to_date = false;            // everything in the lock was installed and intact: no request made
-    std::vector<std::string> missing;   // --offline: locked files not installed (or changed)
+    std::optional<FetchReport> report; // when fetch ran; when up to date, the locked files (all skipped)
+    std::optional<Error> error;        // the dataset's failure, if any
+    bool up_to_date = false;           // everything in the lock was installed and intact: no request made
+    std::vector<std::string> missing;  // --offline: locked files not installed (or changed)
 };
 
 struct SyncReport {

@@ -28,7 +28,7 @@ enum class TermsStatus { accepted, not_accepted, lapsed };
 // $XDG_CONFIG_HOME/cxrcat/accepted-terms.json). A damaged file or entry never crashes: the damaged
 // part counts as not accepted, is reported in warnings(), and is kept aside, never silently lost.
 class TermsLedger {
-public:
+  public:
     // Reads the ledger at path; a missing file is an empty ledger.
     static TermsLedger open(std::filesystem::path path);
 
@@ -45,7 +45,7 @@ public:
 
     [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
 
-private:
+  private:
     Result<void> save();
 
     std::filesystem::path m_path;

@@ -91,7 +91,9 @@ int AppContext::fail(const Error& error) const {
     return cxrcat::exit_code(error.code());
 }
 
-void AppContext::warn(std::string_view message) const { std::cerr << "cxrcat: warning: " << message << '\n'; }
+void AppContext::warn(std::string_view message) const {
+    std::cerr << "cxrcat: warning: " << message << '\n';
+}
 
 void AppContext::notice(std::string_view message) const {
     if (!options.quiet) {

@@ -3,8 +3,8 @@
 
 #include "cxrcat/catalog_loader.hpp"
 #include "cxrcat/credentials.hpp"
-#include "cxrcat/provider.hpp"
 #include "cxrcat/paths.hpp"
+#include "cxrcat/provider.hpp"
 #include "cxrcat/result.hpp"
 
 #include <optional>
@@ -22,7 +22,7 @@ struct GlobalOptions {
 
 // What the commands share: options, lazily loaded catalog and paths, and the exit code to return.
 class AppContext {
-public:
+  public:
     GlobalOptions options;
     int exit_code = 0;
 
@@ -46,7 +46,7 @@ public:
     // The user catalog paths in effect: CXRCAT_CATALOG entries, then --catalog ones.
     [[nodiscard]] std::vector<std::filesystem::path> user_catalog_paths() const;
 
-private:
+  private:
     std::optional<LoadedCatalog> m_loaded;
     std::optional<Paths> m_paths;
     std::optional<ProviderEndpoints> m_endpoints;

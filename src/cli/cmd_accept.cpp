@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat accept ID...` records acceptance of the current terms; `accept --list` shows the record.
 #include "commands.hpp"
-#include "output.hpp"
-
 #include "cxrcat/terms_ledger.hpp"
+#include "output.hpp"
 
 #include <iostream>
 

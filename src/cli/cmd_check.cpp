@@ -2,7 +2,6 @@
 // `cxrcat check ID...`: a preflight that touches no data. Would a fetch be allowed, and if not,
 // what exactly fixes it?
 #include "commands.hpp"
-
 #include "cxrcat/terms_ledger.hpp"
 #include "cxrcat/text.hpp"
 
@@ -47,7 +46,8 @@ std::vector<SourceCheck> probe_sources(AppContext& context, const Dataset& datas
     if (dataset.access.access_class == AccessClass::restricted) {
         std::string fix = dataset.access.grantor.empty() ? "" : "apply to " + dataset.access.grantor + "; ";
         fix += dataset.access.steps.empty() ? "see " + dataset.access.terms_url : join(dataset.access.steps, " ");
-        checks.push_back({"none", "", {ProbeStatus::restricted, "access is by membership or collaboration only", fix, ""}});
+        checks.push_back(
+            {"none", "", {ProbeStatus::restricted, "access is by membership or collaboration only", fix, ""}});
         return checks;
     }
     for (const auto& source : dataset.sources) {
@@ -169,8 +169,9 @@ void add_check_command(CLI::App& app, AppContext& context) {
     command->add_option("--cacert", options->cacert, "CA bundle to trust for HTTPS")
         ->type_name("FILE")
         ->check(CLI::ExistingFile);
-    command->add_option("--manifest", options->manifest,
-                        "IDC series manifest to probe (as for 'cxrcat fetch --manifest'), for nlst and lidc-idri")
+    command
+        ->add_option("--manifest", options->manifest,
+                     "IDC series manifest to probe (as for 'cxrcat fetch --manifest'), for nlst and lidc-idri")
         ->type_name("FILE")
         ->check(CLI::ExistingFile);
     add_help_footer(*command);

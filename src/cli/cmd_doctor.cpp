@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat doctor`: one screen with everything that decides how cxrcat behaves on this machine.
 #include "commands.hpp"
-
 #include "cxrcat/embedded_catalog.hpp"
 #include "cxrcat/redacted_url.hpp"
 #include "cxrcat/text.hpp"
@@ -79,8 +78,8 @@ int run_doctor(AppContext& context) {
               << (bundle.empty() ? curl_default_ca_bundle() + " (libcurl default)" : bundle + " (CURL_CA_BUNDLE)")
               << '\n';
     bool any_proxy = false;
-    for (const char* name : {"https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY",
-                             "no_proxy", "NO_PROXY"}) {
+    for (const char* name :
+         {"https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
         std::string value = env(name);
         if (!value.empty()) {
             std::cout << (any_proxy ? "" : "proxy:\n") << "  " << name << "="

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat fetch ID...`: download, verify and install datasets (or show the plan with --dry-run).
 #include "commands.hpp"
+#include "cxrcat/fetch.hpp"
+#include "cxrcat/terms_ledger.hpp"
+#include "cxrcat/text.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 #include "terms_gate.hpp"
 #include "transfer_flags.hpp"
-
-#include "cxrcat/fetch.hpp"
-#include "cxrcat/terms_ledger.hpp"
-#include "cxrcat/text.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -27,14 +26,6 @@ struct FetchCommandOptions {
     std::string manifest;
     TransferFlags transfer;
 };
-
-nlohmann::json digests_json(const std::map<DigestAlgorithm, std::string>& digests) {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& [algorithm, hex] : digests) {
-        out[std::string(to_string(algorithm))] = hex;
-    }
-    return out;
-}
 
 nlohmann::json error_json(const Error& error) {
     return {{"code", describe(error.code())},
@@ -179,9 +170,8 @@ int run_fetch(AppContext& context, const FetchCommandOptions& options) {
             }
         }
         if (!report->manual_steps.empty() && (!fetch_options.from || !report->missing_local.empty())) {
-            Error manual(ErrorCode::manual_step,
-                         dataset->id + ": part of this dataset must be downloaded by hand (" +
-                             std::string(to_string(dataset->access.access_class)) + ")");
+            Error manual(ErrorCode::manual_step, dataset->id + ": part of this dataset must be downloaded by hand (" +
+                                                     std::string(to_string(dataset->access.access_class)) + ")");
             for (std::size_t i = 0; i < report->manual_steps.size(); ++i) {
                 manual.note(std::to_string(i + 1) + ". " + report->manual_steps[i]);
             }
@@ -224,14 +214,16 @@ void add_fetch_command(CLI::App& app, AppContext& context) {
         ->type_name("GLOB");
     command->add_flag("--dry-run", options->dry_run,
                       "Show files, sizes, what is already verified, destination and free space; download nothing");
-    command->add_option("--from", options->from,
-                        "Install files you downloaded by hand (a file or a directory of them): verified, then "
-                        "hard-linked or copied; your files are never moved or changed")
+    command
+        ->add_option("--from", options->from,
+                     "Install files you downloaded by hand (a file or a directory of them): verified, then "
+                     "hard-linked or copied; your files are never moved or changed")
         ->type_name("PATH")
         ->check(CLI::ExistingPath);
-    command->add_option("--manifest", options->manifest,
-                        "IDC series manifest (s5cmd 'cp s3://bucket/<series uuid>/* ...' lines from the IDC portal or "
-                        "idc-index), for nlst and lidc-idri")
+    command
+        ->add_option("--manifest", options->manifest,
+                     "IDC series manifest (s5cmd 'cp s3://bucket/<series uuid>/* ...' lines from the IDC portal or "
+                     "idc-index), for nlst and lidc-idri")
         ->type_name("FILE")
         ->check(CLI::ExistingFile);
     command->add_option("--format", options->format, "Result output: text, or json (a record per file and a summary)")

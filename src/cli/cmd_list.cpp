@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat list`: the catalog as a table, JSON, JSON lines, CSV or bare ids, with filters.
 #include "commands.hpp"
-#include "output.hpp"
-
 #include "cxrcat/query.hpp"
 #include "cxrcat/text.hpp"
+#include "output.hpp"
 
 #include <iostream>
 
@@ -27,14 +26,17 @@ std::string images_cell(const Dataset& dataset) {
     return images ? group_thousands(*images) : "-";
 }
 
-std::string size_cell(const Dataset& dataset) { return dataset.size_bytes ? human_size(*dataset.size_bytes) : "-"; }
+std::string size_cell(const Dataset& dataset) {
+    return dataset.size_bytes ? human_size(*dataset.size_bytes) : "-";
+}
 
 void print_table(const std::vector<const Dataset*>& datasets) {
     Table table({"ID", "MODALITY", "CATEGORY", "ACCESS", "LICENSE", "IMAGES", "SIZE", "NAME"});
     for (const Dataset* dataset : datasets) {
-        table.add_row({dataset->id, std::string(to_string(dataset->modality)), std::string(to_string(dataset->category)),
-                       std::string(to_string(dataset->access.access_class)), truncate_display(short_license(*dataset), 24),
-                       images_cell(*dataset), size_cell(*dataset), dataset->name});
+        table.add_row({dataset->id, std::string(to_string(dataset->modality)),
+                       std::string(to_string(dataset->category)), std::string(to_string(dataset->access.access_class)),
+                       truncate_display(short_license(*dataset), 24), images_cell(*dataset), size_cell(*dataset),
+                       dataset->name});
     }
     // The name gives way first, then the licence; the other columns are short or essential.
     table.print(std::cout, output_width(), std::vector<std::size_t>{7, 4});
@@ -83,8 +85,8 @@ int run_list(AppContext& context, const ListOptions& options) {
     auto datasets = select_datasets(**catalog, filter, *parse_sort_key(options.sort));
 
     if (datasets.empty()) {
-        bool asked_for_mri = std::find(filter.modalities.begin(), filter.modalities.end(), Modality::mri) !=
-                             filter.modalities.end();
+        bool asked_for_mri =
+            std::find(filter.modalities.begin(), filter.modalities.end(), Modality::mri) != filter.modalities.end();
         if (asked_for_mri && filter.modalities.size() == 1) {
             context.notice("no chest MRI dataset is catalogued: no public chest MRI dataset was identified for "
                            "this catalog (add your own with --catalog)");
@@ -130,8 +132,9 @@ void add_list_command(CLI::App& app, AppContext& context) {
         ->type_name("open|registration|credentialed|competition|gated|restricted");
     command->add_option("--task", options->tasks, "Only datasets with a task containing TEXT (repeatable)")
         ->type_name("TEXT");
-    command->add_option("--license", options->licenses,
-                        "Only datasets whose licence SPDX id is, or name contains, TEXT (repeatable)")
+    command
+        ->add_option("--license", options->licenses,
+                     "Only datasets whose licence SPDX id is, or name contains, TEXT (repeatable)")
         ->type_name("TEXT");
     command->add_option("--sort", options->sort, "Sort key (size, images and year: largest first)")
         ->check(CLI::IsMember(sort_key_names()))

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat mirror export DIR [ID...]`: a content-addressed copy of installed datasets for a team mirror.
 #include "commands.hpp"
-
 #include "cxrcat/dataset_state.hpp"
 #include "cxrcat/mirror_export.hpp"
 #include "cxrcat/text.hpp"
@@ -40,7 +39,8 @@ int run_export(AppContext& context, const MirrorOptions& options) {
         datasets.push_back(*found);
     }
     if (datasets.empty()) {
-        return context.fail(Error(ErrorCode::not_found, "nothing is installed to export", {"run cxrcat fetch ID first"}));
+        return context.fail(
+            Error(ErrorCode::not_found, "nothing is installed to export", {"run cxrcat fetch ID first"}));
     }
     auto report = export_mirror(options.directory, datasets, context.paths(), options.internal);
     if (!report) {

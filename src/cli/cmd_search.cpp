@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat search TEXT`: ranked full-text search over names, aliases, labels, tasks and descriptions.
 #include "commands.hpp"
-#include "output.hpp"
-
 #include "cxrcat/query.hpp"
 #include "cxrcat/text.hpp"
+#include "output.hpp"
 
 #include <iostream>
 
@@ -42,7 +41,8 @@ int run_search(AppContext& context, const SearchOptions& options) {
     } else if (!hits.empty()) {
         Table table({"ID", "SCORE", "MATCHED", "NAME"});
         for (const auto& hit : hits) {
-            table.add_row({hit.dataset->id, std::to_string(hit.score), join(hit.matched_fields, ","), hit.dataset->name});
+            table.add_row(
+                {hit.dataset->id, std::to_string(hit.score), join(hit.matched_fields, ","), hit.dataset->name});
         }
         table.print(std::cout, output_width(), 3);
     }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat show ID`: every fact about one dataset, including how to get it and what it overlaps.
 #include "commands.hpp"
+#include "cxrcat/text.hpp"
 #include "output.hpp"
 
-#include "cxrcat/text.hpp"
-
+#include <algorithm>
 #include <iostream>
 
 namespace cxrcat::cli {
@@ -18,8 +18,7 @@ struct ShowOptions {
 
 void field(std::string_view name, const std::string& value) {
     if (!value.empty()) {
-        std::cout << "  " << name << ':' << std::string(name.size() < 15 ? 15 - name.size() : 1, ' ') << value
-                  << '\n';
+        std::cout << "  " << name << ':' << std::string(name.size() < 15 ? 15 - name.size() : 1, ' ') << value << '\n';
     }
 }
 
@@ -102,6 +101,12 @@ void print_lineage(const Catalog& catalog, const Dataset& dataset) {
         lines.push_back(link.relation + " " + link.dataset + (link.note.empty() ? "" : ": " + link.note));
     }
     for (const auto& other : catalog.datasets()) {
+        // A pair both sides declare is shown once, as this dataset words it.
+        bool declared_here = std::any_of(dataset.lineage.begin(), dataset.lineage.end(),
+                                         [&](const LineageLink& link) { return catalog.find(link.dataset) == &other; });
+        if (declared_here) {
+            continue;
+        }
         for (const auto& link : other.lineage) {
             if (catalog.find(link.dataset) == &dataset) {
                 lines.push_back(other.id + " is " + link.relation + " this dataset" +
@@ -132,14 +137,13 @@ void print_dataset(const Catalog& catalog, const Dataset& dataset) {
                               (dataset.availability_reason.empty() ? "" : " — " + dataset.availability_reason));
     field("description", dataset.description);
     field("tasks", join(dataset.tasks, "; "));
-    field("labels", dataset.labels.empty() ? ""
-                                           : "(" + std::to_string(dataset.labels.size()) + ") " +
-                                                 join(dataset.labels, ", "));
+    field("labels", dataset.labels.empty()
+                        ? ""
+                        : "(" + std::to_string(dataset.labels.size()) + ") " + join(dataset.labels, ", "));
     field("counts", counts_text(dataset));
     field("formats", join(dataset.formats, ", "));
-    field("size", dataset.size_bytes ? human_size(*dataset.size_bytes) + " (" +
-                                           group_thousands(*dataset.size_bytes) + " bytes)" +
-                                           (dataset.size_note.empty() ? "" : " — " + dataset.size_note)
+    field("size", dataset.size_bytes ? human_size(*dataset.size_bytes) + " (" + group_thousands(*dataset.size_bytes) +
+                                           " bytes)" + (dataset.size_note.empty() ? "" : " — " + dataset.size_note)
                                      : (dataset.size_note.empty() ? "unknown" : "unknown — " + dataset.size_note));
     field("homepage", dataset.homepage);
     if (dataset.paper) {

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat sync`: everything in ./cxrcat.json, exactly as cxrcat.lock records it.
 #include "commands.hpp"
+#include "cxrcat/sync.hpp"
+#include "cxrcat/terms_ledger.hpp"
+#include "cxrcat/text.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 #include "terms_gate.hpp"
 #include "transfer_flags.hpp"
-
-#include "cxrcat/sync.hpp"
-#include "cxrcat/terms_ledger.hpp"
-#include "cxrcat/text.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -24,14 +23,6 @@ struct SyncCommandOptions {
     std::string format = "text";
     TransferFlags transfer;
 };
-
-nlohmann::json digests_json(const std::map<DigestAlgorithm, std::string>& digests) {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& [algorithm, hex] : digests) {
-        out[std::string(to_string(algorithm))] = hex;
-    }
-    return out;
-}
 
 int run_sync(AppContext& context, const SyncCommandOptions& options) {
     auto catalog = context.catalog();
@@ -79,17 +70,18 @@ int run_sync(AppContext& context, const SyncCommandOptions& options) {
                 skipped += file.status == TransferStatus::skipped ? 1U : 0U;
                 failed += file.status == TransferStatus::failed ? 1U : 0U;
                 if (options.format == "json") {
-                    records.push_back({{"dataset", dataset.id},
-                                       {"path", file.path},
-                                       {"status", to_string(file.status)},
-                                       {"bytes", file.bytes},
-                                       {"bytes_received", file.bytes_received},
-                                       {"digests", digests_json(file.digests)},
-                                       {"digest_origin", file.digest_origin},
-                                       {"error", file.error ? nlohmann::json{{"code", describe(file.error->code())},
-                                                                             {"exit_code", exit_code(file.error->code())},
-                                                                             {"message", file.error->message()}}
-                                                            : nlohmann::json()}});
+                    records.push_back(
+                        {{"dataset", dataset.id},
+                         {"path", file.path},
+                         {"status", to_string(file.status)},
+                         {"bytes", file.bytes},
+                         {"bytes_received", file.bytes_received},
+                         {"digests", digests_json(file.digests)},
+                         {"digest_origin", file.digest_origin},
+                         {"error", file.error ? nlohmann::json{{"code", describe(file.error->code())},
+                                                               {"exit_code", exit_code(file.error->code())},
+                                                               {"message", file.error->message()}}
+                                              : nlohmann::json()}});
                 } else if (file.status != TransferStatus::failed && !dataset.up_to_date) {
                     std::cout << to_string(file.status) << "  " << dataset.id << "/" << file.path << "  "
                               << human_size(file.bytes) << '\n';
@@ -104,10 +96,11 @@ int run_sync(AppContext& context, const SyncCommandOptions& options) {
     if (options.format == "json") {
         nlohmann::json datasets = nlohmann::json::array();
         for (const auto& dataset : report->datasets) {
-            datasets.push_back({{"id", dataset.id},
-                                {"up_to_date", dataset.up_to_date},
-                                {"missing", dataset.missing},
-                                {"error", dataset.error ? nlohmann::json(dataset.error->message()) : nlohmann::json()}});
+            datasets.push_back(
+                {{"id", dataset.id},
+                 {"up_to_date", dataset.up_to_date},
+                 {"missing", dataset.missing},
+                 {"error", dataset.error ? nlohmann::json(dataset.error->message()) : nlohmann::json()}});
         }
         std::cout << nlohmann::json{{"files", records},
                                     {"datasets", datasets},
@@ -132,7 +125,9 @@ void add_sync_command(CLI::App& app, AppContext& context) {
     auto options = std::make_shared<SyncCommandOptions>();
     CLI::App* command = app.add_subcommand(
         "sync", "Fetch every dataset in ./cxrcat.json and record the exact bytes in cxrcat.lock beside it");
-    command->add_option("--manifest", options->manifest, "The manifest to read")->type_name("FILE")->capture_default_str();
+    command->add_option("--manifest", options->manifest, "The manifest to read")
+        ->type_name("FILE")
+        ->capture_default_str();
     command->add_flag("--frozen", options->frozen,
                       "Use only cxrcat.lock: fail with a diff when the catalog or upstream no longer match; "
                       "never rewrite the lock");

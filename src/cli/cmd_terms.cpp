@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat terms ID`: licence, terms, access route in plain words, and whether they are accepted.
 #include "commands.hpp"
-
 #include "cxrcat/terms_ledger.hpp"
 
 #include <iostream>
@@ -61,8 +60,8 @@ int run_terms(AppContext& context, const TermsOptions& options) {
     if (dataset.license.url) {
         std::cout << "          " << *dataset.license.url << '\n';
     }
-    std::cout << "Access:   " << to_string(dataset.access.access_class) << " — "
-              << explain(dataset.access.access_class) << '\n';
+    std::cout << "Access:   " << to_string(dataset.access.access_class) << " — " << explain(dataset.access.access_class)
+              << '\n';
     std::cout << "Terms:    " << dataset.access.terms << '\n';
     std::cout << "Read:     " << dataset.access.terms_url << '\n';
     std::cout << "Redistribution: " << to_string(dataset.redistribution)
@@ -75,9 +74,7 @@ int run_terms(AppContext& context, const TermsOptions& options) {
     }
     std::cout << '\n';
     switch (status) {
-    case TermsStatus::accepted:
-        std::cout << "Status:   accepted on " << acceptance->accepted_at << '\n';
-        break;
+    case TermsStatus::accepted: std::cout << "Status:   accepted on " << acceptance->accepted_at << '\n'; break;
     case TermsStatus::not_accepted:
         std::cout << "Status:   not accepted — run: cxrcat accept " << dataset.id << '\n';
         break;

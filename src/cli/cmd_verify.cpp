@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat verify ID...`: re-hash every installed file on every core; exit 5 when any is bad.
 #include "commands.hpp"
-
 #include "cxrcat/text.hpp"
 #include "cxrcat/verify.hpp"
 
@@ -49,9 +48,9 @@ int run_verify(AppContext& context, const VerifyOptions& options) {
                       << " files ok (" << human_size(report->bytes_hashed) << " hashed)\n";
         }
         if (bad > 0) {
-            int code = context.fail(Error(ErrorCode::integrity, report->dataset_id + ": " + std::to_string(bad) +
-                                                                    " file" + (bad == 1 ? " is" : "s are") +
-                                                                    " missing or corrupt",
+            int code = context.fail(Error(ErrorCode::integrity,
+                                          report->dataset_id + ": " + std::to_string(bad) + " file" +
+                                              (bad == 1 ? " is" : "s are") + " missing or corrupt",
                                           {"run: cxrcat fetch " + report->dataset_id + " to repair"}));
             exit = exit == 0 ? code : exit;
         }

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The cxrcat executable: parse arguments, run one command of the library, map errors to exit codes.
 #include "commands.hpp"
-#include "output.hpp"
-
 #include "cxrcat/embedded_catalog.hpp"
 #include "cxrcat/version.hpp"
+#include "output.hpp"
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -15,7 +14,9 @@
 
 namespace cxrcat::cli {
 
-void add_help_footer(CLI::App& command) { command.footer(exit_code_help()); }
+void add_help_footer(CLI::App& command) {
+    command.footer(exit_code_help());
+}
 
 namespace {
 
@@ -75,8 +76,7 @@ int run(int argc, char** argv) {
         return 0;
     } catch (const CLI::ParseError& e) {
         // CLI11's own exit codes (100+) would break the documented contract: usage errors are 2.
-        std::cerr << "cxrcat: error: " << e.what() << '\n'
-                  << "note: run 'cxrcat --help' or 'cxrcat COMMAND --help'\n";
+        std::cerr << "cxrcat: error: " << e.what() << '\n' << "note: run 'cxrcat --help' or 'cxrcat COMMAND --help'\n";
         return exit_code(ErrorCode::usage);
     }
     return context.exit_code;

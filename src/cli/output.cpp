@@ -11,8 +11,12 @@
 
 namespace cxrcat::cli {
 
-bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
-bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+bool stdout_is_terminal() {
+    return ::isatty(STDOUT_FILENO) == 1;
+}
+bool stderr_is_terminal() {
+    return ::isatty(STDERR_FILENO) == 1;
+}
 
 std::optional<std::size_t> output_width() {
     winsize size{};
@@ -86,6 +90,14 @@ std::string csv_field(const std::string& value) {
         out += c;
     }
     return out + "\"";
+}
+
+nlohmann::json digests_json(const std::map<DigestAlgorithm, std::string>& digests) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [algorithm, hex] : digests) {
+        out[std::string(to_string(algorithm))] = hex;
+    }
+    return out;
 }
 
 nlohmann::json dataset_json(const Dataset& dataset) {

@@ -4,6 +4,7 @@
 #include "cxrcat/dataset.hpp"
 
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,7 +19,7 @@ namespace cxrcat::cli {
 
 // A text table: columns aligned, some columns allowed to shrink to fit a width.
 class Table {
-public:
+  public:
     explicit Table(std::vector<std::string> headers) : m_headers(std::move(headers)) {}
     void add_row(std::vector<std::string> cells) { m_rows.push_back(std::move(cells)); }
     // Prints with two spaces between columns; `shrink` is cut with "…" to fit width.
@@ -27,7 +28,7 @@ public:
     // the table fits.
     void print(std::ostream& out, std::optional<std::size_t> width, const std::vector<std::size_t>& shrink) const;
 
-private:
+  private:
     std::vector<std::string> m_headers;
     std::vector<std::vector<std::string>> m_rows;
 };
@@ -37,6 +38,9 @@ private:
 
 // The dataset as JSON for --format json: the entry as written, with defaults made explicit.
 [[nodiscard]] nlohmann::json dataset_json(const Dataset& dataset);
+
+// {"sha256": "<hex>", "md5": ...} for result records.
+[[nodiscard]] nlohmann::json digests_json(const std::map<DigestAlgorithm, std::string>& digests);
 
 // "CC-BY-4.0" when an SPDX id exists, else the licence name.
 [[nodiscard]] std::string short_license(const Dataset& dataset);

@@ -2,9 +2,8 @@
 // Progress on stderr: a live block of lines on a terminal, or one JSON event per line.
 #include "progress.hpp"
 
-#include "output.hpp"
-
 #include "cxrcat/text.hpp"
+#include "output.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -27,16 +26,17 @@ std::string seconds_text(std::chrono::milliseconds delay) {
 }
 
 class NoProgress final : public ProgressSink {
-public:
+  public:
     void on_start(const std::string& /*path*/, std::optional<std::uint64_t> /*total*/) override {}
-    void on_progress(const std::string& /*path*/, std::uint64_t /*done*/, std::optional<std::uint64_t> /*total*/) override {}
+    void on_progress(const std::string& /*path*/, std::uint64_t /*done*/,
+                     std::optional<std::uint64_t> /*total*/) override {}
     void on_retry(const std::string& /*path*/, int /*attempt*/, std::chrono::milliseconds /*delay*/,
                   const std::string& /*reason*/) override {}
     void on_finish(const TransferOutcome& /*outcome*/) override {}
 };
 
 class JsonProgress final : public ProgressSink {
-public:
+  public:
     void on_start(const std::string& path, std::optional<std::uint64_t> total) override {
         emit({{"event", "start"}, {"path", path}, {"total", total ? nlohmann::json(*total) : nlohmann::json()}});
     }
@@ -48,7 +48,11 @@ public:
     }
     void on_retry(const std::string& path, int attempt, std::chrono::milliseconds delay,
                   const std::string& reason) override {
-        emit({{"event", "retry"}, {"path", path}, {"attempt", attempt}, {"delay_ms", delay.count()}, {"reason", reason}});
+        emit({{"event", "retry"},
+              {"path", path},
+              {"attempt", attempt},
+              {"delay_ms", delay.count()},
+              {"reason", reason}});
     }
     void on_finish(const TransferOutcome& outcome) override {
         nlohmann::json event = {{"event", "finish"},
@@ -62,13 +66,13 @@ public:
         emit(event);
     }
 
-private:
+  private:
     static void emit(const nlohmann::json& event) { std::cerr << event.dump() << '\n' << std::flush; }
 };
 
 // One line per active file and a total, redrawn in place at most ten times a second.
 class BarProgress final : public ProgressSink {
-public:
+  public:
     ~BarProgress() override { clear(); }
     BarProgress() = default;
     BarProgress(const BarProgress&) = delete;
@@ -93,8 +97,8 @@ public:
     }
     void on_retry(const std::string& path, int attempt, std::chrono::milliseconds delay,
                   const std::string& reason) override {
-        print_above("retrying " + path + " (attempt " + std::to_string(attempt) + ") in " +
-                    seconds_text(delay) + " s: " + reason);
+        print_above("retrying " + path + " (attempt " + std::to_string(attempt) + ") in " + seconds_text(delay) +
+                    " s: " + reason);
     }
     void on_finish(const TransferOutcome& outcome) override {
         m_finished_bytes += outcome.size;
@@ -103,7 +107,7 @@ public:
         print_above(mark + outcome.display_path + "  " + human_size(outcome.size));
     }
 
-private:
+  private:
     struct File {
         std::uint64_t done;
         std::optional<std::uint64_t> total;
@@ -127,7 +131,8 @@ private:
 
     static std::string rate(std::uint64_t bytes, Clock::duration elapsed) {
         double seconds = std::chrono::duration<double>(elapsed).count();
-        return seconds <= 0.0 ? "-" : human_size(static_cast<std::uint64_t>(static_cast<double>(bytes) / seconds)) + "/s";
+        return seconds <= 0.0 ? "-"
+                              : human_size(static_cast<std::uint64_t>(static_cast<double>(bytes) / seconds)) + "/s";
     }
 
     void draw(bool force) {
@@ -142,14 +147,16 @@ private:
         for (const auto& [path, file] : m_files) {
             active_done += file.done;
             active_total += file.total.value_or(file.done);
-            std::string percent = file.total && *file.total > 0
-                                      ? std::to_string(file.done * 100 / *file.total) + "%"
-                                      : "?";
+            std::string percent =
+                file.total && *file.total > 0 ? std::to_string(file.done * 100 / *file.total) + "%" : "?";
             std::string eta = "";
             double seconds = std::chrono::duration<double>(now - file.started).count();
             if (file.total && file.done > 0 && seconds > 0.5) {
                 double per_second = static_cast<double>(file.done) / seconds;
-                eta = "  ETA " + std::to_string(static_cast<long long>(static_cast<double>(*file.total - std::min(*file.total, file.done)) / per_second)) + " s";
+                eta = "  ETA " +
+                      std::to_string(static_cast<long long>(
+                          static_cast<double>(*file.total - std::min(*file.total, file.done)) / per_second)) +
+                      " s";
             }
             std::cerr << "  " << truncate_display(path, 40) << "  " << percent << "  " << human_size(file.done) << " / "
                       << (file.total ? human_size(*file.total) : "?") << "  " << rate(file.done, now - file.started)

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "terms_gate.hpp"
 
-#include "output.hpp"
-
 #include "cxrcat/terms_ledger.hpp"
+#include "output.hpp"
 
 #include <iostream>
 #include <string>
@@ -41,10 +40,9 @@ Result<void> ensure_terms_accepted(AppContext& context, const Dataset& dataset, 
     if (accept_now || (interactive && ask_on_terminal(dataset))) {
         return ledger.accept(dataset, utc_now_iso8601());
     }
-    Error error(ErrorCode::access_denied,
-                status == TermsStatus::lapsed
-                    ? "the terms of " + dataset.id + " changed since you accepted them"
-                    : "the terms of " + dataset.id + " are not accepted");
+    Error error(ErrorCode::access_denied, status == TermsStatus::lapsed
+                                              ? "the terms of " + dataset.id + " changed since you accepted them"
+                                              : "the terms of " + dataset.id + " are not accepted");
     error.note("read them: cxrcat terms " + dataset.id);
     error.note("then run: cxrcat accept " + dataset.id + "  (or add --accept-terms to this command)");
     return error;

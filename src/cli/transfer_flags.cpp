@@ -40,7 +40,9 @@ void add_transfer_flags(CLI::App& command, TransferFlags& flags) {
         ->capture_default_str();
     command.add_flag("--accept-terms", flags.accept_terms,
                      "Accept the datasets' terms now (recorded as with 'cxrcat accept')");
-    command.add_option("--cacert", flags.cacert, "CA bundle to trust for HTTPS (default: CURL_CA_BUNDLE, else the system's)")
+    command
+        .add_option("--cacert", flags.cacert,
+                    "CA bundle to trust for HTTPS (default: CURL_CA_BUNDLE, else the system's)")
         ->type_name("FILE")
         ->check(CLI::ExistingFile);
     command.add_option("--progress", flags.progress, "Progress on stderr (auto: a bar on a terminal, else none)")
@@ -50,17 +52,20 @@ void add_transfer_flags(CLI::App& command, TransferFlags& flags) {
     command.add_option("--retries", flags.retries, "Retries per file for transient failures")
         ->check(CLI::Range(0, 50))
         ->capture_default_str();
-    command.add_option("--stall-timeout", flags.stall_timeout,
-                       "Seconds below 1 KB/s after which a transfer counts as stalled and is retried")
+    command
+        .add_option("--stall-timeout", flags.stall_timeout,
+                    "Seconds below 1 KB/s after which a transfer counts as stalled and is retried")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
-    command.add_option("--segments", flags.segments,
-                       "Connections for one slow large file from a server that accepts ranges (1 = never split)")
+    command
+        .add_option("--segments", flags.segments,
+                    "Connections for one slow large file from a server that accepts ranges (1 = never split)")
         ->check(CLI::Range(1, 16))
         ->capture_default_str();
-    command.add_option("--mirror", flags.mirrors,
-                       "Mirror tried before the origin, looked up by content: URL/sha256/<hex> or URL/md5/<hex> "
-                       "(repeatable; also CXRCAT_MIRRORS, space- or comma-separated)")
+    command
+        .add_option("--mirror", flags.mirrors,
+                    "Mirror tried before the origin, looked up by content: URL/sha256/<hex> or URL/md5/<hex> "
+                    "(repeatable; also CXRCAT_MIRRORS, space- or comma-separated)")
         ->type_name("URL");
     command.add_flag("--no-origin", flags.no_origin,
                      "Never contact upstream servers, only mirrors (also CXRCAT_NO_ORIGIN=1)");

@@ -3,7 +3,6 @@
 #pragma once
 
 #include "app_context.hpp"
-
 #include "cxrcat/fetch.hpp"
 
 #include <CLI/CLI.hpp>

@@ -4,8 +4,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <string>
+#include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
 
@@ -19,7 +19,7 @@ Error io_error(const std::string& what, const std::filesystem::path& path, int e
 
 // Closes a descriptor on every path out of write_file_atomically.
 class FdCloser {
-public:
+  public:
     explicit FdCloser(int fd) : m_fd(fd) {}
     ~FdCloser() {
         if (m_fd >= 0) {
@@ -37,7 +37,7 @@ public:
         return result;
     }
 
-private:
+  private:
     int m_fd;
 };
 
@@ -47,8 +47,8 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
     if (ec) {
-        return Error(ErrorCode::local_io, "cannot create directory " + path.parent_path().string() + ": " +
-                                              ec.message());
+        return Error(ErrorCode::local_io,
+                     "cannot create directory " + path.parent_path().string() + ": " + ec.message());
     }
     std::string temp = path.string() + ".tmp-XXXXXX";
     int fd = ::mkstemp(temp.data());

@@ -9,8 +9,7 @@
 namespace cxrcat {
 
 Catalog::Catalog(std::vector<Dataset> datasets) : m_datasets(std::move(datasets)) {
-    std::sort(m_datasets.begin(), m_datasets.end(),
-              [](const Dataset& a, const Dataset& b) { return a.id < b.id; });
+    std::sort(m_datasets.begin(), m_datasets.end(), [](const Dataset& a, const Dataset& b) { return a.id < b.id; });
     Hasher hasher(DigestAlgorithm::sha256);
     for (std::size_t i = 0; i < m_datasets.size(); ++i) {
         const Dataset& dataset = m_datasets[i];
@@ -41,7 +40,8 @@ std::vector<std::string> Catalog::suggest(std::string_view key, std::size_t limi
         for (const auto& candidate : keys) {
             std::string lowered = to_lower(candidate);
             best = std::min(best, edit_distance(wanted, lowered));
-            if (!wanted.empty() && (lowered.find(wanted) != std::string::npos || wanted.find(lowered) != std::string::npos)) {
+            if (!wanted.empty() &&
+                (lowered.find(wanted) != std::string::npos || wanted.find(lowered) != std::string::npos)) {
                 best = std::min<std::size_t>(best, 1);
             }
         }

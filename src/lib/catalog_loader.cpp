@@ -57,9 +57,9 @@ ParsedFile parse_text(const CatalogText& input, std::vector<CatalogProblem>& pro
     try {
         document = json::parse(input.text);
     } catch (const json::parse_error& error) {
-        problems.push_back({input.name, "/",
-                            "JSON syntax error at " + line_and_column(input.text, error.byte) + ": " +
-                                parse_error_detail(error)});
+        problems.push_back(
+            {input.name, "/",
+             "JSON syntax error at " + line_and_column(input.text, error.byte) + ": " + parse_error_detail(error)});
         return parsed;
     }
     auto add = [&](const json& entry, const std::string& pointer) {
@@ -81,8 +81,8 @@ ParsedFile parse_text(const CatalogText& input, std::vector<CatalogProblem>& pro
         add(document, "");
     } else {
         problems.push_back(
-            {input.name, "/", "expected a dataset object or {\"datasets\": [...]}, got a JSON " +
-                                  std::string(document.type_name())});
+            {input.name, "/",
+             "expected a dataset object or {\"datasets\": [...]}, got a JSON " + std::string(document.type_name())});
     }
     return parsed;
 }
@@ -105,8 +105,9 @@ void read_user_path(const std::filesystem::path& path, std::vector<CatalogText>&
     std::error_code error;
     auto status = std::filesystem::status(path, error);
     if (error || !std::filesystem::exists(status)) {
-        problems.push_back({path.string(), "/", "catalog path does not exist or cannot be read" +
-                                                    (error ? ": " + error.message() : std::string{})});
+        problems.push_back(
+            {path.string(), "/",
+             "catalog path does not exist or cannot be read" + (error ? ": " + error.message() : std::string{})});
         return;
     }
     if (!std::filesystem::is_directory(status)) {
@@ -132,7 +133,9 @@ void read_user_path(const std::filesystem::path& path, std::vector<CatalogText>&
 
 } // namespace
 
-std::string CatalogProblem::to_string() const { return file + ": " + pointer + ": " + message; }
+std::string CatalogProblem::to_string() const {
+    return file + ": " + pointer + ": " + message;
+}
 
 LoadedCatalog load_catalog_texts(const std::vector<CatalogText>& texts) {
     LoadedCatalog loaded;
@@ -153,14 +156,12 @@ LoadedCatalog load_catalog_texts(const std::vector<CatalogText>& texts) {
             }
             Dataset& previous = datasets[existing->second];
             if (previous.builtin && !dataset.builtin) {
-                loaded.notices.push_back(dataset.origin + ": dataset '" + dataset.id +
-                                         "' replaces the built-in entry");
+                loaded.notices.push_back(dataset.origin + ": dataset '" + dataset.id + "' replaces the built-in entry");
                 previous = std::move(dataset);
                 pointers[existing->second] = pointer;
             } else {
                 loaded.problems.push_back({dataset.origin, pointer + "/id",
-                                           "id \"" + dataset.id + "\" is already defined in " +
-                                               previous.origin});
+                                           "id \"" + dataset.id + "\" is already defined in " + previous.origin});
             }
         }
     }
@@ -191,12 +192,12 @@ LoadedCatalog load_catalog_texts(const std::vector<CatalogText>& texts) {
                     }
                 }
                 loaded.problems.push_back({owner.origin, where,
-                                           what + " collides with an alias of the built-in dataset \"" +
-                                               dataset.id + "\" (" + dataset.origin + ")"});
+                                           what + " collides with an alias of the built-in dataset \"" + dataset.id +
+                                               "\" (" + dataset.origin + ")"});
             } else {
                 loaded.problems.push_back({dataset.origin, pointers[d] + "/aliases/" + std::to_string(i),
-                                           "alias \"" + dataset.aliases[i] + "\" collides with dataset \"" +
-                                               owner.id + "\" (" + owner.origin + ")"});
+                                           "alias \"" + dataset.aliases[i] + "\" collides with dataset \"" + owner.id +
+                                               "\" (" + owner.origin + ")"});
             }
         }
     }
@@ -204,8 +205,7 @@ LoadedCatalog load_catalog_texts(const std::vector<CatalogText>& texts) {
         const Dataset& dataset = datasets[d];
         for (std::size_t i = 0; i < dataset.lineage.size(); ++i) {
             if (owners.find(to_lower(dataset.lineage[i].dataset)) == owners.end()) {
-                loaded.problems.push_back({dataset.origin,
-                                           pointers[d] + "/lineage/" + std::to_string(i) + "/dataset",
+                loaded.problems.push_back({dataset.origin, pointers[d] + "/lineage/" + std::to_string(i) + "/dataset",
                                            "unknown dataset \"" + dataset.lineage[i].dataset + "\""});
             }
         }

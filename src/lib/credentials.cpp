@@ -29,7 +29,7 @@ std::string trim(std::string text) {
 }
 
 class Finder {
-public:
+  public:
     explicit Finder(std::vector<std::string>& warnings) : m_warnings(warnings) {}
 
     // The file's content, or nullopt when it does not exist. Warns when others can read it.
@@ -56,7 +56,8 @@ public:
             // The variable holds the token itself, or the path of a file holding it.
             if (token.find('/') != std::string::npos) {
                 if (auto content = read_secret_file(token)) {
-                    return Credential{CredentialKind::kaggle_token, "", Secret(trim(*content)), "file " + token + " (KAGGLE_API_TOKEN)"};
+                    return Credential{CredentialKind::kaggle_token, "", Secret(trim(*content)),
+                                      "file " + token + " (KAGGLE_API_TOKEN)"};
                 }
             }
             return Credential{CredentialKind::kaggle_token, "", Secret(trim(token)), "environment KAGGLE_API_TOKEN"};
@@ -130,7 +131,7 @@ public:
         return std::nullopt;
     }
 
-private:
+  private:
     std::vector<std::string>& m_warnings;
 };
 

@@ -34,7 +34,8 @@ int lock_blocking(int fd) {
 
 } // namespace
 
-Result<DatasetLock> DatasetLock::acquire(const std::filesystem::path& dataset_dir, const std::string& holder_description,
+Result<DatasetLock> DatasetLock::acquire(const std::filesystem::path& dataset_dir,
+                                         const std::string& holder_description,
                                          const std::function<void(const std::string&)>& on_wait) {
     std::filesystem::path directory = state_dir(dataset_dir);
     std::error_code ec;

@@ -28,7 +28,9 @@ std::string child(const std::string& pointer, std::string_view key) {
     return pointer + "/" + escaped;
 }
 
-std::string child(const std::string& pointer, std::size_t index) { return pointer + "/" + std::to_string(index); }
+std::string child(const std::string& pointer, std::size_t index) {
+    return pointer + "/" + std::to_string(index);
+}
 
 std::string type_phrase(const json& value) {
     switch (value.type()) {
@@ -91,7 +93,7 @@ bool is_owner_slash_name(std::string_view text) {
 
 // Reads typed values out of JSON objects, recording a problem for each mismatch.
 class Reader {
-public:
+  public:
     Reader(const std::string& file, std::vector<CatalogProblem>& problems) : m_file(file), m_problems(problems) {}
 
     void problem(const std::string& pointer, std::string message) {
@@ -106,8 +108,8 @@ public:
         auto it = object.find(key);
         if (it == object.end() || it->is_null()) {
             if (required) {
-                problem(child(pointer, key), it == object.end() ? "required field is missing"
-                                                                 : "required field must not be null");
+                problem(child(pointer, key),
+                        it == object.end() ? "required field is missing" : "required field must not be null");
             }
             return nullptr;
         }
@@ -120,8 +122,7 @@ public:
         if (value == nullptr) {
             return nullptr;
         }
-        bool matches = value->type() == type ||
-                       (type == json::value_t::number_integer && value->is_number_unsigned());
+        bool matches = value->type() == type || (type == json::value_t::number_integer && value->is_number_unsigned());
         if (!matches) {
             problem(child(pointer, key), "expected " + std::string(expected) + ", got " + type_phrase(*value));
             return nullptr;
@@ -223,7 +224,7 @@ public:
         return typed(parent, pointer, key, required, json::value_t::array, "an array");
     }
 
-private:
+  private:
     static std::string join_names(const std::vector<std::string>& names) {
         std::string out;
         for (const auto& name : names) {
@@ -248,8 +249,8 @@ void check_relative_path(Reader& reader, const std::string& pointer, const std::
     std::size_t start = 0;
     while (start <= path.size()) {
         std::size_t end = path.find('/', start);
-        std::string_view part = std::string_view(path).substr(start, end == std::string::npos ? std::string::npos
-                                                                                              : end - start);
+        std::string_view part =
+            std::string_view(path).substr(start, end == std::string::npos ? std::string::npos : end - start);
         if (part == "..") {
             reader.problem(pointer, "must not contain \"..\", got \"" + path + "\"");
             return;
@@ -270,8 +271,8 @@ FileEntry parse_file(Reader& reader, const json& entry, const std::string& point
         file.url = url;
     }
     file.size = reader.size(entry, pointer, "size");
-    for (auto algorithm : {DigestAlgorithm::md5, DigestAlgorithm::sha1, DigestAlgorithm::sha256,
-                           DigestAlgorithm::sha512}) {
+    for (auto algorithm :
+         {DigestAlgorithm::md5, DigestAlgorithm::sha1, DigestAlgorithm::sha256, DigestAlgorithm::sha512}) {
         std::string key(to_string(algorithm));
         std::string value = reader.text(entry, pointer, key);
         if (entry.contains(key) && entry[key].is_string()) {
@@ -338,9 +339,8 @@ Source parse_source(Reader& reader, const json& entry, const std::string& pointe
     source.provider = provider.value_or(Provider::manual);
     source.label = reader.text(entry, pointer, "label");
     source.note = reader.text(entry, pointer, "note");
-    source.status =
-        reader.choice(entry, pointer, "status", false, parse_source_status, source_status_names)
-            .value_or(SourceStatus::available);
+    source.status = reader.choice(entry, pointer, "status", false, parse_source_status, source_status_names)
+                        .value_or(SourceStatus::available);
     source.status_reason = reader.text(entry, pointer, "status_reason");
     if (provider) {
         ProviderParams params = params_for(*provider);
@@ -419,10 +419,10 @@ void parse_identity(Reader& reader, const json& entry, const std::string& pointe
 }
 
 void parse_description(Reader& reader, const json& entry, const std::string& pointer, Dataset& dataset) {
-    dataset.modality = reader.choice(entry, pointer, "modality", true, parse_modality, modality_names)
-                           .value_or(Modality::cxr);
-    dataset.category = reader.choice(entry, pointer, "category", true, parse_category, category_names)
-                           .value_or(Category::general);
+    dataset.modality =
+        reader.choice(entry, pointer, "modality", true, parse_modality, modality_names).value_or(Modality::cxr);
+    dataset.category =
+        reader.choice(entry, pointer, "category", true, parse_category, category_names).value_or(Category::general);
     dataset.tasks = reader.text_list(entry, pointer, "tasks");
     dataset.labels = reader.text_list(entry, pointer, "labels");
     dataset.formats = reader.text_list(entry, pointer, "formats");
@@ -469,8 +469,8 @@ void parse_terms(Reader& reader, const json& entry, const std::string& pointer, 
         if (!url.empty()) {
             dataset.license.url = url;
         }
-        if (const json* commercial = reader.typed(*license, license_pointer, "commercial_use", false,
-                                                  json::value_t::boolean, "a boolean")) {
+        if (const json* commercial =
+                reader.typed(*license, license_pointer, "commercial_use", false, json::value_t::boolean, "a boolean")) {
             dataset.license.commercial_use = commercial->get<bool>();
         }
         dataset.license.note = reader.text(*license, license_pointer, "note");
@@ -484,9 +484,9 @@ void parse_terms(Reader& reader, const json& entry, const std::string& pointer, 
     auto availability = entry.find("availability");
     if (availability != entry.end() && availability->is_object()) {
         std::string availability_pointer = child(pointer, "availability");
-        dataset.availability = reader.choice(*availability, availability_pointer, "status", true,
-                                             parse_availability, availability_names)
-                                   .value_or(Availability::unknown);
+        dataset.availability =
+            reader.choice(*availability, availability_pointer, "status", true, parse_availability, availability_names)
+                .value_or(Availability::unknown);
         dataset.availability_reason = reader.text(*availability, availability_pointer, "reason");
     } else {
         dataset.availability =

@@ -55,7 +55,9 @@ std::map<DigestAlgorithm, std::string> digests_from(const json& value) {
 
 } // namespace
 
-std::filesystem::path state_dir(const std::filesystem::path& dataset_dir) { return dataset_dir / ".cxrcat"; }
+std::filesystem::path state_dir(const std::filesystem::path& dataset_dir) {
+    return dataset_dir / ".cxrcat";
+}
 
 DatasetState DatasetState::load(const std::filesystem::path& dataset_dir) {
     DatasetState state;

@@ -38,8 +38,8 @@ std::string_view to_string(DigestAlgorithm algorithm) {
 }
 
 std::optional<DigestAlgorithm> parse_digest_algorithm(std::string_view text) {
-    for (auto algorithm : {DigestAlgorithm::md5, DigestAlgorithm::sha1, DigestAlgorithm::sha256,
-                           DigestAlgorithm::sha512}) {
+    for (auto algorithm :
+         {DigestAlgorithm::md5, DigestAlgorithm::sha1, DigestAlgorithm::sha256, DigestAlgorithm::sha512}) {
         if (to_string(algorithm) == text) {
             return algorithm;
         }
@@ -91,7 +91,9 @@ void Hasher::update(std::span<const std::byte> bytes) {
     }
 }
 
-void Hasher::update(std::string_view text) { update(std::as_bytes(std::span(text.data(), text.size()))); }
+void Hasher::update(std::string_view text) {
+    update(std::as_bytes(std::span(text.data(), text.size())));
+}
 
 std::string Hasher::finish_hex() {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};

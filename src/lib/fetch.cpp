@@ -13,10 +13,10 @@
 #include "provenance.hpp"
 
 #include <algorithm>
-#include <set>
-#include <unordered_map>
 #include <fnmatch.h>
+#include <set>
 #include <sys/statvfs.h>
+#include <unordered_map>
 
 namespace cxrcat {
 
@@ -65,8 +65,8 @@ Error unsupported_route(const Dataset& dataset, const Source& source) {
 }
 
 Error restricted(const Dataset& dataset) {
-    Error error(ErrorCode::access_denied, dataset.id + " is restricted: " +
-                                              std::string(explain(AccessClass::restricted)));
+    Error error(ErrorCode::access_denied,
+                dataset.id + " is restricted: " + std::string(explain(AccessClass::restricted)));
     if (!dataset.access.grantor.empty()) {
         error.note("access is granted by: " + dataset.access.grantor);
     }
@@ -99,7 +99,8 @@ std::filesystem::path local_path(const std::filesystem::path& root, const std::f
 }
 
 void add_planned(FetchPlan& plan, PlannedFile planned, const DatasetState& state) {
-    if (auto recorded = state.recorded.find(planned.path); recorded != state.recorded.end() && planned.digests.empty()) {
+    if (auto recorded = state.recorded.find(planned.path);
+        recorded != state.recorded.end() && planned.digests.empty()) {
         planned.digests[DigestAlgorithm::sha256] = recorded->second.sha256;
         planned.digest_origin = "recorded at first download on " + recorded->second.recorded_at;
         if (!planned.size) {
@@ -379,7 +380,6 @@ void extract_into_place(const PlannedFile& planned, const std::filesystem::path&
     state.archives[planned.path] = std::move(record);
 }
 
-
 // Mirrors are content-addressed: <mirror>/sha256/<hex>, or <mirror>/md5/<hex> when only md5 is known.
 std::vector<std::string> mirror_urls(const PlannedFile& planned, const FetchOptions& options) {
     std::vector<std::string> urls;
@@ -402,9 +402,9 @@ std::vector<std::string> mirror_urls(const PlannedFile& planned, const FetchOpti
 }
 
 // Records a verified file in the state (and the digest of a first download), then extracts it.
-void record_installed(const PlannedFile& planned, std::uint64_t size, const std::map<DigestAlgorithm, std::string>& digests,
-                      const std::filesystem::path& destination, DatasetState& state, const FetchOptions& options,
-                      FileResult& result, const std::string& now) {
+void record_installed(const PlannedFile& planned, std::uint64_t size,
+                      const std::map<DigestAlgorithm, std::string>& digests, const std::filesystem::path& destination,
+                      DatasetState& state, const FetchOptions& options, FileResult& result, const std::string& now) {
     if (auto recorded = state.record_file(planned.path, digests, "", now); !recorded) {
         result.status = TransferStatus::failed;
         result.error = recorded.error();
@@ -450,9 +450,10 @@ void install_local(const PlannedFile& planned, const std::filesystem::path& dest
         if (hashed->digests[algorithm] != expected) {
             std::string origin = planned.digest_origin.empty() ? "" : " (" + planned.digest_origin + ")";
             result.status = TransferStatus::failed;
-            result.error = Error(ErrorCode::integrity, planned.path + ": " + std::string(to_string(algorithm)) + " mismatch",
-                                 {"expected " + expected + origin, "actual   " + hashed->digests[algorithm], where,
-                                  "nothing was installed; is this the right file?"});
+            result.error =
+                Error(ErrorCode::integrity, planned.path + ": " + std::string(to_string(algorithm)) + " mismatch",
+                      {"expected " + expected + origin, "actual   " + hashed->digests[algorithm], where,
+                       "nothing was installed; is this the right file?"});
             return;
         }
     }
@@ -614,8 +615,9 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         if (outcome.status != TransferStatus::downloaded) {
             if (result.error && options.no_origin) {
                 // Only mirrors were asked: the provider's advice about its own server does not apply.
-                result.error->note("only mirrors were asked (--no-origin or CXRCAT_NO_ORIGIN=1) and none had a "
-                                   "verified copy; add a mirror that has it (cxrcat mirror export) or allow the origin");
+                result.error->note(
+                    "only mirrors were asked (--no-origin or CXRCAT_NO_ORIGIN=1) and none had a "
+                    "verified copy; add a mirror that has it (cxrcat mirror export) or allow the origin");
             } else if (result.error) {
                 // The provider knows what a 403 means for its datasets.
                 const Source& source = dataset.sources[planned.source_index];

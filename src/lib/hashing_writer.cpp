@@ -43,7 +43,9 @@ HashingWriter::HashingWriter(int fd, std::filesystem::path path, std::uint64_t o
     m_worker = std::thread([this] { run_worker(); });
 }
 
-HashingWriter::~HashingWriter() { stop_worker(); }
+HashingWriter::~HashingWriter() {
+    stop_worker();
+}
 
 void HashingWriter::stop_worker() {
     {

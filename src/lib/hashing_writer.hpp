@@ -19,11 +19,12 @@
 namespace cxrcat {
 
 class HashingWriter {
-public:
+  public:
     // Writes sequentially to fd from `offset` (the bytes before it are already on disk). With no
     // algorithms it only writes (a segment of a split download, hashed later in file order).
     // `flushed`, when given, is kept equal to the end of the bytes written so far.
-    HashingWriter(int fd, std::filesystem::path path, std::uint64_t offset, const std::vector<DigestAlgorithm>& algorithms,
+    HashingWriter(int fd, std::filesystem::path path, std::uint64_t offset,
+                  const std::vector<DigestAlgorithm>& algorithms,
                   std::shared_ptr<std::atomic<std::uint64_t>> flushed = nullptr);
     ~HashingWriter();
     HashingWriter(const HashingWriter&) = delete;
@@ -47,7 +48,7 @@ public:
     // Bytes of the file written so far, the starting offset included.
     [[nodiscard]] std::uint64_t end_offset() const { return m_offset + m_queued; }
 
-private:
+  private:
     static constexpr std::size_t k_chunk_size = 1U << 20;
     static constexpr std::size_t k_max_chunks_in_flight = 4;
 

@@ -22,7 +22,9 @@ json digests_json(const std::map<DigestAlgorithm, std::string>& digests) {
 
 } // namespace
 
-std::string entry_digest(const json& raw_entry) { return sha256_hex(raw_entry.dump()); }
+std::string entry_digest(const json& raw_entry) {
+    return sha256_hex(raw_entry.dump());
+}
 
 Result<std::optional<LockFile>> LockFile::read(const std::filesystem::path& path) {
     std::ifstream stream(path);
@@ -49,9 +51,9 @@ Result<std::optional<LockFile>> LockFile::read(const std::filesystem::path& path
                 for (const auto& [name, hex] : file.at("digests").items()) {
                     auto algorithm = parse_digest_algorithm(name);
                     if (!algorithm || !hex.is_string() || !is_valid_hex_digest(*algorithm, hex.get<std::string>())) {
-                        return Error(ErrorCode::invalid_catalog,
-                                     path.string() + ": /datasets/" + id + "/files/" + file_path + "/digests/" + name +
-                                         ": not a valid digest");
+                        return Error(ErrorCode::invalid_catalog, path.string() + ": /datasets/" + id + "/files/" +
+                                                                     file_path + "/digests/" + name +
+                                                                     ": not a valid digest");
                     }
                     locked.digests.emplace(*algorithm, hex.get<std::string>());
                 }
@@ -86,6 +88,8 @@ std::string LockFile::to_text() const {
     return document.dump(2) + "\n";
 }
 
-Result<void> LockFile::write(const std::filesystem::path& path) const { return write_file_atomically(path, to_text()); }
+Result<void> LockFile::write(const std::filesystem::path& path) const {
+    return write_file_atomically(path, to_text());
+}
 
 } // namespace cxrcat

@@ -27,7 +27,9 @@ std::optional<std::vector<std::string>> string_list(const json& entry, const cha
 
 } // namespace
 
-std::filesystem::path Manifest::lock_path() const { return path.parent_path() / "cxrcat.lock"; }
+std::filesystem::path Manifest::lock_path() const {
+    return path.parent_path() / "cxrcat.lock";
+}
 
 Result<Manifest> read_manifest(const std::filesystem::path& path) {
     std::ifstream stream(path);

@@ -65,8 +65,9 @@ bool may_redistribute(const Dataset& dataset) {
     return licensed_route && dataset.redistribution == Redistribution::allowed;
 }
 
-Result<MirrorExportReport> export_mirror(const std::filesystem::path& directory, const std::vector<const Dataset*>& datasets,
-                                         const Paths& paths, bool internal) {
+Result<MirrorExportReport> export_mirror(const std::filesystem::path& directory,
+                                         const std::vector<const Dataset*>& datasets, const Paths& paths,
+                                         bool internal) {
     std::vector<std::string> refused;
     for (const Dataset* dataset : datasets) {
         if (!may_redistribute(*dataset) && !internal) {
@@ -87,7 +88,8 @@ Result<MirrorExportReport> export_mirror(const std::filesystem::path& directory,
         std::filesystem::path source_dir = paths.dataset_dir(dataset->id);
         DatasetState state = DatasetState::load(source_dir);
         if (state.files.empty()) {
-            report.warnings.push_back(dataset->id + ": nothing is installed; run cxrcat fetch " + dataset->id + " first");
+            report.warnings.push_back(dataset->id + ": nothing is installed; run cxrcat fetch " + dataset->id +
+                                      " first");
             continue;
         }
         json files = json::object();

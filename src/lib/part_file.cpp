@@ -58,8 +58,8 @@ std::optional<PartMeta> PartMeta::read(const std::filesystem::path& path) {
                 !segment[1].is_number_unsigned() || !segment[2].is_number_unsigned()) {
                 return std::nullopt;
             }
-            meta.segments.push_back({segment[0].get<std::uint64_t>(), segment[1].get<std::uint64_t>(),
-                                     segment[2].get<std::uint64_t>()});
+            meta.segments.push_back(
+                {segment[0].get<std::uint64_t>(), segment[1].get<std::uint64_t>(), segment[2].get<std::uint64_t>()});
         }
     }
     return meta;
@@ -111,7 +111,9 @@ PartFile& PartFile::operator=(PartFile&& other) noexcept {
     return *this;
 }
 
-PartFile::~PartFile() { close_fd(); }
+PartFile::~PartFile() {
+    close_fd();
+}
 
 void PartFile::close_fd() {
     if (m_fd >= 0) {

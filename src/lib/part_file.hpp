@@ -38,7 +38,7 @@ struct PartMeta {
 // An open `<destination>.part`. The destructor closes it and leaves it for a later resume; only
 // commit() puts bytes at the destination, and only discard() deletes them.
 class PartFile {
-public:
+  public:
     [[nodiscard]] static Result<PartFile> open(const std::filesystem::path& destination);
     PartFile(PartFile&& other) noexcept;
     PartFile& operator=(PartFile&& other) noexcept;
@@ -58,7 +58,7 @@ public:
     // Closes and deletes the part and its metadata.
     void discard();
 
-private:
+  private:
     PartFile(int fd, std::filesystem::path part, std::filesystem::path destination);
     void close_fd();
 

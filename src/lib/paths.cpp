@@ -34,8 +34,12 @@ Paths Paths::from_environment() {
     return paths;
 }
 
-std::filesystem::path Paths::dataset_dir(const std::string& id) const { return data_home / "datasets" / id; }
+std::filesystem::path Paths::dataset_dir(const std::string& id) const {
+    return data_home / "datasets" / id;
+}
 
-std::filesystem::path Paths::terms_ledger() const { return config_home / "accepted-terms.json"; }
+std::filesystem::path Paths::terms_ledger() const {
+    return config_home / "accepted-terms.json";
+}
 
 } // namespace cxrcat

@@ -21,7 +21,8 @@ bool starts_with_bytes(std::span<const std::byte> head, std::size_t offset, std:
 }
 
 std::string_view as_text(std::span<const std::byte> head) {
-    return {reinterpret_cast<const char*>(head.data()), head.size()}; // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+    return {reinterpret_cast<const char*>(head.data()),
+            head.size()}; // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
 }
 
 // HTML or a JSON error document, ignoring leading whitespace and a UTF-8 byte-order mark.
@@ -51,7 +52,10 @@ bool matches_magic(PayloadKind kind, std::span<const std::byte> head) {
     case PayloadKind::gzip: return starts_with_bytes(head, 0, "\x1f\x8b");
     case PayloadKind::tar: return starts_with_bytes(head, 257, "ustar") || head.size() < 262;
     case PayloadKind::bzip2: return starts_with_bytes(head, 0, "BZh");
-    case PayloadKind::xz: return starts_with_bytes(head, 0, "\xFD" "7zXZ");
+    case PayloadKind::xz:
+        return starts_with_bytes(head, 0,
+                                 "\xFD"
+                                 "7zXZ");
     case PayloadKind::zstd: return starts_with_bytes(head, 0, "\x28\xB5\x2F\xFD");
     case PayloadKind::seven_zip: return starts_with_bytes(head, 0, "7z\xBC\xAF\x27\x1C");
     case PayloadKind::dicom: return starts_with_bytes(head, 128, "DICM") || head.size() < 132;
@@ -73,13 +77,13 @@ PayloadKind payload_kind_for_path(std::string_view path) {
         PayloadKind kind;
     };
     static constexpr std::array<Suffix, 22> k_suffixes{{
-        {".zip", PayloadKind::zip},      {".tar.gz", PayloadKind::gzip}, {".tgz", PayloadKind::gzip},
-        {".gz", PayloadKind::gzip},      {".tar", PayloadKind::tar},     {".tar.bz2", PayloadKind::bzip2},
-        {".bz2", PayloadKind::bzip2},    {".tar.xz", PayloadKind::xz},   {".xz", PayloadKind::xz},
-        {".zst", PayloadKind::zstd},     {".7z", PayloadKind::seven_zip}, {".dcm", PayloadKind::dicom},
-        {".png", PayloadKind::png},      {".jpg", PayloadKind::jpeg},    {".jpeg", PayloadKind::jpeg},
-        {".pdf", PayloadKind::pdf},      {".csv", PayloadKind::text},    {".txt", PayloadKind::text},
-        {".tsv", PayloadKind::text},     {".json", PayloadKind::text},   {".md", PayloadKind::text},
+        {".zip", PayloadKind::zip},   {".tar.gz", PayloadKind::gzip},  {".tgz", PayloadKind::gzip},
+        {".gz", PayloadKind::gzip},   {".tar", PayloadKind::tar},      {".tar.bz2", PayloadKind::bzip2},
+        {".bz2", PayloadKind::bzip2}, {".tar.xz", PayloadKind::xz},    {".xz", PayloadKind::xz},
+        {".zst", PayloadKind::zstd},  {".7z", PayloadKind::seven_zip}, {".dcm", PayloadKind::dicom},
+        {".png", PayloadKind::png},   {".jpg", PayloadKind::jpeg},     {".jpeg", PayloadKind::jpeg},
+        {".pdf", PayloadKind::pdf},   {".csv", PayloadKind::text},     {".txt", PayloadKind::text},
+        {".tsv", PayloadKind::text},  {".json", PayloadKind::text},    {".md", PayloadKind::text},
         {".xml", PayloadKind::text},
     }};
     for (const auto& [suffix, kind] : k_suffixes) {
@@ -113,7 +117,8 @@ SniffVerdict sniff_payload(PayloadKind expected, std::string_view content_type, 
     bool web_page = looks_like_web_page(head);
     if (expected == PayloadKind::text) {
         // A CSV can't start with "<html"; a JSON file may legitimately start with {"error...
-        bool html = content_type_is_web_page(content_type) || (web_page && as_text(head).find('<') != std::string_view::npos);
+        bool html =
+            content_type_is_web_page(content_type) || (web_page && as_text(head).find('<') != std::string_view::npos);
         return html ? SniffVerdict::web_page : SniffVerdict::ok;
     }
     if (web_page || (content_type_is_web_page(content_type) && !matches_magic(expected, head)) ||

@@ -139,7 +139,8 @@ json source_json(const Dataset& dataset, const DatasetState& state, const FetchR
     }
     json results = json::array();
     for (const auto& file : report.files) {
-        results.push_back({{"path", file.path}, {"status", to_string(file.status)}, {"digest_origin", file.digest_origin}});
+        results.push_back(
+            {{"path", file.path}, {"status", to_string(file.status)}, {"digest_origin", file.digest_origin}});
     }
     return {{"dataset", redacted_entry(dataset.raw)},
             {"sources", sources},
@@ -156,11 +157,10 @@ Result<void> write_provenance(const Dataset& dataset, const DatasetState& state,
     const std::filesystem::path& dir = report.destination;
     std::string bib = dataset.citation.empty() ? "% The catalog records no BibTeX citation for " + dataset.id + "\n"
                                                : dataset.citation + (dataset.citation.back() == '\n' ? "" : "\n");
-    for (const auto& [name, content] :
-         {std::pair<std::string, std::string>{"CITATION.bib", bib},
-          {"CITATION.cff", citation_cff(dataset)},
-          {"TERMS.txt", terms_text(dataset, options)},
-          {"SOURCE.json", source_json(dataset, state, report, options).dump(2) + "\n"}}) {
+    for (const auto& [name, content] : {std::pair<std::string, std::string>{"CITATION.bib", bib},
+                                        {"CITATION.cff", citation_cff(dataset)},
+                                        {"TERMS.txt", terms_text(dataset, options)},
+                                        {"SOURCE.json", source_json(dataset, state, report, options).dump(2) + "\n"}}) {
         if (auto written = write_file_atomically(dir / name, content); !written) {
             return written;
         }

@@ -10,8 +10,7 @@ namespace cxrcat {
 
 namespace {
 
-template <typename T>
-bool allowed(const std::vector<T>& wanted, const T& value) {
+template <typename T> bool allowed(const std::vector<T>& wanted, const T& value) {
     return wanted.empty() || std::find(wanted.begin(), wanted.end(), value) != wanted.end();
 }
 
@@ -30,8 +29,7 @@ bool license_matches(const License& license, std::string_view wanted) {
 constexpr std::array<std::string_view, 7> k_sort_keys{"id", "name", "modality", "access", "size", "images", "year"};
 
 // Larger first, unknown last: the order a person scanning for "the biggest" expects.
-template <typename T>
-bool larger_first(const std::optional<T>& a, const std::optional<T>& b) {
+template <typename T> bool larger_first(const std::optional<T>& a, const std::optional<T>& b) {
     if (a.has_value() != b.has_value()) {
         return a.has_value();
     }
@@ -82,7 +80,9 @@ std::optional<SortKey> parse_sort_key(std::string_view text) {
     return std::nullopt;
 }
 
-std::vector<std::string> sort_key_names() { return {k_sort_keys.begin(), k_sort_keys.end()}; }
+std::vector<std::string> sort_key_names() {
+    return {k_sort_keys.begin(), k_sort_keys.end()};
+}
 
 std::vector<const Dataset*> select_datasets(const Catalog& catalog, const DatasetFilter& filter, SortKey key) {
     std::vector<const Dataset*> out;
@@ -120,12 +120,8 @@ std::vector<SearchHit> search_datasets(const Catalog& catalog, std::string_view 
     }
     for (const auto& dataset : catalog.datasets()) {
         const std::vector<std::pair<Field, std::vector<std::string>>> fields{
-            {{"id", 10}, {dataset.id}},
-            {{"name", 8}, {dataset.name}},
-            {{"aliases", 6}, dataset.aliases},
-            {{"labels", 4}, dataset.labels},
-            {{"tasks", 3}, dataset.tasks},
-            {{"description", 1}, {dataset.description}},
+            {{"id", 10}, {dataset.id}},      {{"name", 8}, {dataset.name}}, {{"aliases", 6}, dataset.aliases},
+            {{"labels", 4}, dataset.labels}, {{"tasks", 3}, dataset.tasks}, {{"description", 1}, {dataset.description}},
         };
         SearchHit hit{&dataset, 0, {}};
         bool every_word = true;
@@ -153,7 +149,8 @@ std::vector<SearchHit> search_datasets(const Catalog& catalog, std::string_view 
             hits.push_back(std::move(hit));
         }
     }
-    std::stable_sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; });
+    std::stable_sort(hits.begin(), hits.end(),
+                     [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; });
     return hits;
 }
 

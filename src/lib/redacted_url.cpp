@@ -13,8 +13,8 @@ namespace {
 // URLs, Azure SAS, Box, Hugging Face, Kaggle).
 bool is_secret_parameter(std::string_view name) {
     static constexpr std::array<std::string_view, 12> k_secret{
-        "token", "access_token", "key", "api_key", "apikey", "sig", "signature", "password",
-        "secret", "auth", "x-amz-signature", "x-amz-credential"};
+        "token",     "access_token", "key",    "api_key", "apikey",          "sig",
+        "signature", "password",     "secret", "auth",    "x-amz-signature", "x-amz-credential"};
     std::string lowered = to_lower(name);
     for (auto secret : k_secret) {
         if (lowered == secret) {
@@ -30,9 +30,8 @@ RedactedUrl::RedactedUrl(std::string_view url) {
     std::size_t scheme_end = url.find("://");
     std::size_t authority_start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
     std::size_t path_start = url.find_first_of("/?#", authority_start);
-    std::string_view authority = url.substr(authority_start, path_start == std::string_view::npos
-                                                                 ? std::string_view::npos
-                                                                 : path_start - authority_start);
+    std::string_view authority = url.substr(
+        authority_start, path_start == std::string_view::npos ? std::string_view::npos : path_start - authority_start);
     m_text = std::string(url.substr(0, authority_start));
     std::size_t at = authority.rfind('@');
     m_text += at == std::string_view::npos ? std::string(authority) : "***@" + std::string(authority.substr(at + 1));
@@ -75,9 +74,8 @@ std::string url_origin(std::string_view url) {
         return {};
     }
     std::size_t path_start = url.find_first_of("/?#", scheme_end + 3);
-    std::string_view authority = url.substr(scheme_end + 3, path_start == std::string_view::npos
-                                                                ? std::string_view::npos
-                                                                : path_start - scheme_end - 3);
+    std::string_view authority = url.substr(
+        scheme_end + 3, path_start == std::string_view::npos ? std::string_view::npos : path_start - scheme_end - 3);
     std::size_t at = authority.rfind('@');
     if (at != std::string_view::npos) {
         authority = authority.substr(at + 1);

@@ -97,8 +97,8 @@ LockedDataset lock_entry(const Dataset& dataset, const json& selection, const Fe
         // Bytes the lock already knew keep where their digests came from (checked against the lock,
         // they would otherwise read "pinned in cxrcat.lock" and rewrite an unchanged lock).
         if (previous != nullptr) {
-            if (auto before = previous->files.find(file.path); before != previous->files.end() &&
-                                                                 before->second.size == locked.size) {
+            if (auto before = previous->files.find(file.path);
+                before != previous->files.end() && before->second.size == locked.size) {
                 bool same = std::all_of(before->second.digests.begin(), before->second.digests.end(),
                                         [&locked](const auto& digest) {
                                             auto it = locked.digests.find(digest.first);
@@ -157,17 +157,19 @@ SyncDatasetResult sync_one(const ManifestEntry& wanted, const Catalog& catalog, 
         return result;
     }
     if (options.frozen && !entry_unchanged) {
-        result.error = Error(ErrorCode::integrity, dataset->id + ": its catalog entry changed since cxrcat.lock was written",
-                             {"locked entry sha256 " + locked->entry_sha256, "current entry sha256 " + entry_digest(dataset->raw),
-                              "the lock was not changed; run 'cxrcat sync' without --frozen to review the change"});
+        result.error =
+            Error(ErrorCode::integrity, dataset->id + ": its catalog entry changed since cxrcat.lock was written",
+                  {"locked entry sha256 " + locked->entry_sha256, "current entry sha256 " + entry_digest(dataset->raw),
+                   "the lock was not changed; run 'cxrcat sync' without --frozen to review the change"});
         return result;
     }
     if ((options.frozen || options.offline) && !selection_unchanged) {
         // The lock describes other files than the manifest now asks for.
-        result.error = Error(ErrorCode::integrity,
-                             dataset->id + ": its include/exclude/extract in the manifest changed since cxrcat.lock was written",
-                             {"locked selection " + locked->selection.dump(), "manifest selection " + selection.dump(),
-                              "the lock was not changed; run 'cxrcat sync' without --frozen/--offline to apply it"});
+        result.error =
+            Error(ErrorCode::integrity,
+                  dataset->id + ": its include/exclude/extract in the manifest changed since cxrcat.lock was written",
+                  {"locked selection " + locked->selection.dump(), "manifest selection " + selection.dump(),
+                   "the lock was not changed; run 'cxrcat sync' without --frozen/--offline to apply it"});
         return result;
     }
     DatasetState state = DatasetState::load(paths.dataset_dir(dataset->id));

@@ -129,8 +129,8 @@ Result<void> TermsLedger::accept(const Dataset& dataset, const std::string& now_
         m_file_damaged = false;
     }
     m_unreadable.erase(dataset.id);
-    m_entries[dataset.id] = Acceptance{dataset.id, terms_digest(dataset), now_utc, dataset.license.name,
-                                       dataset.access.terms_url};
+    m_entries[dataset.id] =
+        Acceptance{dataset.id, terms_digest(dataset), now_utc, dataset.license.name, dataset.access.terms_url};
     return save();
 }
 

@@ -20,7 +20,8 @@ std::string_view to_string(VerifyStatus status) {
 }
 
 bool VerifyReport::ok() const {
-    return std::all_of(items.begin(), items.end(), [](const VerifyItem& item) { return item.status == VerifyStatus::ok; });
+    return std::all_of(items.begin(), items.end(),
+                       [](const VerifyItem& item) { return item.status == VerifyStatus::ok; });
 }
 
 namespace {

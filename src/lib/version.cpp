@@ -7,14 +7,18 @@
 
 namespace cxrcat {
 
-std::string version() { return CXRCAT_VERSION; }
+std::string version() {
+    return CXRCAT_VERSION;
+}
 
 std::string curl_version_text() {
     const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
     return std::string("libcurl ") + (info && info->version ? info->version : "unknown");
 }
 
-std::string openssl_version_text() { return OpenSSL_version(OPENSSL_VERSION); }
+std::string openssl_version_text() {
+    return OpenSSL_version(OPENSSL_VERSION);
+}
 
 std::string curl_default_ca_bundle() {
     CURL* easy = curl_easy_init();
@@ -30,6 +34,8 @@ std::string curl_default_ca_bundle() {
     return out;
 }
 
-std::string libarchive_version_text() { return archive_version_string(); }
+std::string libarchive_version_text() {
+    return archive_version_string();
+}
 
 } // namespace cxrcat

@@ -64,6 +64,19 @@ TEST_F(Show, LineageWarnsAboutLeakageBothWays) {
     EXPECT_TRUE(contains(lidc.out, "train/test leakage")) << lidc.out;
 }
 
+TEST_F(Show, ALinkBothDatasetsDeclareIsShownOnce) {
+    // luna16 and lidc-idri each declare the other.
+    ProcessResult luna = cxrcat({"show", "luna16"});
+    ASSERT_EQ(luna.exit_code, 0) << luna.describe();
+    std::string lineage = luna.out.substr(luna.out.find("  lineage:\n"));
+    lineage = lineage.substr(0, lineage.find("  warning:"));
+    std::size_t mentions = 0;
+    for (std::size_t at = lineage.find("lidc-idri"); at != std::string::npos; at = lineage.find("lidc-idri", at + 1)) {
+        ++mentions;
+    }
+    EXPECT_EQ(mentions, 1U) << lineage;
+}
+
 TEST_F(Show, DatasetWithoutLineageHasNoLeakageWarning) {
     ProcessResult result = cxrcat({"show", "lab-cxr", "--catalog", fixture("catalogs/minimal/lab-cxr.json").string()});
     ASSERT_EQ(result.exit_code, 0) << result.describe();

@@ -154,8 +154,10 @@ std::uint16_t closed_port() {
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof(address);
-    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), length), 0); // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
-    EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0); // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), length),
+              0); // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+    EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length),
+              0); // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
     ::close(fd);
     return ntohs(address.sin_port);
 }
@@ -165,7 +167,8 @@ std::uint16_t closed_port() {
 // because retries reused the failed handle; that case needs a DNS resolver, so it is not tested here.)
 TEST_F(Faults, RefusedConnectionIsRetriedThenANetworkError) {
     const std::string name = "refused.bin";
-    write_catalog({{name, "http://127.0.0.1:" + std::to_string(closed_port()) + "/" + name, 10, sha256_hex("0123456789")}});
+    write_catalog(
+        {{name, "http://127.0.0.1:" + std::to_string(closed_port()) + "/" + name, 10, sha256_hex("0123456789")}});
 
     auto result = cxrcat({"fetch", "t1", "--accept-terms", "--retries", "2"});
     EXPECT_EQ(result.exit_code, 6) << result.describe();

@@ -5,11 +5,10 @@
 // URL points at its stub. Each test builds its own world content under unique names.
 #pragma once
 
+#include "cxrcat/http_get.hpp"
 #include "support/files.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
-
-#include "cxrcat/http_get.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -30,9 +29,9 @@
 namespace cxrcat::test {
 
 class StubRouteTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
-        const char* json = std::getenv("CXRCAT_PROVIDER_STUBS"); // NOLINT(concurrency-mt-unsafe)
+        const char* json = std::getenv("CXRCAT_PROVIDER_STUBS");      // NOLINT(concurrency-mt-unsafe)
         const char* required = std::getenv("CXRCAT_REQUIRE_SERVERS"); // NOLINT(concurrency-mt-unsafe)
         if (json == nullptr || !std::filesystem::exists(json)) {
             if (required != nullptr && std::string(required) == "1") {
@@ -56,7 +55,9 @@ protected:
     }
 
     // The stub's base URL ("http://127.0.0.1:PORT").
-    [[nodiscard]] std::string base(const std::string& provider) const { return m_stubs.at(provider).get<std::string>(); }
+    [[nodiscard]] std::string base(const std::string& provider) const {
+        return m_stubs.at(provider).get<std::string>();
+    }
     // <world>/<provider>: where the stub reads its content on every request.
     [[nodiscard]] std::filesystem::path world(const std::string& provider) const {
         return std::filesystem::path(m_stubs.at("world").get<std::string>()) / provider;
@@ -93,14 +94,15 @@ protected:
     // A catalog entry with one source, in the shape of catalog/datasets/*.json.
     static nlohmann::json dataset_entry(const std::string& id, const std::string& access_class,
                                         const nlohmann::json& source) {
-        return {{"id", id},
-                {"name", "Stub dataset " + id},
-                {"modality", "cxr"},
-                {"category", "general"},
-                {"homepage", "https://example.org/" + id},
-                {"license", {{"name", "CC-BY-4.0"}}},
-                {"access", {{"class", access_class}, {"terms", "Test terms."}, {"terms_url", "https://example.org/terms"}}},
-                {"sources", nlohmann::json::array({source})}};
+        return {
+            {"id", id},
+            {"name", "Stub dataset " + id},
+            {"modality", "cxr"},
+            {"category", "general"},
+            {"homepage", "https://example.org/" + id},
+            {"license", {{"name", "CC-BY-4.0"}}},
+            {"access", {{"class", access_class}, {"terms", "Test terms."}, {"terms_url", "https://example.org/terms"}}},
+            {"sources", nlohmann::json::array({source})}};
     }
 
     // Adds entry to the user catalog every cxrcat() call passes with --catalog.
@@ -124,11 +126,27 @@ protected:
         for (const auto& [name, value] : extra_env) {
             env[name] = value;
         }
-        std::vector<std::string> removed{"CXRCAT_CATALOG", "COLUMNS", "NO_COLOR", "NETRC", "CURL_CA_BUNDLE",
-                                         "CXRCAT_PHYSIONET_USER", "CXRCAT_PHYSIONET_PASSWORD", "KAGGLE_USERNAME",
-                                         "KAGGLE_KEY", "KAGGLE_API_TOKEN", "KAGGLE_CONFIG_DIR", "HF_TOKEN",
-                                         "HUGGING_FACE_HUB_TOKEN", "HF_HOME", "HF_TOKEN_PATH", "http_proxy",
-                                         "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"};
+        std::vector<std::string> removed{"CXRCAT_CATALOG",
+                                         "COLUMNS",
+                                         "NO_COLOR",
+                                         "NETRC",
+                                         "CURL_CA_BUNDLE",
+                                         "CXRCAT_PHYSIONET_USER",
+                                         "CXRCAT_PHYSIONET_PASSWORD",
+                                         "KAGGLE_USERNAME",
+                                         "KAGGLE_KEY",
+                                         "KAGGLE_API_TOKEN",
+                                         "KAGGLE_CONFIG_DIR",
+                                         "HF_TOKEN",
+                                         "HUGGING_FACE_HUB_TOKEN",
+                                         "HF_HOME",
+                                         "HF_TOKEN_PATH",
+                                         "http_proxy",
+                                         "https_proxy",
+                                         "HTTP_PROXY",
+                                         "HTTPS_PROXY",
+                                         "ALL_PROXY",
+                                         "all_proxy"};
         for (const auto& name : unset) {
             removed.push_back(name);
             env.erase(name);
@@ -197,7 +215,7 @@ protected:
     std::map<std::string, std::string> m_env;
     std::vector<std::filesystem::path> m_catalogs;
 
-private:
+  private:
     // Percent-encodes a raw URL path for a query value ('%' included: the stubs key stats by raw path).
     static std::string query_encode(const std::string& text) {
         static constexpr std::string_view k_hex = "0123456789ABCDEF";

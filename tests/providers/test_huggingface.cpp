@@ -2,19 +2,17 @@
 // The huggingface route against the Hub stub and its CDN: paged tree API, LFS SHA-256 checked,
 // first-download digests for regular files, the token kept off the CDN, and every gated, refused,
 // missing and rate-limited answer with the fix it needs.
-#include "stub_route_test.hpp"
-
 #include "cxrcat/digest.hpp"
+#include "stub_route_test.hpp"
 
 namespace cxrcat::test {
 namespace {
 
 class HuggingFaceRoute : public StubRouteTest {
-protected:
+  protected:
     // Creates repository owner/name with files (path → content), _repo.json when config is an
     // object, and controls (name → content), all at once. Returns "owner/name".
-    std::string publish_repo(const std::map<std::string, std::string>& files,
-                             const nlohmann::json& config = nullptr,
+    std::string publish_repo(const std::map<std::string, std::string>& files, const nlohmann::json& config = nullptr,
                              const std::map<std::string, std::string>& controls = {}) {
         std::string owner = unique("own");
         std::string name = unique("ds");
@@ -81,8 +79,7 @@ TEST_F(HuggingFaceRoute, FetchesAPublicRepoThroughThePagedTreeVerifyingLfsAndRec
 
     auto check = cxrcat({"check", id});
     EXPECT_EQ(check.exit_code, 0) << check.describe();
-    EXPECT_TRUE(
-        has_text(check.out, "huggingface (Hub): ok — no token needed: " + repo + " is public (revision main)"));
+    EXPECT_TRUE(has_text(check.out, "huggingface (Hub): ok — no token needed: " + repo + " is public (revision main)"));
 
     auto plan = cxrcat({"fetch", id, "--dry-run", "--format", "json"});
     ASSERT_EQ(plan.exit_code, 0) << plan.describe();
@@ -222,8 +219,8 @@ TEST_F(HuggingFaceRoute, ATokenNotYetApprovedIsToldToRequestAccess) {
 
     auto fetch = cxrcat({"fetch", id}, env);
     EXPECT_EQ(fetch.exit_code, 4) << fetch.describe();
-    EXPECT_TRUE(has_text(fetch.err, "your Hugging Face account has not been granted access yet: request access at " +
-                                        page(repo)));
+    EXPECT_TRUE(has_text(fetch.err,
+                         "your Hugging Face account has not been granted access yet: request access at " + page(repo)));
 }
 
 TEST_F(HuggingFaceRoute, ARefusedTokenSaysWhereItCameFrom) {
@@ -284,8 +281,8 @@ TEST_F(HuggingFaceRoute, MissingReposRevisionsAndDisabledReposAreNotFound) {
     std::string disabled_id = add_hub_dataset(disabled, "open");
     auto withdrawn = cxrcat({"fetch", disabled_id});
     EXPECT_EQ(withdrawn.exit_code, 3) << withdrawn.describe();
-    EXPECT_TRUE(has_text(withdrawn.err,
-                         "access to " + disabled + " is disabled on Hugging Face (the dataset was withdrawn)"));
+    EXPECT_TRUE(
+        has_text(withdrawn.err, "access to " + disabled + " is disabled on Hugging Face (the dataset was withdrawn)"));
 }
 
 TEST_F(HuggingFaceRoute, APullRequestRevisionIsEncodedAsOneSegment) {

@@ -7,7 +7,7 @@ namespace cxrcat::test {
 namespace {
 
 class IdcRoute : public StubRouteTest {
-protected:
+  protected:
     // A fake DICOM instance: the 128-byte preamble, "DICM", then bytes.
     static std::string dicom(std::size_t body) { return std::string(128, '\0') + "DICM" + random_bytes(body); }
 
@@ -56,9 +56,12 @@ TEST_F(IdcRoute, FetchesEverySeriesOfTheManifestFollowingTheListingPages) {
     std::string manifest = write_manifest(
         "# To download the files in this manifest, first install s5cmd (https://github.com/peak/s5cmd),\n"
         "# s5cmd --no-sign-request --endpoint-url https://s3.amazonaws.com run manifest.s5cmd\n"
-        "cp s3://" + bucket + "/" + first + "/* .\n"
+        "cp s3://" +
+        bucket + "/" + first +
+        "/* .\n"
         "\n"
-        "cp 's3://" + bucket + "/" + second + "/*' \"/some/where else\"\n");
+        "cp 's3://" +
+        bucket + "/" + second + "/*' \"/some/where else\"\n");
     ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
 
     auto check = cxrcat({"check", id, "--manifest", manifest});
@@ -153,9 +156,9 @@ TEST_F(IdcRoute, ASeriesOrBucketThatIsNotThereIsNotFound) {
     std::string id = add_idc_dataset();
     ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
 
-    auto fetch = cxrcat({"fetch", id, "--manifest",
-                         write_manifest("cp s3://" + bucket + "/" + present + "/* .\nsync s3://" + bucket + "/" +
-                                        absent + "/* .\n")});
+    auto fetch = cxrcat(
+        {"fetch", id, "--manifest",
+         write_manifest("cp s3://" + bucket + "/" + present + "/* .\nsync s3://" + bucket + "/" + absent + "/* .\n")});
     EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();
     EXPECT_TRUE(has_text(fetch.err, "manifest line 2: series " + absent + " has no objects in bucket " + bucket));
     EXPECT_TRUE(has_text(fetch.err, "export the manifest again"));

@@ -13,7 +13,7 @@ constexpr std::string_view k_no_credentials =
     "~/.kaggle (chmod 600)";
 
 class KaggleRoute : public StubRouteTest {
-protected:
+  protected:
     // Creates competition `slug` with files (path → content) and controls (name → content), at once.
     void publish_competition(const std::string& slug, const std::map<std::string, std::string>& files,
                              const std::map<std::string, std::string>& controls = {}) {
@@ -151,9 +151,8 @@ TEST_F(KaggleRoute, ChecksAndFetchesAPagedCompetitionRecordingFirstDownloadDiges
 
 TEST_F(KaggleRoute, ReadsTheBareArrayListWithABearerToken) {
     std::string slug = unique("comp");
-    std::map<std::string, std::string> files = {{"a.bin", random_bytes(4'000)},
-                                                {"b.bin", random_bytes(5'000)},
-                                                {"c.bin", random_bytes(6'000)}};
+    std::map<std::string, std::string> files = {
+        {"a.bin", random_bytes(4'000)}, {"b.bin", random_bytes(5'000)}, {"c.bin", random_bytes(6'000)}};
     publish_competition(slug, files, {{"_bare_array", ""}});
     std::string token = "KGAT_" + random_hex(16);
     register_account("", "", {token}, {slug});
@@ -163,8 +162,8 @@ TEST_F(KaggleRoute, ReadsTheBareArrayListWithABearerToken) {
     auto check = cxrcat({"check", id, "--format", "json"}, env);
     auto report = nlohmann::json::parse(check.out);
     EXPECT_EQ(report[0]["sources"][0]["status"], "ok") << check.out;
-    EXPECT_EQ(report[0]["sources"][0]["credential"], "Kaggle API token from environment KAGGLE_API_TOKEN (****" +
-                                                         token.substr(token.size() - 4) + ")");
+    EXPECT_EQ(report[0]["sources"][0]["credential"],
+              "Kaggle API token from environment KAGGLE_API_TOKEN (****" + token.substr(token.size() - 4) + ")");
 
     std::string list_path = "/api/v1/competitions/data/list/" + slug;
     reset_stats("kaggle", list_path);
@@ -271,8 +270,10 @@ TEST_F(KaggleRoute, AnUnknownCompetitionIsNotFound) {
     EXPECT_TRUE(has_text(check.out, "not-found — Kaggle competition '" + slug + "' not found"));
     auto fetch = cxrcat({"fetch", id}, account);
     EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();
-    EXPECT_TRUE(has_text(fetch.err, "Kaggle competition '" + slug + "' not found: check the competition name at "
-                                    "https://www.kaggle.com/competitions/" + slug));
+    EXPECT_TRUE(has_text(fetch.err, "Kaggle competition '" + slug +
+                                        "' not found: check the competition name at "
+                                        "https://www.kaggle.com/competitions/" +
+                                        slug));
 }
 
 TEST_F(KaggleRoute, AFileTheCatalogListsButKaggleDoesNotIsNotFound) {

@@ -9,7 +9,7 @@ namespace {
 constexpr const char* k_version = "1.0.0";
 
 class PhysioNetRoute : public StubRouteTest {
-protected:
+  protected:
     void SetUp() override {
         StubRouteTest::SetUp();
         if (IsSkipped() || HasFatalFailure()) {
@@ -24,7 +24,8 @@ protected:
     }
 
     // Publishes m_slug/version with m_files plus controls (name → content).
-    void publish_project(const std::string& version = k_version, const std::map<std::string, std::string>& controls = {}) {
+    void publish_project(const std::string& version = k_version,
+                         const std::map<std::string, std::string>& controls = {}) {
         std::filesystem::path staging = world("physionet") / ("_staging-" + m_slug + "-" + version);
         for (const auto& [path, content] : m_files) {
             write_text_file(staging / path, content);
@@ -44,18 +45,19 @@ protected:
 
     std::string add_physionet_dataset(const std::string& version = k_version) {
         std::string id = unique("mimic");
-        add_dataset(dataset_entry(id, "credentialed",
-                                  {{"provider", "physionet"}, {"project", m_slug}, {"version", version}}));
+        add_dataset(
+            dataset_entry(id, "credentialed", {{"provider", "physionet"}, {"project", m_slug}, {"version", version}}));
         return id;
     }
 
     [[nodiscard]] std::map<std::string, std::string> with_credentials(const std::string& password = "") const {
-        return {{"CXRCAT_PHYSIONET_USER", m_user}, {"CXRCAT_PHYSIONET_PASSWORD", password.empty() ? m_password : password}};
+        return {{"CXRCAT_PHYSIONET_USER", m_user},
+                {"CXRCAT_PHYSIONET_PASSWORD", password.empty() ? m_password : password}};
     }
 
     [[nodiscard]] std::string dua_fix() const {
-        return "sign the data use agreement for " + m_slug + " " + k_version + " at " + base("physionet") + "/content/" +
-               m_slug + "/" + k_version + "/ (and complete credentialing/training if not yet done)";
+        return "sign the data use agreement for " + m_slug + " " + k_version + " at " + base("physionet") +
+               "/content/" + m_slug + "/" + k_version + "/ (and complete credentialing/training if not yet done)";
     }
 
     void expect_installed(const std::string& id) const {
@@ -187,7 +189,8 @@ TEST_F(PhysioNetRoute, WithoutTheSignedDuaTheMessageNamesTheProjectPage) {
 
     auto fetch = cxrcat({"fetch", id}, with_credentials());
     EXPECT_EQ(fetch.exit_code, 4) << fetch.describe();
-    EXPECT_TRUE(has_text(fetch.err, "PhysioNet denied " + m_user + " access to " + m_slug + " " + k_version + " (HTTP 403)"));
+    EXPECT_TRUE(
+        has_text(fetch.err, "PhysioNet denied " + m_user + " access to " + m_slug + " " + k_version + " (HTTP 403)"));
     EXPECT_TRUE(has_text(fetch.err, dua_fix()));
 
     auto check = cxrcat({"check", id}, with_credentials());
@@ -233,13 +236,13 @@ TEST_F(PhysioNetRoute, AFileThatDoesNotMatchSha256sumsIsNotInstalled) {
     publish_project(k_version);
     // A published SHA256SUMS.txt replaces the generated one; one of its digests is wrong.
     std::string sums;
-    auto generated = run_process({"/usr/bin/python3", "-c",
-                                  "import hashlib, sys\n"
-                                  "for p in sys.argv[2:]:\n"
-                                  "    print(hashlib.sha256(open(sys.argv[1] + '/' + p, 'rb').read()).hexdigest(), p)\n",
-                                  (world("physionet") / m_slug / k_version).string(), "LICENSE.txt",
-                                  "files/p10/p10000032/image.bin"},
-                                 {});
+    auto generated = run_process(
+        {"/usr/bin/python3", "-c",
+         "import hashlib, sys\n"
+         "for p in sys.argv[2:]:\n"
+         "    print(hashlib.sha256(open(sys.argv[1] + '/' + p, 'rb').read()).hexdigest(), p)\n",
+         (world("physionet") / m_slug / k_version).string(), "LICENSE.txt", "files/p10/p10000032/image.bin"},
+        {});
     ASSERT_EQ(generated.exit_code, 0) << generated.describe();
     sums = generated.out + wrong + " files/p10/p10000032/report.txt\n";
     write_text_file(world("physionet") / m_slug / k_version / "SHA256SUMS.txt", sums);

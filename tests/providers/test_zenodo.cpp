@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The zenodo route against the Zenodo stub: record API → files, md5, download URLs, failures.
-#include "stub_route_test.hpp"
-
 #include "cxrcat/digest.hpp"
+#include "stub_route_test.hpp"
 
 namespace cxrcat::test {
 namespace {
 
 class ZenodoRoute : public StubRouteTest {
-protected:
+  protected:
     // Creates record <id> with files (key → content) and controls (name → content), all at once.
     void publish_record(const std::string& record, const std::map<std::string, std::string>& files,
                         const std::map<std::string, std::string>& controls = {}) {
@@ -60,8 +59,8 @@ TEST_F(ZenodoRoute, ChecksAndFetchesARecordThroughTheApiContentUrl) {
     write_text_file(staging / "annotations.csv", csv);
     write_text_file(staging / "blocks" / "part 1.bin", blocks); // a key with '/' and a space
     std::filesystem::rename(staging, world("zenodo") / record);
-    std::string id = add_zenodo_dataset(record, nlohmann::json::array({{{"path", "subset0.zip"}, {"extract", true}},
-                                                                       {{"path", "annotations.csv"}}}));
+    std::string id = add_zenodo_dataset(
+        record, nlohmann::json::array({{{"path", "subset0.zip"}, {"extract", true}}, {{"path", "annotations.csv"}}}));
 
     ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
     auto check = cxrcat({"check", id});
@@ -164,8 +163,8 @@ TEST_F(ZenodoRoute, ADeletedRecordIsWithdrawn) {
 TEST_F(ZenodoRoute, FilesTheCatalogListsButTheRecordLacksAreNamed) {
     std::string record = unique_digits();
     publish_record(record, {{"subset0.zip", random_bytes(100)}});
-    std::string id = add_zenodo_dataset(record, nlohmann::json::array({{{"path", "subset0.zip"}},
-                                                                       {{"path", "subset9.zip"}, {"extract", true}}}));
+    std::string id = add_zenodo_dataset(
+        record, nlohmann::json::array({{{"path", "subset0.zip"}}, {{"path", "subset9.zip"}, {"extract", true}}}));
 
     auto fetch = cxrcat({"fetch", id, "--accept-terms"});
     EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();

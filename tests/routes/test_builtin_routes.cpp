@@ -29,8 +29,9 @@ std::vector<json> builtin_entries() {
             entries.push_back(json::parse(read_text_file(file.path())));
         }
     }
-    std::sort(entries.begin(), entries.end(),
-              [](const json& a, const json& b) { return a.at("id").get<std::string>() < b.at("id").get<std::string>(); });
+    std::sort(entries.begin(), entries.end(), [](const json& a, const json& b) {
+        return a.at("id").get<std::string>() < b.at("id").get<std::string>();
+    });
     return entries;
 }
 
@@ -47,7 +48,9 @@ bool is_pinned(const json& file) {
            file.contains("sha256") || file.contains("sha512");
 }
 
-bool live(const json& source) { return source.value("status", "") != "withdrawn"; }
+bool live(const json& source) {
+    return source.value("status", "") != "withdrawn";
+}
 
 std::uint32_t crc32(std::string_view data) {
     std::uint32_t crc = 0xFFFFFFFFU;
@@ -136,7 +139,7 @@ std::string stand_in_for(const std::string& path, const std::string& salt) {
 }
 
 class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<std::string> {
-protected:
+  protected:
     void SetUp() override {
         StubRouteTest::SetUp();
         if (IsSkipped() || HasFatalFailure()) {
@@ -354,7 +357,8 @@ protected:
         return out;
     }
 
-    [[nodiscard]] ProcessResult fetch(std::vector<std::string> extra, const std::map<std::string, std::string>& env) const {
+    [[nodiscard]] ProcessResult fetch(std::vector<std::string> extra,
+                                      const std::map<std::string, std::string>& env) const {
         std::vector<std::string> args{"fetch", m_id, "--accept-terms"};
         args.insert(args.end(), m_manifest.begin(), m_manifest.end());
         args.insert(args.end(), extra.begin(), extra.end());
@@ -455,8 +459,8 @@ TEST_P(BuiltinRoute, CheckAndFetchTakeTheRouteOfTheAccessClass) {
     // The allowed account: every automatic source probes ok; manual parts still need the person.
     json report = check_json(credentials(true));
     for (const auto& [provider, found] : statuses(report)) {
-        EXPECT_EQ(found, std::set<std::string>{provider == "manual" ? "manual" : "ok"}) << provider << ": "
-                                                                                         << report.dump(1);
+        EXPECT_EQ(found, std::set<std::string>{provider == "manual" ? "manual" : "ok"})
+            << provider << ": " << report.dump(1);
     }
     EXPECT_EQ(report.value("exit_code", -1), manual ? 7 : 0) << report.dump(1);
 
@@ -544,7 +548,9 @@ INSTANTIATE_TEST_SUITE_P(Catalog, BuiltinRoute, ::testing::ValuesIn(builtin_ids(
                          });
 
 // The parameter list is the catalog: an empty one would prove nothing.
-TEST(BuiltinCatalog, HasDatasetsToRoute) { EXPECT_GE(builtin_ids().size(), 20U); }
+TEST(BuiltinCatalog, HasDatasetsToRoute) {
+    EXPECT_GE(builtin_ids().size(), 20U);
+}
 
 } // namespace
 } // namespace cxrcat::test

@@ -5,22 +5,17 @@
 // mirror is a directory below `www` served by nginx (`/files/<dir>`), and an origin that is "down" is a
 // loopback port where nothing listens. Each test serves its own directory below www and runs cxrcat
 // with HOME, the XDG directories and CXRCAT_HOME in fresh temporary directories ("machines").
-#include "support/files.hpp"
-#include "support/process.hpp"
-#include "support/temp_dir.hpp"
-
 #include "cxrcat/digest.hpp"
 #include "cxrcat/http_get.hpp"
 #include "cxrcat/version.hpp"
+#include "support/files.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -28,11 +23,14 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <netinet/in.h>
 #include <numeric>
 #include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -89,7 +87,9 @@ int dead_port() {
     return ntohs(address.sin_port);
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 // One file of a test catalog entry.
 struct FileSpec {
@@ -110,7 +110,7 @@ struct FileSpec {
 struct EntryOptions {
     std::string access_class = "open";
     std::string redistribution = "allowed";
-    std::string citation;   // default: "@misc{<id>, title={Sync test <id>}, year={2024}}"
+    std::string citation; // default: "@misc{<id>, title={Sync test <id>}, year={2024}}"
 };
 
 json dataset_entry(const std::string& id, const std::vector<FileSpec>& files, const EntryOptions& options = {}) {
@@ -156,9 +156,9 @@ struct Machine {
 // --- the fixture ------------------------------------------------------------------------------------
 
 class SyncTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
-        const char* json_path = std::getenv("CXRCAT_TEST_SERVERS");   // NOLINT(concurrency-mt-unsafe)
+        const char* json_path = std::getenv("CXRCAT_TEST_SERVERS");  // NOLINT(concurrency-mt-unsafe)
         const char* require = std::getenv("CXRCAT_REQUIRE_SERVERS"); // NOLINT(concurrency-mt-unsafe)
         bool required = require != nullptr && std::string(require) == "1";
         std::string why;
@@ -194,13 +194,17 @@ protected:
     }
 
     // Served content: www/<test dir>/<name>, always a new inode.
-    void serve(const std::string& name, std::string_view content) const { replace_file(m_www / m_name / name, content); }
+    void serve(const std::string& name, std::string_view content) const {
+        replace_file(m_www / m_name / name, content);
+    }
     [[nodiscard]] fs::path served(const std::string& name) const { return m_www / m_name / name; }
     // The origin: the fault server's plain mode.
     [[nodiscard]] std::string origin_url(const std::string& name) const { return m_fault + origin_path(name); }
     [[nodiscard]] std::string origin_path(const std::string& name) const { return "/ok/" + m_name + "/" + name; }
     // nginx serving a directory below this test's www directory.
-    [[nodiscard]] std::string nginx_url(const std::string& name) const { return m_http + "/files/" + m_name + "/" + name; }
+    [[nodiscard]] std::string nginx_url(const std::string& name) const {
+        return m_http + "/files/" + m_name + "/" + name;
+    }
     [[nodiscard]] std::string dead_url(const std::string& name) const {
         return "http://127.0.0.1:" + std::to_string(dead_port()) + "/files/" + name;
     }
@@ -370,7 +374,8 @@ TEST_F(SyncTest, SecondSyncIsUpToDateMakesNoRequestAndKeepsTheLockByteIdentical)
         const json& file = entry.at("files").at(path);
         EXPECT_EQ(file.at("size").get<std::uint64_t>(), bytes.size()) << path;
         EXPECT_EQ(file.at("digests").at("sha256"), sha256_hex(bytes)) << path;
-        EXPECT_TRUE(contains(file.at("origin").get<std::string>(), name == "labels.csv" ? "published" : "first download"))
+        EXPECT_TRUE(
+            contains(file.at("origin").get<std::string>(), name == "labels.csv" ? "published" : "first download"))
             << path << ": " << file.at("origin");
     }
     auto lock_mtime = fs::last_write_time(lock);
@@ -409,8 +414,8 @@ TEST_F(SyncTest, FrozenSyncRebuildsAFreshHomeByteIdentically) {
     std::string b_bytes = random_content(1'234, 12);
     serve("a.bin", a_bytes);
     serve("b.bin", b_bytes);
-    fs::path catalog = write_catalog("c", {dataset_entry("sy-ci", {{"a.bin", origin_url("a.bin")},
-                                                                    {"sub/b.bin", origin_url("b.bin")}})});
+    fs::path catalog = write_catalog(
+        "c", {dataset_entry("sy-ci", {{"a.bin", origin_url("a.bin")}, {"sub/b.bin", origin_url("b.bin")}})});
     fs::path manifest = write_manifest("project", {{"datasets", {{{"id", "sy-ci"}}}}});
     Machine dev = machine("dev", catalog);
     sync_ok(dev, manifest);
@@ -438,12 +443,11 @@ TEST_F(SyncTest, AcceptsTheIssueManifestFormWithInclude) {
     serve("scan.bin", scan);
     fs::path catalog = write_catalog(
         "c", {dataset_entry("sx-montgomery", {{"scan.bin", origin_url("scan.bin")}}),
-              dataset_entry("sx-luna", {{"subset0.zip", origin_url("subset0.zip"), std::nullopt, std::nullopt,
-                                         std::nullopt, true},
-                                        {"subset1.zip", origin_url("subset1.zip"), std::nullopt, std::nullopt,
-                                         std::nullopt, true},
-                                        {"annotations.csv", origin_url("annotations.csv")},
-                                        {"candidates.csv", origin_url("candidates.csv")}})});
+              dataset_entry("sx-luna",
+                            {{"subset0.zip", origin_url("subset0.zip"), std::nullopt, std::nullopt, std::nullopt, true},
+                             {"subset1.zip", origin_url("subset1.zip"), std::nullopt, std::nullopt, std::nullopt, true},
+                             {"annotations.csv", origin_url("annotations.csv")},
+                             {"candidates.csv", origin_url("candidates.csv")}})});
     Machine a = machine("a", catalog);
     // Exactly the issue's text, with this test's ids.
     fs::path project = m_dir / "project";
@@ -479,12 +483,11 @@ TEST_F(SyncTest, AcceptsTheIssueManifestFormWithInclude) {
     EXPECT_EQ(origin_requests(), before);
 
     // More optional keys are fine.
-    fs::path other = write_manifest("other", {{"version", 1},
-                                              {"datasets",
-                                               {{{"id", "sx-luna"},
-                                                 {"include", {"annotations.csv"}},
-                                                 {"exclude", {"*.zip"}},
-                                                 {"extract", false}}}}});
+    fs::path other = write_manifest(
+        "other",
+        {{"version", 1},
+         {"datasets",
+          {{{"id", "sx-luna"}, {"include", {"annotations.csv"}}, {"exclude", {"*.zip"}}, {"extract", false}}}}});
     ProcessResult optional_keys = cxrcat(a, {"sync", "--manifest", other.string()});
     EXPECT_EQ(optional_keys.exit_code, 0) << optional_keys.describe();
 }
@@ -538,8 +541,8 @@ TEST_F(SyncTest, FrozenFailsWhenTheRemoteChangedAndLeavesLockAndInstallAlone) {
     serve("a.bin", a_bytes);
     serve("b.bin", b_bytes);
     // No published digests: the lock records what the first download got.
-    fs::path catalog =
-        write_catalog("c", {dataset_entry("sy-drift", {{"a.bin", origin_url("a.bin")}, {"b.bin", origin_url("b.bin")}})});
+    fs::path catalog = write_catalog(
+        "c", {dataset_entry("sy-drift", {{"a.bin", origin_url("a.bin")}, {"b.bin", origin_url("b.bin")}})});
     fs::path manifest = write_manifest("project", {{"datasets", {{{"id", "sy-drift"}}}}});
     fs::path lock = manifest.parent_path() / "cxrcat.lock";
     Machine a = machine("a", catalog);
@@ -627,8 +630,8 @@ TEST_F(SyncTest, OfflineChecksTheInstallAgainstTheLockWithoutAnyRequest) {
     std::string a_bytes = random_content(9'000, 51);
     serve("a.bin", a_bytes);
     serve("b.bin", random_content(8'000, 52));
-    Machine a = machine(
-        "a", write_catalog("c", {dataset_entry("sy-off", {{"a.bin", origin_url("a.bin")}, {"d/b.bin", origin_url("b.bin")}})}));
+    Machine a = machine("a", write_catalog("c", {dataset_entry("sy-off", {{"a.bin", origin_url("a.bin")},
+                                                                          {"d/b.bin", origin_url("b.bin")}})}));
     fs::path manifest = write_manifest("project", {{"datasets", {{{"id", "sy-off"}}}}});
     fs::path lock = manifest.parent_path() / "cxrcat.lock";
 
@@ -658,8 +661,7 @@ TEST_F(SyncTest, OfflineChecksTheInstallAgainstTheLockWithoutAnyRequest) {
     ProcessResult missing_env = cxrcat(a, {"sync", "--manifest", manifest.string()}, {{"CXRCAT_OFFLINE", "1"}});
     EXPECT_EQ(missing_env.exit_code, 5) << missing_env.describe();
     EXPECT_TRUE(contains(missing_env.err, "d/b.bin")) << missing_env.describe();
-    ProcessResult as_json =
-        cxrcat(a, {"sync", "--offline", "--format", "json", "--manifest", manifest.string()});
+    ProcessResult as_json = cxrcat(a, {"sync", "--offline", "--format", "json", "--manifest", manifest.string()});
     EXPECT_EQ(as_json.exit_code, 5) << as_json.describe();
     json parsed = json::parse(as_json.out, nullptr, false);
     ASSERT_FALSE(parsed.is_discarded()) << as_json.describe();
@@ -684,7 +686,7 @@ TEST_F(SyncTest, MirrorHitWithTheOriginDown) {
                                      {"c.bin", c_url, c_bytes.size(), std::nullopt, md5_hex(c_bytes), false}};
     };
     Machine a = machine("a", write_catalog("a", {dataset_entry("sy-mirror", files_at(origin_url("origin/a.bin"),
-                                                                                      origin_url("origin/c.bin")))}));
+                                                                                     origin_url("origin/c.bin")))}));
     sync_ok(a, write_manifest("project-a", {{"datasets", {{{"id", "sy-mirror"}}}}}));
 
     // The team mirror: exported from a, served by nginx.
@@ -695,11 +697,12 @@ TEST_F(SyncTest, MirrorHitWithTheOriginDown) {
     EXPECT_EQ(read_text_file(mirror / "md5" / md5_hex(c_bytes)), c_bytes);
 
     // b: the origin is down (nothing listens there).
-    Machine b = machine("b", write_catalog("b", {dataset_entry("sy-mirror", files_at(dead_url("a.bin"), dead_url("c.bin")))}));
+    Machine b =
+        machine("b", write_catalog("b", {dataset_entry("sy-mirror", files_at(dead_url("a.bin"), dead_url("c.bin")))}));
     fs::path manifest_b = write_manifest("project-b", {{"datasets", {{{"id", "sy-mirror"}}}}});
     int before = origin_requests();
-    ProcessResult result = cxrcat(b, {"sync", "--accept-terms", "--manifest", manifest_b.string(), "--mirror",
-                                      nginx_url("mirror")});
+    ProcessResult result =
+        cxrcat(b, {"sync", "--accept-terms", "--manifest", manifest_b.string(), "--mirror", nginx_url("mirror")});
     ASSERT_EQ(result.exit_code, 0) << result.describe();
     EXPECT_EQ(read_text_file(b.dataset("sy-mirror") / "a.bin"), a_bytes);
     EXPECT_EQ(read_text_file(b.dataset("sy-mirror") / "c.bin"), c_bytes);
@@ -721,8 +724,8 @@ TEST_F(SyncTest, MirrorExportConsumedByASecondHomeAirGapped) {
     std::string b_bytes = random_content(6'000, 72);
     serve("a.bin", a_bytes);
     serve("b.bin", b_bytes);
-    fs::path catalog = write_catalog("c", {dataset_entry("sy-export", {{"a.bin", origin_url("a.bin")},
-                                                                        {"x/b.bin", origin_url("b.bin")}})});
+    fs::path catalog = write_catalog(
+        "c", {dataset_entry("sy-export", {{"a.bin", origin_url("a.bin")}, {"x/b.bin", origin_url("b.bin")}})});
     fs::path manifest = write_manifest("project", {{"datasets", {{{"id", "sy-export"}}}}});
     fs::path lock = manifest.parent_path() / "cxrcat.lock";
     Machine a = machine("a", catalog);
@@ -746,9 +749,8 @@ TEST_F(SyncTest, MirrorExportConsumedByASecondHomeAirGapped) {
     // CXRCAT_NO_ORIGIN=1 forbids upstream, the lock is the one the project shares.
     Machine b = machine("b", catalog);
     std::string mirrors = "http://127.0.0.1:" + std::to_string(dead_port()) + "/m, " + nginx_url("mirror/");
-    ProcessResult result =
-        cxrcat(b, {"sync", "--frozen", "--accept-terms", "--manifest", manifest.string()},
-               {{"CXRCAT_MIRRORS", mirrors}, {"CXRCAT_NO_ORIGIN", "1"}});
+    ProcessResult result = cxrcat(b, {"sync", "--frozen", "--accept-terms", "--manifest", manifest.string()},
+                                  {{"CXRCAT_MIRRORS", mirrors}, {"CXRCAT_NO_ORIGIN", "1"}});
     ASSERT_EQ(result.exit_code, 0) << result.describe();
     EXPECT_EQ(read_text_file(b.dataset("sy-export") / "a.bin"), a_bytes);
     EXPECT_EQ(read_text_file(b.dataset("sy-export") / "x/b.bin"), b_bytes);
@@ -790,7 +792,7 @@ TEST_F(SyncTest, CorruptMirrorCopyFallsBackToTheOriginWithAWarning) {
     EXPECT_FALSE(nginx_requests("mirror/sha256/").empty()) << "the mirror was not tried first";
     EXPECT_TRUE(contains(result.err, "warning")) << result.describe();
     EXPECT_TRUE(contains(result.err, "mirror/sha256/" + sha256_hex(a_bytes))) << "the warning names the bad copy\n"
-                                                                             << result.describe();
+                                                                              << result.describe();
     EXPECT_EQ(read_text_file(a.dataset("sy-corrupt") / "a.bin"), a_bytes) << "a's install was touched";
 }
 
@@ -798,12 +800,13 @@ TEST_F(SyncTest, NoOriginWithAMissingMirrorCopyFailsClearly) {
     std::string a_bytes = random_content(12'000, 91);
     serve("a.bin", a_bytes);
     serve("mirror/index.json", "{\"format\": 1, \"datasets\": {}}\n"); // a mirror without that object
-    Machine a = machine("a", write_catalog("c", {dataset_entry("sy-noorigin", {{"a.bin", origin_url("a.bin"),
-                                                                                 a_bytes.size(), sha256_hex(a_bytes)}})}));
+    Machine a =
+        machine("a", write_catalog("c", {dataset_entry("sy-noorigin", {{"a.bin", origin_url("a.bin"), a_bytes.size(),
+                                                                        sha256_hex(a_bytes)}})}));
     fs::path manifest = write_manifest("project", {{"datasets", {{{"id", "sy-noorigin"}}}}});
 
-    ProcessResult result = cxrcat(a, {"sync", "--accept-terms", "--no-origin", "--manifest", manifest.string(),
-                                      "--mirror", nginx_url("mirror")});
+    ProcessResult result = cxrcat(
+        a, {"sync", "--accept-terms", "--no-origin", "--manifest", manifest.string(), "--mirror", nginx_url("mirror")});
     EXPECT_NE(result.exit_code, 0) << result.describe();
     EXPECT_TRUE(contains(result.err, "a.bin")) << result.describe();
     EXPECT_TRUE(contains(result.err, "404")) << result.describe();
@@ -815,8 +818,8 @@ TEST_F(SyncTest, NoOriginWithAMissingMirrorCopyFailsClearly) {
     EXPECT_FALSE(fs::exists(a.dataset("sy-noorigin") / "a.bin.part"));
 
     // No mirror at all: nothing may serve it, and the message says why.
-    ProcessResult bare = cxrcat(a, {"sync", "--accept-terms", "--manifest", manifest.string()},
-                                {{"CXRCAT_NO_ORIGIN", "1"}});
+    ProcessResult bare =
+        cxrcat(a, {"sync", "--accept-terms", "--manifest", manifest.string()}, {{"CXRCAT_NO_ORIGIN", "1"}});
     EXPECT_NE(bare.exit_code, 0) << bare.describe();
     EXPECT_TRUE(contains(bare.err, "a.bin")) << bare.describe();
     EXPECT_TRUE(contains(bare.err, "no-origin")) << bare.describe();
@@ -834,14 +837,14 @@ TEST_F(SyncTest, MirrorExportRefusesDatasetsWhoseTermsForbidRedistribution) {
     serve("open.bin", open_bytes);
     serve("cred.bin", cred_bytes);
     serve("forbidden.bin", forbidden_bytes);
-    Machine a = machine(
-        "a", write_catalog(
-                 "c", {dataset_entry("sy-open", {{"open.bin", origin_url("open.bin")}}),
-                       dataset_entry("sy-cred", {{"cred.bin", origin_url("cred.bin")}},
-                                     {"credentialed", "organisation-only", ""}),
-                       dataset_entry("sy-forbidden", {{"forbidden.bin", origin_url("forbidden.bin")}},
-                                     {"open", "forbidden", ""})}));
-    sync_ok(a, write_manifest("project", {{"datasets", {{{"id", "sy-open"}}, {{"id", "sy-cred"}}, {{"id", "sy-forbidden"}}}}}));
+    Machine a =
+        machine("a", write_catalog("c", {dataset_entry("sy-open", {{"open.bin", origin_url("open.bin")}}),
+                                         dataset_entry("sy-cred", {{"cred.bin", origin_url("cred.bin")}},
+                                                       {"credentialed", "organisation-only", ""}),
+                                         dataset_entry("sy-forbidden", {{"forbidden.bin", origin_url("forbidden.bin")}},
+                                                       {"open", "forbidden", ""})}));
+    sync_ok(a, write_manifest("project",
+                              {{"datasets", {{{"id", "sy-open"}}, {{"id", "sy-cred"}}, {{"id", "sy-forbidden"}}}}}));
 
     fs::path refused_dir = m_dir / "refused";
     ProcessResult cred = cxrcat(a, {"mirror", "export", refused_dir.string(), "sy-cred"});
@@ -921,7 +924,8 @@ TEST_F(SyncTest, ProvenanceFilesArePresentAndCorrect) {
     EXPECT_TRUE(contains(terms, "Accepted: " + accepted_at)) << "TERMS.txt lacks the acceptance time\n" << terms;
     json lock = json::parse(read_text_file(manifest.parent_path() / "cxrcat.lock"));
     EXPECT_TRUE(contains(terms, "Catalog SHA-256 at acceptance: ")) << terms;
-    EXPECT_TRUE(contains(terms, "Terms SHA-256: " + lock.at("datasets").at("sy-prov").at("terms_sha256").get<std::string>()))
+    EXPECT_TRUE(
+        contains(terms, "Terms SHA-256: " + lock.at("datasets").at("sy-prov").at("terms_sha256").get<std::string>()))
         << terms;
 
     ASSERT_TRUE(fs::exists(dir / "SOURCE.json"));
@@ -952,9 +956,10 @@ TEST_F(SyncTest, FormatJsonGivesARecordPerFileAndASummary) {
     std::string b_bytes = random_content(700, 122);
     serve("a.bin", a_bytes);
     serve("b.bin", b_bytes);
-    Machine a = machine("a", write_catalog("c", {dataset_entry("sy-json", {{"a.bin", origin_url("a.bin")},
-                                                                           {"b.bin", origin_url("b.bin")}}),
-                                                 dataset_entry("sy-json-bad", {{"gone.bin", origin_url("gone.bin")}})}));
+    Machine a = machine(
+        "a",
+        write_catalog("c", {dataset_entry("sy-json", {{"a.bin", origin_url("a.bin")}, {"b.bin", origin_url("b.bin")}}),
+                            dataset_entry("sy-json-bad", {{"gone.bin", origin_url("gone.bin")}})}));
     fs::path manifest = write_manifest("project", {{"datasets", {{{"id", "sy-json"}}}}});
 
     ProcessResult first = cxrcat(a, {"sync", "--accept-terms", "--format", "json", "--manifest", manifest.string()});
@@ -986,7 +991,8 @@ TEST_F(SyncTest, FormatJsonGivesARecordPerFileAndASummary) {
     ASSERT_EQ(again.at("files").size(), 2U) << again.dump(2);
     for (const auto& record : again.at("files")) {
         EXPECT_EQ(record.at("status"), "skipped") << record;
-        EXPECT_EQ(record.at("digests").at("sha256"), by_path.at(record.at("path").get<std::string>()).at("digests").at("sha256"));
+        EXPECT_EQ(record.at("digests").at("sha256"),
+                  by_path.at(record.at("path").get<std::string>()).at("digests").at("sha256"));
         EXPECT_EQ(record.at("bytes"), by_path.at(record.at("path").get<std::string>()).at("bytes"));
     }
     EXPECT_EQ(again.at("summary").at("skipped"), 2);

@@ -33,8 +33,9 @@ TEST(Bibtex, TextLineFromAnEntryWithoutAuthors) {
     EXPECT_EQ(bibtex_to_text(k_misc),
               "Open Source Imaging Consortium (OSIC). OSIC Pulmonary Fibrosis Progression. Kaggle competition, "
               "https://www.kaggle.com/c/osic-pulmonary-fibrosis-progression. 2020.");
-    EXPECT_EQ(bibtex_to_text("@article{k, author = {Doe, J.}, title = {T}, journal = {J}, year = {2001}, doi = {10.1/x}}"),
-              "Doe, J. T. J. 2001. doi:10.1/x");
+    EXPECT_EQ(
+        bibtex_to_text("@article{k, author = {Doe, J.}, title = {T}, journal = {J}, year = {2001}, doi = {10.1/x}}"),
+        "Doe, J. T. J. 2001. doi:10.1/x");
     EXPECT_EQ(bibtex_to_text("not bibtex"), "");
 }
 

@@ -15,9 +15,8 @@ namespace {
 // --- Link header ------------------------------------------------------------------------------------------
 
 TEST(HuggingFaceLinkHeader, FindsTheNextLinkAsTheHubWritesIt) {
-    auto next = link_next_url(
-        "<https://huggingface.co/api/datasets/a/b/tree/main?recursive=true&expand=false&cursor="
-        "ZXlKbWFXeGxYMjVoYldVaU9p>; rel=\"next\"");
+    auto next = link_next_url("<https://huggingface.co/api/datasets/a/b/tree/main?recursive=true&expand=false&cursor="
+                              "ZXlKbWFXeGxYMjVoYldVaU9p>; rel=\"next\"");
     ASSERT_TRUE(next);
     EXPECT_EQ(*next, "https://huggingface.co/api/datasets/a/b/tree/main?recursive=true&expand=false&cursor="
                      "ZXlKbWFXeGxYMjVoYldVaU9p");
@@ -45,9 +44,9 @@ TEST(HuggingFaceLinkHeader, NoNextLinkIsTheLastPage) {
 }
 
 TEST(HuggingFaceLinkHeader, ResolvesRelativeTargetsOnTheBaseOrigin) {
-    EXPECT_EQ(resolve_link_target("http://127.0.0.1:8080/api/datasets/a/b/tree/main?x=1", "/api/next?cursor=c")
-                  .value_or(""),
-              "http://127.0.0.1:8080/api/next?cursor=c");
+    EXPECT_EQ(
+        resolve_link_target("http://127.0.0.1:8080/api/datasets/a/b/tree/main?x=1", "/api/next?cursor=c").value_or(""),
+        "http://127.0.0.1:8080/api/next?cursor=c");
     EXPECT_EQ(resolve_link_target("http://h/a", "https://other/next").value_or(""), "https://other/next");
     EXPECT_FALSE(resolve_link_target("http://h/a", "//evil.example/next"));
     EXPECT_FALSE(resolve_link_target("http://h/a", "next?cursor=c"));
@@ -161,8 +160,8 @@ TEST(HuggingFaceTree, KeepsFilesWithTheLfsSha256AndDropsDirectories) {
 }
 
 TEST(HuggingFaceTree, TakesTheLfsSizeWhenTheEntryHasNone) {
-    auto page = parse_hub_tree_page(
-        R"([{"type": "file", "path": "a.bin", "lfs": {"oid": ")" + std::string(64, 'a') + R"(", "size": 77}}])");
+    auto page = parse_hub_tree_page(R"([{"type": "file", "path": "a.bin", "lfs": {"oid": ")" + std::string(64, 'a') +
+                                    R"(", "size": 77}}])");
     ASSERT_TRUE(page);
     ASSERT_EQ(page->size(), 1U);
     EXPECT_EQ((*page)[0].size, 77U);

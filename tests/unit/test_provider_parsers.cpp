@@ -187,7 +187,7 @@ TEST(Base64Md5, DecodesKnownAnswers) {
 TEST(Base64Md5, RejectsWhatIsNotSixteenBytes) {
     EXPECT_FALSE(base64_md5_to_hex(""));
     EXPECT_FALSE(base64_md5_to_hex("J7JKcA=="));                 // a crc32c: 4 bytes
-    EXPECT_FALSE(base64_md5_to_hex("kAFQmDzST7DWlj99KOF/cg!="));  // not base64
+    EXPECT_FALSE(base64_md5_to_hex("kAFQmDzST7DWlj99KOF/cg!=")); // not base64
     EXPECT_FALSE(base64_md5_to_hex("kAFQmDzST7DWlj99KOF/cgAA")); // 18 bytes
 }
 

@@ -29,26 +29,19 @@ CurlFailure classify_curl_error(CURLcode code, const std::string& detail) {
     case CURLE_HTTP2_STREAM:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-        return {ErrorCode::network, true, text, ""};
+    case CURLE_COULDNT_RESOLVE_PROXY: return {ErrorCode::network, true, text, ""};
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
         return {ErrorCode::network, false, "TLS certificate problem: " + text,
                 "if the server uses a private CA, pass --cacert FILE or set CURL_CA_BUNDLE"};
-    case CURLE_WRITE_ERROR:
-        return {ErrorCode::local_io, false, "could not write the downloaded data: " + text, ""};
-    case CURLE_OUT_OF_MEMORY:
-        return {ErrorCode::internal, false, "out of memory", ""};
+    case CURLE_WRITE_ERROR: return {ErrorCode::local_io, false, "could not write the downloaded data: " + text, ""};
+    case CURLE_OUT_OF_MEMORY: return {ErrorCode::internal, false, "out of memory", ""};
     case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-        return {ErrorCode::invalid_catalog, false, "unusable URL: " + text, ""};
-    case CURLE_TOO_MANY_REDIRECTS:
-        return {ErrorCode::network, false, "too many redirects: " + text, ""};
-    case CURLE_ABORTED_BY_CALLBACK:
-        return {ErrorCode::internal, false, "transfer aborted", ""};
-    default:
-        return {ErrorCode::network, false, text, ""};
+    case CURLE_URL_MALFORMAT: return {ErrorCode::invalid_catalog, false, "unusable URL: " + text, ""};
+    case CURLE_TOO_MANY_REDIRECTS: return {ErrorCode::network, false, "too many redirects: " + text, ""};
+    case CURLE_ABORTED_BY_CALLBACK: return {ErrorCode::internal, false, "transfer aborted", ""};
+    default: return {ErrorCode::network, false, text, ""};
     }
 }
 

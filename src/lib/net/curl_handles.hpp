@@ -25,7 +25,7 @@ using CurlMulti = std::unique_ptr<CURLM, CurlMultiDeleter>;
 
 // A header list that owns its nodes.
 class CurlSlist {
-public:
+  public:
     CurlSlist() = default;
     void append(const std::string& line) {
         curl_slist* next = curl_slist_append(m_list.get(), line.c_str());
@@ -37,7 +37,7 @@ public:
     }
     [[nodiscard]] curl_slist* get() const { return m_list.get(); }
 
-private:
+  private:
     std::unique_ptr<curl_slist, CurlSlistDeleter> m_list;
 };
 
@@ -46,8 +46,7 @@ void ensure_curl_initialised();
 
 // curl_easy_setopt, throwing on failure: an option libcurl refuses is a programming error
 // (or a libcurl built without a feature we need), never a user-fixable condition.
-template <typename T>
-void set_option(CURL* handle, CURLoption option, T value) {
+template <typename T> void set_option(CURL* handle, CURLoption option, T value) {
     CURLcode code = curl_easy_setopt(handle, option, value);
     if (code != CURLE_OK) {
         throw std::runtime_error(std::string("libcurl refused an option: ") + curl_easy_strerror(code));

@@ -12,7 +12,7 @@ enum class AttemptVerdict {
 };
 
 class CurlTask {
-public:
+  public:
     CurlTask() = default;
     virtual ~CurlTask() = default;
     CurlTask(const CurlTask&) = delete;

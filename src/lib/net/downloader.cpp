@@ -2,7 +2,6 @@
 // The download loop: many files at once over one curl multi handle, slow large files split over
 // several connections, retries scheduled with backoff, progress reported from this thread only.
 #include "cxrcat/download.hpp"
-
 #include "net/curl_errors.hpp"
 #include "net/file_job.hpp"
 
@@ -38,7 +37,7 @@ struct Waiting {
 };
 
 class DownloadLoop {
-public:
+  public:
     DownloadLoop(const std::vector<TransferRequest>& requests, const DownloadOptions& options, ProgressSink* progress)
         : m_options(options), m_progress(progress), m_random(std::random_device{}()) {
         net::ensure_curl_initialised();
@@ -78,7 +77,7 @@ public:
         return outcomes;
     }
 
-private:
+  private:
     struct JobState {
         bool started = false;
         bool main_in_flight = false;
@@ -88,9 +87,8 @@ private:
     };
 
     [[nodiscard]] std::size_t files_in_flight() const {
-        return static_cast<std::size_t>(std::count_if(m_state.begin(), m_state.end(), [](const JobState& state) {
-            return state.started && !state.finished;
-        }));
+        return static_cast<std::size_t>(std::count_if(
+            m_state.begin(), m_state.end(), [](const JobState& state) { return state.started && !state.finished; }));
     }
 
     void start_due_work() {
@@ -106,7 +104,8 @@ private:
                 continue;
             }
             bool new_file = !state.started;
-            if (item.when > now || (new_file && files_in_flight() >= static_cast<std::size_t>(std::max(1, m_options.jobs)))) {
+            if (item.when > now ||
+                (new_file && files_in_flight() >= static_cast<std::size_t>(std::max(1, m_options.jobs)))) {
                 later.push_back(item);
                 continue;
             }
@@ -187,9 +186,7 @@ private:
             detach_segments(index);
             finish(index);
             break;
-        case net::AttemptVerdict::waiting:
-            m_state[index].waiting_for_segments = true;
-            break;
+        case net::AttemptVerdict::waiting: m_state[index].waiting_for_segments = true; break;
         case net::AttemptVerdict::retry:
             if (job.take_source_switch()) {
                 m_ready.push_back({Clock::now(), index, nullptr}); // the next source, at once
@@ -203,8 +200,7 @@ private:
     void segment_done(std::size_t index, net::SegmentTask& segment, CURLcode code) {
         switch (segment.finish_attempt(code)) {
         case net::AttemptVerdict::done:
-        case net::AttemptVerdict::waiting:
-            break; // poll_split_jobs notices when every part is in
+        case net::AttemptVerdict::waiting: break; // poll_split_jobs notices when every part is in
         case net::AttemptVerdict::retry:
             if (segment.attempts() >= m_options.retry.max_attempts) {
                 fail_job_from_segment(index, segment);
@@ -212,9 +208,7 @@ private:
                 schedule(index, &segment, segment.attempts(), segment.retry_after(), segment.last_error());
             }
             break;
-        case net::AttemptVerdict::failed:
-            fail_job_from_segment(index, segment);
-            break;
+        case net::AttemptVerdict::failed: fail_job_from_segment(index, segment); break;
         }
     }
 

@@ -13,7 +13,7 @@ namespace cxrcat::net {
 struct EasyCallbacks {
     curl_write_callback on_header = nullptr;
     curl_write_callback on_body = nullptr;
-    void* self = nullptr;       // handed to both callbacks and kept as CURLOPT_PRIVATE
+    void* self = nullptr;         // handed to both callbacks and kept as CURLOPT_PRIVATE
     char* error_buffer = nullptr; // CURL_ERROR_SIZE bytes
 };
 
@@ -34,7 +34,7 @@ struct ContentRange {
 // Collects one response's status and headers from libcurl's header callback lines; a new status
 // line (after a redirect or 100 Continue) starts over.
 class ResponseHeaders {
-public:
+  public:
     // Returns true when line was the blank line ending the final (non-redirect) response.
     bool add_line(std::string_view line);
     [[nodiscard]] long status() const { return m_status; }
@@ -42,7 +42,7 @@ public:
     [[nodiscard]] std::string get(const std::string& lowercase_name) const;
     void clear();
 
-private:
+  private:
     long m_status = 0;
     std::map<std::string, std::string> m_headers;
 };

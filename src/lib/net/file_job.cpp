@@ -30,7 +30,9 @@ std::string status_message(long status) {
     }
 }
 
-bool is_strong_validator(const std::string& etag) { return !etag.empty() && etag.rfind("W/", 0) != 0; }
+bool is_strong_validator(const std::string& etag) {
+    return !etag.empty() && etag.rfind("W/", 0) != 0;
+}
 
 } // namespace
 
@@ -65,7 +67,9 @@ std::uint64_t FileJob::bytes_present() const {
     return present;
 }
 
-std::optional<std::uint64_t> FileJob::total() const { return m_total ? m_total : m_request.expected_size; }
+std::optional<std::uint64_t> FileJob::total() const {
+    return m_total ? m_total : m_request.expected_size;
+}
 
 bool FileJob::restore_split(const PartMeta& meta) {
     const auto& segments = meta.segments;
@@ -190,8 +194,8 @@ bool FileJob::begin_response() {
     if (status == 206) {
         ContentRange range = parse_content_range(m_response.get("content-range"));
         if (!range.first || *range.first != m_resume_from) {
-            m_abort_error = Error(ErrorCode::network, m_request.display_path +
-                                                          ": the server answered a different byte range than asked");
+            m_abort_error = Error(ErrorCode::network,
+                                  m_request.display_path + ": the server answered a different byte range than asked");
             m_abort_transient = true;
             return false;
         }
@@ -201,8 +205,9 @@ bool FileJob::begin_response() {
         if (m_limit || m_resume_from > 0) {
             // 200 to a ranged request: the server ignores Range, or If-Range found the remote
             // changed. Either way the part is stale: never append to it.
-            m_abort_error = Error(ErrorCode::network, m_request.display_path +
-                                                          ": the remote file changed (or ignores Range); starting over");
+            m_abort_error =
+                Error(ErrorCode::network,
+                      m_request.display_path + ": the remote file changed (or ignores Range); starting over");
             m_abort_transient = true;
             m_outcome.restarted = true;
             return false;
@@ -223,11 +228,11 @@ bool FileJob::begin_response() {
     }
     if (m_total && m_request.expected_size && *m_total != *m_request.expected_size) {
         // Reported after sniffing the head (sniff_and_write_head): nothing of it is written.
-        m_size_mismatch = Error(ErrorCode::integrity,
-                                m_request.display_path + ": size mismatch: the server offers " +
-                                    group_thousands(*m_total) + " bytes, the catalog expects " +
-                                    group_thousands(*m_request.expected_size),
-                                {"nothing was installed", "source: " + RedactedUrl(current_url()).str()});
+        m_size_mismatch =
+            Error(ErrorCode::integrity,
+                  m_request.display_path + ": size mismatch: the server offers " + group_thousands(*m_total) +
+                      " bytes, the catalog expects " + group_thousands(*m_request.expected_size),
+                  {"nothing was installed", "source: " + RedactedUrl(current_url()).str()});
     }
     m_writer = std::make_unique<HashingWriter>(m_part->fd(), m_part->part_path(), m_resume_from, algorithms());
     if (m_resume_from > 0) {
@@ -251,13 +256,13 @@ bool FileJob::sniff_and_write_head() {
         verdict = SniffVerdict::web_page;
     }
     if (verdict == SniffVerdict::web_page) {
-        m_abort_error = Error(ErrorCode::access_denied,
-                              m_request.display_path + ": the server sent a web page, not a " +
-                                  std::string(to_string(m_request.expected_kind)) +
-                                  " — probably a login, consent or quota page",
-                              {"source: " + RedactedUrl(current_url()).str(),
-                               "open the dataset's page in a browser, complete the step it asks for, then rerun",
-                               "nothing was installed"});
+        m_abort_error =
+            Error(ErrorCode::access_denied,
+                  m_request.display_path + ": the server sent a web page, not a " +
+                      std::string(to_string(m_request.expected_kind)) + " — probably a login, consent or quota page",
+                  {"source: " + RedactedUrl(current_url()).str(),
+                   "open the dataset's page in a browser, complete the step it asks for, then rerun",
+                   "nothing was installed"});
         m_abort_try_next_url = true;
         return false;
     }
@@ -354,14 +359,19 @@ void FileJob::split() {
     save_split_progress();
 }
 
-std::vector<SegmentTask*> FileJob::take_new_segments() { return std::exchange(m_new_segments, {}); }
+std::vector<SegmentTask*> FileJob::take_new_segments() {
+    return std::exchange(m_new_segments, {});
+}
 
 void FileJob::save_split_progress() const {
     if (!m_limit || !m_part) {
         return;
     }
-    PartMeta meta{sha256_hex(current_url()), m_validator.rfind('"', 0) == 0 ? m_validator : "",
-                  m_validator.rfind('"', 0) == 0 ? "" : m_validator, m_total, {}};
+    PartMeta meta{sha256_hex(current_url()),
+                  m_validator.rfind('"', 0) == 0 ? m_validator : "",
+                  m_validator.rfind('"', 0) == 0 ? "" : m_validator,
+                  m_total,
+                  {}};
     std::uint64_t main_done = m_writer ? m_writer->end_offset() : m_main_done;
     meta.segments.push_back({0, *m_limit, std::min(main_done, *m_limit)});
     for (const auto& segment : m_segments) {
@@ -430,7 +440,8 @@ void FileJob::stop_split() {
 }
 
 AttemptVerdict FileJob::segment_failed(const SegmentTask& segment) {
-    Error error = segment.last_error().value_or(Error(ErrorCode::network, m_request.display_path + ": a segment failed"));
+    Error error =
+        segment.last_error().value_or(Error(ErrorCode::network, m_request.display_path + ": a segment failed"));
     bool changed = segment.remote_changed();
     if (m_writer) {
         (void)m_writer->close();
@@ -586,7 +597,8 @@ AttemptVerdict FileJob::finish_attempt(CURLcode code) {
         }
         (void)m_part->truncate(0);
         return retry(Error(ErrorCode::network,
-                           m_request.display_path + ": HTTP 416: the saved part no longer fits the remote file", {where}));
+                           m_request.display_path + ": HTTP 416: the saved part no longer fits the remote file",
+                           {where}));
     }
     if (status != 200 && status != 206) {
         Error error(ErrorCode::network, m_request.display_path + ": " + status_message(status), {where});
@@ -631,8 +643,9 @@ AttemptVerdict FileJob::verify_and_install(std::uint64_t size, const std::map<Di
                            {where}));
     }
     if (m_total && size != *m_total) {
-        return retry(Error(ErrorCode::network, m_request.display_path + ": received " + group_thousands(size) +
-                                                   " bytes, the server announced " + group_thousands(*m_total),
+        return retry(Error(ErrorCode::network,
+                           m_request.display_path + ": received " + group_thousands(size) +
+                               " bytes, the server announced " + group_thousands(*m_total),
                            {where}));
     }
     if (m_request.expected_size && size != *m_request.expected_size) {
@@ -647,7 +660,8 @@ AttemptVerdict FileJob::verify_and_install(std::uint64_t size, const std::map<Di
         auto it = digests.find(algorithm);
         if (it != digests.end() && it->second != expected) {
             std::string origin = m_request.digest_origin.empty() ? "" : " (" + m_request.digest_origin + ")";
-            Error error(ErrorCode::integrity, m_request.display_path + ": " + std::string(to_string(algorithm)) + " mismatch",
+            Error error(ErrorCode::integrity,
+                        m_request.display_path + ": " + std::string(to_string(algorithm)) + " mismatch",
                         {"expected " + expected + origin, "actual   " + it->second, where,
                          "nothing was installed; rerun to download it again"});
             m_part->discard();

@@ -5,7 +5,6 @@
 #pragma once
 
 #include "cxrcat/download.hpp"
-
 #include "hashing_writer.hpp"
 #include "net/curl_task.hpp"
 #include "net/easy_setup.hpp"
@@ -22,7 +21,7 @@
 namespace cxrcat::net {
 
 class FileJob final : public CurlTask {
-public:
+  public:
     FileJob(const TransferRequest& request, const DownloadOptions& options);
     ~FileJob() override;
 
@@ -64,7 +63,7 @@ public:
     [[nodiscard]] std::uint64_t bytes_present() const;
     [[nodiscard]] std::optional<std::uint64_t> total() const;
 
-private:
+  private:
     static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
     static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
     std::size_t handle_body(const char* data, std::size_t size);
@@ -118,7 +117,7 @@ private:
 
     // Split state. The main stream covers [0, m_limit); segments cover [m_limit, total).
     std::optional<std::uint64_t> m_limit;
-    std::uint64_t m_main_done = 0;    // end of the main stream's bytes on disk
+    std::uint64_t m_main_done = 0; // end of the main stream's bytes on disk
     bool m_reached_limit = false;
     bool m_main_finished = false;
     std::vector<std::unique_ptr<SegmentTask>> m_segments;

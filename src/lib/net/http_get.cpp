@@ -137,8 +137,8 @@ Result<HttpResponse> http_request(const HttpRequest& request, const RetryPolicy&
     std::chrono::milliseconds waited{0};
     for (int attempt = 1;; ++attempt) {
         auto response = perform_once(request);
-        bool transient = response ? is_transient_http_status(response->status)
-                                  : response.error().code() == ErrorCode::network;
+        bool transient =
+            response ? is_transient_http_status(response->status) : response.error().code() == ErrorCode::network;
         if (!transient || attempt >= policy.max_attempts) {
             return response;
         }

@@ -9,8 +9,7 @@
 namespace cxrcat::net {
 
 SegmentTask::SegmentTask(const TransferRequest& request, const DownloadOptions& options, int fd,
-                         std::filesystem::path part_path, std::string url, std::string validator,
-                         SegmentProgress range)
+                         std::filesystem::path part_path, std::string url, std::string validator, SegmentProgress range)
     : m_request(request), m_options(options), m_fd(fd), m_part_path(std::move(part_path)), m_url(std::move(url)),
       m_validator(std::move(validator)), m_start(range.start), m_end(range.end),
       m_flushed(std::make_shared<std::atomic<std::uint64_t>>(std::max(range.start, range.done))) {
@@ -31,9 +30,10 @@ Result<CURL*> SegmentTask::start_attempt() {
     if (!m_easy) {
         return Error(ErrorCode::internal, "libcurl could not create a transfer handle");
     }
-    configure_easy(m_easy.get(), m_headers, m_request, m_options, m_url,
-                   {"Range: bytes=" + std::to_string(from) + "-" + std::to_string(m_end - 1), "If-Range: " + m_validator},
-                   {&SegmentTask::on_header, &SegmentTask::on_body, this, m_error_buffer.data()});
+    configure_easy(
+        m_easy.get(), m_headers, m_request, m_options, m_url,
+        {"Range: bytes=" + std::to_string(from) + "-" + std::to_string(m_end - 1), "If-Range: " + m_validator},
+        {&SegmentTask::on_header, &SegmentTask::on_body, this, m_error_buffer.data()});
     return m_easy.get();
 }
 
@@ -85,8 +85,8 @@ AttemptVerdict SegmentTask::finish_attempt(CURLcode code) {
         return AttemptVerdict::failed;
     }
     if (m_remote_changed) {
-        m_last_error = Error(ErrorCode::network, m_request.display_path + ": the remote file changed during the download",
-                             {where});
+        m_last_error = Error(ErrorCode::network,
+                             m_request.display_path + ": the remote file changed during the download", {where});
         return AttemptVerdict::failed;
     }
     if (complete()) {
@@ -99,9 +99,9 @@ AttemptVerdict SegmentTask::finish_attempt(CURLcode code) {
     }
     long status = m_response.status();
     if (status == 206 || is_transient_http_status(status)) {
-        m_last_error = Error(ErrorCode::network, m_request.display_path + ": segment ended early (HTTP " +
-                                                     std::to_string(status) + ")",
-                             {where});
+        m_last_error =
+            Error(ErrorCode::network,
+                  m_request.display_path + ": segment ended early (HTTP " + std::to_string(status) + ")", {where});
         return AttemptVerdict::retry;
     }
     m_last_error = Error(status == 401 || status == 403 ? ErrorCode::access_denied : ErrorCode::network,

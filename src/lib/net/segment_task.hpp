@@ -15,7 +15,7 @@
 namespace cxrcat::net {
 
 class SegmentTask final : public CurlTask {
-public:
+  public:
     SegmentTask(const TransferRequest& request, const DownloadOptions& options, int fd, std::filesystem::path part_path,
                 std::string url, std::string validator, SegmentProgress range);
 
@@ -33,7 +33,7 @@ public:
     [[nodiscard]] const std::optional<Error>& last_error() const { return m_last_error; }
     [[nodiscard]] std::uint64_t bytes_received() const { return m_bytes_received; }
 
-private:
+  private:
     static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
     static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
 

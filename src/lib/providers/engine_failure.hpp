@@ -13,7 +13,7 @@ namespace cxrcat::providers {
 // "source: <redacted URL>", "redirected to: <redacted URL>" when the failing response came after a
 // redirect and, for 401/403, "the server says: <X-Error-Code>").
 struct EngineHttpFailure {
-    std::string path;        // the file's display path ("" when the message has none)
+    std::string path; // the file's display path ("" when the message has none)
     long status = 0;
     std::string source_url;  // redacted URL that was requested ("" when unknown)
     std::string final_url;   // redacted URL of the failing response after redirects ("" when none)

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Plain HTTP(S) URLs fixed in the catalog.
-#include "providers/provider_common.hpp"
-
 #include "cxrcat/redacted_url.hpp"
+#include "providers/provider_common.hpp"
 
 namespace cxrcat::providers {
 
 namespace {
 
 class HttpClient final : public ProviderClient {
-public:
+  public:
     explicit HttpClient(const ProviderContext& context) : m_context(context) {}
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& /*dataset*/, const Source& source) override {
@@ -58,7 +57,7 @@ public:
         return {ProbeStatus::unreachable, "HTTP " + std::to_string(status) + " from " + where, "retry later", ""};
     }
 
-private:
+  private:
     const ProviderContext& m_context;
 };
 

@@ -3,15 +3,14 @@
 // of LFS files; each file downloads from /resolve/, which redirects LFS files to a CDN on another
 // host (libcurl does not forward the Authorization header there). Gated repositories are told
 // apart by status + X-Error-Code, never by the message text.
+#include "cxrcat/redacted_url.hpp"
+#include "cxrcat/text.hpp"
 #include "providers/engine_failure.hpp"
 #include "providers/huggingface_tree.hpp"
 #include "providers/link_header.hpp"
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
 #include "providers/remote_text.hpp"
-
-#include "cxrcat/redacted_url.hpp"
-#include "cxrcat/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -26,7 +25,9 @@ constexpr std::string_view k_tokens_url = "https://huggingface.co/settings/token
 constexpr std::string_view k_login_hint = "set HF_TOKEN (or run `huggingface-cli login`)";
 
 // The page a person opens in a browser: always huggingface.co, whatever HF_ENDPOINT says.
-std::string public_page(const std::string& repo) { return "https://huggingface.co/datasets/" + repo; }
+std::string public_page(const std::string& repo) {
+    return "https://huggingface.co/datasets/" + repo;
+}
 
 struct Diagnosis {
     ErrorCode code = ErrorCode::network;
@@ -58,7 +59,7 @@ HubReply hub_reply(const HttpResponse& response) {
 }
 
 class HuggingFaceClient final : public ProviderClient {
-public:
+  public:
     explicit HuggingFaceClient(const ProviderContext& context) : m_context(context) {}
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
@@ -216,7 +217,7 @@ public:
         return {diagnosis.code, failure->path + ": " + diagnosis.summary + ": " + diagnosis.fix, notes};
     }
 
-private:
+  private:
     [[nodiscard]] const Credential* hub_token() const {
         if (m_context.credentials == nullptr || !m_context.credentials->huggingface()) {
             return nullptr;
@@ -290,13 +291,12 @@ private:
                         "access to " + repo + " is disabled on Hugging Face (the dataset was withdrawn)",
                         "nothing can be downloaded; see " + page + " for the reason"};
             }
-            return {ErrorCode::access_denied, ProbeStatus::credentials_refused,
-                    "Hugging Face refused access to " + repo +
-                        (reply.message.empty() ? "" : " (" + reply.message + ")"),
-                    token == nullptr
-                        ? "open " + page + " and follow what it asks for, then " + std::string(k_login_hint)
-                        : "open " + page + " and check that the token (from " + token_source +
-                              ") may read this dataset"};
+            return {
+                ErrorCode::access_denied, ProbeStatus::credentials_refused,
+                "Hugging Face refused access to " + repo + (reply.message.empty() ? "" : " (" + reply.message + ")"),
+                token == nullptr
+                    ? "open " + page + " and follow what it asks for, then " + std::string(k_login_hint)
+                    : "open " + page + " and check that the token (from " + token_source + ") may read this dataset"};
         case 404:
             if (code == "RevisionNotFound") {
                 return {ErrorCode::not_found, ProbeStatus::not_found,
@@ -315,9 +315,9 @@ private:
                     "check the name at " + page};
         case 429:
             return {ErrorCode::network, ProbeStatus::rate_limited, "Hugging Face is rate-limiting this client",
-                    token == nullptr ? "wait a few minutes, then rerun (a token raises the limit: " +
-                                           std::string(k_login_hint) + ")"
-                                     : "wait a few minutes, then rerun"};
+                    token == nullptr
+                        ? "wait a few minutes, then rerun (a token raises the limit: " + std::string(k_login_hint) + ")"
+                        : "wait a few minutes, then rerun"};
         default:
             return {ErrorCode::network, ProbeStatus::unreachable,
                     "Hugging Face answered status " + std::to_string(reply.status) +

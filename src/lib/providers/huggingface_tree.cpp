@@ -27,9 +27,8 @@ std::optional<std::uint64_t> size_of(const nlohmann::json& object) {
 }
 
 bool is_sha256_hex(const std::string& text) {
-    return text.size() == 64 &&
-           std::all_of(text.begin(), text.end(),
-                       [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+    return text.size() == 64 && std::all_of(text.begin(), text.end(),
+                                            [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
 }
 
 Error malformed(const std::string& why) {

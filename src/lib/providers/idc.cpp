@@ -2,10 +2,9 @@
 // Imaging Data Commons public buckets over plain HTTPS, driven by the series manifest a user
 // exports from IDC: each series is listed with the GCS JSON API (names, sizes, MD5) and laid out
 // as <series uuid>/<instance>.dcm under the dataset directory.
+#include "cxrcat/redacted_url.hpp"
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
-
-#include "cxrcat/redacted_url.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -27,7 +26,7 @@ constexpr std::string_view k_manifest_form =
     "idc-index write them; `#` starts a comment line";
 
 class IdcClient final : public ProviderClient {
-public:
+  public:
     explicit IdcClient(const ProviderContext& context) : m_context(context) {}
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
@@ -63,8 +62,9 @@ public:
 
     ProbeResult probe(const Dataset& dataset, const Source& source) override {
         if (!m_context.manifest) {
-            return {ProbeStatus::manual, "IDC downloads are driven by a series manifest exported from IDC (collection '" +
-                                             source.param("collection") + "')",
+            return {ProbeStatus::manual,
+                    "IDC downloads are driven by a series manifest exported from IDC (collection '" +
+                        source.param("collection") + "')",
                     "export one (" + std::string(k_portal) + " or idc-index), then run: cxrcat fetch " + dataset.id +
                         " --manifest FILE (cxrcat check " + dataset.id + " --manifest FILE probes it)",
                     ""};
@@ -78,8 +78,8 @@ public:
         auto listed = list_series(first, true);
         if (!listed) {
             const Error& error = listed.error();
-            ProbeStatus status = error.code() == ErrorCode::not_found       ? ProbeStatus::not_found
-                                 : error.code() == ErrorCode::access_denied ? ProbeStatus::restricted
+            ProbeStatus status = error.code() == ErrorCode::not_found                    ? ProbeStatus::not_found
+                                 : error.code() == ErrorCode::access_denied              ? ProbeStatus::restricted
                                  : error.message().find("HTTP 429") != std::string::npos ? ProbeStatus::rate_limited
                                                                                          : ProbeStatus::unreachable;
             return {status, error.message(), error.notes().empty() ? "" : error.notes().front(), ""};
@@ -101,7 +101,7 @@ public:
         return error;
     }
 
-private:
+  private:
     [[nodiscard]] static Error with_context(const Dataset& dataset, const Error& error) {
         return Error(error.code(), dataset.id + ": " + error.message(), error.notes());
     }
@@ -143,7 +143,8 @@ private:
 
     // Lists every series, several at a time. After a failure no new series is started, and the
     // failure of the earliest series in the manifest is reported, whichever thread met it.
-    [[nodiscard]] Result<std::vector<std::vector<BucketObject>>> list_all(const std::vector<ManifestSeries>& series) const {
+    [[nodiscard]] Result<std::vector<std::vector<BucketObject>>>
+    list_all(const std::vector<ManifestSeries>& series) const {
         std::vector<std::optional<Result<std::vector<BucketObject>>>> slots(series.size());
         std::atomic<std::size_t> next{0};
         std::atomic<bool> failed{false};
@@ -204,28 +205,28 @@ private:
             auto response = http_request(request, m_context.retry);
             std::string request_note = "request: " + RedactedUrl(url).str();
             if (!response) {
-                return Error(response.error().code(), where + "cannot list series " + series.series + ": " +
-                                                          response.error().message(),
+                return Error(response.error().code(),
+                             where + "cannot list series " + series.series + ": " + response.error().message(),
                              response.error().notes());
             }
             long status = response->status;
             if (status == 404) {
-                return Error(ErrorCode::not_found, where + "bucket " + bucket + renamed + " does not exist",
-                             {"export the manifest again from the current IDC release (portal or idc-index)",
-                              request_note});
+                return Error(
+                    ErrorCode::not_found, where + "bucket " + bucket + renamed + " does not exist",
+                    {"export the manifest again from the current IDC release (portal or idc-index)", request_note});
             }
             if (status == 401 || status == 403) {
-                return Error(ErrorCode::access_denied,
-                             where + "bucket " + bucket + renamed + " is not public (HTTP " + std::to_string(status) + ")",
-                             {"IDC's public buckets need no credentials: check the bucket name in the manifest",
-                              request_note});
+                return Error(
+                    ErrorCode::access_denied,
+                    where + "bucket " + bucket + renamed + " is not public (HTTP " + std::to_string(status) + ")",
+                    {"IDC's public buckets need no credentials: check the bucket name in the manifest", request_note});
             }
             if (status != 200) {
-                return Error(ErrorCode::network,
-                             where + "listing series " + series.series + " failed with HTTP " + std::to_string(status),
-                             {status == 429 ? "the bucket is rate-limiting requests: wait a minute and rerun"
-                                            : "retry later",
-                              request_note});
+                return Error(
+                    ErrorCode::network,
+                    where + "listing series " + series.series + " failed with HTTP " + std::to_string(status),
+                    {status == 429 ? "the bucket is rate-limiting requests: wait a minute and rerun" : "retry later",
+                     request_note});
             }
             auto page = parse_gcs_listing(response->body);
             if (!page) {

@@ -2,14 +2,13 @@
 // Kaggle competitions through the legacy REST API (provider-apis.md §3): the file list, then one
 // download URL per file that redirects to a short-lived signed URL on another host. Kaggle
 // publishes no checksum, so the engine records each file's SHA-256 at its first download.
+#include "cxrcat/redacted_url.hpp"
+#include "cxrcat/text.hpp"
 #include "providers/engine_failure.hpp"
 #include "providers/kaggle_listing.hpp"
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
 #include "providers/remote_text.hpp"
-
-#include "cxrcat/redacted_url.hpp"
-#include "cxrcat/text.hpp"
 
 #include <set>
 
@@ -23,7 +22,9 @@ constexpr std::string_view k_settings_url = "https://www.kaggle.com/settings";
 constexpr std::string_view k_no_credentials_fix =
     "set KAGGLE_USERNAME and KAGGLE_KEY, or KAGGLE_API_TOKEN, or put kaggle.json in ~/.kaggle (chmod 600)";
 
-std::string competition_url(const std::string& slug) { return "https://www.kaggle.com/competitions/" + slug; }
+std::string competition_url(const std::string& slug) {
+    return "https://www.kaggle.com/competitions/" + slug;
+}
 
 // What a status from Kaggle means, in the user's terms.
 struct Diagnosis {
@@ -45,7 +46,7 @@ void apply_credential(const Credential& credential, std::vector<std::pair<std::s
 }
 
 class KaggleClient final : public ProviderClient {
-public:
+  public:
     explicit KaggleClient(const ProviderContext& context) : m_context(context) {}
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
@@ -74,11 +75,11 @@ public:
         // Kaggle publishes no checksum, so the catalog's can only add to the files (no conflicts).
         CatalogMatch match = apply_catalog_files(source, files);
         if (!match.missing.empty()) {
-            return Error(ErrorCode::not_found,
-                         dataset.id + ": Kaggle competition " + *slug +
-                             " lacks files the catalog lists: " + join(match.missing, ", "),
-                         {"see " + competition_url(*slug) + "/data; the catalog entry (" + dataset.origin +
-                          ") needs updating"});
+            return Error(
+                ErrorCode::not_found,
+                dataset.id + ": Kaggle competition " + *slug +
+                    " lacks files the catalog lists: " + join(match.missing, ", "),
+                {"see " + competition_url(*slug) + "/data; the catalog entry (" + dataset.origin + ") needs updating"});
         }
         if (!files.empty()) {
             // Kaggle may list the files of a competition whose rules the user has not accepted and
@@ -168,8 +169,8 @@ public:
             return error;
         }
         std::vector<std::string> notes = error.notes();
-        bool from_signed_url = !failure->final_url.empty() &&
-                               url_origin(failure->final_url) != url_origin(m_context.endpoints.kaggle);
+        bool from_signed_url =
+            !failure->final_url.empty() && url_origin(failure->final_url) != url_origin(m_context.endpoints.kaggle);
         if (from_signed_url && failure->status != 429 && failure->status < 500) {
             // Kaggle itself allowed the download; the short-lived signed URL it redirected to did not.
             notes.emplace_back("rerun to get a fresh download link from Kaggle");
@@ -183,7 +184,7 @@ public:
         return {diagnosis.code, failure->path + ": " + diagnosis.summary + ": " + diagnosis.fix, notes};
     }
 
-private:
+  private:
     [[nodiscard]] const Credential* kaggle_credential() const {
         if (m_context.credentials == nullptr || !m_context.credentials->kaggle()) {
             return nullptr;
@@ -207,9 +208,9 @@ private:
     }
 
     [[nodiscard]] std::string list_url(const std::string& slug, int page_size, const std::string& token) const {
-        std::string url = join_url(m_context.endpoints.kaggle,
-                                   "/api/v1/competitions/data/list/" + url_encode(slug, false) +
-                                       "?pageSize=" + std::to_string(page_size));
+        std::string url =
+            join_url(m_context.endpoints.kaggle, "/api/v1/competitions/data/list/" + url_encode(slug, false) +
+                                                     "?pageSize=" + std::to_string(page_size));
         if (!token.empty()) {
             url += "&pageToken=" + url_encode(token, false);
         }
@@ -306,8 +307,7 @@ private:
                     "the competition's files changed: rerun, or see " + competition_url(slug) + "/data"};
         case 429:
             return {ErrorCode::network, ProbeStatus::rate_limited,
-                    "Kaggle is rate-limiting this client (too many requests)",
-                    "wait a few minutes, then rerun"};
+                    "Kaggle is rate-limiting this client (too many requests)", "wait a few minutes, then rerun"};
         default:
             return {ErrorCode::network, ProbeStatus::unreachable,
                     "Kaggle answered status " + std::to_string(status) + (status >= 500 ? " (a server problem)" : ""),

@@ -17,9 +17,13 @@ constexpr std::size_t k_sha256_hex = 64;
 constexpr std::size_t k_md5_bytes = 16;
 constexpr std::size_t k_quoted_line_limit = 120;
 
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // Lowercase hex of exactly `length` hex digits, or "".
 std::string normalised_hex(std::string_view text, std::size_t length) {
@@ -69,7 +73,9 @@ std::string quoted_line(std::string_view line) {
     return "'" + text + (line.size() > k_quoted_line_limit ? "...'" : "'");
 }
 
-std::string line_error(std::size_t number, const std::string& what) { return "line " + std::to_string(number) + ": " + what; }
+std::string line_error(std::size_t number, const std::string& what) {
+    return "line " + std::to_string(number) + ": " + what;
+}
 
 // Splits one manifest line into words; quotes group words and are removed. nullopt when a quote
 // is not closed.
@@ -242,19 +248,21 @@ Result<std::vector<ManifestSeries>> parse_s5cmd_manifest(std::string_view text) 
             return Error(ErrorCode::usage, line_error(number, "a quote is not closed in " + quoted_line(line)));
         }
         if ((*words)[0] != "cp" && (*words)[0] != "sync") {
-            return Error(ErrorCode::usage, line_error(number, std::string(k_manifest_form) + ", got " + quoted_line(line)));
+            return Error(ErrorCode::usage,
+                         line_error(number, std::string(k_manifest_form) + ", got " + quoted_line(line)));
         }
         if (words->size() < 2 || words->size() > 3) {
-            return Error(ErrorCode::usage, line_error(number, std::string(k_manifest_form) + ", got " + quoted_line(line)));
+            return Error(ErrorCode::usage,
+                         line_error(number, std::string(k_manifest_form) + ", got " + quoted_line(line)));
         }
         std::string_view source = (*words)[1];
         constexpr std::string_view k_scheme = "s3://";
         constexpr std::string_view k_every_object = "/*";
         bool shaped = source.rfind(k_scheme, 0) == 0 && source.size() > k_scheme.size() + k_every_object.size() &&
                       source.substr(source.size() - k_every_object.size()) == k_every_object;
-        std::string_view inner = shaped ? source.substr(k_scheme.size(), source.size() - k_scheme.size() -
-                                                                             k_every_object.size())
-                                        : std::string_view{};
+        std::string_view inner =
+            shaped ? source.substr(k_scheme.size(), source.size() - k_scheme.size() - k_every_object.size())
+                   : std::string_view{};
         std::size_t slash = inner.find('/');
         std::string_view bucket = inner.substr(0, slash);
         std::string_view name = slash == std::string_view::npos ? std::string_view{} : inner.substr(slash + 1);

@@ -15,9 +15,9 @@ namespace cxrcat::providers {
 
 // One file of a Zenodo record.
 struct ZenodoFile {
-    std::string key;                   // the file name; may contain '/'
+    std::string key; // the file name; may contain '/'
     std::optional<std::uint64_t> size;
-    std::string md5;                   // lowercase hex, "" when the record gives none
+    std::string md5; // lowercase hex, "" when the record gives none
 };
 
 struct ZenodoRecord {

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // PhysioNet projects: the version's SHA256SUMS.txt is the file list and the digests (no crawling
 // of HTML listings); files come from /files/{project}/{version}/{path} with HTTP Basic auth.
-#include "providers/parsers.hpp"
-#include "providers/provider_common.hpp"
-
 #include "cxrcat/redacted_url.hpp"
 #include "cxrcat/text.hpp"
 #include "cxrcat/version.hpp"
+#include "providers/parsers.hpp"
+#include "providers/provider_common.hpp"
 
 namespace cxrcat::providers {
 
@@ -21,7 +20,9 @@ constexpr std::chrono::seconds k_checksums_timeout{30 * 60};
 // provider-apis.md §2.3). With any other User-Agent, cxrcat's own included, the Authorization
 // header is ignored and every credentialed file is a 403 — so every PhysioNet request, downloads
 // included, identifies as a Wget-compatible client. The tests keep a stub that enforces this gate.
-std::string physionet_user_agent() { return "Wget/1.21 (cxrcat/" + version() + "; compatible)"; }
+std::string physionet_user_agent() {
+    return "Wget/1.21 (cxrcat/" + version() + "; compatible)";
+}
 
 // What a PhysioNet answer means, and what fixes it.
 struct Diagnosis {
@@ -32,7 +33,7 @@ struct Diagnosis {
 };
 
 class PhysioNetClient final : public ProviderClient {
-public:
+  public:
     explicit PhysioNetClient(const ProviderContext& context) : m_context(context) {}
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
@@ -113,7 +114,8 @@ public:
         const auto& credential = physionet_credential();
         std::string who = credential ? describe_credential(*credential) : "";
         long status = response->status;
-        bool html = (status == 200 || status == 206) && looks_like_html(response->header("content-type"), response->body);
+        bool html =
+            (status == 200 || status == 206) && looks_like_html(response->header("content-type"), response->body);
         if ((status == 200 || status == 206) && !html) {
             return {ProbeStatus::ok,
                     "HTTP " + std::to_string(status) + " for SHA256SUMS.txt of " + project + " " + version_name +
@@ -136,7 +138,10 @@ public:
             bool forbidden = message.find("HTTP 403") != std::string::npos;
             bool web_page = message.find("web page") != std::string::npos;
             if (unauthorised || forbidden || web_page) {
-                Diagnosis diagnosis = diagnose(unauthorised ? 401 : forbidden ? 403 : 200, web_page, project, version_name);
+                Diagnosis diagnosis = diagnose(unauthorised ? 401
+                                               : forbidden  ? 403
+                                                            : 200,
+                                               web_page, project, version_name);
                 std::vector<std::string> notes{diagnosis.problem, diagnosis.fix};
                 notes.insert(notes.end(), error.notes().begin(), error.notes().end());
                 return Error(error.code(), message, notes);
@@ -148,7 +153,7 @@ public:
         return error;
     }
 
-private:
+  private:
     [[nodiscard]] const std::optional<Credential>& physionet_credential() const {
         static const std::optional<Credential> k_none;
         return m_context.credentials != nullptr ? m_context.credentials->physionet() : k_none;

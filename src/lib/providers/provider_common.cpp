@@ -126,7 +126,8 @@ std::string url_encode(std::string_view text, bool keep_slash) {
     std::string out;
     for (char c : text) {
         auto byte = static_cast<unsigned char>(c);
-        bool plain = std::isalnum(byte) != 0 || c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/');
+        bool plain =
+            std::isalnum(byte) != 0 || c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/');
         if (plain) {
             out.push_back(c);
         } else {
@@ -138,7 +139,9 @@ std::string url_encode(std::string_view text, bool keep_slash) {
     return out;
 }
 
-std::string join_url(const std::string& base, const std::string& path) { return base + path; }
+std::string join_url(const std::string& base, const std::string& path) {
+    return base + path;
+}
 
 ProbeResult unreachable(const Error& error) {
     ProbeResult result;
@@ -157,7 +160,8 @@ CatalogMatch apply_catalog_files(const Source& source, std::vector<ResolvedFile>
     CatalogMatch match;
     auto name_of = [](const std::string& path) { return std::filesystem::path(path).filename().string(); };
     for (const auto& entry : source.files) {
-        auto found = std::find_if(files.begin(), files.end(), [&](const ResolvedFile& file) { return file.path == entry.path; });
+        auto found =
+            std::find_if(files.begin(), files.end(), [&](const ResolvedFile& file) { return file.path == entry.path; });
         if (found == files.end()) {
             // The catalog may name a file by its base name only, or place it in a subdirectory.
             found = std::find_if(files.begin(), files.end(),
@@ -183,8 +187,8 @@ CatalogMatch apply_catalog_files(const Source& source, std::vector<ResolvedFile>
             }
         }
         if (added) {
-            found->digest_origin = found->digest_origin.empty() ? "published in the catalog"
-                                                                : found->digest_origin + " and the catalog";
+            found->digest_origin =
+                found->digest_origin.empty() ? "published in the catalog" : found->digest_origin + " and the catalog";
         }
     }
     return match;

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Zenodo records: the record API lists names, sizes and md5; the bytes come from the API content URL.
-#include "providers/parsers.hpp"
-#include "providers/provider_common.hpp"
-
 #include "cxrcat/redacted_url.hpp"
 #include "cxrcat/text.hpp"
+#include "providers/parsers.hpp"
+#include "providers/provider_common.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +12,7 @@ namespace cxrcat::providers {
 namespace {
 
 class ZenodoClient final : public ProviderClient {
-public:
+  public:
     explicit ZenodoClient(const ProviderContext& context) : m_context(context) {}
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
@@ -27,9 +26,9 @@ public:
         std::vector<ResolvedFile> files;
         for (const auto& file : listing.files) {
             if (!is_safe_relative_path(file.key)) {
-                return Error(ErrorCode::integrity, dataset.id + ": Zenodo record " + record +
-                                                       " lists a file name that would leave the dataset directory: '" +
-                                                       file.key + "'",
+                return Error(ErrorCode::integrity,
+                             dataset.id + ": Zenodo record " + record +
+                                 " lists a file name that would leave the dataset directory: '" + file.key + "'",
                              {"nothing was downloaded"});
             }
             std::string key = url_encode(file.key, true);
@@ -50,8 +49,8 @@ public:
         CatalogMatch match = apply_catalog_files(source, files);
         if (!match.missing.empty()) {
             return Error(ErrorCode::not_found,
-                         dataset.id + ": Zenodo record " + record + " lacks files the catalog lists: " +
-                             join(match.missing, ", "),
+                         dataset.id + ": Zenodo record " + record +
+                             " lacks files the catalog lists: " + join(match.missing, ", "),
                          {"the record: " + record_page(record),
                           "the files may have moved to another version of the record; the catalog entry (" +
                               dataset.origin + ") needs updating"});
@@ -117,8 +116,8 @@ public:
         if (detail.rfind(dataset.id + ": ", 0) == 0) {
             detail.erase(0, dataset.id.size() + 2); // check prints the dataset id already
         }
-        ProbeStatus probe_status = status == 404 || status == 410 ? ProbeStatus::not_found
-                                   : status == 429                ? ProbeStatus::rate_limited
+        ProbeStatus probe_status = status == 404 || status == 410   ? ProbeStatus::not_found
+                                   : status == 429                  ? ProbeStatus::rate_limited
                                    : status == 401 || status == 403 ? ProbeStatus::restricted
                                                                     : ProbeStatus::unreachable;
         return {probe_status, detail, error.notes().empty() ? "" : error.notes().front(), ""};
@@ -148,7 +147,7 @@ public:
         return error;
     }
 
-private:
+  private:
     [[nodiscard]] std::string record_page(const std::string& record) const {
         return m_context.endpoints.zenodo + "/records/" + record;
     }
@@ -159,12 +158,13 @@ private:
         return request;
     }
 
-    Result<ZenodoRecord> fetch_record(const Dataset& dataset, const std::string& record, const RetryPolicy& policy) const {
+    Result<ZenodoRecord> fetch_record(const Dataset& dataset, const std::string& record,
+                                      const RetryPolicy& policy) const {
         HttpRequest request = record_request(record);
         auto response = http_request(request, policy); // 429 and 5xx retried, Retry-After honoured
         if (!response) {
-            Error error(response.error().code(), dataset.id + ": cannot read Zenodo record " + record + ": " +
-                                                     response.error().message(),
+            Error error(response.error().code(),
+                        dataset.id + ": cannot read Zenodo record " + record + ": " + response.error().message(),
                         response.error().notes());
             return error;
         }
@@ -173,7 +173,8 @@ private:
         }
         auto listing = parse_zenodo_record(response->body);
         if (!listing) {
-            return Error(listing.error().code(), dataset.id + ": Zenodo record " + record + ": " + listing.error().message(),
+            return Error(listing.error().code(),
+                         dataset.id + ": Zenodo record " + record + ": " + listing.error().message(),
                          {"request: " + RedactedUrl(request.url).str(),
                           "a proxy or captive portal may be answering instead of Zenodo"});
         }
@@ -194,7 +195,8 @@ private:
                           says.empty() ? request_note : "Zenodo says: " + says, request_note});
         }
         if (status == 410) {
-            return Error(ErrorCode::not_found, dataset.id + ": Zenodo record " + record + " was withdrawn (HTTP 410 Gone)",
+            return Error(ErrorCode::not_found,
+                         dataset.id + ": Zenodo record " + record + " was withdrawn (HTTP 410 Gone)",
                          {"the dataset's homepage may name its new location: " + dataset.homepage, request_note});
         }
         if (status == 429) {
@@ -207,7 +209,8 @@ private:
         }
         if (status == 401 || status == 403) {
             return Error(ErrorCode::access_denied,
-                         dataset.id + ": Zenodo record " + record + " is not public (HTTP " + std::to_string(status) + ")",
+                         dataset.id + ": Zenodo record " + record + " is not public (HTTP " + std::to_string(status) +
+                             ")",
                          {"open " + record_page(record) + " to request access", request_note});
         }
         return Error(ErrorCode::network,
