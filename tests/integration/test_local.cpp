@@ -165,7 +165,9 @@ TEST_F(Local, VerifyFindsFlippedByteAndDeletedFile) {
 
     auto clean = cxrcat({"verify", "t1", "--format", "json"});
     ASSERT_EQ(clean.exit_code, 0) << clean.describe();
-    for (const auto& item : stdout_json(clean)["files"]) {
+    // A named document: a range-for over a member of a temporary would read freed memory (ASan).
+    nlohmann::json clean_report = stdout_json(clean);
+    for (const auto& item : clean_report["files"]) {
         EXPECT_EQ(item["status"], "ok") << item.dump();
     }
 
