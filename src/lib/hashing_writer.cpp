@@ -4,6 +4,7 @@
 #include "part_file.hpp"
 
 #include <cerrno>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace cxrcat {
@@ -129,6 +130,13 @@ void HashingWriter::run_worker() {
                 hasher.update(std::as_bytes(std::span(chunk.data(), chunk.size())));
             }
             auto written = write_fully(m_fd, chunk.data(), chunk.size(), offset, m_path);
+            if (written) {
+                // Start writing the chunk back now, without waiting: the fsync before install then
+                // finds little left to flush, so durability overlaps the transfer instead of
+                // following it. Only a hint; filesystems that cannot do it are fine.
+                (void)::sync_file_range(m_fd, static_cast<off_t>(offset), static_cast<off_t>(chunk.size()),
+                                        SYNC_FILE_RANGE_WRITE);
+            }
             offset += chunk.size();
             if (written && m_flushed) {
                 m_flushed->store(offset);

@@ -340,6 +340,8 @@ class DownloadLoop {
         if (m_progress) {
             m_progress->on_finish(m_jobs[index]->outcome());
         }
+        detach_main(index);
+        m_jobs[index]->release_transfer_resources();
     }
 
     [[nodiscard]] int poll_timeout_ms() const {

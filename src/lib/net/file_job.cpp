@@ -633,6 +633,16 @@ AttemptVerdict FileJob::finish_attempt(CURLcode code) {
     return verify_and_install(m_writer->end_offset(), m_writer->digests());
 }
 
+void FileJob::release_transfer_resources() {
+    if (m_writer) {
+        m_resume_from = m_writer->end_offset(); // what bytes_present() reports from now on
+        m_writer.reset();
+    }
+    m_easy.reset();
+    m_headers = CurlSlist();
+    std::string().swap(m_head);
+}
+
 AttemptVerdict FileJob::verify_and_install(std::uint64_t size, const std::map<DigestAlgorithm, std::string>& digests) {
     std::string where = "source: " + RedactedUrl(current_url()).str();
     if (m_request.expected_size && size < *m_request.expected_size) {

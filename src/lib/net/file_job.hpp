@@ -59,6 +59,10 @@ class FileJob final : public CurlTask {
     [[nodiscard]] const std::optional<Error>& last_error() const { return m_last_error; }
     // The retries are used up: fails the file with error, removing an empty part (nothing to resume).
     void give_up(Error error);
+    // The file is done (installed or failed for good) and detached from libcurl: frees its curl
+    // handle and its writer's chunk buffers, so memory follows the transfers in flight, not the
+    // number of files in the run.
+    void release_transfer_resources();
     // Bytes of the file present so far, and its total size when known.
     [[nodiscard]] std::uint64_t bytes_present() const;
     [[nodiscard]] std::optional<std::uint64_t> total() const;
