@@ -59,7 +59,10 @@ void print_csv(const std::vector<const Dataset*>& datasets) {
                                        dataset->homepage};
         std::string line;
         for (std::size_t i = 0; i < cells.size(); ++i) {
-            line += (i ? "," : "") + csv_field(cells[i]);
+            if (i > 0) {
+                line += ',';
+            }
+            line += csv_field(cells[i]);
         }
         std::cout << line << '\n';
     }

@@ -75,7 +75,7 @@ std::string digest_summary(const FileEntry& file) {
 void print_source(std::size_t number, const Source& source) {
     std::string head = std::to_string(number) + ". " + std::string(to_string(source.provider));
     for (const auto& [key, value] : source.params) {
-        head += " " + key + "=" + value;
+        head.append(" ").append(key).append("=").append(value);
     }
     if (!source.label.empty()) {
         head += " — " + source.label;

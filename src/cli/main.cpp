@@ -87,7 +87,7 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     // A write past RLIMIT_FSIZE must fail with EFBIG (reported as local I/O), not kill the process.
-    std::signal(SIGXFSZ, SIG_IGN);
+    (void)std::signal(SIGXFSZ, SIG_IGN);
     try {
         return cxrcat::cli::run(argc, argv);
     } catch (const std::exception& e) {

@@ -47,8 +47,8 @@ void Table::print(std::ostream& out, std::optional<std::size_t> width, const std
     }
     if (width) {
         std::size_t total = 2 * (widths.size() - 1);
-        for (std::size_t c = 0; c < widths.size(); ++c) {
-            total += widths[c];
+        for (std::size_t column_width : widths) {
+            total += column_width;
         }
         // One column is rarely enough: the others may already be wider than the terminal.
         for (std::size_t column : shrink) {

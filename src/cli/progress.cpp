@@ -21,7 +21,7 @@ using Clock = std::chrono::steady_clock;
 
 std::string seconds_text(std::chrono::milliseconds delay) {
     std::array<char, 32> buffer{};
-    std::snprintf(buffer.data(), buffer.size(), "%.1f", static_cast<double>(delay.count()) / 1000.0);
+    (void)std::snprintf(buffer.data(), buffer.size(), "%.1f", static_cast<double>(delay.count()) / 1000.0);
     return buffer.data();
 }
 
@@ -109,10 +109,10 @@ class BarProgress final : public ProgressSink {
 
   private:
     struct File {
-        std::uint64_t done;
+        std::uint64_t done = 0;
         std::optional<std::uint64_t> total;
         Clock::time_point started;
-        std::uint64_t first_done;
+        std::uint64_t first_done = 0;
     };
 
     void clear() {
@@ -149,7 +149,7 @@ class BarProgress final : public ProgressSink {
             active_total += file.total.value_or(file.done);
             std::string percent =
                 file.total && *file.total > 0 ? std::to_string(file.done * 100 / *file.total) + "%" : "?";
-            std::string eta = "";
+            std::string eta;
             double seconds = std::chrono::duration<double>(now - file.started).count();
             if (file.total && file.done > 0 && seconds > 0.5) {
                 double per_second = static_cast<double>(file.done) / seconds;

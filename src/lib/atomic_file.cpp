@@ -14,7 +14,7 @@ namespace cxrcat {
 namespace {
 
 Error io_error(const std::string& what, const std::filesystem::path& path, int error_number) {
-    return Error(ErrorCode::local_io, what + " " + path.string() + ": " + std::strerror(error_number));
+    return {ErrorCode::local_io, what + " " + path.string() + ": " + std::generic_category().message(error_number)};
 }
 
 // Closes a descriptor on every path out of write_file_atomically.

@@ -126,7 +126,11 @@ std::string bibtex_to_text(std::string_view bibtex) {
         }
     }
     if (auto doi = bibtex_field(bibtex, "doi")) {
-        out += (out.empty() ? "" : " ") + ("doi:" + *doi);
+        if (!out.empty()) {
+            out += ' ';
+        }
+        out += "doi:";
+        out += *doi;
     }
     return out;
 }

@@ -22,7 +22,7 @@ std::filesystem::path home() {
     return value.empty() ? std::filesystem::path("/") : std::filesystem::path(value);
 }
 
-std::string trim(std::string text) {
+std::string trim(const std::string& text) {
     std::size_t start = text.find_first_not_of(" \t\r\n");
     std::size_t end = text.find_last_not_of(" \t\r\n");
     return start == std::string::npos ? std::string{} : text.substr(start, end - start + 1);
@@ -85,7 +85,7 @@ class Finder {
                                       "file " + (directory / "kaggle.json").string()};
                 }
                 m_warnings.push_back((directory / "kaggle.json").string() +
-                                     " is not {\"username\": ..., \"key\": ...}; ignored");
+                                     R"( is not {"username": ..., "key": ...}; ignored)");
             }
         }
         return std::nullopt;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <system_error>
 #include <unistd.h>
 
 namespace cxrcat {
@@ -46,18 +47,21 @@ Result<DatasetLock> DatasetLock::acquire(const std::filesystem::path& dataset_di
     std::filesystem::path path = directory / "lock";
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-        return Error(ErrorCode::local_io, "cannot open the lock " + path.string() + ": " + std::strerror(errno));
+        return Error(ErrorCode::local_io,
+                     "cannot open the lock " + path.string() + ": " + std::generic_category().message(errno));
     }
     DatasetLock lock(fd);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno != EWOULDBLOCK) {
-            return Error(ErrorCode::local_io, "cannot lock " + path.string() + ": " + std::strerror(errno));
+            return Error(ErrorCode::local_io,
+                         "cannot lock " + path.string() + ": " + std::generic_category().message(errno));
         }
         if (on_wait) {
             on_wait(read_holder(fd));
         }
         if (lock_blocking(fd) != 0) {
-            return Error(ErrorCode::local_io, "cannot lock " + path.string() + ": " + std::strerror(errno));
+            return Error(ErrorCode::local_io,
+                         "cannot lock " + path.string() + ": " + std::generic_category().message(errno));
         }
     }
     // Say who holds it, for the next process that has to wait.

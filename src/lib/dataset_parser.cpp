@@ -252,7 +252,7 @@ void check_relative_path(Reader& reader, const std::string& pointer, const std::
         std::string_view part =
             std::string_view(path).substr(start, end == std::string::npos ? std::string::npos : end - start);
         if (part == "..") {
-            reader.problem(pointer, "must not contain \"..\", got \"" + path + "\"");
+            reader.problem(pointer, R"(must not contain "..", got ")" + path + "\"");
             return;
         }
         if (end == std::string::npos) {
@@ -368,7 +368,7 @@ Source parse_source(Reader& reader, const json& entry, const std::string& pointe
         }
         if (*provider == Provider::kaggle && source.params.count("competition") == source.params.count("dataset")) {
             reader.problem(child(pointer, "competition"),
-                           "provider \"kaggle\" needs exactly one of \"competition\" or \"dataset\"");
+                           R"(provider "kaggle" needs exactly one of "competition" or "dataset")");
         }
     }
     const json* files = reader.array(entry, pointer, "files", provider == Provider::http);

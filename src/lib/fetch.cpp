@@ -396,7 +396,7 @@ std::vector<std::string> mirror_urls(const PlannedFile& planned, const FetchOpti
         while (!mirror.empty() && mirror.back() == '/') {
             mirror.pop_back();
         }
-        urls.push_back(mirror + "/" + key);
+        urls.push_back(mirror.append("/").append(key));
     }
     return urls;
 }

@@ -35,7 +35,7 @@ Result<Manifest> read_manifest(const std::filesystem::path& path) {
     std::ifstream stream(path);
     if (!stream) {
         return Error(ErrorCode::not_found, "cannot read the manifest " + path.string(),
-                     {"create it, e.g. {\"datasets\": [{\"id\": \"montgomery\"}]}, or pass --manifest FILE"});
+                     {R"(create it, e.g. {"datasets": [{"id": "montgomery"}]}, or pass --manifest FILE)"});
     }
     std::stringstream content;
     content << stream.rdbuf();

@@ -11,12 +11,13 @@
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
+#include <system_error>
 #include <unistd.h>
 
 namespace cxrcat {
 
 Error file_error(const std::string& what, const std::filesystem::path& path, int error_number) {
-    Error error(ErrorCode::local_io, what + " " + path.string() + ": " + std::strerror(error_number));
+    Error error(ErrorCode::local_io, what + " " + path.string() + ": " + std::generic_category().message(error_number));
     if (error_number == ENOSPC || error_number == EDQUOT) {
         error.note("the disk is full; free some space and rerun: the download resumes where it stopped");
     } else if (error_number == EFBIG) {

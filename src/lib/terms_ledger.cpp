@@ -60,7 +60,7 @@ std::string utc_now_iso8601() {
     std::tm parts{};
     gmtime_r(&now, &parts);
     std::array<char, 32> buffer{};
-    std::strftime(buffer.data(), buffer.size(), "%Y-%m-%dT%H:%M:%SZ", &parts);
+    (void)std::strftime(buffer.data(), buffer.size(), "%Y-%m-%dT%H:%M:%SZ", &parts);
     return buffer.data();
 }
 

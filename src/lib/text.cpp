@@ -62,9 +62,9 @@ std::string human_size(std::uint64_t bytes) {
     }
     std::array<char, 32> buffer{};
     if (unit == 0) {
-        std::snprintf(buffer.data(), buffer.size(), "%llu B", static_cast<unsigned long long>(bytes));
+        (void)std::snprintf(buffer.data(), buffer.size(), "%llu B", static_cast<unsigned long long>(bytes));
     } else {
-        std::snprintf(buffer.data(), buffer.size(), value < 9.95 ? "%.1f %s" : "%.0f %s", value, k_units[unit]);
+        (void)std::snprintf(buffer.data(), buffer.size(), value < 9.95 ? "%.1f %s" : "%.0f %s", value, k_units[unit]);
     }
     return buffer.data();
 }

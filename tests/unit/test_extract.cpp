@@ -506,8 +506,9 @@ TEST_F(ExtractTest, ExistingDestinationFilesAreReplacedByRename) {
     EXPECT_EQ(read_file(m_dest / "fresh/d.txt"), "new d\n");
     EXPECT_EQ(read_file(m_dest / "keep.txt"), "not in the archive\n");
     EXPECT_NE(inode_of(m_dest / "a.txt"), old_inode);
-    std::string seen((std::istreambuf_iterator<char>(old_a)), std::istreambuf_iterator<char>());
-    EXPECT_EQ(seen, "old a\n");
+    std::ostringstream seen;
+    seen << old_a.rdbuf();
+    EXPECT_EQ(seen.str(), "old a\n");
     EXPECT_EQ(listing(m_root / "work"), std::set<std::string>{"dest"});
 }
 

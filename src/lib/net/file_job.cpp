@@ -573,7 +573,8 @@ AttemptVerdict FileJob::finish_attempt(CURLcode code) {
         return AttemptVerdict::waiting;
     }
     if (code != CURLE_OK) {
-        CurlFailure failure = classify_curl_error(code, m_error_buffer.c_str());
+        CurlFailure failure = classify_curl_error(
+            code, m_error_buffer.c_str()); // NOLINT(readability-redundant-string-cstr): cut at the NUL
         Error error(failure.code, m_request.display_path + ": " + failure.message, {where});
         if (!failure.hint.empty()) {
             error.note(failure.hint);

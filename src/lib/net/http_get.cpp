@@ -104,7 +104,8 @@ Result<HttpResponse> perform_once(const HttpRequest& request) {
     }
     CURLcode code = curl_easy_perform(easy.get());
     if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && collector.too_big)) {
-        net::CurlFailure failure = net::classify_curl_error(code, error_buffer.c_str());
+        net::CurlFailure failure = net::classify_curl_error(
+            code, error_buffer.c_str()); // NOLINT(readability-redundant-string-cstr): cut at the NUL
         Error error(failure.code, failure.message, {"request: " + RedactedUrl(request.url).str()});
         if (!failure.hint.empty()) {
             error.note(failure.hint);

@@ -69,7 +69,7 @@ std::size_t SegmentTask::on_body(char* data, std::size_t size, std::size_t count
     task->m_bytes_received += bytes;
     // Never write past the segment, whatever the server sends.
     std::uint64_t room = task->m_end - std::min(task->m_end, task->m_writer->end_offset());
-    std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(room, bytes));
+    auto take = static_cast<std::size_t>(std::min<std::uint64_t>(room, bytes));
     if (take > 0 && !task->m_writer->append(data, take)) {
         return 0;
     }
@@ -93,7 +93,8 @@ AttemptVerdict SegmentTask::finish_attempt(CURLcode code) {
         return AttemptVerdict::done;
     }
     if (code != CURLE_OK) {
-        CurlFailure failure = classify_curl_error(code, m_error_buffer.c_str());
+        CurlFailure failure = classify_curl_error(
+            code, m_error_buffer.c_str()); // NOLINT(readability-redundant-string-cstr): cut at the NUL
         m_last_error = Error(failure.code, m_request.display_path + ": " + failure.message, {where});
         return failure.transient ? AttemptVerdict::retry : AttemptVerdict::failed;
     }

@@ -103,7 +103,7 @@ class IdcClient final : public ProviderClient {
 
   private:
     [[nodiscard]] static Error with_context(const Dataset& dataset, const Error& error) {
-        return Error(error.code(), dataset.id + ": " + error.message(), error.notes());
+        return {error.code(), dataset.id + ": " + error.message(), error.notes()};
     }
 
     [[nodiscard]] Error missing_manifest(const Dataset& dataset, const Source& source) const {
@@ -201,7 +201,7 @@ class IdcClient final : public ProviderClient {
                 url += "&pageToken=" + url_encode(token, false);
             }
             HttpRequest request = base_request(m_context, url);
-            request.headers.push_back("Accept: application/json");
+            request.headers.emplace_back("Accept: application/json");
             auto response = http_request(request, m_context.retry);
             std::string request_note = "request: " + RedactedUrl(url).str();
             if (!response) {

@@ -72,7 +72,7 @@ Result<KaggleFilePage> parse_kaggle_file_list(std::string_view body) {
                 return malformed("a file entry has no name");
             }
             KaggleDataFile file;
-            file.name = name->get<std::string>();
+            file.name = name->get_ref<const std::string&>();
             if (auto size = item.find("totalBytes"); size != item.end()) {
                 file.size = parse_size(*size);
             }

@@ -100,10 +100,8 @@ std::optional<std::string> rebase_on_endpoint(const std::string& endpoint, const
     }
     std::size_t path = url.find_first_of("/?#", scheme + 3);
     std::string rest = path == std::string::npos ? std::string{} : url.substr(path);
-    if (!rest.empty() && rest.front() != '/') {
-        rest.insert(0, "/");
-    }
-    return endpoint + rest;
+    bool needs_slash = !rest.empty() && rest.front() != '/';
+    return endpoint + (needs_slash ? "/" : "") + rest;
 }
 
 } // namespace cxrcat::providers

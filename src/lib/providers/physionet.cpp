@@ -144,7 +144,7 @@ class PhysioNetClient final : public ProviderClient {
                                                web_page, project, version_name);
                 std::vector<std::string> notes{diagnosis.problem, diagnosis.fix};
                 notes.insert(notes.end(), error.notes().begin(), error.notes().end());
-                return Error(error.code(), message, notes);
+                return {error.code(), message, notes};
             }
         } else if (error.code() == ErrorCode::not_found) {
             error.note("PhysioNet " + project + " " + version_name + " no longer serves this file: see " +

@@ -37,8 +37,18 @@ class ZenodoClient final : public ProviderClient {
             // The canonical API content URL serves every file; it ignores Range, so resumed and
             // split transfers go to the record page's download route, which honours it
             // (provider-apis.md §1.2; zenodo/zenodo#2593).
-            resolved.urls.push_back(base + "/api/records/" + record + "/files/" + key + "/content");
-            resolved.resume_url = base + "/records/" + record + "/files/" + key + "?download=1";
+            resolved.urls.push_back(std::string(base)
+                                        .append("/api/records/")
+                                        .append(record)
+                                        .append("/files/")
+                                        .append(key)
+                                        .append("/content"));
+            resolved.resume_url = std::string(base)
+                                      .append("/records/")
+                                      .append(record)
+                                      .append("/files/")
+                                      .append(key)
+                                      .append("?download=1");
             resolved.size = file.size;
             if (!file.md5.empty()) {
                 resolved.digests[DigestAlgorithm::md5] = file.md5;
@@ -154,7 +164,7 @@ class ZenodoClient final : public ProviderClient {
 
     [[nodiscard]] HttpRequest record_request(const std::string& record) const {
         HttpRequest request = base_request(m_context, m_context.endpoints.zenodo + "/api/records/" + record);
-        request.headers.push_back("Accept: application/json");
+        request.headers.emplace_back("Accept: application/json");
         return request;
     }
 
