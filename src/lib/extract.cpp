@@ -273,8 +273,9 @@ struct Node {
 
 class Extraction {
   public:
-    Extraction(fs::path archive_path, const ExtractLimits& limits)
-        : m_archive(std::move(archive_path)), m_archive_name(m_archive.filename().string()), m_limits(limits) {}
+    Extraction(fs::path archive_path, ExtractLimits limits)
+        : m_archive(std::move(archive_path)), m_archive_name(m_archive.filename().string()),
+          m_limits(std::move(limits)) {}
     ~Extraction() {
         m_staging_fd = Fd();
         if (!m_staging.empty()) {
