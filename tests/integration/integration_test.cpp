@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "integration_test.hpp"
 
+#include "support/fixture_servers.hpp"
+
 #include <curl/curl.h>
 
 #include <cstdlib>
@@ -113,22 +115,14 @@ IntegrationTest::IntegrationTest()
             {"CXRCAT_RETRY_BASE_MS", "50"}} {}
 
 void IntegrationTest::SetUp() {
-    const char* json_path = std::getenv("CXRCAT_TEST_SERVERS");  // NOLINT(concurrency-mt-unsafe)
-    const char* require = std::getenv("CXRCAT_REQUIRE_SERVERS"); // NOLINT(concurrency-mt-unsafe)
-    bool required = require != nullptr && std::string(require) == "1";
-    std::string why;
-    if (json_path == nullptr || *json_path == '\0') {
-        why = "CXRCAT_TEST_SERVERS is not set (run through ctest)";
-    } else if (!fs::exists(json_path)) {
-        why = std::string("no ") + json_path + ": the loopback servers did not start (nginx missing?)";
-    }
-    if (!why.empty()) {
-        if (required) {
-            FAIL() << why << " and CXRCAT_REQUIRE_SERVERS=1";
+    FixtureServers servers = find_fixture_servers("CXRCAT_TEST_SERVERS");
+    if (!servers.missing.empty()) {
+        if (servers.required) {
+            FAIL() << servers.missing;
         }
-        GTEST_SKIP() << why;
+        GTEST_SKIP() << servers.missing;
     }
-    auto json = nlohmann::json::parse(read_text_file(json_path));
+    auto json = nlohmann::json::parse(read_text_file(servers.json_path));
     m_servers.www = json.at("www").get<std::string>();
     m_servers.http = json.at("http").get<std::string>();
     m_servers.https = json.at("https").get<std::string>();

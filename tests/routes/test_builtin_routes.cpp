@@ -10,6 +10,7 @@
 // route is proven by the integrity error naming the pinned value, and the rest of the dataset by
 // fetching with those files excluded.
 #include "providers/stub_route_test.hpp"
+#include "support/fixture_servers.hpp"
 
 #include <algorithm>
 #include <array>
@@ -145,15 +146,14 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
         if (IsSkipped() || HasFatalFailure()) {
             return;
         }
-        const char* servers = std::getenv("CXRCAT_TEST_SERVERS"); // NOLINT(concurrency-mt-unsafe)
-        if (servers == nullptr || !fs::exists(servers)) {
-            const char* required = std::getenv("CXRCAT_REQUIRE_SERVERS"); // NOLINT(concurrency-mt-unsafe)
-            if (required != nullptr && std::string(required) == "1") {
-                FAIL() << "the nginx test servers are not running";
+        FixtureServers servers = find_fixture_servers("CXRCAT_TEST_SERVERS");
+        if (!servers.missing.empty()) {
+            if (servers.required) {
+                FAIL() << servers.missing;
             }
-            GTEST_SKIP() << "the nginx test servers are not running";
+            GTEST_SKIP() << servers.missing;
         }
-        json nginx = json::parse(read_text_file(servers));
+        json nginx = json::parse(read_text_file(servers.json_path));
         m_www = nginx.at("www").get<std::string>();
         m_http = nginx.at("http").get<std::string>();
         m_salt = unique("routes");

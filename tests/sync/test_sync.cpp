@@ -9,6 +9,7 @@
 #include "cxrcat/http_get.hpp"
 #include "cxrcat/version.hpp"
 #include "support/files.hpp"
+#include "support/fixture_servers.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -158,22 +159,14 @@ struct Machine {
 class SyncTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        const char* json_path = std::getenv("CXRCAT_TEST_SERVERS");  // NOLINT(concurrency-mt-unsafe)
-        const char* require = std::getenv("CXRCAT_REQUIRE_SERVERS"); // NOLINT(concurrency-mt-unsafe)
-        bool required = require != nullptr && std::string(require) == "1";
-        std::string why;
-        if (json_path == nullptr || *json_path == '\0') {
-            why = "CXRCAT_TEST_SERVERS is not set (run through ctest)";
-        } else if (!fs::exists(json_path)) {
-            why = std::string("no ") + json_path + ": the loopback servers did not start (nginx missing?)";
-        }
-        if (!why.empty()) {
-            if (required) {
-                FAIL() << why << " and CXRCAT_REQUIRE_SERVERS=1";
+        FixtureServers fixture = find_fixture_servers("CXRCAT_TEST_SERVERS");
+        if (!fixture.missing.empty()) {
+            if (fixture.required) {
+                FAIL() << fixture.missing;
             }
-            GTEST_SKIP() << why;
+            GTEST_SKIP() << fixture.missing;
         }
-        auto servers = json::parse(read_text_file(json_path));
+        auto servers = json::parse(read_text_file(fixture.json_path));
         m_www = servers.at("www").get<std::string>();
         m_http = servers.at("http").get<std::string>();
         m_fault = servers.at("fault").get<std::string>();
