@@ -53,7 +53,7 @@ void print_plan(const FetchPlan& plan, nlohmann::json* json) {
         for (const auto& file : plan.files) {
             files.push_back({{"path", file.path},
                              {"size", file.size ? nlohmann::json(*file.size) : nlohmann::json()},
-                             {"digests", digests_json(file.digests)},
+                             {"digests", digests_to_json(file.digests)},
                              {"digest_origin", file.digest_origin},
                              {"extract", file.extract},
                              {"status", file.verified ? "verified" : "to-download"}});
@@ -91,7 +91,7 @@ void print_report(const FetchReport& report, nlohmann::json* json) {
                                      {"status", to_string(file.status)},
                                      {"bytes", file.bytes},
                                      {"bytes_received", file.bytes_received},
-                                     {"digests", digests_json(file.digests)},
+                                     {"digests", digests_to_json(file.digests)},
                                      {"notes", file.notes}};
             record["error"] = file.error ? error_json(*file.error) : nlohmann::json();
             json->push_back(record);

@@ -76,7 +76,7 @@ int run_sync(AppContext& context, const SyncCommandOptions& options) {
                          {"status", to_string(file.status)},
                          {"bytes", file.bytes},
                          {"bytes_received", file.bytes_received},
-                         {"digests", digests_json(file.digests)},
+                         {"digests", digests_to_json(file.digests)},
                          {"digest_origin", file.digest_origin},
                          {"error", file.error ? nlohmann::json{{"code", describe(file.error->code())},
                                                                {"exit_code", exit_code(file.error->code())},

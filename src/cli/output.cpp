@@ -92,14 +92,6 @@ std::string csv_field(const std::string& value) {
     return out + "\"";
 }
 
-nlohmann::json digests_json(const std::map<DigestAlgorithm, std::string>& digests) {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& [algorithm, hex] : digests) {
-        out[std::string(to_string(algorithm))] = hex;
-    }
-    return out;
-}
-
 nlohmann::json dataset_json(const Dataset& dataset) {
     nlohmann::json out = dataset.raw;
     if (!out.contains("redistribution") || out["redistribution"].is_null()) {

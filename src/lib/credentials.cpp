@@ -78,10 +78,10 @@ class Finder {
                                   "file " + (directory / "access_token").string()};
             }
             if (auto content = read_secret_file(directory / "kaggle.json")) {
-                auto json = nlohmann::json::parse(*content, nullptr, false);
-                if (json.is_object() && json.value("username", "") != "" && json.value("key", "") != "") {
-                    return Credential{CredentialKind::kaggle_key, json["username"].get<std::string>(),
-                                      Secret(json["key"].get<std::string>()),
+                auto parsed = nlohmann::json::parse(*content, nullptr, false);
+                if (parsed.is_object() && parsed.value("username", "") != "" && parsed.value("key", "") != "") {
+                    return Credential{CredentialKind::kaggle_key, parsed["username"].get<std::string>(),
+                                      Secret(parsed["key"].get<std::string>()),
                                       "file " + (directory / "kaggle.json").string()};
                 }
                 m_warnings.push_back((directory / "kaggle.json").string() +

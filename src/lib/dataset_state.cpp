@@ -2,6 +2,7 @@
 #include "cxrcat/dataset_state.hpp"
 
 #include "cxrcat/atomic_file.hpp"
+#include "cxrcat/digest_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -31,27 +32,6 @@ std::optional<FileStamp> stamp_of(const std::filesystem::path& path) {
                      static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec};
 }
 
-json digests_json(const std::map<DigestAlgorithm, std::string>& digests) {
-    json out = json::object();
-    for (const auto& [algorithm, hex] : digests) {
-        out[std::string(to_string(algorithm))] = hex;
-    }
-    return out;
-}
-
-std::map<DigestAlgorithm, std::string> digests_from(const json& value) {
-    std::map<DigestAlgorithm, std::string> out;
-    if (!value.is_object()) {
-        return out;
-    }
-    for (const auto& [name, hex] : value.items()) {
-        auto algorithm = parse_digest_algorithm(name);
-        if (algorithm && hex.is_string() && is_valid_hex_digest(*algorithm, hex.get<std::string>())) {
-            out.emplace(*algorithm, hex.get<std::string>());
-        }
-    }
-    return out;
-}
 
 } // namespace
 
@@ -83,7 +63,7 @@ DatasetState DatasetState::load(const std::filesystem::path& dataset_dir) {
             InstalledFile entry;
             entry.size = value.at("size").get<std::uint64_t>();
             entry.mtime_ns = value.at("mtime_ns").get<std::int64_t>();
-            entry.digests = digests_from(value.value("digests", json::object()));
+            entry.digests = digests_from_json(value.value("digests", json::object()));
             entry.from_archive = value.value("from_archive", "");
             entry.installed_at = value.value("installed_at", "");
             state.files.emplace(path, std::move(entry));
@@ -91,7 +71,7 @@ DatasetState DatasetState::load(const std::filesystem::path& dataset_dir) {
         for (const auto& [path, value] : archives_json.items()) {
             ExtractedArchive entry;
             entry.size = value.at("size").get<std::uint64_t>();
-            entry.digests = digests_from(value.value("digests", json::object()));
+            entry.digests = digests_from_json(value.value("digests", json::object()));
             entry.files = value.at("files").get<std::vector<std::string>>();
             entry.kept = value.value("kept", false);
             entry.extracted_at = value.value("extracted_at", "");
@@ -119,14 +99,14 @@ Result<void> DatasetState::save() const {
     for (const auto& [path, entry] : files) {
         files_json[path] = {{"size", entry.size},
                             {"mtime_ns", entry.mtime_ns},
-                            {"digests", digests_json(entry.digests)},
+                            {"digests", digests_to_json(entry.digests)},
                             {"from_archive", entry.from_archive},
                             {"installed_at", entry.installed_at}};
     }
     json archives_json = json::object();
     for (const auto& [path, entry] : archives) {
         archives_json[path] = {{"size", entry.size},
-                               {"digests", digests_json(entry.digests)},
+                               {"digests", digests_to_json(entry.digests)},
                                {"files", entry.files},
                                {"kept", entry.kept},
                                {"extracted_at", entry.extracted_at}};

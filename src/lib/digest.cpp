@@ -11,10 +11,6 @@ namespace cxrcat {
 
 namespace {
 
-struct EvpContextDeleter {
-    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
-};
-
 const EVP_MD* evp_type(DigestAlgorithm algorithm) {
     switch (algorithm) {
     case DigestAlgorithm::md5: return EVP_md5();
@@ -70,6 +66,10 @@ bool is_valid_hex_digest(DigestAlgorithm algorithm, std::string_view text) {
 }
 
 struct Hasher::Impl {
+    // Nested, not in an anonymous namespace: Impl has external linkage, and its members must too.
+    struct EvpContextDeleter {
+        void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+    };
     std::unique_ptr<EVP_MD_CTX, EvpContextDeleter> context;
 };
 

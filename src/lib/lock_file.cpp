@@ -2,6 +2,7 @@
 #include "cxrcat/lock_file.hpp"
 
 #include "cxrcat/atomic_file.hpp"
+#include "cxrcat/digest_json.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -12,13 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-json digests_json(const std::map<DigestAlgorithm, std::string>& digests) {
-    json out = json::object();
-    for (const auto& [algorithm, hex] : digests) {
-        out[std::string(to_string(algorithm))] = hex;
-    }
-    return out;
-}
 
 } // namespace
 
@@ -74,7 +68,7 @@ std::string LockFile::to_text() const {
     for (const auto& [id, dataset] : datasets) {
         json files_json = json::object();
         for (const auto& [path, file] : dataset.files) {
-            files_json[path] = {{"size", file.size}, {"digests", digests_json(file.digests)}, {"origin", file.origin}};
+            files_json[path] = {{"size", file.size}, {"digests", digests_to_json(file.digests)}, {"origin", file.origin}};
         }
         datasets_json[id] = {{"entry_sha256", dataset.entry_sha256},
                              {"terms_sha256", dataset.terms_sha256},

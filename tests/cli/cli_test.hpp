@@ -17,6 +17,11 @@
 
 namespace cxrcat::test {
 
+// True when part occurs in text.
+inline bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
 class CliTest : public ::testing::Test {
   protected:
     CliTest()

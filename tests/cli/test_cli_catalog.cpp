@@ -11,10 +11,6 @@ using nlohmann::json;
 
 using UserCatalog = CliTest;
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 TEST_F(UserCatalog, OptionReplacesABuiltInIdWithANotice) {
     json jsrt = builtin_entry("jsrt");
     jsrt["name"] = "JSRT, the lab's local copy";

@@ -11,10 +11,6 @@ namespace fs = std::filesystem;
 
 using ExitCodes = CliTest;
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 TEST_F(ExitCodes, SuccessIsZeroWithNothingOnStderr) {
     ProcessResult result = cxrcat({"list", "--format", "ids"});
     EXPECT_EQ(result.exit_code, 0) << result.describe();

@@ -10,10 +10,6 @@ using nlohmann::json;
 
 using Misc = CliTest;
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 TEST_F(Misc, CiteAsBibtexIsTheCatalogsCitation) {
     for (const char* id : {"nih-cxr14", "jsrt", "luna25"}) {
         ProcessResult result = cxrcat({"cite", id});

@@ -9,10 +9,6 @@ using nlohmann::json;
 
 using Show = CliTest;
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 TEST_F(Show, IdsAndAliasesAreCaseInsensitive) {
     for (const char* key :
          {"nih-cxr14", "NIH-CXR14", "chestx-ray14", "ChestX-ray14", "CHESTX-RAY8", "nih-chest-xray"}) {

@@ -12,10 +12,6 @@ using nlohmann::json;
 
 using Terms = CliTest;
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 TEST_F(Terms, ShowsLicenceTermsStepsAndAccessClass) {
     ProcessResult result = cxrcat({"terms", "mimic-cxr-jpg"});
     ASSERT_EQ(result.exit_code, 0) << result.describe();

@@ -43,7 +43,7 @@ std::vector<std::string> lines_of(const LoadedCatalog& loaded) {
     return lines;
 }
 
-std::vector<std::string> ids_of(const Catalog& catalog) {
+std::vector<std::string> loaded_ids(const Catalog& catalog) {
     std::vector<std::string> ids;
     for (const auto& dataset : catalog.datasets()) {
         ids.push_back(dataset.id);
@@ -91,7 +91,7 @@ TEST(CatalogLoader, ReportsEveryProblemOfTheInvalidFixture) {
     EXPECT_EQ(loaded.files_read, 3U);
     EXPECT_TRUE(loaded.notices.empty());
     // Entries with a problem of their own are left out; the first fx-alpha wins.
-    EXPECT_EQ(ids_of(loaded.catalog), (std::vector<std::string>{"fx-alpha", "fx-beta", "fx-gamma"}));
+    EXPECT_EQ(loaded_ids(loaded.catalog), (std::vector<std::string>{"fx-alpha", "fx-beta", "fx-gamma"}));
     EXPECT_EQ(loaded.catalog.find("fx-alpha")->name, "Fixture fx-alpha");
 }
 
@@ -173,7 +173,7 @@ TEST(CatalogLoader, ReadsTheDatasetsListForm) {
     LoadedCatalog loaded = load_catalog(CatalogSources{false, {file}});
     ASSERT_TRUE(loaded.ok()) << lines_of(loaded).front();
     EXPECT_EQ(loaded.files_read, 1U);
-    EXPECT_EQ(ids_of(loaded.catalog), (std::vector<std::string>{"fx-one", "fx-two"}));
+    EXPECT_EQ(loaded_ids(loaded.catalog), (std::vector<std::string>{"fx-one", "fx-two"}));
     const Dataset* two = loaded.catalog.find("fx-two");
     ASSERT_NE(two, nullptr);
     EXPECT_EQ(two->modality, Modality::ct);

@@ -45,7 +45,7 @@ constexpr std::size_t k_quarter_mib = k_mib / 4;
 enum class Kind { file, directory, symlink, hardlink, char_device, fifo };
 enum class Format { tar, tar_gz, zip, zip_stored };
 
-struct Spec {
+struct EntrySpec {
     std::string path;
     Kind kind = Kind::file;
     std::string data; // file contents
@@ -53,17 +53,17 @@ struct Spec {
     unsigned perm = 0644;
 };
 
-Spec file(std::string path, std::string data, unsigned perm = 0644) {
-    return Spec{std::move(path), Kind::file, std::move(data), {}, perm};
+EntrySpec file(std::string path, std::string data, unsigned perm = 0644) {
+    return EntrySpec{std::move(path), Kind::file, std::move(data), {}, perm};
 }
-Spec dir(std::string path) {
-    return Spec{std::move(path), Kind::directory, {}, {}, 0755};
+EntrySpec dir(std::string path) {
+    return EntrySpec{std::move(path), Kind::directory, {}, {}, 0755};
 }
-Spec symlink(std::string path, std::string target) {
-    return Spec{std::move(path), Kind::symlink, {}, std::move(target), 0777};
+EntrySpec symlink(std::string path, std::string target) {
+    return EntrySpec{std::move(path), Kind::symlink, {}, std::move(target), 0777};
 }
-Spec hardlink(std::string path, std::string target) {
-    return Spec{std::move(path), Kind::hardlink, {}, std::move(target), 0644};
+EntrySpec hardlink(std::string path, std::string target) {
+    return EntrySpec{std::move(path), Kind::hardlink, {}, std::move(target), 0644};
 }
 
 std::string random_bytes(std::size_t size, std::uint32_t seed) {
@@ -116,7 +116,7 @@ class ArchiveBuilder {
     ArchiveBuilder(ArchiveBuilder&&) = delete;
     ArchiveBuilder& operator=(ArchiveBuilder&&) = delete;
 
-    void add(const Spec& spec) {
+    void add(const EntrySpec& spec) {
         std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
         archive_entry_set_pathname(entry.get(), spec.path.c_str());
         archive_entry_set_perm(entry.get(), static_cast<mode_t>(spec.perm));
@@ -221,7 +221,7 @@ class ArchiveBuilder {
     std::unique_ptr<archive, WriterDeleter> m_handle;
 };
 
-void build_archive(const fs::path& path, Format format, const std::vector<Spec>& specs) {
+void build_archive(const fs::path& path, Format format, const std::vector<EntrySpec>& specs) {
     ArchiveBuilder builder(path, format);
     for (const auto& spec : specs) {
         builder.add(spec);
@@ -403,7 +403,7 @@ class ExtractTest : public ::testing::Test {
 TEST_F(ExtractTest, TarGzWithNestedDirectoriesExtractsContentsSizesAndDigests) {
     const std::string big = random_bytes(3 * k_mib + 12345, 1); // several 1 MiB write buffers
     const std::string png = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + random_bytes(5000, 2);
-    const std::vector<Spec> specs = {
+    const std::vector<EntrySpec> specs = {
         dir("images/"),
         dir("images/train/"),
         file("images/train/a.png", png),
@@ -689,12 +689,12 @@ TEST_F(ExtractTest, RefusesHardlinkToAnEarlierDirectoryOrSymlink) {
 
 TEST_F(ExtractTest, RefusesCharacterDevice) {
     build_archive(archive("dev.tar.gz"), Format::tar_gz,
-                  {file("good.txt", "good"), Spec{"null", Kind::char_device, {}, {}, 0666}});
+                  {file("good.txt", "good"), EntrySpec{"null", Kind::char_device, {}, {}, 0666}});
     expect_refused(archive("dev.tar.gz"), "refusing to extract dev.tar.gz: entry 'null' is a character device");
 }
 
 TEST_F(ExtractTest, RefusesFifo) {
-    build_archive(archive("fifo.tar"), Format::tar, {file("good.txt", "good"), Spec{"pipe", Kind::fifo, {}, {}, 0644}});
+    build_archive(archive("fifo.tar"), Format::tar, {file("good.txt", "good"), EntrySpec{"pipe", Kind::fifo, {}, {}, 0644}});
     expect_refused(archive("fifo.tar"), "refusing to extract fifo.tar: entry 'pipe' is a fifo");
 }
 

@@ -9,7 +9,7 @@
 namespace cxrcat {
 namespace {
 
-struct Spec {
+struct DatasetSpec {
     std::string id;
     std::string name;
     Modality modality;
@@ -23,7 +23,7 @@ struct Spec {
     std::optional<int> year;
 };
 
-Dataset make(const Spec& spec) {
+Dataset make(const DatasetSpec& spec) {
     Dataset dataset;
     dataset.id = spec.id;
     dataset.name = spec.name;

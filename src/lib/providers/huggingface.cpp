@@ -29,7 +29,7 @@ std::string public_page(const std::string& repo) {
     return "https://huggingface.co/datasets/" + repo;
 }
 
-struct Diagnosis {
+struct HubDiagnosis {
     ErrorCode code = ErrorCode::network;
     ProbeStatus status = ProbeStatus::unreachable;
     std::string summary; // what is wrong
@@ -211,7 +211,7 @@ class HuggingFaceClient final : public ProviderClient {
                     notes};
         }
         HubReply reply{failure->status, failure->server_code, ""};
-        Diagnosis diagnosis = diagnose(reply, *repo, revision_of(source), hub_token(), failure->path);
+        HubDiagnosis diagnosis = diagnose(reply, *repo, revision_of(source), hub_token(), failure->path);
         notes.insert(notes.begin(), "the Hub answered HTTP " + std::to_string(failure->status) +
                                         (failure->server_code.empty() ? "" : " (" + failure->server_code + ")"));
         return {diagnosis.code, failure->path + ": " + diagnosis.summary + ": " + diagnosis.fix, notes};
@@ -256,7 +256,7 @@ class HuggingFaceClient final : public ProviderClient {
         return request;
     }
 
-    static Diagnosis diagnose(const HubReply& reply, const std::string& repo, const std::string& revision,
+    static HubDiagnosis diagnose(const HubReply& reply, const std::string& repo, const std::string& revision,
                               const Credential* token, const std::string& file) {
         std::string page = public_page(repo);
         const std::string& code = reply.error_code;
@@ -327,7 +327,7 @@ class HuggingFaceClient final : public ProviderClient {
         }
     }
 
-    static Error to_error(const std::string& id, const Diagnosis& diagnosis, std::vector<std::string> notes) {
+    static Error to_error(const std::string& id, const HubDiagnosis& diagnosis, std::vector<std::string> notes) {
         return {diagnosis.code, id + ": " + diagnosis.summary + ": " + diagnosis.fix, std::move(notes)};
     }
 
@@ -344,7 +344,7 @@ class HuggingFaceClient final : public ProviderClient {
 
     static ProbeResult probe_failure(const HubReply& reply, const std::string& url, const std::string& repo,
                                      const std::string& revision, const Credential* token, const std::string& who) {
-        Diagnosis diagnosis = diagnose(reply, repo, revision, token, "");
+        HubDiagnosis diagnosis = diagnose(reply, repo, revision, token, "");
         std::vector<std::string> notes = details(reply, url);
         return {diagnosis.status, diagnosis.summary + " (" + notes.front() + "; " + notes.back() + ")", diagnosis.fix,
                 who};

@@ -31,7 +31,7 @@ bool is_sha256_hex(const std::string& text) {
                                             [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
 }
 
-Error malformed(const std::string& why) {
+Error malformed_tree_answer(const std::string& why) {
     return Error(ErrorCode::network, "unexpected answer from the Hugging Face tree API: " + why,
                  {"a proxy or a changed Hub API may be in the way; retry later"});
 }
@@ -41,19 +41,19 @@ Error malformed(const std::string& why) {
 Result<std::vector<HubTreeFile>> parse_hub_tree_page(std::string_view body) {
     auto json = nlohmann::json::parse(body, nullptr, false);
     if (json.is_discarded() || !json.is_array()) {
-        return malformed("not a JSON list of entries");
+        return malformed_tree_answer("not a JSON list of entries");
     }
     std::vector<HubTreeFile> files;
     for (const auto& entry : json) {
         if (!entry.is_object()) {
-            return malformed("an entry is not an object");
+            return malformed_tree_answer("an entry is not an object");
         }
         if (entry.value("type", "") != "file") {
             continue;
         }
         auto path = entry.find("path");
         if (path == entry.end() || !path->is_string() || path->get_ref<const std::string&>().empty()) {
-            return malformed("a file entry has no path");
+            return malformed_tree_answer("a file entry has no path");
         }
         HubTreeFile file;
         file.path = path->get<std::string>();

@@ -27,7 +27,7 @@ std::string competition_url(const std::string& slug) {
 }
 
 // What a status from Kaggle means, in the user's terms.
-struct Diagnosis {
+struct KaggleDiagnosis {
     ErrorCode code = ErrorCode::network;
     ProbeStatus status = ProbeStatus::unreachable;
     std::string summary; // what is wrong
@@ -109,7 +109,7 @@ class KaggleClient final : public ProviderClient {
         }
         const Credential* credential = kaggle_credential();
         if (credential == nullptr) {
-            Diagnosis diagnosis = no_credentials();
+            KaggleDiagnosis diagnosis = no_credentials();
             return {diagnosis.status,
                     diagnosis.summary + " (environment, $KAGGLE_CONFIG_DIR, ~/.kaggle, ~/.config/kaggle)",
                     diagnosis.fix + "; create a token at " + std::string(k_settings_url), ""};
@@ -179,7 +179,7 @@ class KaggleClient final : public ProviderClient {
                         std::to_string(failure->status) + "; it may have expired)",
                     notes};
         }
-        Diagnosis diagnosis = diagnose(failure->status, *slug, *credential, Step::download, failure->path);
+        KaggleDiagnosis diagnosis = diagnose(failure->status, *slug, *credential, Step::download, failure->path);
         notes.insert(notes.begin(), "Kaggle answered HTTP " + std::to_string(failure->status));
         return {diagnosis.code, failure->path + ": " + diagnosis.summary + ": " + diagnosis.fix, notes};
     }
@@ -276,7 +276,7 @@ class KaggleClient final : public ProviderClient {
         return Error(ErrorCode::network, dataset.id + ": the Kaggle file list of " + slug + " has too many pages");
     }
 
-    static Diagnosis no_credentials() {
+    static KaggleDiagnosis no_credentials() {
         return {ErrorCode::access_denied, ProbeStatus::no_credentials, "no Kaggle credentials",
                 std::string(k_no_credentials_fix)};
     }
@@ -285,7 +285,7 @@ class KaggleClient final : public ProviderClient {
         return "create a token at " + std::string(k_settings_url) + " (Account → API)";
     }
 
-    static Diagnosis diagnose(long status, const std::string& slug, const Credential& credential, Step step,
+    static KaggleDiagnosis diagnose(long status, const std::string& slug, const Credential& credential, Step step,
                               const std::string& file) {
         switch (status) {
         case 401:
@@ -315,7 +315,7 @@ class KaggleClient final : public ProviderClient {
         }
     }
 
-    static Error to_error(const std::string& id, const Diagnosis& diagnosis, std::vector<std::string> notes) {
+    static Error to_error(const std::string& id, const KaggleDiagnosis& diagnosis, std::vector<std::string> notes) {
         return {diagnosis.code, id + ": " + diagnosis.summary + ": " + diagnosis.fix, std::move(notes)};
     }
 
@@ -330,7 +330,7 @@ class KaggleClient final : public ProviderClient {
         return notes;
     }
 
-    static ProbeResult probe_failure(const HttpResponse& response, const std::string& url, const Diagnosis& diagnosis,
+    static ProbeResult probe_failure(const HttpResponse& response, const std::string& url, const KaggleDiagnosis& diagnosis,
                                      const std::string& who) {
         std::vector<std::string> notes = details(response, url);
         return {diagnosis.status, diagnosis.summary + " (" + notes.front() + "; " + notes.back() + ")", diagnosis.fix,

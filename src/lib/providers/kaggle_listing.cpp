@@ -27,7 +27,7 @@ std::optional<std::uint64_t> parse_size(const nlohmann::json& value) {
     return std::nullopt;
 }
 
-Error malformed(const std::string& why) {
+Error malformed_file_list(const std::string& why) {
     return Error(ErrorCode::network, "unexpected answer from the Kaggle file list: " + why,
                  {"a proxy or a changed Kaggle API may be in the way; retry later"});
 }
@@ -37,7 +37,7 @@ Error malformed(const std::string& why) {
 Result<KaggleFilePage> parse_kaggle_file_list(std::string_view body) {
     auto json = nlohmann::json::parse(body, nullptr, false);
     if (json.is_discarded()) {
-        return malformed("not JSON");
+        return malformed_file_list("not JSON");
     }
     KaggleFilePage page;
     const nlohmann::json* files = nullptr;
@@ -49,7 +49,7 @@ Result<KaggleFilePage> parse_kaggle_file_list(std::string_view body) {
             // An empty competition may omit the list altogether.
             files = nullptr;
         } else if (!it->is_array()) {
-            return malformed("\"files\" is not a list");
+            return malformed_file_list("\"files\" is not a list");
         } else {
             files = &*it;
         }
@@ -57,19 +57,19 @@ Result<KaggleFilePage> parse_kaggle_file_list(std::string_view body) {
             page.next_page_token = token->get<std::string>();
         }
         if (files == nullptr && json.find("files") == json.end() && json.find("nextPageToken") == json.end()) {
-            return malformed("neither {\"files\": [...]} nor a list of files");
+            return malformed_file_list("neither {\"files\": [...]} nor a list of files");
         }
     } else {
-        return malformed("neither {\"files\": [...]} nor a list of files");
+        return malformed_file_list("neither {\"files\": [...]} nor a list of files");
     }
     if (files != nullptr) {
         for (const auto& item : *files) {
             if (!item.is_object()) {
-                return malformed("a file entry is not an object");
+                return malformed_file_list("a file entry is not an object");
             }
             auto name = item.find("name");
             if (name == item.end() || !name->is_string() || name->get_ref<const std::string&>().empty()) {
-                return malformed("a file entry has no name");
+                return malformed_file_list("a file entry has no name");
             }
             KaggleDataFile file;
             file.name = name->get_ref<const std::string&>();

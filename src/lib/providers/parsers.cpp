@@ -141,7 +141,7 @@ bool is_series_name(std::string_view name) {
     return true;
 }
 
-constexpr std::string_view k_manifest_form = "expected `cp s3://BUCKET/SERIES_UUID/* DESTINATION` (or `sync ...`)";
+constexpr std::string_view k_manifest_line_form = "expected `cp s3://BUCKET/SERIES_UUID/* DESTINATION` (or `sync ...`)";
 
 } // namespace
 
@@ -249,11 +249,11 @@ Result<std::vector<ManifestSeries>> parse_s5cmd_manifest(std::string_view text) 
         }
         if ((*words)[0] != "cp" && (*words)[0] != "sync") {
             return Error(ErrorCode::usage,
-                         line_error(number, std::string(k_manifest_form) + ", got " + quoted_line(line)));
+                         line_error(number, std::string(k_manifest_line_form) + ", got " + quoted_line(line)));
         }
         if (words->size() < 2 || words->size() > 3) {
             return Error(ErrorCode::usage,
-                         line_error(number, std::string(k_manifest_form) + ", got " + quoted_line(line)));
+                         line_error(number, std::string(k_manifest_line_form) + ", got " + quoted_line(line)));
         }
         std::string_view source = (*words)[1];
         constexpr std::string_view k_scheme = "s3://";

@@ -25,7 +25,7 @@ std::string physionet_user_agent() {
 }
 
 // What a PhysioNet answer means, and what fixes it.
-struct Diagnosis {
+struct PhysioNetDiagnosis {
     ProbeStatus status = ProbeStatus::ok;
     ErrorCode code = ErrorCode::ok;
     std::string problem;
@@ -53,7 +53,7 @@ class PhysioNetClient final : public ProviderClient {
         // PhysioNet itself answers 401/403, but a proxy or an SSO front may answer 200 with a login page.
         bool html = response->status == 200 && looks_like_html(response->header("content-type"), response->body);
         if (response->status != 200 || html) {
-            Diagnosis diagnosis = diagnose(response->status, html, project, version_name);
+            PhysioNetDiagnosis diagnosis = diagnose(response->status, html, project, version_name);
             Error error(diagnosis.code, dataset.id + ": " + diagnosis.problem, {diagnosis.fix});
             add_credential_note(error);
             error.note(request_note);
@@ -122,7 +122,7 @@ class PhysioNetClient final : public ProviderClient {
                         (credential ? "" : " (open access: no credentials needed)"),
                     "", who};
         }
-        Diagnosis diagnosis = diagnose(status, html, project, version_name);
+        PhysioNetDiagnosis diagnosis = diagnose(status, html, project, version_name);
         return {diagnosis.status, diagnosis.problem, diagnosis.fix, who};
     }
 
@@ -138,7 +138,7 @@ class PhysioNetClient final : public ProviderClient {
             bool forbidden = message.find("HTTP 403") != std::string::npos;
             bool web_page = message.find("web page") != std::string::npos;
             if (unauthorised || forbidden || web_page) {
-                Diagnosis diagnosis = diagnose(unauthorised ? 401
+                PhysioNetDiagnosis diagnosis = diagnose(unauthorised ? 401
                                                : forbidden  ? 403
                                                             : 200,
                                                web_page, project, version_name);
@@ -193,7 +193,7 @@ class PhysioNetClient final : public ProviderClient {
     // when none were sent (PhysioNet never asks anonymous non-Wget clients with a 401); with
     // credentials, 401 means they were refused and 403 (or a login page) that the account may
     // not read this project version.
-    [[nodiscard]] Diagnosis diagnose(long status, bool html, const std::string& project,
+    [[nodiscard]] PhysioNetDiagnosis diagnose(long status, bool html, const std::string& project,
                                      const std::string& version_name) const {
         const auto& credential = physionet_credential();
         std::string what = project + " " + version_name;
