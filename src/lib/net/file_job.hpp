@@ -70,16 +70,49 @@ class FileJob final : public CurlTask {
   private:
     static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
     static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
+    // Attempt set-up (file_job.cpp).
+    void reset_attempt_state();
+    // Sets m_resume_from (and restores a split) from the part and its record; a part that cannot
+    // be resumed safely is truncated.
+    Result<void> choose_resume_point(const std::string& url);
+    [[nodiscard]] std::vector<std::string> range_headers() const;
+
+    // Response (file_job_response.cpp).
     std::size_t handle_body(const char* data, std::size_t size);
     bool begin_response();
+    bool accept_partial_response();
+    bool accept_full_response();
+    [[nodiscard]] SniffVerdict sniff_head() const;
     bool sniff_and_write_head();
+
+    // Split (file_job_split.cpp).
     bool restore_split(const PartMeta& meta);
+    void add_segment(const SegmentProgress& range);
+    // Where the bytes on disk from position stop being contiguous.
+    [[nodiscard]] std::uint64_t contiguous_end(std::uint64_t position) const;
+    void hash_prefix_from(std::uint64_t position);
     void start_prefix_hashing();
+    void retire_segments();
     void stop_split();
+
+    // Verdict (file_job_verdict.cpp).
+    AttemptVerdict judge_abort();
+    AttemptVerdict judge_curl_failure(CURLcode code, const std::string& where);
+    AttemptVerdict judge_range_not_satisfiable(const std::string& where);
+    AttemptVerdict judge_http_failure(long status, const std::string& where);
+    AttemptVerdict hand_over_to_segments();
+    // Empties the part and drops its record: the next attempt starts at byte zero.
+    void forget_part();
     AttemptVerdict fail(Error error, bool try_next_url);
     AttemptVerdict retry(Error error);
     // On a mirror (any URL but the last), every failure moves on to the next source.
     bool switch_source(const Error& error);
+    // A short or overlong body (worth a retry), or nullopt.
+    [[nodiscard]] std::optional<Error> received_size_error(std::uint64_t size, const std::string& where) const;
+    // A size or digest that contradicts the catalog, or nullopt.
+    [[nodiscard]] std::optional<Error> integrity_error(std::uint64_t size,
+                                                       const std::map<DigestAlgorithm, std::string>& digests,
+                                                       const std::string& where) const;
     AttemptVerdict verify_and_install(std::uint64_t size, const std::map<DigestAlgorithm, std::string>& digests);
     [[nodiscard]] std::string current_url() const { return m_request.urls.at(m_url_index); }
     // Where Range requests go: some origins (Zenodo) honour Range only on another URL form.
