@@ -14,20 +14,45 @@ namespace cxrcat::cli {
 
 namespace {
 
-std::string free_space(std::filesystem::path path) {
+// Free bytes on the file system that holds path (or its nearest existing parent), if known.
+std::optional<std::uint64_t> doctor_free_bytes(std::filesystem::path path) {
     while (!path.empty() && !std::filesystem::exists(path)) {
         path = path.parent_path();
     }
     struct statvfs info {};
     if (path.empty() || ::statvfs(path.c_str(), &info) != 0) {
-        return "unknown";
+        return std::nullopt;
     }
-    return human_size(static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize) + " free";
+    return static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize;
 }
 
-std::string env(const char* name) {
+std::string doctor_env(const char* name) {
     const char* value = std::getenv(name); // NOLINT(concurrency-mt-unsafe)
     return value ? value : "";
+}
+
+constexpr const char* k_proxy_variables[] = {"https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY",
+                                             "all_proxy",   "ALL_PROXY",   "no_proxy",   "NO_PROXY"};
+
+// The proxy variables that are set, each with its value (URLs redacted; no_proxy lists are not URLs).
+std::vector<std::pair<std::string, std::string>> doctor_proxies() {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const char* name : k_proxy_variables) {
+        std::string value = doctor_env(name);
+        if (value.empty()) {
+            continue;
+        }
+        bool is_list = std::string_view(name).find("no_") == 0 || std::string_view(name).find("NO_") == 0;
+        out.emplace_back(name, is_list ? value : RedactedUrl(value).str());
+    }
+    return out;
+}
+
+nlohmann::json credential_json(const std::optional<Credential>& credential) {
+    if (!credential) {
+        return nullptr;
+    }
+    return {{"user", credential->user}, {"secret", credential->secret.masked()}, {"source", credential->source}};
 }
 
 void credential_line(const char* label, const std::optional<Credential>& credential) {
@@ -40,7 +65,67 @@ void credential_line(const char* label, const std::optional<Credential>& credent
               << credential->source << '\n';
 }
 
-int run_doctor(AppContext& context) {
+// The machine-readable form of everything the text report shows (schemas/doctor.schema.json).
+int print_doctor_json(AppContext& context) {
+    auto catalog = context.catalog();
+    nlohmann::json user_catalogs = nlohmann::json::array();
+    for (const auto& path : context.user_catalog_paths()) {
+        user_catalogs.push_back(path.string());
+    }
+    const Paths& paths = context.paths();
+    auto free = doctor_free_bytes(paths.data_home);
+    const CredentialStore& credentials = context.credentials();
+    const ProviderEndpoints& endpoints = context.endpoints();
+    nlohmann::json rewrites = nlohmann::json::array();
+    for (const auto& rule : endpoints.url_rewrites) {
+        rewrites.push_back({{"from", RedactedUrl(rule.from).str()}, {"to", RedactedUrl(rule.to).str()}});
+    }
+    nlohmann::json proxies = nlohmann::json::object();
+    for (const auto& [name, value] : doctor_proxies()) {
+        proxies[name] = value;
+    }
+    std::string bundle = doctor_env("CURL_CA_BUNDLE");
+    int exit = catalog ? 0 : exit_code(ErrorCode::invalid_catalog);
+    nlohmann::json out = {{"version", version()},
+                          {"libraries",
+                           {{"curl", curl_version_text()},
+                            {"openssl", openssl_version_text()},
+                            {"libarchive", libarchive_version_text()}}},
+                          {"catalog",
+                           {{"builtin_version", std::string(embedded_catalog_version())},
+                            {"builtin_datasets", embedded_catalog_files().size()},
+                            {"loaded_datasets", catalog ? nlohmann::json((*catalog)->size()) : nlohmann::json()},
+                            {"error", catalog ? nlohmann::json() : nlohmann::json(catalog.error().message())},
+                            {"user_catalogs", user_catalogs}}},
+                          {"paths",
+                           {{"data", paths.data_home.string()},
+                            {"data_free_bytes", free ? nlohmann::json(*free) : nlohmann::json()},
+                            {"config", paths.config_home.string()}}},
+                          {"credentials",
+                           {{"kaggle", credential_json(credentials.kaggle())},
+                            {"huggingface", credential_json(credentials.huggingface())},
+                            {"physionet", credential_json(credentials.physionet())},
+                            {"warnings", credentials.warnings()}}},
+                          {"endpoints",
+                           {{"zenodo", endpoints.zenodo},
+                            {"physionet", endpoints.physionet},
+                            {"kaggle", endpoints.kaggle},
+                            {"huggingface", endpoints.huggingface},
+                            {"idc", endpoints.idc},
+                            {"url_rewrites", rewrites}}},
+                          {"ca_bundle",
+                           {{"path", bundle.empty() ? curl_default_ca_bundle() : bundle},
+                            {"source", bundle.empty() ? "libcurl default" : "CURL_CA_BUNDLE"}}},
+                          {"proxies", proxies},
+                          {"exit_code", exit}};
+    std::cout << out.dump(2) << '\n';
+    return exit;
+}
+
+int run_doctor(AppContext& context, const std::string& format) {
+    if (format == "json") {
+        return print_doctor_json(context);
+    }
     std::cout << "cxrcat " << version() << " (" << curl_version_text() << ", " << openssl_version_text() << ", "
               << libarchive_version_text() << ")\n";
     std::cout << "catalog: built-in " << embedded_catalog_version() << " (" << embedded_catalog_files().size()
@@ -55,7 +140,9 @@ int run_doctor(AppContext& context) {
         std::cout << "  user catalog: " << path.string() << '\n';
     }
     const Paths& paths = context.paths();
-    std::cout << "data:   " << paths.data_home.string() << " (" << free_space(paths.data_home) << ")\n";
+    auto free = doctor_free_bytes(paths.data_home);
+    std::cout << "data:   " << paths.data_home.string() << " (" << (free ? human_size(*free) + " free" : "unknown")
+              << ")\n";
     std::cout << "config: " << paths.config_home.string() << '\n';
     std::cout << "credentials:\n";
     const CredentialStore& credentials = context.credentials();
@@ -73,25 +160,14 @@ int run_doctor(AppContext& context) {
         std::cout << "  url rewrite (CXRCAT_URL_REWRITE) " << RedactedUrl(rule.from).str() << " -> "
                   << RedactedUrl(rule.to).str() << '\n';
     }
-    std::string bundle = env("CURL_CA_BUNDLE");
+    std::string bundle = doctor_env("CURL_CA_BUNDLE");
     std::cout << "CA bundle: "
               << (bundle.empty() ? curl_default_ca_bundle() + " (libcurl default)" : bundle + " (CURL_CA_BUNDLE)")
               << '\n';
-    bool any_proxy = false;
-    for (const char* name :
-         {"https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
-        std::string value = env(name);
-        if (!value.empty()) {
-            std::cout << (any_proxy ? "" : "proxy:\n") << "  " << name << "="
-                      << (std::string_view(name).find("no_") == 0 || std::string_view(name).find("NO_") == 0
-                              ? value
-                              : RedactedUrl(value).str())
-                      << '\n';
-            any_proxy = true;
-        }
-    }
-    if (!any_proxy) {
-        std::cout << "proxy: none\n";
+    auto proxies = doctor_proxies();
+    std::cout << (proxies.empty() ? "proxy: none\n" : "proxy:\n");
+    for (const auto& [name, value] : proxies) {
+        std::cout << "  " << name << "=" << value << '\n';
     }
     return catalog ? 0 : exit_code(ErrorCode::invalid_catalog);
 }
@@ -99,10 +175,15 @@ int run_doctor(AppContext& context) {
 } // namespace
 
 void add_doctor_command(CLI::App& app, AppContext& context) {
+    auto format = std::make_shared<std::string>("text");
     CLI::App* command = app.add_subcommand(
         "doctor", "Show version, catalogs, data and config paths, credentials found (masked), CA bundle and proxies");
+    command->add_option("--format", *format, "Output format")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->type_name("text|json")
+        ->capture_default_str();
     add_help_footer(*command);
-    command->callback([&context] { context.exit_code = run_doctor(context); });
+    command->callback([&context, format] { context.exit_code = run_doctor(context, *format); });
 }
 
 } // namespace cxrcat::cli

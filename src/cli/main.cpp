@@ -62,6 +62,8 @@ int run(int argc, char** argv) {
     add_doctor_command(app, context);
     add_sync_command(app, context);
     add_mirror_command(app, context);
+    add_completion_command(app, context);
+    add_manpage_command(app, context);
 
     // Parse first so that callbacks only run once the whole command line is valid.
     app.parse_complete_callback([&context] { set_up_logging(context.options); });

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "output.hpp"
 
+#include "cli_reference.hpp"
 #include "cxrcat/text.hpp"
 
 #include <algorithm>
@@ -111,12 +112,32 @@ std::string short_license(const Dataset& dataset) {
 }
 
 std::string exit_code_help() {
-    return "Exit codes:\n"
-           "  0 success              1 internal error         2 usage error\n"
-           "  3 unknown dataset/file 4 access not granted     5 integrity failure\n"
-           "  6 network failure      7 manual step needed     8 local I/O failure\n"
-           "  9 invalid catalog\n"
-           "Environment: CXRCAT_HOME, CXRCAT_CATALOG (colon-separated), XDG_DATA_HOME, XDG_CONFIG_HOME, NO_COLOR";
+    // Three columns, as wide as their longest short meaning, so the table reads down and across.
+    constexpr std::size_t k_column_widths[] = {23, 25};
+    std::string out = "Exit codes:\n";
+    std::size_t column = 0;
+    for (const ExitCodeDoc& doc : exit_code_docs()) {
+        std::string cell = std::to_string(doc.code) + " " + std::string(doc.short_meaning);
+        out += column == 0 ? "  " : "";
+        if (column < 2) {
+            cell.resize(std::max(cell.size(), k_column_widths[column]), ' ');
+        }
+        out += cell;
+        column = (column + 1) % 3;
+        out += column == 0 ? "\n" : "";
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) {
+        out.pop_back();
+    }
+    out += "\nEnvironment: ";
+    bool first = true;
+    for (const ReferenceEntry& entry : environment_docs()) {
+        if (!entry.help_label.empty()) {
+            out += (first ? "" : ", ") + std::string(entry.help_label);
+            first = false;
+        }
+    }
+    return out;
 }
 
 } // namespace cxrcat::cli
