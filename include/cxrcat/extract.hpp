@@ -3,8 +3,10 @@
 
 #include "cxrcat/result.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,5 +42,19 @@ struct ExtractedFile {
 Result<std::vector<ExtractedFile>> extract_archive(const std::filesystem::path& archive,
                                                    const std::filesystem::path& destination,
                                                    const ExtractLimits& limits = {});
+
+// extract_archive over the ordered parts of one archive split by bytes (`split -b`, or 7-Zip
+// volumes "x.zip.001", "x.zip.002", ...): libarchive reads them as one stream, seeking across them
+// (a zip's central directory is in the last part), so no joined copy is written. The ratio limit
+// applies to the parts' total size; messages name the archive "<first part>..<last suffix>".
+Result<std::vector<ExtractedFile>> extract_split_archive(const std::vector<std::filesystem::path>& parts,
+                                                         const std::filesystem::path& destination,
+                                                         const ExtractLimits& limits = {});
+
+// extract_archive for an archive held in memory (valid for the call; messages call it
+// "in-memory archive"); the ratio limit applies to bytes.size(). Meant for fuzzing and tests.
+Result<std::vector<ExtractedFile>> extract_archive_bytes(std::span<const std::byte> bytes,
+                                                         const std::filesystem::path& destination,
+                                                         const ExtractLimits& limits = {});
 
 } // namespace cxrcat

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// Streams one entry's data from the reader to a staged file: buffered, hashed on the way, and
+// charged to the output budget before a byte is written.
+#pragma once
+
+#include "cxrcat/result.hpp"
+#include "extract/archive_reader.hpp"
+#include "extract/extract_errors.hpp"
+#include "extract/output_budget.hpp"
+#include "extract/staging_area.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace cxrcat::extraction {
+
+class EntryWriter {
+  public:
+    // Writes through a 1 MiB buffer it owns; every argument must outlive it.
+    EntryWriter(ArchiveReader& reader, OutputBudget& budget, const Refusal& refuse);
+
+    // Copies the current entry's data to fd (the staged file at file_path), writing sparse holes
+    // out as zeros; refuses overlapping blocks and output beyond the budget. label names the entry.
+    Result<Content> write(const EntryHeader& header, Fd& fd, const std::filesystem::path& file_path,
+                          const std::string& label);
+
+  private:
+    struct Output;
+    // Adds bytes (zeros when zeros is set) to the file, through the buffer unless already big.
+    Result<void> append(Output& out, std::span<const std::byte> bytes, bool zeros);
+    // Adds count zero bytes: a hole of a sparse file.
+    Result<void> append_zeros(Output& out, std::uint64_t count);
+    Result<void> flush(Output& out);
+    static Result<void> write_all(Output& out, std::span<const std::byte> bytes);
+
+    ArchiveReader& m_reader;
+    OutputBudget& m_budget;
+    const Refusal& m_refuse;
+    std::vector<std::byte> m_buffer;
+};
+
+} // namespace cxrcat::extraction
