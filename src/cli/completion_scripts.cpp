@@ -214,8 +214,10 @@ void zsh_function(const CommandDoc& command, std::string& out) {
     if (command.subcommands.empty()) {
         out += "    _arguments -s" + zsh_option_specs(command);
         for (const auto& positional : command.positionals) {
-            out += " \\\n        '" + std::string(positional.many ? "*" : "") + ":" + zsh_spec_text(positional.name) +
-                   ":" + zsh_action(positional.kind, positional.choices) + "'";
+            // "*:" any number, ":" one required, "::" one optional (zsh _arguments).
+            std::string arity = positional.many ? "*:" : (positional.required ? ":" : "::");
+            out += " \\\n        '" + arity + zsh_spec_text(positional.name) + ":" +
+                   zsh_action(positional.kind, positional.choices) + "'";
         }
         out += "\n}\n\n";
         return;
