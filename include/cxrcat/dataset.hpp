@@ -39,6 +39,9 @@ struct Source {
     std::string note;
     SourceStatus status = SourceStatus::available;
     std::string status_reason;
+    // Sources sharing this name serve the same data: fetch uses the first reachable one (catalog
+    // order) and `fetch --source PROVIDER` picks one; "" = the source is always used.
+    std::string alternative;
     std::map<std::string, std::string, std::less<>> params;
     std::vector<FileEntry> files;
 

@@ -22,6 +22,7 @@ struct FetchOptions {
     DownloadOptions download;
     ProviderContext providers;
     std::optional<std::filesystem::path> from; // --from: files a person downloaded (registration route)
+    std::string source;                        // --source PROVIDER: which of alternative sources to use
     std::vector<std::string> mirrors;          // base URLs tried before the origin, looked up by content
     bool no_origin = false;                    // never contact the upstream servers (air-gapped CI)
     const LockedDataset* pinned = nullptr;     // sync: files in the lock must keep their bytes
@@ -59,6 +60,7 @@ struct FetchPlan {
     std::optional<std::uint64_t> free_bytes;
     std::vector<std::string> manual_steps;  // non-empty when part of the dataset needs a person
     std::vector<std::string> missing_local; // listed files --from did not contain
+    std::vector<std::string> warnings;      // fallbacks to an alternative source, provider warnings
 };
 
 // The result for one file.

@@ -7,6 +7,8 @@
 #include "cxrcat/result.hpp"
 
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,13 +25,17 @@ struct UrlRewrite {
 
 // Base URLs (scheme, host and port) of each provider; the clients append their usual paths.
 // Overridden by HF_ENDPOINT, CXRCAT_ZENODO_URL, CXRCAT_PHYSIONET_URL, CXRCAT_KAGGLE_URL and
-// CXRCAT_IDC_URL, for mirrors, proxies and tests; plain URLs by CXRCAT_URL_REWRITE.
+// CXRCAT_IDC_URL (the bucket endpoint), CXRCAT_IDC_API_URL (the IDC REST API v3, path included) and
+// CXRCAT_TCIA_URL (the NBIA API, path included), for mirrors, proxies and tests; plain URLs by
+// CXRCAT_URL_REWRITE.
 struct ProviderEndpoints {
     std::string zenodo = "https://zenodo.org";
     std::string physionet = "https://physionet.org";
     std::string kaggle = "https://www.kaggle.com";
     std::string huggingface = "https://huggingface.co";
     std::string idc = "https://storage.googleapis.com";
+    std::string idc_api = "https://api.imaging.datacommons.cancer.gov/v3";
+    std::string tcia = "https://services.cancerimagingarchive.net/nbia-api/services/v1";
     std::vector<UrlRewrite> url_rewrites;
 
     [[nodiscard]] static ProviderEndpoints from_environment();
@@ -47,6 +53,11 @@ struct ProviderContext {
     RetryPolicy retry;
     std::string user_agent = "cxrcat";
     std::optional<std::filesystem::path> manifest; // IDC series manifest (s5cmd lines)
+    // Series-based sources (IDC, TCIA) list each series' files only when this is true (a fetch);
+    // a dry run leaves them as one entry per series, with the size the API gives.
+    bool list_series = true;
+    // Which series directories ("<series>") a fetch wants, so only those are listed; all when empty.
+    std::function<bool(const std::string& series_directory)> wanted_series;
 };
 
 // One file of a source, ready for the download engine.
@@ -61,6 +72,15 @@ struct ResolvedFile {
     std::map<DigestAlgorithm, std::string> digests;
     std::string digest_origin; // "published in the catalog", "from the Zenodo record API", ...
     bool extract = false;
+    // What the provider knows about the file's group, for selection: IDC and TCIA give the series'
+    // PatientID, StudyInstanceUID, SeriesInstanceUID, Modality, collection_id (and crdc_series_uuid).
+    std::map<std::string, std::string> metadata;
+    // > 0: this entry stands for a whole series of that many files, not listed yet (dry run); its
+    // path is the series directory and its size the API's total.
+    std::uint64_t series_files = 0;
+    // A TCIA series zip: after download, every member is checked against this member of the zip
+    // ("md5hashes.csv"), and the series is installed only when all match.
+    std::string member_checksums;
 };
 
 // What `cxrcat check` reports for one source.
@@ -106,6 +126,9 @@ class ProviderClient {
         (void)source;
         return error;
     }
+    // What the last resolve() noticed that the user should hear (skipped manifest lines, warnings of
+    // the provider's API); the library never prints, the caller does.
+    [[nodiscard]] virtual std::vector<std::string> warnings() const { return {}; }
 };
 
 [[nodiscard]] std::unique_ptr<ProviderClient> make_provider_client(Provider provider, const ProviderContext& context);

@@ -155,7 +155,8 @@ int run_doctor(AppContext& context, const std::string& format) {
     const ProviderEndpoints& endpoints = context.endpoints();
     std::cout << "endpoints:\n"
               << "  zenodo " << endpoints.zenodo << "\n  physionet " << endpoints.physionet << "\n  kaggle "
-              << endpoints.kaggle << "\n  huggingface " << endpoints.huggingface << "\n  idc " << endpoints.idc << '\n';
+              << endpoints.kaggle << "\n  huggingface " << endpoints.huggingface << "\n  idc " << endpoints.idc
+              << "\n  idc api " << endpoints.idc_api << "\n  tcia " << endpoints.tcia << '\n';
     for (const auto& rule : endpoints.url_rewrites) {
         std::cout << "  url rewrite (CXRCAT_URL_REWRITE) " << RedactedUrl(rule.from).str() << " -> "
                   << RedactedUrl(rule.to).str() << '\n';

@@ -24,8 +24,12 @@ struct FetchCommandOptions {
     std::string format = "text";
     std::string from;
     std::string manifest;
+    std::string source;
     TransferFlags transfer;
 };
+
+// Series lines shown by a text dry run before the rest is summed up (NLST has about 200,000).
+constexpr std::size_t k_series_lines_shown = 20;
 
 nlohmann::json error_json(const Error& error) {
     return {{"code", describe(error.code())},
@@ -38,6 +42,7 @@ FetchOptions library_options(AppContext& context, const FetchCommandOptions& opt
     FetchOptions out = make_fetch_options(context, options.transfer);
     out.include = options.include;
     out.exclude = options.exclude;
+    out.source = options.source;
     if (!options.from.empty()) {
         out.from = std::filesystem::absolute(options.from);
     }
@@ -48,32 +53,64 @@ FetchOptions library_options(AppContext& context, const FetchCommandOptions& opt
 }
 
 void print_plan(const FetchPlan& plan, nlohmann::json* json) {
+    std::size_t series = 0;
+    std::uint64_t series_files = 0;
+    std::uint64_t series_bytes = 0;
+    for (const auto& file : plan.files) {
+        if (file.source.series_files > 0) {
+            ++series;
+            series_files += file.source.series_files;
+            series_bytes += file.size.value_or(0);
+        }
+    }
     if (json != nullptr) {
         nlohmann::json files = nlohmann::json::array();
         for (const auto& file : plan.files) {
-            files.push_back({{"path", file.path},
-                             {"size", file.size ? nlohmann::json(*file.size) : nlohmann::json()},
-                             {"digests", digests_to_json(file.digests)},
-                             {"digest_origin", file.digest_origin},
-                             {"extract", file.extract},
-                             {"status", file.verified ? "verified" : "to-download"}});
+            nlohmann::json entry = {{"path", file.path},
+                                    {"size", file.size ? nlohmann::json(*file.size) : nlohmann::json()},
+                                    {"digests", digests_to_json(file.digests)},
+                                    {"digest_origin", file.digest_origin},
+                                    {"extract", file.extract},
+                                    {"status", file.verified ? "verified" : "to-download"}};
+            if (file.source.series_files > 0) {
+                entry["series_files"] = file.source.series_files;
+            }
+            if (!file.source.metadata.empty()) {
+                entry["metadata"] = file.source.metadata;
+            }
+            files.push_back(std::move(entry));
         }
         json->push_back({{"id", plan.dataset_id},
                          {"destination", plan.destination.string()},
                          {"files", files},
+                         {"series", series},
                          {"bytes_to_download", plan.bytes_to_download},
                          {"unknown_sizes", plan.unknown_sizes},
                          {"bytes_needed", plan.bytes_needed},
                          {"free_bytes", plan.free_bytes ? nlohmann::json(*plan.free_bytes) : nlohmann::json()},
-                         {"manual_steps", plan.manual_steps}});
+                         {"manual_steps", plan.manual_steps},
+                         {"warnings", plan.warnings}});
         return;
     }
     std::cout << plan.dataset_id << " → " << plan.destination.string() << '\n';
+    std::size_t series_shown = 0;
     for (const auto& file : plan.files) {
-        std::cout << "  " << (file.verified ? "verified     " : "to download  ") << file.path << "  "
-                  << (file.size ? human_size(*file.size) : "size unknown")
-                  << (file.digests.empty() ? "  (no published checksum)" : "") << (file.extract ? "  (extract)" : "")
-                  << '\n';
+        if (file.source.series_files > 0 && ++series_shown > k_series_lines_shown) {
+            continue;
+        }
+        std::cout << "  " << (file.verified ? "verified     " : "to download  ") << file.path
+                  << (file.source.series_files > 0 ? "/  (" + group_thousands(file.source.series_files) + " files)"
+                                                   : "")
+                  << "  " << (file.size ? human_size(*file.size) : "size unknown")
+                  << (file.digests.empty() && file.source.series_files == 0 ? "  (no published checksum)" : "")
+                  << (file.extract ? "  (extract)" : "") << '\n';
+    }
+    if (series_shown > k_series_lines_shown) {
+        std::cout << "  ... and " << group_thousands(series_shown - k_series_lines_shown) << " more series\n";
+    }
+    if (series > 0) {
+        std::cout << "  " << group_thousands(series) << " series (" << group_thousands(series_files) << " files), "
+                  << human_size(series_bytes) << " from the IDC API; their files are listed when they are fetched\n";
     }
     std::cout << "  total to download: " << human_size(plan.bytes_to_download)
               << (plan.unknown_sizes ? " + " + std::to_string(plan.unknown_sizes) + " files of unknown size" : "")
@@ -136,6 +173,9 @@ int run_fetch(AppContext& context, const FetchCommandOptions& options) {
             if (!plan) {
                 remember(context.fail(plan.error()));
                 continue;
+            }
+            for (const auto& warning : plan->warnings) {
+                context.warn(warning);
             }
             print_plan(*plan, json_output ? &records : nullptr);
             continue;
@@ -223,9 +263,14 @@ void add_fetch_command(CLI::App& app, AppContext& context) {
     command
         ->add_option("--manifest", options->manifest,
                      "IDC series manifest (s5cmd 'cp s3://bucket/<series uuid>/* ...' lines from the IDC portal or "
-                     "idc-index), for nlst and lidc-idri")
+                     "idc-index) for a cohort chosen there, instead of the whole collection (nlst, lidc-idri)")
         ->type_name("FILE")
         ->check(CLI::ExistingFile);
+    command
+        ->add_option("--source", options->source,
+                     "Use this provider among a dataset's alternative sources (e.g. tcia for lidc-idri) instead of "
+                     "the first reachable one")
+        ->type_name("PROVIDER");
     command->add_option("--format", options->format, "Result output: text, or json (a record per file and a summary)")
         ->check(CLI::IsMember({"text", "json"}))
         ->type_name("text|json")

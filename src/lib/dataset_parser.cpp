@@ -304,7 +304,7 @@ ProviderParams params_for(Provider provider) {
     case Provider::physionet: return {{"project", "version"}, {"url"}};
     case Provider::kaggle: return {{}, {"competition", "dataset", "url"}};
     case Provider::huggingface: return {{"repo"}, {"revision", "url"}};
-    case Provider::idc:
+    case Provider::idc: return {{"collection"}, {"modality", "url"}};
     case Provider::tcia: return {{"collection"}, {"url"}};
     case Provider::manual: return {{}, {"url"}};
     }
@@ -342,6 +342,7 @@ Source parse_source(Reader& reader, const json& entry, const std::string& pointe
     source.status = reader.choice(entry, pointer, "status", false, parse_source_status, source_status_names)
                         .value_or(SourceStatus::available);
     source.status_reason = reader.text(entry, pointer, "status_reason");
+    source.alternative = reader.text(entry, pointer, "alternative");
     if (provider) {
         ProviderParams params = params_for(*provider);
         for (auto key : params.required) {

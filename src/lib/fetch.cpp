@@ -7,6 +7,7 @@
 #include "cxrcat/dataset_state.hpp"
 #include "cxrcat/extract.hpp"
 #include "cxrcat/redacted_url.hpp"
+#include "cxrcat/source_selection.hpp"
 #include "cxrcat/terms_ledger.hpp"
 #include "cxrcat/text.hpp"
 #include "file_hash.hpp"
@@ -32,6 +33,24 @@ bool selected(const std::string& path, const FetchOptions& options) {
                            [&](const std::string& glob) { return path_matches_glob(path, glob); });
     };
     return (options.include.empty() || matches_any(options.include)) && !matches_any(options.exclude);
+}
+
+// Whether a series directory (an IDC or TCIA series, before its files are listed) may hold selected
+// files: an exclude glob that matches the directory drops it; with --include, a glob must match the
+// directory, its first path segment must, or it has no '/' (it may name a file inside).
+bool series_selected(const std::string& series, const FetchOptions& options) {
+    auto matches = [&](const std::string& glob) {
+        return ::fnmatch(glob.c_str(), series.c_str(), 0) == 0 ||
+               ::fnmatch(glob.c_str(), (series + "/").c_str(), 0) == 0;
+    };
+    if (std::any_of(options.exclude.begin(), options.exclude.end(), matches)) {
+        return false; // "<series>" or "<series>/*"
+    }
+    return options.include.empty() ||
+           std::any_of(options.include.begin(), options.include.end(), [&](const std::string& glob) {
+               std::size_t slash = glob.find('/');
+               return slash == std::string::npos || matches(glob) || matches(glob.substr(0, slash));
+           });
 }
 
 std::optional<std::uint64_t> free_space_at(std::filesystem::path path) {
@@ -241,7 +260,7 @@ Result<void> apply_pins(FetchPlan& plan, const LockedDataset& pinned, const Data
 }
 
 Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const FetchOptions& options,
-                            const DatasetState& state) {
+                            const DatasetState& state, bool list_series) {
     if (dataset.access.access_class == AccessClass::restricted) {
         return restricted(dataset);
     }
@@ -255,25 +274,29 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const Fe
     for (std::size_t at = 0; at < plan.files.size(); ++at) {
         planned_at.emplace(plan.files[at].path, at);
     }
-    for (std::size_t index = 0; index < dataset.sources.size(); ++index) {
-        const Source& source = dataset.sources[index];
-        if (source.status == SourceStatus::withdrawn || source.provider == Provider::manual) {
-            continue;
-        }
-        auto client = make_provider_client(source.provider, options.providers);
-        if (!client) {
-            return unsupported_route(dataset, source);
-        }
-        auto resolved = client->resolve(dataset, source);
+    auto parts = source_candidates(dataset, options.source);
+    if (!parts) {
+        return parts.error();
+    }
+    ProviderContext context = options.providers;
+    context.list_series = list_series;
+    context.wanted_series = [&options](const std::string& series) { return series_selected(series, options); };
+    for (const auto& candidates : *parts) {
+        auto resolved = resolve_first_reachable(dataset, candidates, context, plan.warnings);
         if (!resolved) {
-            return client->explain(dataset, source, resolved.error());
+            const Source& source = dataset.sources[candidates.back()];
+            return resolved.error().code() == ErrorCode::internal && !make_provider_client(source.provider, context)
+                       ? unsupported_route(dataset, source)
+                       : resolved.error();
         }
+        std::size_t index = resolved->index;
+        const Source& source = dataset.sources[index];
         std::string directory = source.param("directory");
-        for (auto& file : *resolved) {
+        for (auto& file : resolved->files) {
             if (!directory.empty()) {
                 file.path = directory + "/" + file.path;
             }
-            if (!selected(file.path, options)) {
+            if (file.series_files > 0 ? !series_selected(file.path, options) : !selected(file.path, options)) {
                 continue;
             }
             if (auto [other, added] = planned_at.emplace(file.path, plan.files.size()); !added) {
@@ -510,7 +533,7 @@ ErrorCode FetchReport::error_code() const {
 
 Result<FetchPlan> plan_fetch(const Dataset& dataset, const Paths& paths, const FetchOptions& options) {
     DatasetState state = DatasetState::load(paths.dataset_dir(dataset.id));
-    return make_plan(dataset, paths, options, state);
+    return make_plan(dataset, paths, options, state, false);
 }
 
 Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, const FetchOptions& options,
@@ -525,7 +548,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
     }
     // Plan under the lock: a process we waited for may have installed everything already.
     DatasetState state = DatasetState::load(destination);
-    auto plan = make_plan(dataset, paths, options, state);
+    auto plan = make_plan(dataset, paths, options, state, true);
     if (!plan) {
         return plan.error();
     }
@@ -533,6 +556,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
     report.dataset_id = dataset.id;
     report.destination = destination;
     report.warnings = state.warnings;
+    report.warnings.insert(report.warnings.end(), plan->warnings.begin(), plan->warnings.end());
     report.manual_steps = plan->manual_steps;
     report.missing_local = plan->missing_local;
     if (plan->free_bytes && plan->bytes_needed > *plan->free_bytes) {

@@ -50,6 +50,8 @@ class StubRouteTest : public ::testing::Test {
                  {"CXRCAT_KAGGLE_URL", base("kaggle")},
                  {"HF_ENDPOINT", base("huggingface")},
                  {"CXRCAT_IDC_URL", base("idc")},
+                 // A unit of the API stub no test creates (404): a test that wants the API names its own.
+                 {"CXRCAT_IDC_API_URL", base("idc_api") + "/_no-unit/v3"},
                  {"CXRCAT_RETRY_BASE_MS", "50"}};
         std::filesystem::create_directories(m_dir / "home");
     }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The idc route against the GCS-shaped IDC stub: an s5cmd series manifest, paged bucket listings,
-// MD5 from md5Hash, one directory per series.
+// The idc route with --manifest against the IDC bucket stub: an s5cmd series manifest, paged
+// ListObjectsV2 listings, MD5 from single-part ETags, one directory per series.
 #include "stub_route_test.hpp"
 
 namespace cxrcat::test {
@@ -90,44 +90,59 @@ TEST_F(IdcRoute, FetchesEverySeriesOfTheManifestFollowingTheListingPages) {
     }
     EXPECT_TRUE(has_text(fetch.out, "no published checksum: recorded SHA-256")); // only b4.dcm
 
-    auto listing = stats("idc", "/storage/v1/b/" + bucket + "/o");
+    auto listing = stats("idc", "/" + bucket);
     std::size_t paged = 0;
     for (const auto& request : listing["log"]) {
-        paged += request["target"].get<std::string>().find("pageToken=") != std::string::npos ? 1U : 0U;
+        paged += request["target"].get<std::string>().find("continuation-token=") != std::string::npos ? 1U : 0U;
     }
     EXPECT_GE(paged, 4U) << listing.dump(); // dry run and fetch: the second page of each series
     EXPECT_EQ(stats("idc", "/" + bucket + "/" + first + "/a3.dcm")["statuses"], nlohmann::json::array({200}));
 }
 
-TEST_F(IdcRoute, WithoutAManifestTheStepsToExportOneAreShown) {
-    std::string id = add_idc_dataset();
-    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
-
-    auto fetch = cxrcat({"fetch", id});
-    EXPECT_EQ(fetch.exit_code, 7) << fetch.describe();
-    EXPECT_TRUE(has_text(fetch.err, id + ": IDC downloads are driven by a series manifest: run cxrcat fetch " + id +
-                                        " --manifest FILE"));
-    EXPECT_TRUE(has_text(fetch.err, "export one for collection 'nlst' from the IDC portal"));
-    EXPECT_TRUE(has_text(fetch.err, "c.index.collection_id == 'nlst'"));
-
-    auto check = cxrcat({"check", id});
-    EXPECT_EQ(check.exit_code, 7) << check.describe();
-    EXPECT_TRUE(has_text(check.out, "idc: manual — IDC downloads are driven by a series manifest"));
-    EXPECT_TRUE(has_text(check.out, "--manifest FILE"));
-}
-
 TEST_F(IdcRoute, ABadManifestLineIsNamedByItsNumber) {
     std::string id = add_idc_dataset();
     std::string manifest = write_manifest("# header\ncp s3://idc-open-data/" + series_uuid() +
-                                          "/* .\naws s3 cp s3://idc-open-data/x/y.dcm .\n");
+                                          "/* .\ncp s3://idc-open-data/x/y/z.dcm .\n");
 
     auto fetch = cxrcat({"fetch", id, "--accept-terms", "--manifest", manifest});
     EXPECT_EQ(fetch.exit_code, 2) << fetch.describe();
-    EXPECT_TRUE(has_text(fetch.err, manifest + ", line 3: expected `cp s3://BUCKET/SERIES_UUID/* DESTINATION`"));
-    EXPECT_TRUE(has_text(fetch.err, "'aws s3 cp s3://idc-open-data/x/y.dcm .'"));
+    EXPECT_TRUE(has_text(fetch.err, manifest + ", line 3: expected a series `s3://BUCKET/SERIES_UUID/*` or a file"));
+    EXPECT_TRUE(has_text(fetch.err, "'s3://idc-open-data/x/y/z.dcm'"));
 
     auto check = cxrcat({"check", id, "--manifest", manifest});
     EXPECT_TRUE(has_text(check.out, "line 3: expected")) << check.describe();
+}
+
+TEST_F(IdcRoute, HeadersCommentsBlankLinesAndSingleFileLinesAreRead) {
+    std::string bucket = unique("idc-bucket");
+    std::string series = series_uuid();
+    std::string whole = series_uuid();
+    std::map<std::string, std::string> instances{{"f1.dcm", dicom(30)}, {"f2.dcm", dicom(40)}, {"f3.dcm", dicom(50)}};
+    publish_series(bucket, series, instances);
+    publish_series(bucket, whole, {{"w.dcm", dicom(60)}});
+    std::string id = add_idc_dataset();
+    // A `bq query --format=csv` column header, another tool's command, comments and blank lines
+    // around s5cmd lines, two of them naming single files (IDC's documentation, 2022-2024).
+    std::string manifest = write_manifest("s5cmd_manifest\n# exported from the portal\n\ncp s3://" + bucket + "/" +
+                                          series + "/f1.dcm .\naws s3 ls s3://" + bucket + "/\ncp s3://" + bucket +
+                                          "/" + series + "/f3.dcm .\ncp s3://" + bucket + "/" + whole + "/* .\n");
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--manifest", manifest});
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_EQ(read_text_file(dataset_dir(id) / series / "f1.dcm"), instances["f1.dcm"]);
+    EXPECT_EQ(read_text_file(dataset_dir(id) / series / "f3.dcm"), instances["f3.dcm"]);
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / series / "f2.dcm")); // not named
+    EXPECT_TRUE(std::filesystem::exists(dataset_dir(id) / whole / "w.dcm"));
+    // One warning with the count, not one per line.
+    EXPECT_TRUE(
+        has_text(fetch.err, "warning: " + manifest + ": skipped 2 lines that are not a `cp` or `sync` command"));
+    EXPECT_EQ(fetch.err.find("skipped", fetch.err.find("skipped") + 1), std::string::npos) << fetch.err;
+
+    // A named file the bucket does not have is not found, naming its line.
+    std::string missing = write_manifest("cp s3://" + bucket + "/" + series + "/nope.dcm .\n");
+    auto absent = cxrcat({"fetch", id, "--manifest", missing});
+    EXPECT_EQ(absent.exit_code, 3) << absent.describe();
+    EXPECT_TRUE(has_text(absent.err, "manifest line 1: the bucket has no object " + series + "/nope.dcm"));
 }
 
 TEST_F(IdcRoute, AnInstanceThatDoesNotMatchTheListedMd5IsNotInstalled) {

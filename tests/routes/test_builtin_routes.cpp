@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Every dataset of the built-in catalog takes the route its access class and sources say, proven
 // with the real binary and the real catalog ids against loopback servers: the provider stubs
-// (CXRCAT_*_URL, HF_ENDPOINT) for Zenodo, PhysioNet, Kaggle, Hugging Face and IDC, and nginx for
+// (CXRCAT_*_URL, HF_ENDPOINT) for Zenodo, PhysioNet, Kaggle, Hugging Face, the IDC API and bucket, and nginx for
 // plain URLs (CXRCAT_URL_REWRITE maps each catalog host to a directory of its own).
 //
 // The expected outcome is derived from the catalog entry, never listed per id, so a new dataset is
@@ -254,13 +254,24 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
                     write(repo / "_repo.json", json{{"gated", "manual"}, {"approved_tokens", {m_hf_token}}}.dump());
                 }
             } else if (provider == "idc") {
-                std::string series = "1.2.826.0.1.3680043.8.498." + std::to_string(::getpid()) + "." +
-                                     std::to_string(std::hash<std::string>{}(m_salt) % 100000);
+                // The IDC REST API v3 stub lists one series of the catalog's collection (a unit of
+                // its own for this test), and the bucket stub holds its one instance.
+                std::string series = m_salt + "-" + std::to_string(::getpid());
                 std::string bytes = stand_in_for("i0.dcm", m_salt);
                 write(world("idc") / "idc-open-data" / series / "i0.dcm", bytes);
                 expected[series + "/i0.dcm"] = bytes;
-                write(m_dir / "manifest.s5cmd", "cp s3://idc-open-data/" + series + "/* .\n");
-                m_manifest = {"--manifest", (m_dir / "manifest.s5cmd").string()};
+                json row = {{"collection_id", source.at("collection")},
+                            {"PatientID", "P-" + m_salt},
+                            {"StudyInstanceUID", "1.2.826.0.1." + std::to_string(::getpid())},
+                            {"SeriesInstanceUID", "1.2.826.0.1." + std::to_string(::getpid()) + ".1"},
+                            {"Modality", source.value("modality", "CT")},
+                            {"instanceCount", 1},
+                            {"series_size_MB", static_cast<double>(bytes.size()) / 1e6},
+                            {"aws_bucket", "idc-open-data"},
+                            {"crdc_series_uuid", series},
+                            {"series_aws_url", "s3://idc-open-data/" + series + "/*"}};
+                write(world("idc_api") / m_salt / "series.json", json::array({row}).dump());
+                m_env["CXRCAT_IDC_API_URL"] = base("idc_api") + "/" + m_salt + "/v3";
             }
             for (auto& [path, bytes] : expected) {
                 all[directory.empty() ? path : directory + "/" + path] = std::move(bytes);
@@ -336,7 +347,6 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
 
     [[nodiscard]] json check_json(const std::map<std::string, std::string>& env) const {
         std::vector<std::string> args{"check", m_id, "--format", "json"};
-        args.insert(args.end(), m_manifest.begin(), m_manifest.end());
         ProcessResult result = cxrcat(args, env);
         json parsed = json::parse(result.out, nullptr, false);
         EXPECT_TRUE(parsed.is_array() && parsed.size() == 1) << result.describe();
@@ -360,7 +370,6 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
     [[nodiscard]] ProcessResult fetch(std::vector<std::string> extra,
                                       const std::map<std::string, std::string>& env) const {
         std::vector<std::string> args{"fetch", m_id, "--accept-terms"};
-        args.insert(args.end(), m_manifest.begin(), m_manifest.end());
         args.insert(args.end(), extra.begin(), extra.end());
         return cxrcat(args, env);
     }
@@ -391,7 +400,6 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
     std::string m_salt;
     std::string m_hf_token = "hf_" + random_hex(16);
     std::string m_hf_other = "hf_" + random_hex(16);
-    std::vector<std::string> m_manifest;
 };
 
 TEST_P(BuiltinRoute, CheckAndFetchTakeTheRouteOfTheAccessClass) {
@@ -421,16 +429,6 @@ TEST_P(BuiltinRoute, CheckAndFetchTakeTheRouteOfTheAccessClass) {
     EXPECT_EQ(unaccepted.value("terms", ""), "not-accepted") << unaccepted.dump(1);
     EXPECT_FALSE(unaccepted.value("fetch_allowed", true));
     ASSERT_EQ(cxrcat({"accept", m_id}).exit_code, 0);
-
-    // Registration, IDC manifest: without the user's part, check and fetch stop at the manual step.
-    if (has_provider("idc")) {
-        std::vector<std::string> manifest = std::exchange(m_manifest, {});
-        json report = check_json({});
-        EXPECT_EQ(report.value("exit_code", -1), 7) << report.dump(1);
-        EXPECT_EQ(statuses(report)["idc"], std::set<std::string>{"manual"});
-        EXPECT_TRUE(has_text(report.dump(), "cxrcat fetch " + m_id + " --manifest FILE"));
-        m_manifest = manifest;
-    }
 
     // Credentials: missing, then refused for this dataset (rules, DUA, gate), each naming the fix.
     if (needs_credentials()) {

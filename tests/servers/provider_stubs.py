@@ -42,7 +42,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fault_server import CONTENT_TYPES, http_date, parse_range  # noqa: E402  (same type map and Range rules)
 
-SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_cdn", "idc")
+SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_cdn", "idc", "idc_api")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 CHUNK = 256 * 1024
 MAX_BODY = 1 << 20
@@ -1628,6 +1628,12 @@ class IdcHandler(StubHandler):
             if bucket is not None:
                 self.media(match.group(1), bucket, urllib.parse.unquote(match.group(2)), json_errors=True)
             return
+        match = re.fullmatch(rf"/({BUCKET_NAME})/?", path)
+        if match and self.q("list-type") == "2":
+            bucket = self.bucket(match.group(1), json_errors=False)
+            if bucket is not None:
+                self.list_objects_v2(match.group(1), bucket)
+            return
         match = re.fullmatch(rf"/({BUCKET_NAME})/(.+)", path)
         if match:
             bucket = self.bucket(match.group(1), json_errors=False)
@@ -1761,6 +1767,91 @@ class IdcHandler(StubHandler):
         self.send_json(200, self.select_fields(document, fields) if fields else document,
                        content_type="application/json; charset=UTF-8")
 
+    def list_objects_v2(self, bucket, bucket_dir):
+        """GET /<bucket>?list-type=2&prefix=…&max-keys=…&continuation-token=… in the XML form S3 documents
+        (AWS S3 API reference "ListObjectsV2": ListBucketResult with Name, Prefix, KeyCount, MaxKeys,
+        IsTruncated, Contents{Key,LastModified,ETag,Size,StorageClass}, ContinuationToken and
+        NextContinuationToken), which GCS's XML API answers too (provider-facts.md §3: anonymous
+        `GET https://idc-open-data.s3.amazonaws.com/?list-type=2&prefix=<uuid>/` answered 200, the IDC
+        fixture "shaped after a real ListObjectsV2 response" has KeyCount, MaxKeys 1000, StorageClass
+        STANDARD). ETag quotes arrive as &quot; (a real S3 body, provider-facts.md §3). Continuation
+        tokens are opaque base64 holding '+', '/' and '=' (provider-facts.md §3), so a client that does
+        not percent-encode them breaks here as on S3. Some IDC series have a zero-byte
+        "directory" marker key exactly "<uuid>/" with the empty-string MD5 as ETag (a third-party
+        capture, provider-facts.md §3): series named in the bucket's _markers file get one. Objects
+        matching a glob in _multipart (or _composite) get a multipart ETag "<hex>-2", which is no MD5
+        of the object (AWS S3 user guide, "Checking object integrity": multipart ETags)."""
+        prefix = self.q("prefix", "")
+        try:
+            requested = int(self.q("max-keys") or IDC_MAX_RESULTS)
+        except ValueError:
+            self.xml_error(400, "InvalidArgument", "Provided max-keys not an integer or within integer range")
+            return
+        cap = read_int(os.path.join(bucket_dir, "_page_size"), IDC_DEFAULT_PAGE)
+        size = max(1, min(requested or IDC_MAX_RESULTS, IDC_MAX_RESULTS, cap))
+        after = ""
+        token = self.q("continuation-token")
+        if token:
+            try:
+                decoded = base64.b64decode(token, validate=True)
+            except ValueError:
+                decoded = b""
+            if not decoded.startswith(b"\xfb\xef" + b"k:"):
+                self.xml_error(400, "InvalidArgument", "The continuation token provided is incorrect")
+                return
+            after = decoded[4:].decode("utf-8", "surrogateescape")
+        entries = {}  # key -> (size, etag, mtime)
+        for name in list_files(bucket_dir):
+            if name.startswith(prefix):
+                entries[name] = None
+        try:
+            with open(os.path.join(bucket_dir, "_markers"), encoding="utf-8") as f:
+                for line in f:
+                    marker = line.strip().rstrip("/") + "/"
+                    if line.strip() and marker.startswith(prefix):
+                        entries[marker] = (0, "d41d8cd98f00b204e9800998ecf8427e", time.time())
+        except OSError:
+            pass
+        keys = sorted(entries, key=lambda k: k.encode("utf-8", "surrogateescape"))
+        if after:
+            keys = [k for k in keys if k.encode("utf-8", "surrogateescape") > after.encode("utf-8", "surrogateescape")]
+        page, truncated = keys[:size], len(keys) > size
+        multipart_globs = []
+        for control in ("_multipart", "_composite"):
+            try:
+                with open(os.path.join(bucket_dir, control), encoding="utf-8") as f:
+                    multipart_globs += [line.strip() for line in f if line.strip()] or ["*"]
+            except OSError:
+                pass
+
+        def esc(text):
+            return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    .replace('"', "&quot;"))
+
+        parts = ['<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+                 f"<Name>{esc(bucket)}</Name><Prefix>{esc(prefix)}</Prefix>"]
+        if token:
+            parts.append(f"<ContinuationToken>{esc(token)}</ContinuationToken>")
+        if truncated:
+            next_token = base64.b64encode(b"\xfb\xef" + b"k:" + page[-1].encode("utf-8", "surrogateescape")).decode()
+            parts.append(f"<NextContinuationToken>{esc(next_token)}</NextContinuationToken>")
+        parts.append(f"<KeyCount>{len(page)}</KeyCount><MaxKeys>{requested}</MaxKeys>"
+                     f"<IsTruncated>{'true' if truncated else 'false'}</IsTruncated>")
+        for key in page:
+            if entries[key] is not None:
+                length, md5, mtime = entries[key]
+            else:
+                digest = self.shared.digests.get(os.path.join(bucket_dir, *key.split("/")), crc=True)
+                length, md5, mtime = digest["size"], digest["md5"], digest["mtime"]
+                if any(fnmatch.fnmatchcase(key, g) for g in multipart_globs):
+                    md5 = hashlib.md5(bytes.fromhex(md5)).hexdigest() + "-2"
+            parts.append(f"<Contents><Key>{esc(key)}</Key><LastModified>{iso_ms(mtime)}</LastModified>"
+                         f"<ETag>&quot;{md5}&quot;</ETag><Size>{length}</Size>"
+                         f"<StorageClass>STANDARD</StorageClass></Contents>")
+        parts.append("</ListBucketResult>")
+        self.send_bytes(200, "".join(parts).encode(), "application/xml")
+
     def metadata(self, bucket, bucket_dir, name):
         if unit_file(bucket_dir, name) is None:
             self.json_error(404, f"No such object: {bucket}/{name}", "notFound")
@@ -1798,10 +1889,119 @@ class IdcHandler(StubHandler):
                                    ("x-goog-storage-class", "STANDARD")])
 
 
+# --- IDC REST API v3 ---------------------------------------------------------------------------------------
+
+IDC_API_PAGE_CAP = 5000
+IDC_API_VERSION = {"idc_version": "v24", "idc_index_data_version": "24.2.2", "api_version": "3.0.0b2",
+                   "build": "968e137"}
+IDC_API_TERMS = ("collection_id", "analysis_result_id", "PatientID", "StudyInstanceUID", "SeriesInstanceUID",
+                 "Modality", "BodyPartExamined", "Manufacturer", "ManufacturerModelName", "PatientSex",
+                 "sop_class_name", "license_short_name", "source_DOI")
+IDC_API_ORDER = ("collection_id", "PatientID", "StudyInstanceUID", "SeriesInstanceUID")
+
+
+class IdcApiHandler(StubHandler):
+    """/<unit>/v3/… (CXRCAT_IDC_API_URL = http://127.0.0.1:PORT/<unit>/v3, so parallel tests each have
+    their own API). In <world>/idc_api/<unit>/: series.json (the index rows, as the API returns them),
+    _version.json (GET /version, default the verbatim b2 answer), _page_size (a lower clamp of
+    page_size), _manifest_answer.json + _manifest_status (a verbatim answer replacing /cohort/manifest:
+    a changed API), _ratelimit / _unavailable counters.
+
+    Shapes (provider-facts.md §1.2-1.4, from ImagingDataCommons/IDC-REST-MCP models.py, settings.py and
+    tests, the IDC skill's rest_api_guide.md live outputs, and a third-party live capture of POST
+    /v3/cohort/manifest): the body is {"filters":{"terms":{…},"ranges":{…}},"page":K,"page_size":N};
+    since 3.0.0b3 a bare filter or an unknown key is a 422 ("goes under `filters`") and an unfiltered
+    manifest a 400 "At least one filter predicate is required"; terms are exact, case-sensitive IN
+    matches, with a warning naming the right case when only the case differs; rows are ordered by
+    collection_id, PatientID, StudyInstanceUID, SeriesInstanceUID and paged by LIMIT page_size OFFSET
+    page*page_size; page_size is clamped to 5000 silently and echoed; errors are
+    {"error":{"code","message"}}; no authentication."""
+    provider = "idc_api"
+
+    def api_error(self, status, code, message):
+        self.send_json(status, {"error": {"code": code, "message": message}})
+
+    def route(self):
+        match = re.fullmatch(r"/([A-Za-z0-9._-]+)/v3/(.+)", self.raw_path)
+        unit = unit_dir(self.shared.root("idc_api"), match.group(1)) if match else None
+        if unit is None:
+            self.api_error(404, "not_found", "Not Found")
+            return
+        fault = consume_fault(unit)
+        if fault is not None:
+            status, retry_after = fault
+            self.api_error(status, "unavailable" if status == 503 else "rate_limited", "Service Unavailable")
+            return
+        endpoint = match.group(2)
+        if endpoint == "version" and self.method == "GET":
+            self.send_json(200, read_json(os.path.join(unit, "_version.json"), IDC_API_VERSION))
+        elif endpoint == "cohort/manifest" and self.method == "POST":
+            self.manifest(unit)
+        else:
+            self.api_error(404, "not_found", "Not Found")
+
+    def manifest(self, unit):
+        verbatim = os.path.join(unit, "_manifest_answer.json")
+        if os.path.exists(verbatim):
+            with open(verbatim, "rb") as f:
+                self.send_bytes(read_int(os.path.join(unit, "_manifest_status"), 200), f.read(), "application/json")
+            return
+        try:
+            body = json.loads(self.body or b"null")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            self.send_json(422, {"detail": [{"type": "model_attributes_type", "loc": ["body"],
+                                             "msg": "Input should be a valid dictionary or object"}]})
+            return
+        unknown = sorted(set(body) - {"filters", "page", "page_size", "fields"})
+        if unknown:
+            self.send_json(422, {"detail": [{"type": "extra_forbidden", "loc": ["body", unknown[0]],
+                                             "msg": f"Extra inputs are not permitted; filters go under `filters`"}]})
+            return
+        filters = body.get("filters") or {}
+        terms = filters.get("terms") or {} if isinstance(filters, dict) else {}
+        if not isinstance(terms, dict) or not terms or not all(isinstance(v, list) for v in terms.values()):
+            self.api_error(400, "invalid_query", "At least one filter predicate is required")
+            return
+        for attribute in terms:
+            if attribute not in IDC_API_TERMS:
+                self.api_error(400, "invalid_query", f"Unknown or non-term filter attribute: '{attribute}'. "
+                                                     "Use list_attributes to see valid attributes.")
+                return
+        page, page_size = body.get("page", 0), body.get("page_size", 100)
+        if not isinstance(page, int) or page < 0 or not isinstance(page_size, int) or page_size < 1:
+            self.send_json(422, {"detail": [{"type": "int_type", "loc": ["body", "page"], "msg": "invalid"}]})
+            return
+        page_size = min(page_size, IDC_API_PAGE_CAP, read_int(os.path.join(unit, "_page_size"), IDC_API_PAGE_CAP))
+        rows = read_json(os.path.join(unit, "series.json"), [])
+        chosen = [r for r in rows if all(r.get(k) in v for k, v in terms.items())]
+        chosen.sort(key=lambda r: tuple(str(r.get(k, "")) for k in IDC_API_ORDER))
+        warnings = []
+        for attribute, values in terms.items():
+            for value in values:
+                known = {r.get(attribute) for r in rows if isinstance(r.get(attribute), str)}
+                if value not in known:
+                    hint = [k for k in known if k.lower() == str(value).lower()]
+                    if hint:
+                        warnings.append(f"{attribute}: no match for {value!r}; did you mean {hint[0]!r}? "
+                                        "(matching is case-sensitive)")
+        part = chosen[page * page_size:(page + 1) * page_size]
+        self.send_json(200, {
+            "counts": {"patients": len({r.get("PatientID") for r in chosen}),
+                       "studies": len({r.get("StudyInstanceUID") for r in chosen}),
+                       "series": len(chosen), "instances": sum(r.get("instanceCount", 0) for r in chosen),
+                       "size_TB": round(sum(r.get("series_size_MB", 0) for r in chosen) / 1e6, 3),
+                       "filters_applied": {"terms": terms, "ranges": {}}, "warnings": warnings},
+            "page": page, "page_size": page_size, "returned": len(part), "total_series": len(chosen),
+            "series": part})
+
+
 # --- servers ----------------------------------------------------------------------------------------------
 
 HANDLERS = {"zenodo": ZenodoHandler, "physionet": PhysioNetHandler, "kaggle": KaggleHandler,
-            "huggingface": HubHandler, "huggingface_cdn": HubCdnHandler, "idc": IdcHandler}
+            "huggingface": HubHandler, "huggingface_cdn": HubCdnHandler, "idc": IdcHandler,
+            "idc_api": IdcApiHandler}
 
 
 class Server(http.server.ThreadingHTTPServer):

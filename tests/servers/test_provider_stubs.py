@@ -823,10 +823,10 @@ class Idc(unittest.TestCase):
 # --- common -----------------------------------------------------------------------------------------------
 
 class Common(unittest.TestCase):
-    SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_alt", "idc")
+    SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_alt", "idc", "idc_api")
 
     def test_contract_keys(self):
-        for key in ("zenodo", "physionet", "kaggle", "huggingface", "idc"):
+        for key in ("zenodo", "physionet", "kaggle", "huggingface", "idc", "idc_api"):
             self.assertRegex(STUBS[key], r"^http://127\.0\.0\.1:[0-9]+$")
         self.assertRegex(STUBS["huggingface_alt"], r"^http://localhost:[0-9]+$")
         ports = {urllib.parse.urlsplit(STUBS[k]).port for k in self.SERVERS}

@@ -125,16 +125,42 @@ TEST(S5cmdManifestParser, ReadsWhatIdcIndexAndThePortalWrite) {
         "cp \"s3://idc-open-data/28621ba9-1aca-4aab-a2a1-f6d2c3e2ab19/*\" other\n"
         "cp s3://idc-open-data/5aa1/*");
     ASSERT_TRUE(series) << series.error().message();
-    ASSERT_EQ(series->size(), 4U); // the repeated series is kept once
-    EXPECT_EQ((*series)[0].bucket, "idc-open-data");
-    EXPECT_EQ((*series)[0].series, "28621ba9-1aca-4aab-a2a1-f6d2c3e2ab19");
-    EXPECT_EQ((*series)[0].line, 3U);
-    EXPECT_EQ((*series)[1].bucket, "idc-open-data-two");
-    EXPECT_EQ((*series)[1].line, 5U);
-    EXPECT_EQ((*series)[2].bucket, "public-datasets-idc");
-    EXPECT_EQ((*series)[2].series, "4ea3bbe6-98da-4b92-abe6-2ee18927e3c9");
-    EXPECT_EQ((*series)[3].series, "5aa1");
-    EXPECT_EQ((*series)[3].line, 8U);
+    const auto& list = series->series;
+    ASSERT_EQ(list.size(), 4U); // the repeated series is kept once
+    EXPECT_EQ(list[0].bucket, "idc-open-data");
+    EXPECT_EQ(list[0].series, "28621ba9-1aca-4aab-a2a1-f6d2c3e2ab19");
+    EXPECT_EQ(list[0].line, 3U);
+    EXPECT_TRUE(list[0].whole);
+    EXPECT_EQ(list[1].bucket, "idc-open-data-two");
+    EXPECT_EQ(list[1].line, 5U);
+    EXPECT_EQ(list[2].bucket, "public-datasets-idc");
+    EXPECT_EQ(list[2].series, "4ea3bbe6-98da-4b92-abe6-2ee18927e3c9");
+    EXPECT_EQ(list[3].series, "5aa1");
+    EXPECT_EQ(list[3].line, 8U);
+    EXPECT_EQ(series->skipped_lines, 0U);
+}
+
+TEST(S5cmdManifestParser, SkipsHeadersAndOtherCommandsAndAcceptsSingleFileLines) {
+    // `bq query --format=csv` writes the column name first; IDC's 2022-2024 documentation produced
+    // one line per file (`.../<series uuid>/<instance>.dcm`).
+    auto manifest = parse_s5cmd_manifest("s5cmd_manifest\n"
+                                         "# a comment\n"
+                                         "\n"
+                                         "cp s3://idc-open-data/s1/i1.dcm .\n"
+                                         "aws s3 cp s3://idc-open-data/x/y.dcm .\n"
+                                         "cp s3://idc-open-data/s1/i2.dcm .\n"
+                                         "cp s3://idc-open-data/s2/i9.dcm .\n"
+                                         "cp s3://idc-open-data/s2/* .\n"
+                                         "cp s3://idc-open-data/s2/i8.dcm .\n");
+    ASSERT_TRUE(manifest) << manifest.error().message();
+    EXPECT_EQ(manifest->skipped_lines, 2U);
+    ASSERT_EQ(manifest->series.size(), 2U);
+    EXPECT_EQ(manifest->series[0].series, "s1");
+    EXPECT_FALSE(manifest->series[0].whole);
+    EXPECT_EQ(manifest->series[0].instances, (std::vector<std::string>{"i1.dcm", "i2.dcm"}));
+    EXPECT_EQ(manifest->series[0].line, 4U);
+    EXPECT_TRUE(manifest->series[1].whole); // the series line wins over its single-file lines
+    EXPECT_TRUE(manifest->series[1].instances.empty());
 }
 
 TEST(S5cmdManifestParser, RejectsAnythingElseWithTheLineNumber) {
@@ -143,10 +169,10 @@ TEST(S5cmdManifestParser, RejectsAnythingElseWithTheLineNumber) {
         std::string expected;
     };
     const std::vector<Case> cases = {
-        {"rm s3://idc-open-data/abc/*", "line 2: expected `cp s3://BUCKET/SERIES_UUID/* DESTINATION`"},
         {"cp", "line 2: expected `cp s3://BUCKET/SERIES_UUID/* DESTINATION`"},
         {"cp s3://idc-open-data/abc/* . extra", "line 2: expected `cp s3://BUCKET/SERIES_UUID/* DESTINATION`"},
-        {"cp s3://idc-open-data/abc/file.dcm .", "line 2: expected a series `s3://BUCKET/SERIES_UUID/*`"},
+        {"cp s3://idc-open-data/abc/d/file.dcm .", "line 2: expected a series `s3://BUCKET/SERIES_UUID/*`"},
+        {"cp s3://idc-open-data/abc/f*.dcm .", "line 2: expected a series `s3://BUCKET/SERIES_UUID/*`"},
         {"cp s3://idc-open-data/* .", "line 2: expected a series `s3://BUCKET/SERIES_UUID/*`"},
         {"cp s3://idc-open-data/../* .", "line 2: expected a series `s3://BUCKET/SERIES_UUID/*`"},
         {"cp s3://idc-open-data/a/b/* .", "line 2: expected a series `s3://BUCKET/SERIES_UUID/*`"},
@@ -165,7 +191,8 @@ TEST(S5cmdManifestParser, RejectsAnythingElseWithTheLineNumber) {
 TEST(S5cmdManifestParser, AnEmptyManifestHasNoSeries) {
     auto series = parse_s5cmd_manifest("# only a comment\n\n");
     ASSERT_TRUE(series);
-    EXPECT_TRUE(series->empty());
+    EXPECT_TRUE(series->series.empty());
+    EXPECT_EQ(series->skipped_lines, 0U);
 }
 
 TEST(IdcBuckets, MapsTheAwsBucketsThatHaveAnotherNameOnGcs) {

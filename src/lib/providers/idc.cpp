@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
-// Imaging Data Commons public buckets over plain HTTPS, driven by the series manifest a user
-// exports from IDC: each series is listed with the GCS JSON API (names, sizes, MD5) and laid out
-// as <series uuid>/<instance>.dcm under the dataset directory.
+// Imaging Data Commons public buckets over plain HTTPS. The series list comes from IDC's REST API
+// v3 (idc_api.cpp) for the collection, or from a series manifest the user exported (--manifest);
+// each series is then listed in its bucket (bucket_listing.cpp: names, sizes, MD5) and laid out as
+// <series uuid>/<instance>.dcm under the dataset directory. Only the series being fetched are
+// listed: a dry run reports what the API says.
 #include "cxrcat/redacted_url.hpp"
+#include "providers/bucket_listing.hpp"
+#include "providers/idc_api.hpp"
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -16,77 +21,73 @@ namespace cxrcat::providers {
 
 namespace {
 
-// Listing requests in flight at once: a manifest of thousands of series would otherwise spend
-// minutes on round trips before the first byte is downloaded.
+// Listing requests in flight at once: thousands of series would otherwise spend minutes on round
+// trips before the first byte is downloaded.
 constexpr std::size_t k_listing_threads = 8;
-constexpr std::size_t k_max_pages = 100'000;
 constexpr std::string_view k_portal = "https://portal.imaging.datacommons.cancer.gov/explore/";
 constexpr std::string_view k_manifest_form =
-    "each line must look like `cp s3://BUCKET/SERIES_UUID/* DESTINATION` (or `sync`), as the IDC portal and "
-    "idc-index write them; `#` starts a comment line";
+    "each line must look like `cp s3://BUCKET/SERIES_UUID/* DESTINATION` (or `sync`, or one file "
+    "`cp s3://BUCKET/SERIES_UUID/INSTANCE.dcm DESTINATION`), as the IDC portal and idc-index write them";
+
+// One series to list: where it is, what the error messages call it, and what to keep.
+struct SeriesToList {
+    std::string bucket;
+    std::string uuid;
+    std::string label;                  // "manifest line 3" or "series 1.2.3…"
+    std::vector<std::string> instances; // only these object names below the series (empty: all)
+    std::map<std::string, std::string> metadata;
+    std::uint64_t instance_count = 0; // announced by the API (0: unknown)
+};
 
 class IdcClient final : public ProviderClient {
   public:
     explicit IdcClient(const ProviderContext& context) : m_context(context) {}
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
-        if (!m_context.manifest) {
-            return missing_manifest(dataset, source);
-        }
-        auto series = read_manifest(dataset);
+        m_warnings.clear();
+        auto series = m_context.manifest ? series_of_manifest(dataset) : series_of_api(dataset, source);
         if (!series) {
             return series.error();
         }
-        auto listed = list_all(*series);
-        if (!listed) {
-            return with_context(dataset, listed.error());
+        if (!m_context.list_series && !m_context.manifest) {
+            return m_unlisted;
         }
-        std::vector<ResolvedFile> files;
-        for (std::size_t i = 0; i < series->size(); ++i) {
-            std::string bucket = gcs_bucket_for((*series)[i].bucket);
-            for (const auto& object : (*listed)[i]) {
-                ResolvedFile file;
-                file.path = object.name; // "<series uuid>/<instance uuid>.dcm": one directory per series
-                file.urls.push_back(m_context.endpoints.idc + "/" + bucket + "/" + url_encode(object.name, true));
-                file.size = object.size;
-                if (!object.md5.empty()) {
-                    // Composite objects have no md5Hash: those get their SHA-256 recorded at first download.
-                    file.digests[DigestAlgorithm::md5] = object.md5;
-                    file.digest_origin = "from the IDC bucket listing";
-                }
-                files.push_back(std::move(file));
+        std::vector<SeriesToList> wanted;
+        for (auto& one : *series) {
+            if (!m_context.wanted_series || m_context.wanted_series(one.uuid)) {
+                wanted.push_back(std::move(one));
             }
         }
-        return files;
+        auto listed = list_all(wanted);
+        if (!listed) {
+            return Error(listed.error().code(), dataset.id + ": " + listed.error().message(), listed.error().notes());
+        }
+        return files_of(wanted, *listed);
     }
 
     ProbeResult probe(const Dataset& dataset, const Source& source) override {
-        if (!m_context.manifest) {
-            return {ProbeStatus::manual,
-                    "IDC downloads are driven by a series manifest exported from IDC (collection '" +
-                        source.param("collection") + "')",
-                    "export one (" + std::string(k_portal) + " or idc-index), then run: cxrcat fetch " + dataset.id +
-                        " --manifest FILE (cxrcat check " + dataset.id + " --manifest FILE probes it)",
-                    ""};
+        if (m_context.manifest) {
+            return probe_manifest(dataset);
         }
-        auto series = read_manifest(dataset);
-        if (!series) {
-            return {ProbeStatus::manual, series.error().message(),
-                    series.error().notes().empty() ? "" : series.error().notes().front(), ""};
+        auto cohort = query_idc_cohort(m_context, terms_of(source), true);
+        if (!cohort) {
+            return status_of(cohort.error());
         }
-        const ManifestSeries& first = series->front();
-        auto listed = list_series(first, true);
+        if (cohort->series.empty()) {
+            return {ProbeStatus::not_found,
+                    "the IDC API lists no series for collection '" + source.param("collection") + "'",
+                    "check the collection id on " + std::string(k_portal), ""};
+        }
+        const IdcSeriesRow& first = cohort->series.front();
+        auto listed = list_series_objects(m_context, first.bucket, first.series_uuid, true);
         if (!listed) {
-            const Error& error = listed.error();
-            ProbeStatus status = error.code() == ErrorCode::not_found                    ? ProbeStatus::not_found
-                                 : error.code() == ErrorCode::access_denied              ? ProbeStatus::restricted
-                                 : error.message().find("HTTP 429") != std::string::npos ? ProbeStatus::rate_limited
-                                                                                         : ProbeStatus::unreachable;
-            return {status, error.message(), error.notes().empty() ? "" : error.notes().front(), ""};
+            return status_of(listed.error());
         }
         return {ProbeStatus::ok,
-                "bucket " + gcs_bucket_for(first.bucket) + " lists series " + first.series + " (the first of " +
-                    std::to_string(series->size()) + " in " + m_context.manifest->string() + "); no credentials needed",
+                "the IDC API (version " + idc_api_version(m_context) + ") lists collection '" +
+                    source.param("collection") + "', and bucket " +
+                    bucket_on_endpoint(m_context.endpoints.idc, first.bucket) + " lists its series " +
+                    first.series_uuid + "; no credentials needed",
                 "", ""};
     }
 
@@ -95,33 +96,77 @@ class IdcClient final : public ProviderClient {
             return error; // resolve()'s own errors arrive here too, already explained
         }
         if (error.code() == ErrorCode::not_found) {
-            error.note("IDC moves series between buckets in new releases: export the manifest again from the IDC "
-                       "portal or idc-index");
+            error.note(m_context.manifest ? "IDC moves series between buckets in new releases: export the manifest "
+                                            "again from the IDC portal or idc-index"
+                                          : "IDC moves series between buckets in new releases: rerun to list them "
+                                            "again");
         }
         return error;
     }
 
+    [[nodiscard]] std::vector<std::string> warnings() const override { return m_warnings; }
+
   private:
-    [[nodiscard]] static Error with_context(const Dataset& dataset, const Error& error) {
-        return {error.code(), dataset.id + ": " + error.message(), error.notes()};
+    [[nodiscard]] static IdcTerms terms_of(const Source& source) {
+        IdcTerms terms{{"collection_id", {source.param("collection")}}};
+        if (std::string modality = source.param("modality"); !modality.empty()) {
+            terms["Modality"] = {modality};
+        }
+        return terms;
     }
 
-    [[nodiscard]] Error missing_manifest(const Dataset& dataset, const Source& source) const {
+    [[nodiscard]] static ProbeResult status_of(const Error& error) {
+        ProbeStatus status = error.code() == ErrorCode::not_found                    ? ProbeStatus::not_found
+                             : error.code() == ErrorCode::access_denied              ? ProbeStatus::restricted
+                             : error.message().find("HTTP 429") != std::string::npos ? ProbeStatus::rate_limited
+                                                                                     : ProbeStatus::unreachable;
+        return {status, error.message(), error.notes().empty() ? "" : error.notes().front(), ""};
+    }
+
+    // The collection's series from the API. Without listing (a dry run), m_unlisted receives one
+    // entry per series.
+    [[nodiscard]] Result<std::vector<SeriesToList>> series_of_api(const Dataset& dataset, const Source& source) {
         std::string collection = source.param("collection");
-        return Error(ErrorCode::manual_step,
-                     dataset.id + ": IDC downloads are driven by a series manifest: run cxrcat fetch " + dataset.id +
-                         " --manifest FILE",
-                     {"export one for collection '" + collection + "' from the IDC portal (" + std::string(k_portal) +
-                          "): filter on the collection, select the series, then download the cohort's s5cmd manifest",
-                      "or with idc-index (pip install idc-index): python3 -c \"from idc_index import IDCClient; "
-                      "c = IDCClient(); s = c.index[c.index.collection_id == '" +
-                          collection + "']; open('" + dataset.id +
-                          ".s5cmd', 'w').writelines('cp ' + u + ' .\\n' for u in s.series_aws_url)\"",
-                      "its lines look like: cp s3://idc-open-data/<series uuid>/* .",
-                      "no account or credentials are needed for IDC's public buckets"});
+        auto cohort = query_idc_cohort(m_context, terms_of(source));
+        if (!cohort) {
+            return Error(cohort.error().code(), dataset.id + ": " + cohort.error().message(), cohort.error().notes());
+        }
+        for (const auto& warning : cohort->warnings) {
+            m_warnings.push_back("the IDC API warns: " + warning);
+        }
+        if (cohort->series.empty()) {
+            // An empty answer is never an empty dataset: the collection id or the filter is wrong.
+            return Error(
+                ErrorCode::not_found,
+                dataset.id + ": the IDC API (version " + idc_api_version(m_context) +
+                    ") lists no series for collection '" + collection + "'",
+                {"check the collection id on " + std::string(k_portal),
+                 "or export a series manifest there and run: cxrcat fetch " + dataset.id + " --manifest FILE"});
+        }
+        m_unlisted.clear();
+        std::vector<SeriesToList> series;
+        for (const auto& row : cohort->series) {
+            if (!m_context.list_series) {
+                ResolvedFile entry;
+                entry.path = row.series_uuid;
+                entry.size = row.size_bytes;
+                entry.series_files = std::max<std::uint64_t>(row.instance_count, 1);
+                entry.metadata = row.metadata();
+                entry.digest_origin = "";
+                m_unlisted.push_back(std::move(entry));
+                continue;
+            }
+            series.push_back({row.bucket,
+                              row.series_uuid,
+                              "series " + (row.series_instance_uid.empty() ? row.series_uuid : row.series_instance_uid),
+                              {},
+                              row.metadata(),
+                              row.instance_count});
+        }
+        return series;
     }
 
-    [[nodiscard]] Result<std::vector<ManifestSeries>> read_manifest(const Dataset& dataset) const {
+    [[nodiscard]] Result<std::vector<SeriesToList>> series_of_manifest(const Dataset& dataset) {
         const std::filesystem::path& path = *m_context.manifest;
         std::ifstream stream(path, std::ios::binary);
         if (!stream) {
@@ -129,29 +174,67 @@ class IdcClient final : public ProviderClient {
         }
         std::stringstream content;
         content << stream.rdbuf();
-        auto series = parse_s5cmd_manifest(content.str());
-        if (!series) {
-            return Error(series.error().code(), dataset.id + ": " + path.string() + ", " + series.error().message(),
+        auto manifest = parse_s5cmd_manifest(content.str());
+        if (!manifest) {
+            return Error(manifest.error().code(), dataset.id + ": " + path.string() + ", " + manifest.error().message(),
                          {std::string(k_manifest_form)});
         }
-        if (series->empty()) {
+        if (manifest->skipped_lines > 0) {
+            m_warnings.push_back(path.string() + ": skipped " + std::to_string(manifest->skipped_lines) +
+                                 (manifest->skipped_lines == 1 ? " line that is" : " lines that are") +
+                                 " not a `cp` or `sync` command (a header, or another tool's command)");
+        }
+        if (manifest->series.empty()) {
             return Error(ErrorCode::usage, dataset.id + ": the manifest " + path.string() + " lists no series",
                          {std::string(k_manifest_form)});
+        }
+        std::vector<SeriesToList> series;
+        for (auto& one : manifest->series) {
+            SeriesToList item;
+            item.bucket = one.bucket;
+            item.uuid = one.series;
+            item.label = "manifest line " + std::to_string(one.line);
+            item.metadata = {{"crdc_series_uuid", one.series}};
+            if (!one.whole) {
+                for (const auto& instance : one.instances) {
+                    item.instances.push_back(one.series + "/" + instance);
+                }
+            }
+            series.push_back(std::move(item));
         }
         return series;
     }
 
+    [[nodiscard]] ProbeResult probe_manifest(const Dataset& dataset) {
+        auto series = series_of_manifest(dataset);
+        if (!series) {
+            return {ProbeStatus::manual, series.error().message(),
+                    series.error().notes().empty() ? "" : series.error().notes().front(), ""};
+        }
+        const SeriesToList& first = series->front();
+        auto listed = list_series_objects(m_context, first.bucket, first.uuid, true);
+        if (!listed) {
+            Error error(listed.error().code(), first.label + ": " + listed.error().message(), listed.error().notes());
+            return status_of(error);
+        }
+        return {ProbeStatus::ok,
+                "bucket " + bucket_on_endpoint(m_context.endpoints.idc, first.bucket) + " lists series " + first.uuid +
+                    " (the first of " + std::to_string(series->size()) + " in " + m_context.manifest->string() +
+                    "); no credentials needed",
+                "", ""};
+    }
+
     // Lists every series, several at a time. After a failure no new series is started, and the
-    // failure of the earliest series in the manifest is reported, whichever thread met it.
+    // failure of the earliest series is reported, whichever thread met it.
     [[nodiscard]] Result<std::vector<std::vector<BucketObject>>>
-    list_all(const std::vector<ManifestSeries>& series) const {
+    list_all(const std::vector<SeriesToList>& series) const {
         std::vector<std::optional<Result<std::vector<BucketObject>>>> slots(series.size());
         std::atomic<std::size_t> next{0};
         std::atomic<bool> failed{false};
         auto work = [&] {
             for (std::size_t i = next++; i < series.size() && !failed; i = next++) {
                 try {
-                    slots[i].emplace(list_series(series[i], false));
+                    slots[i].emplace(list_one(series[i]));
                 } catch (const std::exception& e) {
                     slots[i].emplace(Error(ErrorCode::internal, std::string("listing failed: ") + e.what()));
                 }
@@ -169,96 +252,79 @@ class IdcClient final : public ProviderClient {
         for (auto& thread : threads) {
             thread.join();
         }
-        for (const auto& slot : slots) {
+        std::vector<std::vector<BucketObject>> listed;
+        for (auto& slot : slots) {
             if (slot && !*slot) {
                 return slot->error();
             }
         }
-        std::vector<std::vector<BucketObject>> listed;
         for (auto& slot : slots) {
             if (!slot) {
-                return Error(ErrorCode::internal, "a series of the manifest was not listed");
+                return Error(ErrorCode::internal, "a series was not listed");
             }
             listed.push_back(std::move(**slot));
         }
         return listed;
     }
 
-    // Every object under "<series>/" (following nextPageToken), or only the first page of one
-    // object when probing. Errors name the manifest line.
-    [[nodiscard]] Result<std::vector<BucketObject>> list_series(const ManifestSeries& series, bool probing) const {
-        std::string bucket = gcs_bucket_for(series.bucket);
-        std::string prefix = series.series + "/";
-        std::string where = "manifest line " + std::to_string(series.line) + ": ";
-        std::string renamed = bucket == series.bucket ? "" : " (AWS bucket " + series.bucket + " on this endpoint)";
-        std::vector<BucketObject> objects;
-        std::string token;
-        for (std::size_t page_number = 0; page_number < k_max_pages; ++page_number) {
-            std::string url = m_context.endpoints.idc + "/storage/v1/b/" + url_encode(bucket, false) +
-                              "/o?prefix=" + url_encode(prefix, false) + "&maxResults=" + (probing ? "1" : "1000") +
-                              "&fields=" + url_encode("items(name,size,md5Hash),nextPageToken", false);
-            if (!token.empty()) {
-                url += "&pageToken=" + url_encode(token, false);
+    [[nodiscard]] Result<std::vector<BucketObject>> list_one(const SeriesToList& series) const {
+        auto objects = list_series_objects(m_context, series.bucket, series.uuid, false);
+        if (!objects) {
+            Error error(objects.error().code(), series.label + ": " + objects.error().message(),
+                        objects.error().notes());
+            if (error.code() == ErrorCode::not_found) {
+                error.note(m_context.manifest
+                               ? "the series may have moved in a newer IDC release: export the manifest again (portal "
+                                 "or idc-index)"
+                               : "the series may have moved in a newer IDC release: rerun to ask the IDC API again");
             }
-            HttpRequest request = base_request(m_context, url);
-            request.headers.emplace_back("Accept: application/json");
-            auto response = http_request(request, m_context.retry);
-            std::string request_note = "request: " + RedactedUrl(url).str();
-            if (!response) {
-                return Error(response.error().code(),
-                             where + "cannot list series " + series.series + ": " + response.error().message(),
-                             response.error().notes());
+            return error;
+        }
+        if (series.instances.empty()) {
+            return objects;
+        }
+        std::vector<BucketObject> kept;
+        for (const auto& name : series.instances) {
+            auto found = std::find_if(objects->begin(), objects->end(),
+                                      [&](const BucketObject& object) { return object.name == name; });
+            if (found == objects->end()) {
+                return Error(ErrorCode::not_found, series.label + ": the bucket has no object " + name,
+                             {"export the manifest again from the current IDC release (portal or idc-index)"});
             }
-            long status = response->status;
-            if (status == 404) {
-                return Error(
-                    ErrorCode::not_found, where + "bucket " + bucket + renamed + " does not exist",
-                    {"export the manifest again from the current IDC release (portal or idc-index)", request_note});
+            kept.push_back(*found);
+        }
+        return kept;
+    }
+
+    [[nodiscard]] std::vector<ResolvedFile> files_of(const std::vector<SeriesToList>& series,
+                                                     const std::vector<std::vector<BucketObject>>& listed) {
+        std::vector<ResolvedFile> files;
+        for (std::size_t i = 0; i < series.size(); ++i) {
+            if (series[i].instance_count != 0 && series[i].instances.empty() &&
+                series[i].instance_count != listed[i].size()) {
+                m_warnings.push_back(series[i].label + ": the bucket lists " + std::to_string(listed[i].size()) +
+                                     " files, the IDC API announced " + std::to_string(series[i].instance_count));
             }
-            if (status == 401 || status == 403) {
-                return Error(
-                    ErrorCode::access_denied,
-                    where + "bucket " + bucket + renamed + " is not public (HTTP " + std::to_string(status) + ")",
-                    {"IDC's public buckets need no credentials: check the bucket name in the manifest", request_note});
-            }
-            if (status != 200) {
-                return Error(
-                    ErrorCode::network,
-                    where + "listing series " + series.series + " failed with HTTP " + std::to_string(status),
-                    {status == 429 ? "the bucket is rate-limiting requests: wait a minute and rerun" : "retry later",
-                     request_note});
-            }
-            auto page = parse_gcs_listing(response->body);
-            if (!page) {
-                return Error(page.error().code(), where + page.error().message(), {request_note});
-            }
-            for (auto& object : page->objects) {
-                if (object.name.rfind(prefix, 0) != 0 || !is_safe_relative_path(object.name)) {
-                    return Error(ErrorCode::integrity,
-                                 where + "the listing of series " + series.series + " holds an unexpected name '" +
-                                     object.name + "'",
-                                 {request_note, "nothing was downloaded"});
+            for (const auto& object : listed[i]) {
+                ResolvedFile file;
+                file.path = object.name; // "<series uuid>/<instance uuid>.dcm": one directory per series
+                file.urls.push_back(bucket_object_url(m_context, series[i].bucket, object.name));
+                file.size = object.size;
+                file.metadata = series[i].metadata;
+                if (!object.md5.empty()) {
+                    // Multipart ETags are no MD5: those files get their SHA-256 recorded at first download.
+                    file.digests[DigestAlgorithm::md5] = object.md5;
+                    file.digest_origin = "from the IDC bucket listing";
                 }
-                objects.push_back(std::move(object));
+                files.push_back(std::move(file));
             }
-            if (probing || page->next_page_token.empty()) {
-                break;
-            }
-            if (page->next_page_token == token) {
-                return Error(ErrorCode::network, where + "the bucket listing repeats its page token", {request_note});
-            }
-            token = page->next_page_token;
         }
-        if (objects.empty()) {
-            return Error(ErrorCode::not_found,
-                         where + "series " + series.series + " has no objects in bucket " + bucket + renamed,
-                         {"the series may have moved in a newer IDC release: export the manifest again (portal or "
-                          "idc-index)"});
-        }
-        return objects;
+        return files;
     }
 
     const ProviderContext& m_context;
+    std::vector<std::string> m_warnings;
+    std::vector<ResolvedFile> m_unlisted;
 };
 
 } // namespace

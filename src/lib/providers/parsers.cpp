@@ -5,6 +5,7 @@
 
 #include <array>
 #include <charconv>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -227,9 +228,9 @@ Result<std::vector<ChecksumEntry>> parse_sha256sums(std::string_view text) {
     return entries;
 }
 
-Result<std::vector<ManifestSeries>> parse_s5cmd_manifest(std::string_view text) {
-    std::vector<ManifestSeries> series;
-    std::set<std::pair<std::string, std::string>> seen;
+Result<S5cmdManifest> parse_s5cmd_manifest(std::string_view text) {
+    S5cmdManifest manifest;
+    std::map<std::pair<std::string, std::string>, std::size_t> at; // (bucket, series) -> index
     std::size_t number = 0;
     while (!text.empty()) {
         std::size_t newline = text.find('\n');
@@ -244,12 +245,15 @@ Result<std::vector<ManifestSeries>> parse_s5cmd_manifest(std::string_view text) 
             continue;
         }
         auto words = split_words(line);
-        if (!words) {
+        std::string_view command = line.substr(start, line.find_first_of(" \t", start) - start);
+        if (!words && (command == "cp" || command == "sync")) {
             return Error(ErrorCode::usage, line_error(number, "a quote is not closed in " + quoted_line(line)));
         }
-        if ((*words)[0] != "cp" && (*words)[0] != "sync") {
-            return Error(ErrorCode::usage,
-                         line_error(number, std::string(k_manifest_line_form) + ", got " + quoted_line(line)));
+        if (!words || ((*words)[0] != "cp" && (*words)[0] != "sync")) {
+            // A CSV header (`bq query --format=csv`), a title line or another tool's command: the
+            // portal, idc-index and BigQuery exports differ in what surrounds the s5cmd lines.
+            ++manifest.skipped_lines;
+            continue;
         }
         if (words->size() < 2 || words->size() > 3) {
             return Error(ErrorCode::usage,
@@ -258,23 +262,38 @@ Result<std::vector<ManifestSeries>> parse_s5cmd_manifest(std::string_view text) 
         std::string_view source = (*words)[1];
         constexpr std::string_view k_scheme = "s3://";
         constexpr std::string_view k_every_object = "/*";
-        bool shaped = source.rfind(k_scheme, 0) == 0 && source.size() > k_scheme.size() + k_every_object.size() &&
-                      source.substr(source.size() - k_every_object.size()) == k_every_object;
-        std::string_view inner =
-            shaped ? source.substr(k_scheme.size(), source.size() - k_scheme.size() - k_every_object.size())
-                   : std::string_view{};
+        std::string_view inner = source.rfind(k_scheme, 0) == 0 ? source.substr(k_scheme.size()) : std::string_view{};
         std::size_t slash = inner.find('/');
         std::string_view bucket = inner.substr(0, slash);
-        std::string_view name = slash == std::string_view::npos ? std::string_view{} : inner.substr(slash + 1);
-        if (!shaped || !is_bucket_name(bucket) || !is_series_name(name)) {
-            return Error(ErrorCode::usage, line_error(number, "expected a series `s3://BUCKET/SERIES_UUID/*`, got " +
+        std::string_view rest = slash == std::string_view::npos ? std::string_view{} : inner.substr(slash + 1);
+        std::string_view name;
+        std::string_view instance;
+        if (rest.ends_with(k_every_object)) {
+            name = rest.substr(0, rest.size() - k_every_object.size());
+        } else if (std::size_t cut = rest.find('/'); cut != std::string_view::npos) {
+            // `.../<series uuid>/<instance>.dcm`: one file, as IDC's documentation wrote them in 2022-2024.
+            name = rest.substr(0, cut);
+            instance = rest.substr(cut + 1);
+        }
+        bool single_ok = instance.empty() || (is_series_name(instance) && instance.find('*') == std::string_view::npos);
+        if (!is_bucket_name(bucket) || !is_series_name(name) || !single_ok) {
+            return Error(ErrorCode::usage, line_error(number, "expected a series `s3://BUCKET/SERIES_UUID/*` or a file "
+                                                              "`s3://BUCKET/SERIES_UUID/INSTANCE.dcm`, got " +
                                                                   quoted_line(source)));
         }
-        if (seen.emplace(std::string(bucket), std::string(name)).second) {
-            series.push_back({std::string(bucket), std::string(name), number});
+        auto [it, added] = at.emplace(std::make_pair(std::string(bucket), std::string(name)), manifest.series.size());
+        if (added) {
+            manifest.series.push_back({std::string(bucket), std::string(name), number, {}, instance.empty()});
+        }
+        ManifestSeries& series = manifest.series[it->second];
+        if (instance.empty()) {
+            series.whole = true;
+            series.instances.clear();
+        } else if (!series.whole) {
+            series.instances.emplace_back(instance);
         }
     }
-    return series;
+    return manifest;
 }
 
 std::string gcs_bucket_for(std::string_view bucket) {

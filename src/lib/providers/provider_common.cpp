@@ -61,6 +61,8 @@ ProviderEndpoints ProviderEndpoints::from_environment() {
     endpoints.kaggle = env_or("CXRCAT_KAGGLE_URL", endpoints.kaggle);
     endpoints.huggingface = env_or("HF_ENDPOINT", endpoints.huggingface);
     endpoints.idc = env_or("CXRCAT_IDC_URL", endpoints.idc);
+    endpoints.idc_api = env_or("CXRCAT_IDC_API_URL", endpoints.idc_api);
+    endpoints.tcia = env_or("CXRCAT_TCIA_URL", endpoints.tcia);
     endpoints.url_rewrites = rewrites_from_environment();
     return endpoints;
 }

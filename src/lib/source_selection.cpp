@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cxrcat/source_selection.hpp"
+
+#include "cxrcat/text.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace cxrcat {
+
+namespace {
+
+std::string source_name(const Dataset& dataset, std::size_t index) {
+    return "source " + std::to_string(index + 1) + " (" + std::string(to_string(dataset.sources[index].provider)) + ")";
+}
+
+bool downloadable(const Source& source) {
+    return source.status != SourceStatus::withdrawn && source.provider != Provider::manual;
+}
+
+} // namespace
+
+Result<std::vector<SourceCandidates>> source_candidates(const Dataset& dataset, const std::string& chosen) {
+    std::vector<SourceCandidates> parts;
+    std::map<std::string, std::size_t> part_of_name;
+    std::vector<std::string> names;
+    bool chosen_found = chosen.empty();
+    for (std::size_t index = 0; index < dataset.sources.size(); ++index) {
+        const Source& source = dataset.sources[index];
+        if (source.status == SourceStatus::withdrawn) {
+            continue;
+        }
+        std::string provider(to_string(source.provider));
+        if (std::find(names.begin(), names.end(), provider) == names.end()) {
+            names.push_back(provider);
+        }
+        chosen_found = chosen_found || provider == chosen;
+        if (!downloadable(source)) {
+            continue;
+        }
+        if (source.alternative.empty()) {
+            parts.push_back({index});
+            continue;
+        }
+        auto [it, added] = part_of_name.emplace(source.alternative, parts.size());
+        if (added) {
+            parts.emplace_back();
+        }
+        parts[it->second].push_back(index);
+    }
+    if (!chosen_found) {
+        return Error(ErrorCode::usage, dataset.id + ": no source of this dataset is '" + chosen + "'",
+                     {"its sources: " + (names.empty() ? std::string("none") : join(names, ", ")),
+                      "run: cxrcat show " + dataset.id + " to see them"});
+    }
+    if (!chosen.empty()) {
+        for (auto& part : parts) {
+            bool has = std::any_of(part.begin(), part.end(), [&](std::size_t index) {
+                return to_string(dataset.sources[index].provider) == chosen;
+            });
+            if (has && part.size() > 1) {
+                std::erase_if(part,
+                              [&](std::size_t index) { return to_string(dataset.sources[index].provider) != chosen; });
+            }
+        }
+    }
+    return parts;
+}
+
+bool allows_fallback(const Error& error) {
+    switch (error.code()) {
+    case ErrorCode::network:
+    case ErrorCode::not_found:
+    case ErrorCode::access_denied:
+    case ErrorCode::internal:
+    case ErrorCode::manual_step: return true;
+    default: return false;
+    }
+}
+
+std::string fallback_notice(const Dataset& dataset, std::size_t failed, const Error& why, std::size_t next) {
+    return dataset.id + ": " + source_name(dataset, failed) + " is not usable (" + why.message() + "); using " +
+           source_name(dataset, next) + " instead";
+}
+
+Result<ResolvedSource> resolve_first_reachable(const Dataset& dataset, const SourceCandidates& candidates,
+                                               const ProviderContext& context, std::vector<std::string>& notices) {
+    std::optional<Error> failure;
+    for (std::size_t at = 0; at < candidates.size(); ++at) {
+        std::size_t index = candidates[at];
+        const Source& source = dataset.sources[index];
+        auto client = make_provider_client(source.provider, context);
+        Result<std::vector<ResolvedFile>> files =
+            client ? client->resolve(dataset, source)
+                   : Result<std::vector<ResolvedFile>>(
+                         Error(ErrorCode::internal, dataset.id + ": cxrcat cannot download from '" +
+                                                        std::string(to_string(source.provider)) + "' sources yet"));
+        if (client) {
+            auto warnings = client->warnings();
+            notices.insert(notices.end(), warnings.begin(), warnings.end());
+            if (!files) {
+                files = client->explain(dataset, source, files.error());
+            }
+        }
+        if (files) {
+            return ResolvedSource{index, std::move(*files)};
+        }
+        if (at + 1 == candidates.size() || !allows_fallback(files.error())) {
+            return files.error();
+        }
+        notices.push_back(fallback_notice(dataset, index, files.error(), candidates[at + 1]));
+        failure = files.error();
+    }
+    return failure ? *failure : Error(ErrorCode::internal, dataset.id + ": no source to resolve");
+}
+
+} // namespace cxrcat
