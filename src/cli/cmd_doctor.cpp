@@ -112,6 +112,8 @@ int print_doctor_json(AppContext& context) {
                             {"kaggle", endpoints.kaggle},
                             {"huggingface", endpoints.huggingface},
                             {"idc", endpoints.idc},
+                            {"idc_api", endpoints.idc_api},
+                            {"tcia", endpoints.tcia},
                             {"url_rewrites", rewrites}}},
                           {"ca_bundle",
                            {{"path", bundle.empty() ? curl_default_ca_bundle() : bundle},
