@@ -40,12 +40,19 @@ HashingWriter::HashingWriter(int fd, std::filesystem::path path, std::uint64_t o
     for (auto algorithm : algorithms) {
         m_hashers.emplace_back(algorithm);
     }
-    m_current.reserve(k_chunk_size);
     m_worker = std::thread([this] { run_worker(); });
 }
 
 HashingWriter::~HashingWriter() {
     stop_worker();
+    release_current();
+}
+
+void HashingWriter::release_current() {
+    if (m_current.capacity() > 0) {
+        --m_held;
+        m_pool.release(std::exchange(m_current, {}));
+    }
 }
 
 void HashingWriter::stop_worker() {
@@ -60,7 +67,7 @@ void HashingWriter::stop_worker() {
 }
 
 Result<void> HashingWriter::rehash_existing() {
-    std::vector<char> buffer(k_chunk_size);
+    std::vector<char> buffer(k_read_back_size);
     std::uint64_t position = 0;
     while (position < m_offset) {
         auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), m_offset - position));
@@ -80,14 +87,19 @@ Result<void> HashingWriter::rehash_existing() {
 }
 
 bool HashingWriter::append(const char* data, std::size_t size) {
+    const std::size_t chunk_size = m_pool.chunk_size();
     while (size > 0) {
-        std::size_t room = k_chunk_size - m_current.size();
+        if (m_current.capacity() == 0) {
+            m_current = m_pool.acquire(m_held);
+            ++m_held;
+        }
+        std::size_t room = chunk_size - m_current.size();
         std::size_t take = std::min(room, size);
         m_current.insert(m_current.end(), data, data + take);
         data += take;
         size -= take;
         m_queued += take;
-        if (m_current.size() == k_chunk_size) {
+        if (m_current.size() == chunk_size) {
             hand_over_current();
         }
     }
@@ -99,15 +111,7 @@ void HashingWriter::hand_over_current() {
     std::unique_lock lock(m_mutex);
     // Back-pressure: the network waits when the disk falls behind, which bounds memory.
     m_changed.wait(lock, [this] { return m_full.size() < k_max_chunks_in_flight || m_error.has_value(); });
-    m_full.push_back(std::move(m_current));
-    if (!m_spare.empty()) {
-        m_current = std::move(m_spare.back());
-        m_spare.pop_back();
-    } else {
-        m_current = std::vector<char>();
-        m_current.reserve(k_chunk_size);
-    }
-    m_current.clear();
+    m_full.push_back(std::exchange(m_current, {}));
     lock.unlock();
     m_changed.notify_all();
 }
@@ -148,8 +152,8 @@ void HashingWriter::run_worker() {
         } else {
             lock.lock();
         }
-        chunk.clear();
-        m_spare.push_back(std::move(chunk));
+        --m_held;
+        m_pool.release(std::move(chunk));
         m_changed.notify_all();
     }
 }
@@ -159,6 +163,7 @@ Result<void> HashingWriter::close() {
         hand_over_current();
     }
     stop_worker();
+    release_current();
     if (m_error) {
         return *m_error;
     }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Private: overlaps receiving with hashing and writing, so each byte is touched once on its way to
-// disk: the network thread copies into 1 MiB chunks, a worker thread hashes and writes them.
+// disk: the network thread copies into chunks from the shared ChunkPool, a worker thread hashes and
+// writes them and gives each chunk back at once.
 #pragma once
 
+#include "chunk_pool.hpp"
 #include "cxrcat/digest.hpp"
 #include "cxrcat/result.hpp"
 
@@ -49,12 +51,14 @@ class HashingWriter {
     [[nodiscard]] std::uint64_t end_offset() const { return m_offset + m_queued; }
 
   private:
-    static constexpr std::size_t k_chunk_size = 1U << 20;
-    static constexpr std::size_t k_max_chunks_in_flight = 4;
+    // Per writer, on top of the pool's budget: one stream cannot take every buffer.
+    static constexpr std::size_t k_max_chunks_in_flight = 8;
+    static constexpr std::size_t k_read_back_size = 1U << 20;
 
     void run_worker();
     void hand_over_current();
     void stop_worker();
+    void release_current();
 
     int m_fd;
     std::filesystem::path m_path;
@@ -63,11 +67,12 @@ class HashingWriter {
     std::vector<Hasher> m_hashers;
     std::map<DigestAlgorithm, std::string> m_digests;
 
-    std::vector<char> m_current;
+    ChunkPool& m_pool = ChunkPool::shared();
+    std::atomic<std::size_t> m_held{0}; // chunks from m_pool: the current one and those queued
+    std::vector<char> m_current;        // no capacity until the first append after a hand-over
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::deque<std::vector<char>> m_full;
-    std::vector<std::vector<char>> m_spare;
     bool m_closing = false;
     std::optional<Error> m_error;
     std::shared_ptr<std::atomic<std::uint64_t>> m_flushed;

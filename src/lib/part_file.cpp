@@ -155,7 +155,7 @@ Result<void> PartFile::preallocate(std::uint64_t size) {
     return {};
 }
 
-Result<void> PartFile::commit() {
+Result<void> PartFile::rename_into_place() {
     if (::fsync(m_fd) != 0) {
         return file_error("cannot flush", m_part, errno);
     }
@@ -167,14 +167,37 @@ Result<void> PartFile::commit() {
     if (::rename(m_part.c_str(), m_destination.c_str()) != 0) {
         return file_error("cannot install", m_destination, errno);
     }
-    // The rename is durable only once the directory entry is.
-    int directory = ::open(m_destination.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (directory >= 0) {
-        (void)::fsync(directory);
-        ::close(directory);
-    }
+    return {};
+}
+
+void PartFile::remove_meta() const {
     std::error_code ignored;
     std::filesystem::remove(meta_path(), ignored);
+}
+
+Result<void> PartFile::commit() {
+    if (auto renamed = rename_into_place(); !renamed) {
+        return renamed;
+    }
+    // The rename is durable only once the directory entry is.
+    if (auto synced = sync_directory(m_destination.parent_path()); !synced) {
+        return synced;
+    }
+    remove_meta();
+    return {};
+}
+
+Result<void> sync_directory(const std::filesystem::path& directory) {
+    int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        return file_error("cannot open directory", directory, errno);
+    }
+    int result = ::fsync(fd);
+    int error_number = errno;
+    ::close(fd);
+    if (result != 0 && error_number != EINVAL) {
+        return file_error("cannot flush directory", directory, error_number);
+    }
     return {};
 }
 

@@ -55,6 +55,13 @@ class PartFile {
     Result<void> preallocate(std::uint64_t size);
     // fsync, rename over the destination, fsync the directory, remove the metadata.
     Result<void> commit();
+    // The first half of commit(): fsync, close, rename over the destination. The new directory
+    // entry is not durable yet: the caller runs sync_directory() on destination().parent_path()
+    // (once for many files) before it counts the file as installed, then remove_meta().
+    Result<void> rename_into_place();
+    // Deletes the resume metadata beside the part (after the install is durable).
+    void remove_meta() const;
+    [[nodiscard]] const std::filesystem::path& destination() const { return m_destination; }
     // Closes and deletes the part and its metadata.
     void discard();
 
@@ -66,6 +73,10 @@ class PartFile {
     std::filesystem::path m_part;
     std::filesystem::path m_destination;
 };
+
+// fsync of a directory: makes the renames into it durable. Filesystems that cannot sync a
+// directory (EINVAL) count as done.
+Result<void> sync_directory(const std::filesystem::path& directory);
 
 // An error naming path and errno's reason, with "disk full" spelled out for ENOSPC/EDQUOT/EFBIG.
 [[nodiscard]] Error file_error(const std::string& what, const std::filesystem::path& path, int error_number);

@@ -5,10 +5,11 @@
 namespace cxrcat::net {
 
 enum class AttemptVerdict {
-    done,    // finished (and, for a whole file, verified and installed)
-    retry,   // a transient failure: try again after a backoff
-    failed,  // a final failure
-    waiting, // the first segment of a split file is done; the other segments are still running
+    done,       // finished (and, for a whole file, verified and installed)
+    retry,      // a transient failure: try again after a backoff
+    failed,     // a final failure
+    waiting,    // the first segment of a split file is done; the other segments are still running
+    installing, // verified: the part waits for InstallQueue to make it durable and put it in place
 };
 
 class CurlTask {

@@ -4,6 +4,7 @@
 #include "cxrcat/download.hpp"
 #include "net/curl_errors.hpp"
 #include "net/file_job.hpp"
+#include "net/install_queue.hpp"
 
 #include <algorithm>
 #include <map>
@@ -23,6 +24,11 @@ std::string_view to_string(TransferStatus status) {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Verified files waiting for their fsync no longer hold a transfer slot; this many at most, so a
+// slow disk still holds the network back (open descriptors, dirty pages) instead of falling behind
+// without bound.
+constexpr std::size_t k_max_pending_installs = 64;
 
 // A running easy handle: a file's main stream (segment == nullptr) or one of its segments.
 struct Flight {
@@ -62,6 +68,7 @@ class DownloadLoop {
             curl_multi_perform(m_multi.get(), &running);
             collect_done();
             poll_split_jobs();
+            collect_installed();
             if (Clock::now() - last_tick >= std::chrono::milliseconds(200)) {
                 tick();
                 last_tick = Clock::now();
@@ -82,13 +89,15 @@ class DownloadLoop {
         bool started = false;
         bool main_in_flight = false;
         bool waiting_for_segments = false;
+        bool installing = false; // verified, in m_installs
         bool finished = false;
         std::chrono::milliseconds waited{0};
     };
 
     [[nodiscard]] std::size_t files_in_flight() const {
-        return static_cast<std::size_t>(std::count_if(
-            m_state.begin(), m_state.end(), [](const JobState& state) { return state.started && !state.finished; }));
+        return static_cast<std::size_t>(std::count_if(m_state.begin(), m_state.end(), [](const JobState& state) {
+            return state.started && !state.finished && !state.installing;
+        }));
     }
 
     void start_due_work() {
@@ -104,8 +113,7 @@ class DownloadLoop {
                 continue;
             }
             bool new_file = !state.started;
-            if (item.when > now ||
-                (new_file && files_in_flight() >= static_cast<std::size_t>(std::max(1, m_options.jobs)))) {
+            if (item.when > now || (new_file && !room_for_new_file())) {
                 later.push_back(item);
                 continue;
             }
@@ -116,6 +124,27 @@ class DownloadLoop {
             }
         }
         m_ready = std::move(later);
+    }
+
+    [[nodiscard]] bool room_for_new_file() const {
+        return files_in_flight() < static_cast<std::size_t>(std::max(1, m_options.jobs)) &&
+               m_installs.pending() < k_max_pending_installs;
+    }
+
+    // The file verified: its fsync and rename run on the install thread while transfers go on.
+    void hand_to_installer(std::size_t index) {
+        detach_segments(index);
+        m_state[index].installing = true;
+        m_installs.submit(index, m_jobs[index]->take_verified_part());
+        m_jobs[index]->release_transfer_resources();
+    }
+
+    void collect_installed() {
+        for (auto& [index, installed] : m_installs.take_finished()) {
+            m_jobs[index]->install_finished(std::move(installed));
+            m_state[index].installing = false;
+            finish(index);
+        }
     }
 
     void start_main(std::size_t index) {
@@ -187,6 +216,7 @@ class DownloadLoop {
             finish(index);
             break;
         case net::AttemptVerdict::waiting: m_state[index].waiting_for_segments = true; break;
+        case net::AttemptVerdict::installing: hand_to_installer(index); break;
         case net::AttemptVerdict::retry:
             if (job.take_source_switch()) {
                 m_ready.push_back({Clock::now(), index, nullptr}); // the next source, at once
@@ -200,6 +230,7 @@ class DownloadLoop {
     void segment_done(std::size_t index, net::SegmentTask& segment, CURLcode code) {
         switch (segment.finish_attempt(code)) {
         case net::AttemptVerdict::done:
+        case net::AttemptVerdict::installing:     // not a segment's verdict
         case net::AttemptVerdict::waiting: break; // poll_split_jobs notices when every part is in
         case net::AttemptVerdict::retry:
             if (segment.attempts() >= m_options.retry.max_attempts) {
@@ -238,6 +269,8 @@ class DownloadLoop {
             release_retired(i);
             if (*verdict == net::AttemptVerdict::retry) {
                 schedule(i, nullptr, m_jobs[i]->outcome().attempts, std::nullopt, m_jobs[i]->last_error());
+            } else if (*verdict == net::AttemptVerdict::installing) {
+                hand_to_installer(i);
             } else {
                 finish(i);
             }
@@ -367,6 +400,8 @@ class DownloadLoop {
     std::vector<Waiting> m_ready;
     std::map<CURL*, Flight> m_flights;
     std::size_t m_finished = 0;
+    // Last: destroyed first, while the multi handle its wake-up uses still exists.
+    net::InstallQueue m_installs{[this] { curl_multi_wakeup(m_multi.get()); }};
 };
 
 } // namespace

@@ -3,14 +3,23 @@
 
 #include "cxrcat/text.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace cxrcat::net {
 
 namespace {
 
-// Large receive buffers mean fewer callbacks and fewer copies per byte.
-constexpr long k_receive_buffer = 512L * 1024;
+// Large receive buffers mean fewer callbacks and fewer copies per byte; together they stay within
+// one budget however many connections run (-j times --segments), so memory does not grow with them.
+constexpr long k_receive_budget = 4L << 20;
+constexpr long k_receive_buffer_max = 512L * 1024;
+constexpr long k_receive_buffer_min = 64L * 1024;
+
+long receive_buffer_size(const DownloadOptions& options) {
+    long connections = static_cast<long>(std::max(1, options.jobs)) * std::max(1, options.max_segments);
+    return std::clamp(k_receive_budget / connections, k_receive_buffer_min, k_receive_buffer_max);
+}
 
 std::string trim(std::string_view text) {
     std::size_t start = text.find_first_not_of(" \t\r\n");
@@ -46,7 +55,7 @@ void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& reque
     set_option(easy, CURLOPT_FOLLOWLOCATION, 1L);
     set_option(easy, CURLOPT_MAXREDIRS, 10L);
     set_option(easy, CURLOPT_NOSIGNAL, 1L);
-    set_option(easy, CURLOPT_BUFFERSIZE, k_receive_buffer);
+    set_option(easy, CURLOPT_BUFFERSIZE, receive_buffer_size(options));
     set_option(easy, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connect_timeout.count()));
     set_option(easy, CURLOPT_LOW_SPEED_LIMIT, options.stall_bytes_per_second);
     set_option(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.stall_time.count()));

@@ -59,6 +59,11 @@ class FileJob final : public CurlTask {
     [[nodiscard]] const std::optional<Error>& last_error() const { return m_last_error; }
     // The retries are used up: fails the file with error, removing an empty part (nothing to resume).
     void give_up(Error error);
+    // After the verdict `installing`: the verified part, for InstallQueue.
+    [[nodiscard]] PartFile take_verified_part();
+    // InstallQueue's result: the file counts as downloaded only now, once its bytes and its
+    // directory entry are durable; an error fails it (local I/O).
+    void install_finished(Result<void> installed);
     // The file is done (installed or failed for good) and detached from libcurl: frees its curl
     // handle and its writer's chunk buffers, so memory follows the transfers in flight, not the
     // number of files in the run.
@@ -132,6 +137,7 @@ class FileJob final : public CurlTask {
     CurlSlist m_headers;
     std::string m_error_buffer;
     std::optional<PartFile> m_part;
+    std::optional<PartFile> m_verified_part; // between verify_and_install and take_verified_part
     std::unique_ptr<HashingWriter> m_writer;
 
     // Per attempt.

@@ -240,15 +240,29 @@ AttemptVerdict FileJob::verify_and_install(std::uint64_t size, const std::map<Di
         m_part.reset();
         return fail(std::move(*mismatch), true);
     }
-    if (auto committed = m_part->commit(); !committed) {
-        return fail(committed.error(), false);
-    }
+    // Verified: the part goes to InstallQueue. The status stays "not downloaded" until
+    // install_finished() says its bytes and directory entry are durable.
+    m_verified_part = std::move(m_part);
     m_part.reset();
-    m_outcome.status = TransferStatus::downloaded;
     m_outcome.size = size;
     m_outcome.digests = digests;
     m_outcome.error.reset();
-    return AttemptVerdict::done;
+    return AttemptVerdict::installing;
+}
+
+PartFile FileJob::take_verified_part() {
+    PartFile part = std::move(*m_verified_part);
+    m_verified_part.reset();
+    return part;
+}
+
+void FileJob::install_finished(Result<void> installed) {
+    if (!installed) {
+        m_outcome.error = installed.error(); // the part stays for a resume after the fix
+        m_outcome.status = TransferStatus::failed;
+        return;
+    }
+    m_outcome.status = TransferStatus::downloaded;
 }
 
 } // namespace cxrcat::net
