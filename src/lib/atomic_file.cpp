@@ -43,7 +43,9 @@ class FdCloser {
 
 } // namespace
 
-Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+namespace {
+
+Result<void> write_and_rename(const std::filesystem::path& path, std::string_view content, bool flush) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
     if (ec) {
@@ -72,7 +74,7 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
         }
         written += static_cast<std::size_t>(n);
     }
-    if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) {
+    if (::fchmod(fd, 0644) != 0 || (flush && ::fsync(fd) != 0)) {
         return fail("cannot flush");
     }
     if (closer.close_now() != 0) {
@@ -82,6 +84,16 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
         return fail("cannot rename into place");
     }
     return {};
+}
+
+} // namespace
+
+Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+    return write_and_rename(path, content, true);
+}
+
+Result<void> replace_file_without_flush(const std::filesystem::path& path, std::string_view content) {
+    return write_and_rename(path, content, false);
 }
 
 } // namespace cxrcat

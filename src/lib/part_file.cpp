@@ -77,7 +77,9 @@ Result<void> PartMeta::write(const std::filesystem::path& path) const {
             json["segments"].push_back({segment.start, segment.end, segment.done});
         }
     }
-    return write_file_atomically(path, json.dump() + "\n");
+    // Not fsynced: a record lost in a crash only costs a re-download (without one, nothing is
+    // resumed), while an fsync here would stall every transfer at its first response.
+    return replace_file_without_flush(path, json.dump() + "\n");
 }
 
 PartFile::PartFile(int fd, std::filesystem::path part, std::filesystem::path destination)

@@ -40,6 +40,16 @@ TEST(AtomicFile, ReplacesExistingFileWholly) {
     EXPECT_EQ(names_in(dir.path()), std::vector<std::string>{"a.txt"});
 }
 
+TEST(AtomicFile, ReplaceWithoutFlushStillReplacesWhollyAndLeavesNoTemporary) {
+    test::TempDir dir;
+    test::write_text_file(dir / "sub" / "a.part.json", std::string(10000, 'x'));
+    ASSERT_TRUE(replace_file_without_flush(dir / "sub" / "a.part.json", "{\"etag\":\"1\"}\n").has_value());
+    EXPECT_EQ(test::read_text_file(dir / "sub" / "a.part.json"), "{\"etag\":\"1\"}\n");
+    EXPECT_EQ(names_in(dir / "sub"), std::vector<std::string>{"a.part.json"});
+    ASSERT_TRUE(replace_file_without_flush(dir / "new" / "b.json", "{}").has_value()); // creates parents
+    EXPECT_EQ(test::read_text_file(dir / "new" / "b.json"), "{}");
+}
+
 TEST(AtomicFile, WritesEmptyAndBinaryContent) {
     test::TempDir dir;
     ASSERT_TRUE(write_file_atomically(dir / "empty", "").has_value());
