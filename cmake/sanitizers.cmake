@@ -4,3 +4,14 @@ if(CXRCAT_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# The fuzz build (preset `fuzz`, clang only): every translation unit gets libFuzzer's coverage
+# instrumentation plus ASan + UBSan; only the harnesses link libFuzzer's main (tests/fuzz).
+if(CXRCAT_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "CXRCAT_FUZZ needs clang (libFuzzer); use the `fuzz` preset (scripts/fuzz)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+endif()

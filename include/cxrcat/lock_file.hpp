@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace cxrcat {
 
@@ -42,6 +43,8 @@ struct LockFile {
 
     // A missing file is not an error: returns nullopt. A damaged one is (invalid_catalog).
     [[nodiscard]] static Result<std::optional<LockFile>> read(const std::filesystem::path& path);
+    // The lock file text as read from path (named in errors); a damaged one is invalid_catalog.
+    [[nodiscard]] static Result<LockFile> parse(std::string_view text, const std::filesystem::path& path);
     [[nodiscard]] std::string to_text() const;
     Result<void> write(const std::filesystem::path& path) const;
 };

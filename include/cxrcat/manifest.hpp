@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cxrcat {
@@ -29,5 +30,8 @@ struct Manifest {
 
 // Reads and checks a manifest; problems are invalid_catalog errors naming file, pointer and problem.
 [[nodiscard]] Result<Manifest> read_manifest(const std::filesystem::path& path);
+
+// Checks the text of a manifest as read from path (named in errors; the lock file goes beside it).
+[[nodiscard]] Result<Manifest> parse_manifest(std::string_view text, const std::filesystem::path& path);
 
 } // namespace cxrcat

@@ -13,7 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-
 } // namespace
 
 std::string entry_digest(const json& raw_entry) {
@@ -27,8 +26,16 @@ Result<std::optional<LockFile>> LockFile::read(const std::filesystem::path& path
     }
     std::stringstream content;
     content << stream.rdbuf();
+    auto lock = parse(content.str(), path);
+    if (!lock) {
+        return lock.error();
+    }
+    return std::optional<LockFile>(std::move(*lock));
+}
+
+Result<LockFile> LockFile::parse(std::string_view text, const std::filesystem::path& path) {
     try {
-        json document = json::parse(content.str());
+        json document = json::parse(text);
         LockFile lock;
         lock.format = document.at("format").get<int>();
         lock.catalog_sha256 = document.value("catalog_sha256", "");
@@ -38,6 +45,13 @@ Result<std::optional<LockFile>> LockFile::read(const std::filesystem::path& path
             dataset.terms_sha256 = value.value("terms_sha256", "");
             dataset.sources = value.value("sources", json::array());
             dataset.selection = value.value("selection", json::object());
+            if (!dataset.selection.is_object()) {
+                // A null or an array would not be written back, and would never equal a manifest's
+                // selection (always an object): the lock would read as stale for ever.
+                return Error(
+                    ErrorCode::invalid_catalog, path.string() + ": /datasets/" + id + "/selection: expected an object",
+                    {"restore it from version control, or delete it and run 'cxrcat sync' to write a new one"});
+            }
             for (const auto& [file_path, file] : value.at("files").items()) {
                 LockedFile locked;
                 locked.size = file.at("size").get<std::uint64_t>();
@@ -55,7 +69,7 @@ Result<std::optional<LockFile>> LockFile::read(const std::filesystem::path& path
             }
             lock.datasets.emplace(id, std::move(dataset));
         }
-        return std::optional<LockFile>(std::move(lock));
+        return lock;
     } catch (const json::exception& error) {
         return Error(ErrorCode::invalid_catalog, path.string() + " is damaged: " + error.what(),
                      {"restore it from version control, or delete it and run 'cxrcat sync' to write a new one"});
@@ -68,7 +82,8 @@ std::string LockFile::to_text() const {
     for (const auto& [id, dataset] : datasets) {
         json files_json = json::object();
         for (const auto& [path, file] : dataset.files) {
-            files_json[path] = {{"size", file.size}, {"digests", digests_to_json(file.digests)}, {"origin", file.origin}};
+            files_json[path] = {
+                {"size", file.size}, {"digests", digests_to_json(file.digests)}, {"origin", file.origin}};
         }
         datasets_json[id] = {{"entry_sha256", dataset.entry_sha256},
                              {"terms_sha256", dataset.terms_sha256},

@@ -39,9 +39,13 @@ Result<Manifest> read_manifest(const std::filesystem::path& path) {
     }
     std::stringstream content;
     content << stream.rdbuf();
+    return parse_manifest(content.str(), path);
+}
+
+Result<Manifest> parse_manifest(std::string_view text, const std::filesystem::path& path) {
     json document;
     try {
-        document = json::parse(content.str());
+        document = json::parse(text);
     } catch (const json::parse_error& error) {
         return Error(ErrorCode::invalid_catalog, path.string() + ": /: JSON syntax error: " + error.what());
     }

@@ -8,6 +8,13 @@
 
 namespace cxrcat {
 
+namespace {
+
+// The longest wait a Retry-After can ask for (nine digits of delta-seconds; the caller caps it anyway).
+constexpr long long k_longest_retry_after = 999'999'999;
+
+} // namespace
+
 std::chrono::milliseconds RetryPolicy::delay_before(int attempt, double jitter01,
                                                     std::optional<std::chrono::seconds> retry_after) const {
     int exponent = std::clamp(attempt - 2, 0, 30);
@@ -35,7 +42,7 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
     }
     if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         if (value.size() > 9) {
-            return std::chrono::seconds(999'999'999);
+            return std::chrono::seconds(k_longest_retry_after);
         }
         return std::chrono::seconds(std::stoll(std::string(value)));
     }
@@ -46,9 +53,11 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
     if (end == nullptr || *end != '\0') {
         return std::nullopt;
     }
-    auto when = std::chrono::system_clock::from_time_t(timegm(&parts));
-    auto wait = std::chrono::duration_cast<std::chrono::seconds>(when - now);
-    return std::max(wait, std::chrono::seconds(0));
+    // In seconds: system_clock counts nanoseconds, which overflow for dates after 2262 (strptime
+    // takes any year up to 9999).
+    long long when = timegm(&parts);
+    long long now_seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    return std::chrono::seconds(std::clamp(when - now_seconds, 0LL, k_longest_retry_after));
 }
 
 bool is_transient_http_status(long status) {

@@ -48,7 +48,10 @@ Result<std::vector<HubTreeFile>> parse_hub_tree_page(std::string_view body) {
         if (!entry.is_object()) {
             return malformed_tree_answer("an entry is not an object");
         }
-        if (entry.value("type", "") != "file") {
+        // Directories and unknown types are skipped; so is a `type` that is not a string (value()
+        // would throw on it).
+        auto type = entry.find("type");
+        if (type == entry.end() || !type->is_string() || type->get_ref<const std::string&>() != "file") {
             continue;
         }
         auto path = entry.find("path");

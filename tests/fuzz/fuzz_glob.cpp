@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// Fuzzes --include/--exclude glob matching: input is "glob\0path".
+#include "cxrcat/fetch.hpp"
+#include "fuzz_support.hpp"
+
+#include <string>
+
+using namespace cxrcat;
+using namespace cxrcat::fuzz;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    auto parts = fuzz_split(fuzz_text(data, size), '\0', 2);
+    std::string glob(parts[0]);
+    std::string path(parts.size() == 2 ? parts[1] : parts[0]);
+    bool matched = path_matches_glob(path, glob);
+    // A pattern without wildcards or escapes matches exactly the path or its last component.
+    if (glob.find_first_of("*?[\\") == std::string::npos && glob.find('\0') == std::string::npos &&
+        path.find('\0') == std::string::npos && !glob.empty()) {
+        std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+        bool expected = path == glob || name == glob;
+        if (!path.empty() && path.back() != '/') {
+            fuzz_require(matched == expected, "a literal glob matches the path or its file name exactly");
+        }
+    }
+    // Without FNM_PATHNAME or FNM_PERIOD, "*" matches every path.
+    fuzz_require(path_matches_glob(path, "*"), "'*' matches every path");
+    return 0;
+}

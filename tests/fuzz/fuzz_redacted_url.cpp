@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// Fuzzes URL redaction and url_origin: whatever the URL, the redacted form never shows the user info
+// or the value of a secret query parameter.
+#include "cxrcat/redacted_url.hpp"
+#include "cxrcat/text.hpp"
+#include "fuzz_support.hpp"
+
+#include <string>
+
+using namespace cxrcat;
+using namespace cxrcat::fuzz;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string_view input = fuzz_text(data, size);
+    RedactedUrl redacted(input);
+    (void)url_origin(input);
+    // Redacting twice changes nothing more: the redacted form is itself a safe URL.
+    RedactedUrl again(redacted.str());
+    fuzz_require(again.str() == redacted.str(), "redaction is idempotent");
+
+    // A secret planted as user info and as a token parameter never survives.
+    const std::string secret = "S3cr3tFuzzValue";
+    std::string base(input.substr(0, input.find_first_of("?#")));
+    std::size_t scheme = base.find("://");
+    if (scheme != std::string::npos && base.find_first_of("/@", scheme + 3) == std::string::npos) {
+        std::string with_user = base.substr(0, scheme + 3) + "user:" + secret + "@" + base.substr(scheme + 3);
+        fuzz_require(RedactedUrl(with_user).str().find(secret) == std::string::npos, "user info is redacted");
+    }
+    std::string with_token = base + "?token=" + secret + "&X-Amz-Signature=" + secret;
+    if (base.find(secret) == std::string::npos) {
+        fuzz_require(RedactedUrl(with_token).str().find(secret) == std::string::npos, "secret parameters are redacted");
+    }
+    return 0;
+}

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+// Fuzzes PhysioNet's SHA256SUMS.txt parser: every accepted path must stay inside the project.
+#include "fuzz_support.hpp"
+#include "providers/parsers.hpp"
+
+using namespace cxrcat;
+using namespace cxrcat::fuzz;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    auto entries = providers::parse_sha256sums(fuzz_text(data, size));
+    if (entries) {
+        for (const auto& entry : *entries) {
+            fuzz_require(fuzz_is_lower_hex(entry.sha256, 64), "a checksum is 64 lowercase hex");
+            fuzz_require(providers::is_safe_relative_path(entry.path), "a listed path is a safe relative path");
+            fuzz_require(entry.path.find_first_of("\r\n") == std::string::npos, "a path is one line");
+        }
+    } else {
+        fuzz_require(entries.error().message().rfind("line ", 0) == 0, "a refused SHA256SUMS names the line");
+    }
+    return 0;
+}

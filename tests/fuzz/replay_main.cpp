@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+// The ordinary (GCC, ASan + UBSan) build of a fuzz harness: feeds every file of the directories given
+// on the command line to LLVMFuzzerTestOneInput once, so the seeds and every input that ever crashed
+// a harness are replayed by CTest without clang. A crash is the sanitizer's report or the harness's
+// abort(); the last "replay:" line names the input.
+//   fuzz_NAME SEED_DIR... [--regressions DIR]   (the regressions directory may not exist yet)
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
+
+namespace {
+
+std::vector<std::filesystem::path> replay_inputs_under(const std::filesystem::path& dir) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+        if (entry.is_regular_file() && entry.path().filename().string().front() != '.') {
+            files.push_back(entry.path());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::filesystem::path> inputs;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        bool optional = arg == "--regressions" && i + 1 < argc;
+        std::filesystem::path dir = optional ? argv[++i] : arg;
+        if (!std::filesystem::is_directory(dir)) {
+            if (optional) {
+                continue;
+            }
+            std::fprintf(stderr, "replay: %s is not a directory\n", dir.c_str());
+            return 2;
+        }
+        auto found = replay_inputs_under(dir);
+        inputs.insert(inputs.end(), found.begin(), found.end());
+    }
+    if (inputs.empty()) {
+        std::fprintf(stderr, "replay: no input found\n");
+        return 2;
+    }
+    for (const auto& path : inputs) {
+        std::printf("replay: %s\n", path.c_str());
+        std::fflush(stdout);
+        std::ifstream stream(path, std::ios::binary);
+        std::vector<char> bytes{std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
+        std::vector<std::uint8_t> data(bytes.begin(), bytes.end());
+        // A copy of exactly the input's size, so ASan sees a read past its end.
+        auto exact = std::make_unique<std::uint8_t[]>(data.size());
+        std::copy(data.begin(), data.end(), exact.get());
+        LLVMFuzzerTestOneInput(exact.get(), data.size());
+    }
+    std::printf("replay: %zu inputs, none crashed\n", inputs.size());
+    return 0;
+}
