@@ -79,7 +79,12 @@ class Finder {
             }
             if (auto content = read_secret_file(directory / "kaggle.json")) {
                 auto parsed = nlohmann::json::parse(*content, nullptr, false);
-                if (parsed.is_object() && parsed.value("username", "") != "" && parsed.value("key", "") != "") {
+                // Checked by type first: value() would throw on a username that is not a string.
+                auto is_text = [&parsed](const char* name) {
+                    auto it = parsed.find(name);
+                    return it != parsed.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
+                };
+                if (parsed.is_object() && is_text("username") && is_text("key")) {
                     return Credential{CredentialKind::kaggle_key, parsed["username"].get<std::string>(),
                                       Secret(parsed["key"].get<std::string>()),
                                       "file " + (directory / "kaggle.json").string()};

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "providers/parsers.hpp"
 
+#include "providers/remote_text.hpp"
+
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <map>
@@ -69,9 +72,10 @@ std::string json_text(const nlohmann::json& object, const char* key) {
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
 
+// A line of a server's file quoted in an error: cut, and with control bytes blanked (it reaches
+// the terminal).
 std::string quoted_line(std::string_view line) {
-    std::string text(line.substr(0, k_quoted_line_limit));
-    return "'" + text + (line.size() > k_quoted_line_limit ? "...'" : "'");
+    return "'" + printable_excerpt(line, k_quoted_line_limit) + "'";
 }
 
 std::string line_error(std::size_t number, const std::string& what) {
@@ -219,9 +223,10 @@ Result<std::vector<ChecksumEntry>> parse_sha256sums(std::string_view text) {
             rest.remove_prefix(1);
         }
         if (!is_safe_relative_path(rest)) {
-            return Error(ErrorCode::integrity,
-                         line_error(number, "refusing the path " + quoted_line(rest) +
-                                                ": it must stay inside the project (relative, no `..`)"));
+            return Error(
+                ErrorCode::integrity,
+                line_error(number, "refusing the path " + quoted_line(rest) +
+                                       ": it must stay inside the project (relative, no `..`, no control characters)"));
         }
         entries.push_back({std::move(hex), std::string(rest)});
     }
@@ -389,8 +394,9 @@ std::optional<std::string> base64_md5_to_hex(std::string_view base64) {
 }
 
 bool is_safe_relative_path(std::string_view path) {
-    if (path.empty() || path.front() == '/' || path.find('\0') != std::string_view::npos ||
-        path.find('\\') != std::string_view::npos) {
+    auto is_control_byte = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == '\x7f'; };
+    if (path.empty() || path.front() == '/' || path.find('\\') != std::string_view::npos ||
+        std::any_of(path.begin(), path.end(), is_control_byte)) {
         return false;
     }
     while (true) {

@@ -86,7 +86,8 @@ struct BucketPage {
 // Lowercase hex of a base64-encoded MD5 (GCS md5Hash); nullopt unless it decodes to 16 bytes.
 [[nodiscard]] std::optional<std::string> base64_md5_to_hex(std::string_view base64);
 
-// True when path is non-empty, relative, and has no empty, "." or ".." segment.
+// True when path is non-empty, relative, has no empty, "." or ".." segment, no backslash and no
+// control character (a name a server sends is printed: it must not carry terminal escapes or CRs).
 [[nodiscard]] bool is_safe_relative_path(std::string_view path);
 
 // True when a response is an HTML page (by its Content-Type, or by its first bytes).
