@@ -40,6 +40,13 @@ std::string parse_error_detail(const json::parse_error& error) {
     return colon == std::string::npos ? what : what.substr(colon + 2);
 }
 
+// nlohmann's other what()s start with "[json.exception.out_of_range.406] ": drop that prefix.
+std::string json_exception_detail(const json::exception& error) {
+    std::string what = error.what();
+    auto bracket = what.find("] ");
+    return bracket == std::string::npos ? what : what.substr(bracket + 2);
+}
+
 // A dataset plus the JSON pointer of its object in its file ("" or "/datasets/3"), so that
 // problems found after parsing (collisions, lineage) point into the right entry.
 struct ParsedDataset {
@@ -60,6 +67,10 @@ ParsedFile parse_text(const CatalogText& input, std::vector<CatalogProblem>& pro
         problems.push_back(
             {input.name, "/",
              "JSON syntax error at " + line_and_column(input.text, error.byte) + ": " + parse_error_detail(error)});
+        return parsed;
+    } catch (const json::exception& error) {
+        // Not a syntax error but still unreadable: a number too large for a double (out_of_range.406).
+        problems.push_back({input.name, "/", "JSON error: " + json_exception_detail(error)});
         return parsed;
     }
     auto add = [&](const json& entry, const std::string& pointer) {

@@ -48,6 +48,9 @@ Result<Manifest> parse_manifest(std::string_view text, const std::filesystem::pa
         document = json::parse(text);
     } catch (const json::parse_error& error) {
         return Error(ErrorCode::invalid_catalog, path.string() + ": /: JSON syntax error: " + error.what());
+    } catch (const json::exception& error) {
+        // Valid syntax that nlohmann cannot hold, e.g. a number too large for a double.
+        return Error(ErrorCode::invalid_catalog, path.string() + ": /: JSON error: " + error.what());
     }
     std::vector<std::string> problems;
     Manifest manifest;

@@ -49,21 +49,22 @@ RedactedUrl::RedactedUrl(std::string_view url) {
     std::size_t fragment = params.find('#');
     std::string_view tail = fragment == std::string_view::npos ? std::string_view{} : params.substr(fragment);
     params = params.substr(0, fragment);
-    bool first = true;
-    while (!params.empty()) {
+    // Every '&' is kept, a trailing one too, so the redacted URL differs from the original only
+    // in the secret values.
+    while (true) {
         std::size_t amp = params.find('&');
         std::string_view pair = params.substr(0, amp);
         std::size_t eq = pair.find('=');
-        if (!first) {
-            m_text += '&';
-        }
-        first = false;
         if (eq != std::string_view::npos && is_secret_parameter(pair.substr(0, eq))) {
             m_text += std::string(pair.substr(0, eq)) + "=***";
         } else {
             m_text += pair;
         }
-        params = amp == std::string_view::npos ? std::string_view{} : params.substr(amp + 1);
+        if (amp == std::string_view::npos) {
+            break;
+        }
+        m_text += '&';
+        params.remove_prefix(amp + 1);
     }
     m_text += tail;
 }
