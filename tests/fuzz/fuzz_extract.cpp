@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Fuzzes archive extraction. The first byte picks the destination's state, the rest is the archive:
+// Fuzzes archive extraction. The first byte picks the destination's state (value % 3) and whether the
+// archive is read from memory or from a file ((value / 3) % 2), the rest is the archive:
 //   0  destination missing      1  destination empty
 //   2  destination holding a file and a symlink to a directory outside it (a planted escape route)
 // The archive is unpacked into parent/dest inside a fresh parent. Afterwards nothing may exist in the
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <span>
 #include <string>
 #include <system_error>
 #include <unistd.h>
@@ -96,7 +98,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ExtractLimits limits;
     limits.max_output_bytes = 16U << 20U; // keeps each run fast; the ratio limit also applies
     limits.reserved_names = {".cxrcat"};
-    auto result = extract_archive(archive, dest, limits);
+    // Bit 2 of the first byte (after the state): read the archive from memory or from a file.
+    const bool from_memory = (data[0] / 3) % 2 == 0;
+    auto result = from_memory ? extract_archive_bytes(std::as_bytes(std::span(data + 1, size - 1)), dest, limits)
+                              : extract_archive(archive, dest, limits);
 
     // Nothing but dest (and the planted outside directory, still empty) may exist in the parent.
     for (const auto& entry : fs::directory_iterator(parent)) {
