@@ -26,11 +26,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 1: {
         auto series = providers::parse_s5cmd_manifest(text);
         if (series) {
-            for (const auto& one : *series) {
+            for (const auto& one : series->series) {
                 fuzz_require(!one.bucket.empty() && one.bucket.find('/') == std::string::npos, "a bucket is one name");
                 fuzz_require(providers::is_safe_relative_path(one.series) && one.series.find('/') == std::string::npos,
                              "a series is one safe path segment");
                 fuzz_require(one.line >= 1, "a series names its line");
+                for (const auto& instance : one.instances) {
+                    fuzz_require(providers::is_safe_relative_path(instance), "an instance is a safe relative path");
+                }
             }
         }
         break;
