@@ -23,20 +23,23 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// One scratch directory per process, removed at exit.
+// One scratch directory per process, removed at exit. Held by a pointer that is never destroyed:
+// a static path would be destroyed before the atexit handler (registered during its construction)
+// runs, and the directory would be left behind.
 const fs::path& extract_fuzz_workdir() {
-    static const fs::path dir = [] {
+    static const fs::path* const dir = [] {
         const char* tmp = std::getenv("TMPDIR"); // NOLINT(concurrency-mt-unsafe): single-threaded harness
         std::string pattern =
             std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/cxrcat-fuzz-extract-XXXXXX";
         fuzz_require(::mkdtemp(pattern.data()) != nullptr, "mkdtemp");
+        auto* path = new fs::path(pattern); // NOLINT(cppcoreguidelines-owning-memory): lives until exit
         std::atexit([] {
             std::error_code ignored;
             fs::remove_all(extract_fuzz_workdir(), ignored);
         });
-        return fs::path(pattern);
+        return path;
     }();
-    return dir;
+    return *dir;
 }
 
 // True when a symlink at `link` (inside root) with `target` resolves, lexically, inside root.
