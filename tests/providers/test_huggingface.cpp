@@ -240,20 +240,69 @@ TEST_F(HuggingFaceRoute, ARefusedTokenSaysWhereItCameFrom) {
     EXPECT_TRUE(has_text(fetch.err, "Invalid credentials in Authorization header"));
 }
 
-TEST_F(HuggingFaceRoute, DownloadsRefusedAfterAPublicTreeAreExplainedByTheGate) {
-    std::string repo = publish_repo({{"data.bin", random_bytes(100)}}, {{"gated", "manual"}, {"tree_public", true}});
+TEST_F(HuggingFaceRoute, AGateNotPassedFailsFastWithOneAuthCheckInsteadOfOneFailurePerFile) {
+    // The tree of a gated repository is listed for anyone; only the downloads would be refused.
+    std::map<std::string, std::string> files = {
+        {"a.bin", random_bytes(100)}, {"b.bin", random_bytes(20'000)}, {"c/d.txt", "text\n"}};
+    std::string repo = publish_repo(files, {{"gated", "manual"}});
     std::string id = add_hub_dataset(repo);
+    std::string auth_check = "/api/datasets/" + repo + "/auth-check";
 
     auto anonymous = cxrcat({"fetch", id, "--retries", "0"});
     EXPECT_EQ(anonymous.exit_code, 4) << anonymous.describe();
-    EXPECT_TRUE(has_text(anonymous.err, "data.bin: this dataset is gated: request access at " + page(repo)));
+    EXPECT_TRUE(has_text(anonymous.err, "cxrcat: error: " + id + ": this dataset is gated: request access at " +
+                                            page(repo) + ", then set HF_TOKEN"));
+    EXPECT_TRUE(
+        has_text(anonymous.err, "the Hub answered HTTP 401 (GatedRepo): Access to dataset " + repo + " is restricted"));
+    EXPECT_EQ(stats("huggingface", auth_check).value("requests", 0), 1);
+    for (const std::string path : {"a.bin", "b.bin", "c/d.txt"}) {
+        EXPECT_EQ(stats("huggingface", "/datasets/" + repo + "/resolve/main/" + path).value("requests", 0), 0) << path;
+    }
 
     std::string token = new_token();
     register_token(token);
+    reset_stats("huggingface", auth_check);
     auto unapproved = cxrcat({"fetch", id, "--retries", "0"}, {{"HF_TOKEN", token}});
     EXPECT_EQ(unapproved.exit_code, 4) << unapproved.describe();
-    EXPECT_TRUE(has_text(unapproved.err, "data.bin: your Hugging Face account has not been granted access yet"));
-    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "data.bin"));
+    EXPECT_TRUE(has_text(unapproved.err, id +
+                                             ": your Hugging Face account has not been granted access yet: request "
+                                             "access at " +
+                                             page(repo)));
+    auto checked = stats("huggingface", auth_check);
+    EXPECT_EQ(checked.value("requests", 0), 1) << checked.dump();
+    ASSERT_FALSE(checked["log"].empty());
+    EXPECT_EQ(checked["log"][0]["auth_scheme"], "Bearer");
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "a.bin"));
+    EXPECT_EQ(unapproved.err.find(token), std::string::npos) << unapproved.err;
+}
+
+TEST_F(HuggingFaceRoute, TheOlderGatedTreeIsRefusedTheSameWay) {
+    std::string repo = publish_repo({{"a.bin", random_bytes(100)}}, {{"gated", "auto"}, {"tree_gated", true}});
+    std::string id = add_hub_dataset(repo);
+    auto fetch = cxrcat({"fetch", id, "--retries", "0"});
+    EXPECT_EQ(fetch.exit_code, 4) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, id + ": this dataset is gated: request access at " + page(repo)));
+}
+
+TEST_F(HuggingFaceRoute, AListValuedErrorBodyKeepsItsMessage) {
+    // {"error": [...]} without X-Error-Message: the body is the only place the Hub's words are.
+    std::string disabled = publish_repo({{"a.bin", random_bytes(100)}}, {{"disabled", true}, {"error_body", "list"}});
+    std::string disabled_id = add_hub_dataset(disabled, "open");
+    auto withdrawn = cxrcat({"fetch", disabled_id});
+    EXPECT_EQ(withdrawn.exit_code, 3) << withdrawn.describe();
+    EXPECT_TRUE(
+        has_text(withdrawn.err, "access to " + disabled + " is disabled on Hugging Face (the dataset was withdrawn)"));
+    EXPECT_TRUE(has_text(withdrawn.err, "the Hub answered HTTP 403: Access to this resource is disabled."));
+
+    std::string gated = publish_repo({{"a.bin", random_bytes(100)}}, {{"gated", "manual"}, {"error_body", "list"}});
+    std::string gated_id = add_hub_dataset(gated);
+    auto check = cxrcat({"check", gated_id});
+    EXPECT_EQ(check.exit_code, 4) << check.describe();
+    EXPECT_TRUE(
+        has_text(check.out, "(GatedRepo): Access to dataset " + gated + " is restricted. You must have access"));
+    auto fetch = cxrcat({"fetch", gated_id});
+    EXPECT_EQ(fetch.exit_code, 4) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "Access to dataset " + gated + " is restricted. You must have access"));
 }
 
 TEST_F(HuggingFaceRoute, MissingReposRevisionsAndDisabledReposAreNotFound) {
@@ -307,12 +356,13 @@ TEST_F(HuggingFaceRoute, RateLimitingEndsAsANetworkFailureAfterRetries) {
     EXPECT_EQ(check.exit_code, 6) << check.describe();
     EXPECT_TRUE(has_text(check.out, "rate-limited — Hugging Face is rate-limiting this client"));
 
-    std::string tree_path = "/api/datasets/" + repo + "/tree/main";
-    reset_stats("huggingface", tree_path);
+    std::string auth_check = "/api/datasets/" + repo + "/auth-check";
+    reset_stats("huggingface", auth_check);
     auto fetch = cxrcat({"fetch", id, "--retries", "1"});
     EXPECT_EQ(fetch.exit_code, 6) << fetch.describe();
     EXPECT_TRUE(has_text(fetch.err, "Hugging Face is rate-limiting this client: wait a few minutes, then rerun"));
-    EXPECT_EQ(stats("huggingface", tree_path).value("requests", 0), 2) << "one try and one retry";
+    EXPECT_EQ(stats("huggingface", auth_check).value("requests", 0), 2) << "one try and one retry";
+    EXPECT_EQ(stats("huggingface", "/api/datasets/" + repo + "/tree/main").value("requests", 0), 0);
 }
 
 TEST_F(HuggingFaceRoute, AnExpiredCdnLinkIsToldApartFromTheGate) {

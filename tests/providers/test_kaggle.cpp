@@ -259,21 +259,42 @@ TEST_F(KaggleRoute, RulesEnforcedOnTheListAreDiagnosedToo) {
     EXPECT_TRUE(has_text(check.out, "not-accepted"));
 }
 
-TEST_F(KaggleRoute, AnUnknownCompetitionIsNotFound) {
+TEST_F(KaggleRoute, AnUnknownCompetitionIsNotFoundNotARulesProblem) {
+    // Kaggle answers 403 "Permission 'competitions.get' was denied" (not 404) for a name it does not know.
     std::string slug = unique("comp"); // never published
+    auto account = key_account(slug, true);
+    std::string id = add_kaggle_dataset(slug);
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+    std::string expected = "Kaggle competition '" + slug + "' does not exist, or " + account["KAGGLE_USERNAME"] +
+                           " has no permission to see it";
+
+    auto check = cxrcat({"check", id}, account);
+    EXPECT_EQ(check.exit_code, 3) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "not-found — " + expected));
+    EXPECT_TRUE(has_text(check.out, "Kaggle answered HTTP 403: Permission 'competitions.get' was denied"));
+    auto fetch = cxrcat({"fetch", id}, account);
+    EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();
+    EXPECT_TRUE(
+        has_text(fetch.err, expected + ": check the competition name at https://www.kaggle.com/competitions/" + slug));
+    EXPECT_EQ(fetch.err.find("rules"), std::string::npos) << fetch.err;
+}
+
+TEST_F(KaggleRoute, AnotherRefusalIsReportedInKagglesOwnWords) {
+    std::string slug = unique("comp");
+    publish_competition(slug, {{"train.csv", "a,b\n"}}, {{"_participate_denied", ""}});
     auto account = key_account(slug, true);
     std::string id = add_kaggle_dataset(slug);
     ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
 
     auto check = cxrcat({"check", id}, account);
-    EXPECT_EQ(check.exit_code, 3) << check.describe();
-    EXPECT_TRUE(has_text(check.out, "not-found — Kaggle competition '" + slug + "' not found"));
+    EXPECT_EQ(check.exit_code, 4) << check.describe();
+    EXPECT_TRUE(has_text(check.out, "restricted — Kaggle refused access: Permission 'competitions.participate' was "
+                                    "denied"));
     auto fetch = cxrcat({"fetch", id}, account);
-    EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();
-    EXPECT_TRUE(has_text(fetch.err, "Kaggle competition '" + slug +
-                                        "' not found: check the competition name at "
-                                        "https://www.kaggle.com/competitions/" +
-                                        slug));
+    EXPECT_EQ(fetch.exit_code, 4) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, id + ": Kaggle refused access: Permission 'competitions.participate' was denied"));
+    EXPECT_EQ(fetch.err.find("accept the competition rules"), std::string::npos) << fetch.err;
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "train.csv"));
 }
 
 TEST_F(KaggleRoute, AFileTheCatalogListsButKaggleDoesNotIsNotFound) {

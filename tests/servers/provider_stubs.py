@@ -1003,6 +1003,15 @@ class PhysioNetHandler(StubHandler):
 
 KAGGLE_RULES_403 = (b'{"code":403,"message":"You must accept this competition\\u0027s rules before you\\u0027ll '
                     b'be able to download files."}')
+# An unknown competition (or one this account may not see) is a 403 naming the permission, not a 404:
+# "Permission 'competitions.get' was denied" for a file list (Kaggle/kaggle-cli#488, a misspelt name,
+# confirmed by a Kaggle engineer there) and "Required permission 'competitions.get' was not satisfied" for
+# a download (Kaggle/kaggle-cli#448, with the raw response headers: Content-Type application/json).
+KAGGLE_GET_DENIED_LIST = "Permission 'competitions.get' was denied"
+KAGGLE_GET_DENIED_DOWNLOAD = "Required permission 'competitions.get' was not satisfied"
+# Another 403 Kaggle sends: "403 - Forbidden - Permission 'competitions.participate' was denied"
+# (Kaggle/kaggle-cli#555 on a download, #530 on a submission).
+KAGGLE_PARTICIPATE_DENIED = "Permission 'competitions.participate' was denied"
 KAGGLE_DEFAULT_PAGE = 2
 KAGGLE_SIGNED_EXPIRES = 600
 
@@ -1010,8 +1019,8 @@ KAGGLE_SIGNED_EXPIRES = 600
 class KaggleHandler(StubHandler):
     """<world>/kaggle/<competition>/<files>; <world>/kaggle/_auth.json (+ _auth.d/*.json)
     {"keys": {"user": "key"}, "tokens": ["KGAT_..."], "accepted": {"competition": ["user" or token]}};
-    in the competition directory: _bare_array, _rules_on_list, _page_size (N), _signed_expires (seconds),
-    _ratelimit / _unavailable counters."""
+    in the competition directory: _bare_array, _rules_on_list, _participate_denied, _page_size (N),
+    _signed_expires (seconds), _ratelimit / _unavailable counters."""
     provider = "kaggle"
 
     def error(self, status, message, headers=()):
@@ -1096,13 +1105,16 @@ class KaggleHandler(StubHandler):
             return None
         directory = unit_dir(self.shared.root("kaggle"), competition) if safe_segment(competition) else None
         if directory is None:
-            self.error(404, "Competition not found")
+            self.error(403, KAGGLE_GET_DENIED_DOWNLOAD if need_rules else KAGGLE_GET_DENIED_LIST)
             return None
         fault = consume_fault(directory)
         if fault is not None:
             status, retry_after = fault
             self.error(status, "Too Many Requests" if status == 429 else "Service Unavailable",
                        [("Retry-After", retry_after)] if retry_after else [])
+            return None
+        if need_rules and flag(directory, "_participate_denied"):
+            self.error(403, KAGGLE_PARTICIPATE_DENIED)
             return None
         if need_rules or flag(directory, "_rules_on_list"):
             if who not in config["accepted"].get(competition, []):
@@ -1257,16 +1269,17 @@ def git_blob_sha1(data):
 
 
 class HubError(Exception):
-    def __init__(self, status, code=None, message=None):
+    def __init__(self, status, code=None, message=None, list_body=False):
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.list_body = status, code, message, list_body
 
 
 class HubHandler(StubHandler):
     """<world>/huggingface/<owner>/<repo>/<files>; <world>/huggingface/_tokens.json (+ _tokens.d/*.json): a list of
     valid tokens (or {"tokens": [...]}); <repo>/_repo.json {"gated": false|"auto"|"manual", "approved_tokens": [],
     "private": false, "disabled": false, "lfs": [globs], "sha": commit, "revisions": [names], "tree_page_size": 2,
-    "tree_public": false, "resolve_cache": false, "cdn_expires": 3600}; _ratelimit / _unavailable counters."""
+    "tree_gated": false, "resolve_cache": false, "cdn_expires": 3600, "error_body": "string"|"list"};
+    _ratelimit / _unavailable counters."""
     provider = "huggingface"
 
     def common_headers(self):
@@ -1276,10 +1289,16 @@ class HubHandler(StubHandler):
         headers = []
         if error.code:
             headers.append(("X-Error-Code", error.code))
+        message = error.message or error.code or "error"
+        if error.list_body:
+            # The list-valued body huggingface_hub reads as "Case {'error': ['my error 1', 'my error 2']}"
+            # (huggingface/huggingface_hub:src/huggingface_hub/utils/_http.py `_format`), here without
+            # X-Error-Message, so the body is the only place the message is.
+            self.send_json(error.status, {"error": [message]}, headers, content_type="application/json; charset=utf-8")
+            return
         if error.message:
             headers.append(("X-Error-Message", error.message))
-        self.send_json(error.status, {"error": error.message or error.code or "error"}, headers,
-                       content_type="application/json; charset=utf-8")
+        self.send_json(error.status, {"error": message}, headers, content_type="application/json; charset=utf-8")
 
     def route(self):
         try:
@@ -1287,7 +1306,15 @@ class HubHandler(StubHandler):
         except _Handled:
             pass
         except HubError as error:
+            error.list_body = error.list_body or self.repo_wants_list_errors()
             self.hub_error(error)
+
+    def repo_wants_list_errors(self):
+        """True when the repository addressed has "error_body": "list" in its _repo.json."""
+        match = re.fullmatch(rf"/(?:api/)?datasets/({HF_NAME})/({HF_NAME})(/.*)?", self.raw_path)
+        directory = unit_dir(self.shared.root("huggingface"), match.group(1), match.group(2)) if match else None
+        config = read_json(os.path.join(directory, "_repo.json"), {}) if directory else {}
+        return isinstance(config, dict) and config.get("error_body") == "list"
 
     def _route(self):
         path = self.raw_path
@@ -1309,6 +1336,9 @@ class HubHandler(StubHandler):
             elif rest.startswith("/revision/"):
                 self.info(owner, name, rest[len("/revision/"):])
             elif rest == "/auth-check":
+                # 200 when this caller may download the files, else the gate's 401/403 GatedRepo or
+                # RepoNotFound (huggingface/huggingface_hub:src/huggingface_hub/hf_api.py `auth_check` and
+                # its tests TestHfApiAuthCheck). The 200 body is not read by any client: left empty.
                 self.repo(owner, name, content=True)
                 self.send_json(200, {})
             elif rest.startswith("/tree/"):
@@ -1444,7 +1474,10 @@ class HubHandler(StubHandler):
                              "siblings": siblings})
 
     def tree(self, owner, name, raw):
-        directory, config, repo_id = self.repo(owner, name, content=not config_tree_public(self, owner, name))
+        # Anyone may list a gated repository's tree; only downloads are refused ("it's now possible to
+        # list gated files with the API", huggingface/huggingface.js#945, 2024-10). "tree_gated": true
+        # gives the older behaviour, where the listing was gated like the downloads.
+        directory, config, repo_id = self.repo(owner, name, content=config_tree_gated(self, owner, name))
         revision, rel = self.split_revision(directory, config, raw)
         base = unit_subdir(directory, rel)
         if base is None:
@@ -1544,10 +1577,10 @@ class _Handled(HubError):
         super().__init__(0)
 
 
-def config_tree_public(handler, owner, name):
+def config_tree_gated(handler, owner, name):
     directory = unit_dir(handler.shared.root("huggingface"), owner, name)
     config = read_json(os.path.join(directory, "_repo.json"), {}) if directory else {}
-    return isinstance(config, dict) and bool(config.get("tree_public"))
+    return isinstance(config, dict) and bool(config.get("tree_gated"))
 
 
 class HubCdnHandler(StubHandler):

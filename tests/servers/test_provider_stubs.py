@@ -462,8 +462,11 @@ class Kaggle(unittest.TestCase):
         self.assertEqual(fetch(self.list_url, headers=basic(self.other_user, self.other_key)).body, RULES_BODY)
 
     def test_not_found(self):
-        self.assertEqual(fetch(f"{self.base}/api/v1/competitions/data/list/{unique('none')}",
-                               headers=self.auth).status, 404)
+        listed = fetch(f"{self.base}/api/v1/competitions/data/list/{unique('none')}", headers=self.auth)
+        self.assertEqual((listed.status, listed.json()["message"]), (403, "Permission 'competitions.get' was denied"))
+        download = fetch(f"{self.base}/api/v1/competitions/data/download/{unique('none')}/a.csv", headers=self.auth)
+        self.assertEqual((download.status, download.json()["message"]),
+                         (403, "Required permission 'competitions.get' was not satisfied"))
         r = fetch(f"{self.base}/api/v1/competitions/data/download/{self.comp}/missing.csv", headers=self.auth)
         self.assertEqual((r.status, r.json()["code"]), (404, 404))
 
@@ -668,8 +671,10 @@ class HuggingFace(unittest.TestCase):
     def test_gated_repo(self):
         self.config(gated="manual", approved_tokens=[self.token])
         repo = self.repo
+        # Anyone may list a gated repository's tree (huggingface/huggingface.js#945); downloads are gated.
+        self.assertEqual(fetch(f"{self.base}/api/datasets/{repo}/tree/main").status, 200)
         for url in (f"{self.base}/datasets/{repo}/resolve/main/README.md",
-                    f"{self.base}/api/datasets/{repo}/auth-check", f"{self.base}/api/datasets/{repo}/tree/main"):
+                    f"{self.base}/api/datasets/{repo}/auth-check"):
             anonymous = fetch(url)
             self.assertEqual((anonymous.status, anonymous.header("X-Error-Code")), (401, "GatedRepo"), url)
             self.assertEqual(anonymous.header("X-Error-Message"),
@@ -682,8 +687,15 @@ class HuggingFace(unittest.TestCase):
                              f"Access to dataset {repo} is restricted and you are not in the authorized list. "
                              f"Visit https://huggingface.co/datasets/{repo} to ask for access.")
             self.assertEqual(fetch(url, headers=self.auth).status, 200, url)
-        self.config(gated="manual", approved_tokens=[self.token], tree_public=True)
-        self.assertEqual(fetch(f"{self.base}/api/datasets/{repo}/tree/main").status, 200)
+        self.config(gated="manual", approved_tokens=[self.token], tree_gated=True)  # the pre-2024-10 Hub
+        self.assertEqual(fetch(f"{self.base}/api/datasets/{repo}/tree/main").status, 401)
+
+    def test_list_valued_error_body(self):
+        self.config(gated="manual", error_body="list")
+        r = fetch(f"{self.base}/api/datasets/{self.repo}/auth-check")
+        self.assertEqual((r.status, r.header("X-Error-Code"), r.header("X-Error-Message")), (401, "GatedRepo", None))
+        self.assertEqual(r.json(), {"error": [f"Access to dataset {self.repo} is restricted. You must have access "
+                                              "to it and be authenticated to access it. Please log in."]})
 
     def test_bad_token(self):
         r = fetch(f"{self.base}/datasets/{self.repo}/resolve/main/README.md", headers=bearer("hf_bad" + RUN))

@@ -2,6 +2,7 @@
 // The pure parsers behind the Kaggle and Hugging Face clients: the Link header, both shapes of the
 // Kaggle file list, Kaggle's error bodies, the Hub tree, and the engine failures explain() reads.
 #include "providers/engine_failure.hpp"
+#include "providers/huggingface_reply.hpp"
 #include "providers/huggingface_tree.hpp"
 #include "providers/kaggle_listing.hpp"
 #include "providers/link_header.hpp"
@@ -139,6 +140,51 @@ TEST(KaggleErrorMessage, ReadsTheMessageOfAnErrorBody) {
 }
 
 // --- Hugging Face tree ------------------------------------------------------------------------------------
+
+TEST(KaggleRefusal, TellsTheRulesFromAnUnknownCompetitionFromTheRest) {
+    EXPECT_EQ(
+        classify_kaggle_refusal("You must accept this competition's rules before you'll be able to download files."),
+        KaggleRefusal::rules_not_accepted);
+    EXPECT_EQ(classify_kaggle_refusal("Required permission 'competitions.get' was not satisfied"),
+              KaggleRefusal::no_such_competition);
+    EXPECT_EQ(classify_kaggle_refusal("Permission 'competitions.get' was denied"), KaggleRefusal::no_such_competition);
+    EXPECT_EQ(classify_kaggle_refusal("Permission 'competitions.participate' was denied"), KaggleRefusal::other);
+    EXPECT_EQ(classify_kaggle_refusal(""), KaggleRefusal::other);
+}
+
+// --- Hub error messages (the cases of huggingface_hub's tests/test_utils_errors.py) -------------------------
+
+TEST(HuggingFaceServerMessage, ReadsAStringOrAListValuedError) {
+    EXPECT_EQ(hub_server_message("", "application/json", R"({"error": "Repository not found"})"),
+              "Repository not found");
+    EXPECT_EQ(hub_server_message("", "application/json", R"({"error": ["my error 1", " my error 2 "]})"),
+              "my error 1; my error 2");
+    EXPECT_EQ(hub_server_message("", "application/json", R"({"error": []})"), "");
+}
+
+TEST(HuggingFaceServerMessage, PutsTheHeaderFirstAndDropsDuplicates) {
+    EXPECT_EQ(hub_server_message("Error message from headers.", "application/json",
+                                 R"({"error": "Error message from body."})"),
+              "Error message from headers.; Error message from body.");
+    EXPECT_EQ(hub_server_message("Same.", "application/json", R"({"error": ["Same."]})"), "Same.");
+}
+
+TEST(HuggingFaceServerMessage, ReadsDescriptionsAndTheErrorsList) {
+    EXPECT_EQ(hub_server_message("", "application/json", R"({"error": "invalid_grant", "error_description": "why"})"),
+              "invalid_grant: why");
+    EXPECT_EQ(hub_server_message("", "application/json", R"({"error_description": "something helpful"})"),
+              "something helpful");
+    EXPECT_EQ(hub_server_message("", "application/json",
+                                 R"({"httpStatusCode": 400, "errors": [{"message": "e1"}, {"message": "e2"}]})"),
+              "e1; e2");
+}
+
+TEST(HuggingFaceServerMessage, TakesPlainTextButNeverAWebPage) {
+    EXPECT_EQ(hub_server_message("", "text/plain", "this is not json\n"), "this is not json");
+    EXPECT_EQ(hub_server_message("", "text/html; charset=utf-8", "<p>Sorry</p>"), "");
+    EXPECT_EQ(hub_server_message("", "", "<!DOCTYPE html><html></html>"), "");
+    EXPECT_EQ(hub_server_message("", "application/json", ""), "");
+}
 
 TEST(HuggingFaceTree, KeepsFilesWithTheLfsSha256AndDropsDirectories) {
     auto page = parse_hub_tree_page(R"([

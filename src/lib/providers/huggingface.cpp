@@ -6,14 +6,14 @@
 #include "cxrcat/redacted_url.hpp"
 #include "cxrcat/text.hpp"
 #include "providers/engine_failure.hpp"
+#include "providers/huggingface_reply.hpp"
 #include "providers/huggingface_tree.hpp"
 #include "providers/link_header.hpp"
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
 #include "providers/remote_text.hpp"
 
-#include <nlohmann/json.hpp>
-
+#include <optional>
 #include <set>
 
 namespace cxrcat::providers {
@@ -47,14 +47,8 @@ HubReply hub_reply(const HttpResponse& response) {
     HubReply reply;
     reply.status = response.status;
     reply.error_code = response.header("x-error-code");
-    reply.message = response.header("x-error-message");
-    if (reply.message.empty()) {
-        auto json = nlohmann::json::parse(response.body, nullptr, false);
-        if (json.is_object() && json.contains("error") && json["error"].is_string()) {
-            reply.message = json["error"].get<std::string>();
-        }
-    }
-    reply.message = printable_excerpt(reply.message);
+    reply.message = printable_excerpt(
+        hub_server_message(response.header("x-error-message"), response.header("content-type"), response.body));
     return reply;
 }
 
@@ -69,6 +63,9 @@ class HuggingFaceClient final : public ProviderClient {
         }
         std::string revision = revision_of(source);
         const Credential* token = hub_token();
+        if (auto refused = gate_error(dataset, *repo, revision, token)) {
+            return *refused;
+        }
         std::string url = api_url(*repo, "/tree/" + url_encode(revision, false) + "?recursive=true&expand=false");
         std::vector<HubTreeFile> listed;
         std::set<std::string> seen_pages;
@@ -218,6 +215,33 @@ class HuggingFaceClient final : public ProviderClient {
     }
 
   private:
+    // One request before any download. The Hub lists a gated repository's tree to anyone and
+    // refuses only the downloads (huggingface/huggingface.js#945), so without this a gate not yet
+    // passed would fail every file on its own. auth-check answers 200 when this caller may download
+    // (huggingface/huggingface_hub:src/huggingface_hub/hf_api.py `auth_check`), else the gate's
+    // 401/403 with X-Error-Code: GatedRepo. It decides the gate, a refusal (403), rate limits and
+    // server errors; an answer that only says "not found" or "bad token" (401/404 without
+    // GatedRepo) is left to the tree listing, which says the same with the revision in view.
+    [[nodiscard]] std::optional<Error> gate_error(const Dataset& dataset, const std::string& repo,
+                                                  const std::string& revision, const Credential* token) const {
+        HttpRequest check = hub_request(api_url(repo, "/auth-check"), token);
+        auto checked = http_request(check, m_context.retry);
+        if (!checked) {
+            return checked.error();
+        }
+        if (checked->status == 200) {
+            return std::nullopt;
+        }
+        HubReply reply = hub_reply(*checked);
+        bool left_to_tree = (reply.status == 401 || reply.status == 404) && reply.error_code != "GatedRepo";
+        if (left_to_tree) {
+            return std::nullopt;
+        }
+        std::vector<std::string> notes = details(reply, check.url);
+        notes.emplace_back("nothing was downloaded");
+        return to_error(dataset.id, diagnose(reply, repo, revision, token, ""), std::move(notes));
+    }
+
     [[nodiscard]] const Credential* hub_token() const {
         if (m_context.credentials == nullptr || !m_context.credentials->huggingface()) {
             return nullptr;
@@ -257,7 +281,7 @@ class HuggingFaceClient final : public ProviderClient {
     }
 
     static HubDiagnosis diagnose(const HubReply& reply, const std::string& repo, const std::string& revision,
-                              const Credential* token, const std::string& file) {
+                                 const Credential* token, const std::string& file) {
         std::string page = public_page(repo);
         const std::string& code = reply.error_code;
         std::string token_source = token == nullptr ? "" : token->source;

@@ -94,7 +94,8 @@ class KaggleClient final : public ProviderClient {
             }
             if (response->status >= 400) {
                 return to_error(dataset.id,
-                                diagnose(response->status, *slug, *credential, Step::download, files.front().path),
+                                diagnose(response->status, kaggle_error_message(response->body), *slug, *credential,
+                                         Step::download, files.front().path),
                                 details(*response, request.url));
             }
         }
@@ -124,8 +125,9 @@ class KaggleClient final : public ProviderClient {
             return result;
         }
         if (listed->status != 200) {
-            return probe_failure(*listed, list_request.url,
-                                 diagnose(listed->status, *slug, *credential, Step::list, ""), who);
+            return probe_failure(
+                *listed, list_request.url,
+                diagnose(listed->status, kaggle_error_message(listed->body), *slug, *credential, Step::list, ""), who);
         }
         auto page = parse_kaggle_file_list(listed->body);
         if (!page) {
@@ -146,8 +148,10 @@ class KaggleClient final : public ProviderClient {
         }
         long first_status = fetched->first_status != 0 ? fetched->first_status : fetched->status;
         if (first_status >= 400) {
-            return probe_failure(*fetched, byte_request.url,
-                                 diagnose(first_status, *slug, *credential, Step::download, first), who);
+            return probe_failure(
+                *fetched, byte_request.url,
+                diagnose(first_status, kaggle_error_message(fetched->body), *slug, *credential, Step::download, first),
+                who);
         }
         if (fetched->status != 200 && fetched->status != 206) {
             return {ProbeStatus::unreachable,
@@ -179,7 +183,7 @@ class KaggleClient final : public ProviderClient {
                         std::to_string(failure->status) + "; it may have expired)",
                     notes};
         }
-        KaggleDiagnosis diagnosis = diagnose(failure->status, *slug, *credential, Step::download, failure->path);
+        KaggleDiagnosis diagnosis = diagnose(failure->status, "", *slug, *credential, Step::download, failure->path);
         notes.insert(notes.begin(), "Kaggle answered HTTP " + std::to_string(failure->status));
         return {diagnosis.code, failure->path + ": " + diagnosis.summary + ": " + diagnosis.fix, notes};
     }
@@ -243,8 +247,10 @@ class KaggleClient final : public ProviderClient {
                 return response.error();
             }
             if (response->status != 200) {
-                return to_error(dataset.id, diagnose(response->status, slug, credential, Step::list, ""),
-                                details(*response, request.url));
+                return to_error(
+                    dataset.id,
+                    diagnose(response->status, kaggle_error_message(response->body), slug, credential, Step::list, ""),
+                    details(*response, request.url));
             }
             auto page = parse_kaggle_file_list(response->body);
             if (!page) {
@@ -285,18 +291,15 @@ class KaggleClient final : public ProviderClient {
         return "create a token at " + std::string(k_settings_url) + " (Account → API)";
     }
 
-    static KaggleDiagnosis diagnose(long status, const std::string& slug, const Credential& credential, Step step,
-                              const std::string& file) {
+    // What status means; for a 403, what its body's message (Kaggle's own words, "" when unknown) says.
+    static KaggleDiagnosis diagnose(long status, std::string_view message, const std::string& slug,
+                                    const Credential& credential, Step step, const std::string& file) {
         switch (status) {
         case 401:
             return {ErrorCode::access_denied, ProbeStatus::credentials_refused,
                     "Kaggle refused the API key (from " + credential.source + ")",
                     "create a new token at " + std::string(k_settings_url)};
-        case 403:
-            return {ErrorCode::access_denied, ProbeStatus::not_accepted,
-                    "Kaggle refused the download: the competition rules of " + slug + " are not accepted by " +
-                        (credential.user.empty() ? "this account" : credential.user),
-                    "accept the competition rules at " + competition_url(slug) + "/rules, then rerun"};
+        case 403: return refusal(message, slug, credential);
         case 404:
             if (step == Step::list || file.empty()) {
                 return {ErrorCode::not_found, ProbeStatus::not_found, "Kaggle competition '" + slug + "' not found",
@@ -315,6 +318,33 @@ class KaggleClient final : public ProviderClient {
         }
     }
 
+    // A 403, told apart by its message: the rules, a competition this account cannot see (or that
+    // does not exist), or anything else in Kaggle's words.
+    static KaggleDiagnosis refusal(std::string_view message, const std::string& slug, const Credential& credential) {
+        std::string account = credential.user.empty() ? "this account" : credential.user;
+        switch (classify_kaggle_refusal(message)) {
+        case KaggleRefusal::rules_not_accepted:
+            return {ErrorCode::access_denied, ProbeStatus::not_accepted,
+                    "Kaggle refused the download: the competition rules of " + slug + " are not accepted by " + account,
+                    "accept the competition rules at " + competition_url(slug) + "/rules, then rerun"};
+        case KaggleRefusal::no_such_competition:
+            return {ErrorCode::not_found, ProbeStatus::not_found,
+                    "Kaggle competition '" + slug + "' does not exist, or " + account + " has no permission to see it",
+                    "check the competition name at " + competition_url(slug) +
+                        " (the catalog may be out of date); a private competition needs an invitation"};
+        case KaggleRefusal::other: break;
+        }
+        if (message.empty()) {
+            // An engine failure: the body is not at hand, so the reason is unknown.
+            return {ErrorCode::access_denied, ProbeStatus::restricted,
+                    "Kaggle refused the download (HTTP 403) without saying why",
+                    "check " + competition_url(slug) + "/rules and that " + account + " may download its data"};
+        }
+        return {ErrorCode::access_denied, ProbeStatus::restricted,
+                "Kaggle refused access: " + printable_excerpt(std::string(message)),
+                "see " + competition_url(slug) + " for what it asks of " + account};
+    }
+
     static Error to_error(const std::string& id, const KaggleDiagnosis& diagnosis, std::vector<std::string> notes) {
         return {diagnosis.code, id + ": " + diagnosis.summary + ": " + diagnosis.fix, std::move(notes)};
     }
@@ -330,8 +360,8 @@ class KaggleClient final : public ProviderClient {
         return notes;
     }
 
-    static ProbeResult probe_failure(const HttpResponse& response, const std::string& url, const KaggleDiagnosis& diagnosis,
-                                     const std::string& who) {
+    static ProbeResult probe_failure(const HttpResponse& response, const std::string& url,
+                                     const KaggleDiagnosis& diagnosis, const std::string& who) {
         std::vector<std::string> notes = details(response, url);
         return {diagnosis.status, diagnosis.summary + " (" + notes.front() + "; " + notes.back() + ")", diagnosis.fix,
                 who};

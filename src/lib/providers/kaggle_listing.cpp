@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "providers/kaggle_listing.hpp"
 
+#include "cxrcat/text.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -89,6 +91,20 @@ std::string kaggle_error_message(std::string_view body) {
     }
     auto message = json.find("message");
     return message != json.end() && message->is_string() ? message->get<std::string>() : std::string{};
+}
+
+KaggleRefusal classify_kaggle_refusal(std::string_view message) {
+    // Rules: openai/mle-bench#29 and Kaggle/kaggle-cli#152 quote the body. competitions.get: the
+    // "Required permission ... was not satisfied" form for a download (Kaggle/kaggle-cli#448) and
+    // "Permission ... was denied" for a file list (Kaggle/kaggle-cli#488), both for a competition
+    // name that does not exist.
+    if (contains_ignoring_case(message, "accept this competition") && contains_ignoring_case(message, "rules")) {
+        return KaggleRefusal::rules_not_accepted;
+    }
+    if (contains_ignoring_case(message, "competitions.get")) {
+        return KaggleRefusal::no_such_competition;
+    }
+    return KaggleRefusal::other;
 }
 
 } // namespace cxrcat::providers

@@ -31,4 +31,15 @@ struct KaggleFilePage {
 // The "message" of a Kaggle JSON error body ({"code": 403, "message": "..."}), or "".
 [[nodiscard]] std::string kaggle_error_message(std::string_view body);
 
+// What a 403 from Kaggle means, read from its body's message (provider-apis.md §3.5).
+enum class KaggleRefusal {
+    rules_not_accepted,  // "You must accept this competition's rules before you'll be able to download files."
+    no_such_competition, // "Required permission 'competitions.get' was not satisfied" (or "... was denied"):
+                         // the competition does not exist, or this account may not see it
+    other,               // anything else ("Permission 'competitions.participate' was denied", ...)
+};
+
+// Classifies the message of a 403 body ("" gives other).
+[[nodiscard]] KaggleRefusal classify_kaggle_refusal(std::string_view message);
+
 } // namespace cxrcat::providers
