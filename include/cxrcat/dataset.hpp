@@ -32,6 +32,15 @@ struct FileEntry {
     std::string note;
 };
 
+// Files of one source that are the ordered byte-split parts of a single archive (7-Zip volumes
+// "x.zip.001", "x.zip.002", ...): each part downloads, verifies and resumes on its own; once every
+// part is verified the whole is extracted as one stream, never joined on disk.
+struct SplitArchive {
+    std::string archive;            // the whole archive's name, relative like a file path
+    std::vector<std::string> parts; // paths of the source's files, in archive order
+    std::string note;
+};
+
 // One route to the data: a provider plus its parameters (record, project, version, ...).
 struct Source {
     Provider provider = Provider::http;
@@ -44,6 +53,7 @@ struct Source {
     std::string alternative;
     std::map<std::string, std::string, std::less<>> params;
     std::vector<FileEntry> files;
+    std::vector<SplitArchive> split_archives;
 
     // Returns params[key] or "" when absent.
     [[nodiscard]] std::string param(std::string_view key) const;

@@ -45,6 +45,7 @@ struct PlannedFile {
     std::map<DigestAlgorithm, std::string> digests; // published, provider-given, or recorded at first download
     std::string digest_origin;                      // where the digests come from, or "" (none known yet)
     bool extract = false;
+    std::string split_archive;    // when extracting: the split archive this file is a part of, else ""
     bool verified = false;        // already installed and intact: will be skipped
     std::size_t source_index = 0; // which of the dataset's sources it belongs to
 };

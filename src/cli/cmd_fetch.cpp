@@ -78,6 +78,9 @@ void print_plan(const FetchPlan& plan, nlohmann::json* json) {
             if (!file.source.metadata.empty()) {
                 entry["metadata"] = file.source.metadata;
             }
+            if (!file.split_archive.empty()) {
+                entry["part_of"] = file.split_archive; // extracted with the other parts, as one archive
+            }
             files.push_back(std::move(entry));
         }
         json->push_back({{"id", plan.dataset_id},
@@ -103,7 +106,8 @@ void print_plan(const FetchPlan& plan, nlohmann::json* json) {
                                                    : "")
                   << "  " << (file.size ? human_size(*file.size) : "size unknown")
                   << (file.digests.empty() && file.source.series_files == 0 ? "  (no published checksum)" : "")
-                  << (file.extract ? "  (extract)" : "") << '\n';
+                  << (file.extract ? "  (extract)" : "")
+                  << (file.split_archive.empty() ? "" : "  (part of " + file.split_archive + ")") << '\n';
     }
     if (series_shown > k_series_lines_shown) {
         std::cout << "  ... and " << group_thousands(series_shown - k_series_lines_shown) << " more series\n";

@@ -4,6 +4,7 @@
 #include "cxrcat/dataset_parser.hpp"
 
 #include "cxrcat/text.hpp"
+#include "split_archive_parser.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -384,6 +385,9 @@ Source parse_source(Reader& reader, const json& entry, const std::string& pointe
             source.files.push_back(parse_file(reader, file, child(files_pointer, i), source.provider));
         }
     }
+    source.split_archives =
+        parse_split_archives(entry, pointer, source.files,
+                             [&reader](const std::string& at, const std::string& text) { reader.problem(at, text); });
     return source;
 }
 

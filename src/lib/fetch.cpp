@@ -12,6 +12,7 @@
 #include "cxrcat/text.hpp"
 #include "file_hash.hpp"
 #include "provenance.hpp"
+#include "split_archives.hpp"
 
 #include <algorithm>
 #include <fnmatch.h>
@@ -22,10 +23,6 @@
 namespace cxrcat {
 
 namespace {
-
-// An archive may expand to at most this many times its size: generous for medical images (PNG
-// and DICOM compress little), fatal for a compression bomb.
-constexpr double k_max_extract_ratio = 100.0;
 
 bool selected(const std::string& path, const FetchOptions& options) {
     auto matches_any = [&](const std::vector<std::string>& globs) {
@@ -126,12 +123,15 @@ void add_planned(FetchPlan& plan, PlannedFile planned, const DatasetState& state
             planned.size = recorded->second.size;
         }
     }
-    planned.verified = state.is_intact(planned.path) || (planned.extract && state.is_extracted(planned.path));
+    // A part of a split archive that was extracted (and then removed) needs nothing either.
+    planned.verified = state.is_intact(planned.path) || (planned.extract && state.is_extracted(planned.path)) ||
+                       (!planned.split_archive.empty() && state.is_extracted(planned.split_archive));
     if (!planned.verified && !planned.local) {
         std::filesystem::path target = plan.destination / planned.path;
         if (planned.size) {
             plan.bytes_to_download += *planned.size - std::min(*planned.size, part_bytes(target));
-            plan.bytes_needed += *planned.size + (planned.extract ? *planned.size : 0);
+            bool extracted = planned.extract || !planned.split_archive.empty();
+            plan.bytes_needed += *planned.size + (extracted ? *planned.size : 0);
         } else {
             ++plan.unknown_sizes;
         }
@@ -292,6 +292,7 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const Fe
         std::size_t index = resolved->index;
         const Source& source = dataset.sources[index];
         std::string directory = source.param("directory");
+        auto split_parts = split_archive_parts(source);
         for (auto& file : resolved->files) {
             if (!directory.empty()) {
                 file.path = directory + "/" + file.path;
@@ -322,6 +323,9 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const Fe
             planned.digests = file.digests;
             planned.digest_origin = file.digest_origin;
             planned.extract = file.extract && options.extract;
+            if (auto part = split_parts.find(file.path); part != split_parts.end() && options.extract) {
+                planned.split_archive = part->second;
+            }
             planned.source_index = index;
             planned.source = std::move(file);
             add_planned(plan, std::move(planned), state);
@@ -365,12 +369,7 @@ void extract_into_place(const PlannedFile& planned, const std::filesystem::path&
                         const FetchOptions& options, FileResult& result, const std::string& now) {
     std::filesystem::path archive = destination / planned.path;
     std::filesystem::path into = archive.parent_path();
-    ExtractLimits limits;
-    limits.max_ratio = k_max_extract_ratio;
-    if (into == destination) {
-        limits.reserved_names = {state_dir(destination).filename().string()};
-    }
-    auto extracted = extract_archive(archive, into, limits);
+    auto extracted = extract_archive(archive, into, fetch_extract_limits(destination, into));
     if (!extracted) {
         result.status = TransferStatus::failed;
         result.error = extracted.error();
@@ -382,16 +381,13 @@ void extract_into_place(const PlannedFile& planned, const std::filesystem::path&
     record.size = result.bytes;
     record.digests = state.files[planned.path].digests;
     record.extracted_at = now;
-    for (const auto& file : *extracted) {
-        std::string relative = prefix.empty() ? file.path : prefix + "/" + file.path;
-        if (auto recorded = state.record_file(relative, {{DigestAlgorithm::sha256, file.sha256}}, planned.path, now);
-            !recorded) {
-            result.status = TransferStatus::failed;
-            result.error = recorded.error();
-            return;
-        }
-        record.files.push_back(relative);
+    auto recorded = record_extracted_files(state, planned.path, prefix, *extracted, now);
+    if (!recorded) {
+        result.status = TransferStatus::failed;
+        result.error = recorded.error();
+        return;
     }
+    record.files = std::move(*recorded);
     result.extracted_files = extracted->size();
     record.kept = options.keep_archives;
     if (!options.keep_archives) {
@@ -664,6 +660,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
             extract_into_place(planned, destination, state, options, results[i], now);
         }
     }
+    extract_split_archives(dataset, *plan, results, state, options, now, report.warnings);
     if (auto saved = state.save(); !saved) {
         bool any_failed = std::any_of(results.begin(), results.end(),
                                       [](const FileResult& file) { return file.status == TransferStatus::failed; });

@@ -221,8 +221,11 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
                 }
             } else if (provider == "zenodo") {
                 fs::path record = world("zenodo") / source.at("record").get<std::string>();
+                std::map<std::string, std::string> split_parts = publish_split_parts(source, directory);
                 for (const auto& file : source.value("files", json::array({json{{"path", "data.csv"}}}))) {
-                    std::string bytes = stand_in_for(file.at("path"), m_salt);
+                    auto part = split_parts.find(file.at("path"));
+                    std::string bytes =
+                        part != split_parts.end() ? part->second : stand_in_for(file.at("path"), m_salt);
                     write(record / file.at("path").get<std::string>(), bytes);
                     expected[file.at("path")] = bytes;
                 }
@@ -278,6 +281,28 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
             }
         }
         return all;
+    }
+
+    // The source's split archives (catalog split_archives): a zip stand-in cut by bytes into as many
+    // parts as declared, as 7-Zip volumes are; returns {part path: its bytes} and remembers which
+    // member each part's archive unpacks to.
+    std::map<std::string, std::string> publish_split_parts(const json& source, const std::string& directory) {
+        std::map<std::string, std::string> parts;
+        for (const auto& split : source.value("split_archives", json::array())) {
+            std::string archive = split.at("archive");
+            std::string whole = stand_in_for(archive, m_salt);
+            const json& names = split.at("parts");
+            std::size_t piece = (whole.size() + names.size() - 1) / names.size();
+            fs::path member =
+                fs::path(archive).parent_path() / ("member-of-" + fs::path(archive).stem().string() + ".txt");
+            for (std::size_t i = 0; i < names.size(); ++i) {
+                std::string name = names[i];
+                parts[name] = whole.substr(std::min(whole.size(), i * piece), piece);
+                m_part_member[directory.empty() ? name : directory + "/" + name] =
+                    directory.empty() ? member.string() : directory + "/" + member.string();
+            }
+        }
+        return parts;
     }
 
     // Accounts the stubs accept: one allowed (rules, DUA, gate), one that is not.
@@ -374,9 +399,13 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
         return cxrcat(args, env);
     }
 
-    // A zip stand-in may be unpacked (and removed): then its one member is there instead.
+    // A zip stand-in may be unpacked (and removed): then its one member is there instead; so may
+    // the parts of a split archive.
     [[nodiscard]] bool installed_or_extracted(const std::string& path) const {
         fs::path file = dataset_dir(m_id) / path;
+        if (auto part = m_part_member.find(path); part != m_part_member.end()) {
+            return fs::exists(file) || fs::exists(dataset_dir(m_id) / part->second);
+        }
         fs::path member = file.parent_path() / ("member-of-" + file.stem().string() + ".txt");
         return fs::exists(file) || (path.ends_with(".zip") && fs::exists(member));
     }
@@ -400,6 +429,7 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
     std::string m_salt;
     std::string m_hf_token = "hf_" + random_hex(16);
     std::string m_hf_other = "hf_" + random_hex(16);
+    std::map<std::string, std::string> m_part_member; // split-archive part -> the member its archive holds
 };
 
 TEST_P(BuiltinRoute, CheckAndFetchTakeTheRouteOfTheAccessClass) {
