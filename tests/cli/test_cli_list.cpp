@@ -2,6 +2,7 @@
 // `cxrcat list`: every output format parsed back, and the filters.
 #include "cli_test.hpp"
 
+#include <cstdint>
 #include <set>
 
 namespace cxrcat::test {
@@ -287,7 +288,20 @@ TEST_F(List, SortsBySizeAndYear) {
     ASSERT_EQ(result.exit_code, 0) << result.describe();
     Ids ids = ids_of(result);
     ASSERT_EQ(ids.size(), 21U);
-    EXPECT_EQ(ids.front(), "nih-cxr14"); // the only dataset with a known total size
+    EXPECT_EQ(ids.front(), "mimic-cxr"); // the largest stated total (4.7 TB)
+    result = cxrcat({"list", "--sort", "size", "--format", "json"});
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    std::uint64_t larger = UINT64_MAX;
+    bool unknown_seen = false;
+    for (const auto& dataset : json::parse(result.out)) {
+        if (!dataset.value("size_bytes", json()).is_number()) {
+            unknown_seen = true; // unknown sizes come last
+            continue;
+        }
+        EXPECT_FALSE(unknown_seen) << dataset["id"];
+        EXPECT_LE(dataset["size_bytes"].get<std::uint64_t>(), larger) << dataset["id"];
+        larger = dataset["size_bytes"].get<std::uint64_t>();
+    }
 
     result = cxrcat({"list", "--sort", "year", "--format", "json"});
     ASSERT_EQ(result.exit_code, 0) << result.describe();

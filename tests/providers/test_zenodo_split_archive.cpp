@@ -98,7 +98,8 @@ TEST_F(ZenodoSplitArchive, EachPartIsVerifiedAndTheWholeIsExtractedOnce) {
     auto plan = cxrcat({"fetch", m_id, "--dry-run", "--format", "json"});
     ASSERT_EQ(plan.exit_code, 0) << plan.describe();
     std::size_t parts_planned = 0;
-    for (const auto& file : nlohmann::json::parse(plan.out)["plans"][0]["files"]) {
+    nlohmann::json planned = nlohmann::json::parse(plan.out);
+    for (const auto& file : planned["plans"][0]["files"]) {
         if (file["path"].get<std::string>().rfind(k_archive, 0) == 0) {
             ++parts_planned;
             EXPECT_EQ(file["part_of"], k_archive) << file;
