@@ -561,9 +561,13 @@ TEST_P(BuiltinRoute, CheckAndFetchTakeTheRouteOfTheAccessClass) {
         }
     }
 
-    // An installed dataset verifies clean.
-    ProcessResult verified = cxrcat({"verify", m_id});
-    EXPECT_EQ(verified.exit_code, 0) << verified.describe();
+    // An installed dataset verifies clean (unless every file is pinned, so none could be installed).
+    bool any_installed = manual || std::any_of(expected.begin(), expected.end(),
+                                               [&](const auto& file) { return pinned_set.count(file.first) == 0; });
+    if (any_installed) {
+        ProcessResult verified = cxrcat({"verify", m_id});
+        EXPECT_EQ(verified.exit_code, 0) << verified.describe();
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Catalog, BuiltinRoute, ::testing::ValuesIn(builtin_ids()),
