@@ -21,6 +21,8 @@ struct InstalledFile {
     std::map<DigestAlgorithm, std::string> digests;
     std::string from_archive; // catalog path of the archive it was extracted from, or ""
     std::string installed_at;
+
+    bool operator==(const InstalledFile&) const = default;
 };
 
 // An archive that was downloaded, verified and completely extracted.
@@ -30,6 +32,8 @@ struct ExtractedArchive {
     std::vector<std::string> files;
     bool kept = false; // the archive itself is still on disk
     std::string extracted_at;
+
+    bool operator==(const ExtractedArchive&) const = default;
 };
 
 // A SHA-256 recorded at the first download of a file that has no published digest.
@@ -37,16 +41,23 @@ struct RecordedDigest {
     std::string sha256;
     std::uint64_t size = 0;
     std::string recorded_at;
+
+    bool operator==(const RecordedDigest&) const = default;
 };
 
-// What is installed in one dataset directory, kept in `<dir>/.cxrcat/state.json`.
+// What is installed in one dataset directory, kept in `<dir>/.cxrcat/state.json` plus one journal
+// per shard (`<dir>/.cxrcat/journal/shard-K-of-N.json`), merged on read: shards running at the same
+// time each write only their own journal, so no update is lost.
 class DatasetState {
   public:
-    // Reads the state; a missing file is an empty state, a damaged one is empty with a warning
-    // (everything will be verified again, nothing is trusted).
+    // Reads the state and merges every shard journal into it; a missing file is an empty state, a
+    // damaged one is empty with a warning (everything will be verified again, nothing is trusted).
     [[nodiscard]] static DatasetState load(const std::filesystem::path& dataset_dir);
-    // Writes the state atomically.
+    // Writes the whole state atomically and folds the journals into it (only under the exclusive
+    // dataset lock, when no shard runs).
     Result<void> save() const;
+    // Writes what changed since load() into the journal `tag` (under that shard's lock), atomically.
+    Result<void> save_journal(const std::string& tag) const;
 
     std::map<std::string, InstalledFile> files;
     std::map<std::string, ExtractedArchive> archives;
@@ -63,7 +74,13 @@ class DatasetState {
     [[nodiscard]] const std::filesystem::path& dataset_dir() const { return m_dir; }
 
   private:
+    struct Snapshot {
+        std::map<std::string, InstalledFile> files;
+        std::map<std::string, ExtractedArchive> archives;
+        std::map<std::string, RecordedDigest> recorded;
+    };
     std::filesystem::path m_dir;
+    Snapshot m_loaded; // what load() found, to write only the changes to a journal
 };
 
 // The file holding a dataset's state, and the directory for cxrcat's own files.

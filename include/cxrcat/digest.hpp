@@ -42,6 +42,10 @@ class Hasher {
     std::unique_ptr<Impl> m_impl;
 };
 
+// The base64 form of a hex digest (as Google Cloud Storage and Storage Transfer Service write MD5s);
+// "" when hex is not valid hex.
+[[nodiscard]] std::string hex_digest_to_base64(std::string_view hex);
+
 // Returns the lowercase hex SHA-256 of text.
 [[nodiscard]] std::string sha256_hex(std::string_view text);
 

@@ -7,6 +7,7 @@
 #include "cxrcat/paths.hpp"
 #include "cxrcat/provider.hpp"
 #include "cxrcat/result.hpp"
+#include "cxrcat/selection.hpp"
 
 #include <functional>
 #include <string>
@@ -17,6 +18,7 @@ namespace cxrcat {
 struct FetchOptions {
     std::vector<std::string> include; // globs over file paths (or their last component)
     std::vector<std::string> exclude;
+    Selection selection; // --files-from, --where, --sample, --shard
     bool extract = true;
     bool keep_archives = false;
     DownloadOptions download;
@@ -25,6 +27,7 @@ struct FetchOptions {
     std::string source;                        // --source PROVIDER: which of alternative sources to use
     std::vector<std::string> mirrors;          // base URLs tried before the origin, looked up by content
     bool no_origin = false;                    // never contact the upstream servers (air-gapped CI)
+    std::optional<std::string> group;          // --group / CXRCAT_GROUP: the install belongs to this Unix group
     const LockedDataset* pinned = nullptr;     // sync: files in the lock must keep their bytes
     bool frozen = false;                       // sync --frozen: and the file set must be exactly the lock's
     // For the provenance bundle written beside the dataset (TERMS.txt, SOURCE.json).
@@ -45,9 +48,10 @@ struct PlannedFile {
     std::map<DigestAlgorithm, std::string> digests; // published, provider-given, or recorded at first download
     std::string digest_origin;                      // where the digests come from, or "" (none known yet)
     bool extract = false;
-    std::string split_archive;    // when extracting: the split archive this file is a part of, else ""
-    bool verified = false;        // already installed and intact: will be skipped
-    std::size_t source_index = 0; // which of the dataset's sources it belongs to
+    std::string split_archive;         // when extracting: the split archive this file is a part of, else ""
+    bool verified = false;             // already installed and intact: will be skipped
+    std::size_t source_index = 0;      // which of the dataset's sources it belongs to
+    std::size_t extracted_entries = 0; // files an extraction creates, where known (an earlier extraction)
 };
 
 // What fetch would do, for --dry-run and the free-space check.
@@ -59,9 +63,14 @@ struct FetchPlan {
     std::size_t unknown_sizes = 0;       // files to download whose size the catalog does not know
     std::uint64_t bytes_needed = 0;      // download + room to extract
     std::optional<std::uint64_t> free_bytes;
-    std::vector<std::string> manual_steps;  // non-empty when part of the dataset needs a person
-    std::vector<std::string> missing_local; // listed files --from did not contain
-    std::vector<std::string> warnings;      // fallbacks to an alternative source, provider warnings
+    std::uint64_t inodes_needed = 0;          // files (and known extracted entries) the fetch will create
+    std::optional<std::uint64_t> free_inodes; // statvfs f_favail where the dataset lives
+    ShardSpec shard;                          // the shard this plan holds (count 1: every selected file)
+    std::size_t selected_files = 0;           // files of the whole selection, before sharding
+    std::uint64_t selected_bytes = 0;         // their known sizes
+    std::vector<std::string> manual_steps;    // non-empty when part of the dataset needs a person
+    std::vector<std::string> missing_local;   // listed files --from did not contain
+    std::vector<std::string> warnings;        // fallbacks to an alternative source, provider warnings
 };
 
 // The result for one file.

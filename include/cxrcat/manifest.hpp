@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cxrcat/result.hpp"
+#include "cxrcat/selection.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -17,6 +18,8 @@ struct ManifestEntry {
     std::vector<std::string> include; // globs, as fetch --include
     std::vector<std::string> exclude;
     std::optional<bool> extract; // default: as the catalog says
+    // "files_from" (an array of paths), "where" ({"FIELD": "VALUE" or ["V1", "V2"]}), "sample", "seed".
+    Selection selection;
 };
 
 // A project's cxrcat.json: {"datasets": [{"id": "montgomery"}, {"id": "luna16", "include": [...]}]}.

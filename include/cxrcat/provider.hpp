@@ -81,6 +81,7 @@ struct ResolvedFile {
     // A TCIA series zip: after download, every member is checked against this member of the zip
     // ("md5hashes.csv"), and the series is installed only when all match.
     std::string member_checksums;
+    std::string bucket_url; // s3://bucket/key of a bucket source, for s5cmd plans ("" otherwise)
 };
 
 // What `cxrcat check` reports for one source.

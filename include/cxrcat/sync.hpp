@@ -11,9 +11,10 @@
 namespace cxrcat {
 
 struct SyncOptions {
-    bool frozen = false;  // use only cxrcat.lock: fail on any difference, never rewrite it
-    bool offline = false; // no network at all: check what is installed against the lock
-    FetchOptions fetch;   // jobs, mirrors, --no-origin, CA bundle, providers...
+    bool frozen = false;                // use only cxrcat.lock: fail on any difference, never rewrite it
+    bool offline = false;               // no network at all: check what is installed against the lock
+    FetchOptions fetch;                 // jobs, mirrors, --no-origin, CA bundle, providers, --shard...
+    bool selection_flags_given = false; // fetch.selection's files_from/where/sample override the manifest's
     // Called before anything is downloaded for a dataset: the terms must be accepted.
     std::function<Result<void>(const Dataset&)> ensure_terms;
 };

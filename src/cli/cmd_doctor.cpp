@@ -2,6 +2,7 @@
 // `cxrcat doctor`: one screen with everything that decides how cxrcat behaves on this machine.
 #include "commands.hpp"
 #include "cxrcat/embedded_catalog.hpp"
+#include "cxrcat/install_mode.hpp"
 #include "cxrcat/redacted_url.hpp"
 #include "cxrcat/text.hpp"
 #include "cxrcat/version.hpp"
@@ -65,6 +66,36 @@ void credential_line(const char* label, const std::optional<Credential>& credent
               << credential->source << '\n';
 }
 
+// Installs of private datasets (credentialed, competition, gated, restricted, organisation-only)
+// that others can read: the access rights do not extend to everyone on the machine.
+std::vector<std::string> private_install_warnings(AppContext& context, const Catalog& catalog) {
+    std::vector<std::string> warnings;
+    constexpr std::size_t k_entries_checked = 100'000;
+    for (const auto& dataset : catalog.datasets()) {
+        std::filesystem::path directory = context.paths().dataset_dir(dataset.id);
+        std::error_code ec;
+        if (!must_stay_private(dataset) || !std::filesystem::is_directory(directory, ec)) {
+            continue;
+        }
+        auto open_entries = world_readable_entries(directory, k_entries_checked);
+        if (open_entries.empty()) {
+            continue;
+        }
+        std::string why = dataset.redistribution == Redistribution::organisation_only &&
+                                  dataset.access.access_class != AccessClass::credentialed &&
+                                  dataset.access.access_class != AccessClass::competition &&
+                                  dataset.access.access_class != AccessClass::gated &&
+                                  dataset.access.access_class != AccessClass::restricted
+                              ? "its redistribution is organisation-only"
+                              : "its access is " + std::string(to_string(dataset.access.access_class));
+        warnings.push_back(dataset.id + ": " + std::to_string(open_entries.size()) + " entr" +
+                           (open_entries.size() == 1 ? "y" : "ies") + " under " + directory.string() +
+                           " readable by everyone (e.g. " + open_entries.front().string() + "), but " + why +
+                           "; run: chmod -R o-rwx " + directory.string());
+    }
+    return warnings;
+}
+
 // The machine-readable form of everything the text report shows (schemas/doctor.schema.json).
 int print_doctor_json(AppContext& context) {
     auto catalog = context.catalog();
@@ -119,6 +150,8 @@ int print_doctor_json(AppContext& context) {
                            {{"path", bundle.empty() ? curl_default_ca_bundle() : bundle},
                             {"source", bundle.empty() ? "libcurl default" : "CURL_CA_BUNDLE"}}},
                           {"proxies", proxies},
+                          {"private_install_warnings",
+                           catalog ? private_install_warnings(context, **catalog) : std::vector<std::string>{}},
                           {"exit_code", exit}};
     std::cout << out.dump(2) << '\n';
     return exit;
@@ -146,6 +179,9 @@ int run_doctor(AppContext& context, const std::string& format) {
     std::cout << "data:   " << paths.data_home.string() << " (" << (free ? human_size(*free) + " free" : "unknown")
               << ")\n";
     std::cout << "config: " << paths.config_home.string() << '\n';
+    if (catalog) {
+        private_install_warnings(context, **catalog);
+    }
     std::cout << "credentials:\n";
     const CredentialStore& credentials = context.credentials();
     credential_line("kaggle", credentials.kaggle());

@@ -6,6 +6,7 @@
 #include "cxrcat/text.hpp"
 #include "output.hpp"
 #include "progress.hpp"
+#include "selection_flags.hpp"
 #include "terms_gate.hpp"
 #include "transfer_flags.hpp"
 
@@ -26,6 +27,7 @@ struct FetchCommandOptions {
     std::string manifest;
     std::string source;
     TransferFlags transfer;
+    SelectionFlags selection;
 };
 
 // Series lines shown by a text dry run before the rest is summed up (NLST has about 200,000).
@@ -67,6 +69,7 @@ void print_plan(const FetchPlan& plan, nlohmann::json* json) {
         nlohmann::json files = nlohmann::json::array();
         for (const auto& file : plan.files) {
             nlohmann::json entry = {{"path", file.path},
+                                    {"url", file.url},
                                     {"size", file.size ? nlohmann::json(*file.size) : nlohmann::json()},
                                     {"digests", digests_to_json(file.digests)},
                                     {"digest_origin", file.digest_origin},
@@ -91,11 +94,21 @@ void print_plan(const FetchPlan& plan, nlohmann::json* json) {
                          {"unknown_sizes", plan.unknown_sizes},
                          {"bytes_needed", plan.bytes_needed},
                          {"free_bytes", plan.free_bytes ? nlohmann::json(*plan.free_bytes) : nlohmann::json()},
+                         {"inodes_needed", plan.inodes_needed},
+                         {"free_inodes", plan.free_inodes ? nlohmann::json(*plan.free_inodes) : nlohmann::json()},
+                         {"shard", {{"index", plan.shard.index}, {"count", plan.shard.count}}},
+                         {"selected_files", plan.selected_files},
+                         {"selected_bytes", plan.selected_bytes},
                          {"manual_steps", plan.manual_steps},
                          {"warnings", plan.warnings}});
         return;
     }
-    std::cout << plan.dataset_id << " → " << plan.destination.string() << '\n';
+    std::cout << plan.dataset_id << " → " << plan.destination.string();
+    if (plan.shard.active()) {
+        std::cout << "  (shard " << plan.shard.index << "/" << plan.shard.count << ": " << plan.files.size() << " of "
+                  << plan.selected_files << " selected files)";
+    }
+    std::cout << '\n';
     std::size_t series_shown = 0;
     for (const auto& file : plan.files) {
         if (file.source.series_files > 0 && ++series_shown > k_series_lines_shown) {
@@ -163,6 +176,11 @@ int run_fetch(AppContext& context, const FetchCommandOptions& options) {
         datasets.push_back(*found);
     }
     FetchOptions fetch_options = library_options(context, options);
+    auto selection = make_selection(context, options.selection);
+    if (!selection) {
+        return context.fail(selection.error());
+    }
+    fetch_options.selection = std::move(*selection);
     bool json_output = options.format == "json";
     nlohmann::json records = nlohmann::json::array();
     int exit = 0;
@@ -280,6 +298,7 @@ void add_fetch_command(CLI::App& app, AppContext& context) {
         ->type_name("text|json")
         ->capture_default_str();
     add_transfer_flags(*command, options->transfer);
+    add_selection_flags(*command, options->selection);
     add_help_footer(*command);
     command->callback([&context, options] { context.exit_code = run_fetch(context, *options); });
 }

@@ -6,6 +6,7 @@
 #include "cxrcat/text.hpp"
 #include "output.hpp"
 #include "progress.hpp"
+#include "selection_flags.hpp"
 #include "terms_gate.hpp"
 #include "transfer_flags.hpp"
 
@@ -22,6 +23,7 @@ struct SyncCommandOptions {
     bool offline = false;
     std::string format = "text";
     TransferFlags transfer;
+    SelectionFlags selection;
 };
 
 int run_sync(AppContext& context, const SyncCommandOptions& options) {
@@ -38,6 +40,15 @@ int run_sync(AppContext& context, const SyncCommandOptions& options) {
     const char* offline_env = std::getenv("CXRCAT_OFFLINE"); // NOLINT(concurrency-mt-unsafe)
     sync.offline = options.offline || (offline_env != nullptr && std::string(offline_env) == "1");
     sync.fetch = make_fetch_options(context, options.transfer);
+    auto selection = make_selection(context, options.selection);
+    if (!selection) {
+        return context.fail(selection.error());
+    }
+    // The manifest's per-dataset selection applies; flags given here override it for every dataset.
+    sync.fetch.selection = std::move(*selection);
+    sync.selection_flags_given =
+        !options.selection.files_from.empty() || !options.selection.where.empty() ||
+        (options.selection.sample_option != nullptr && options.selection.sample_option->count() > 0);
     sync.fetch.holder_description = "cxrcat sync " + manifest->path.string();
     sync.fetch.on_lock_wait = [&context](const std::string& holder) {
         context.notice("waiting for " + holder + " (it holds a dataset lock)");
@@ -138,6 +149,7 @@ void add_sync_command(CLI::App& app, AppContext& context) {
         ->type_name("text|json")
         ->capture_default_str();
     add_transfer_flags(*command, options->transfer);
+    add_selection_flags(*command, options->selection);
     add_help_footer(*command);
     command->callback([&context, options] { context.exit_code = run_sync(context, *options); });
 }

@@ -62,6 +62,8 @@ int run(int argc, char** argv) {
     add_doctor_command(app, context);
     add_sync_command(app, context);
     add_mirror_command(app, context);
+    add_status_command(app, context);
+    add_plan_command(app, context);
     add_completion_command(app, context);
     add_manpage_command(app, context);
 

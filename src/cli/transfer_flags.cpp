@@ -32,6 +32,28 @@ std::vector<std::string> split_mirrors(const std::string& text) {
     return out;
 }
 
+// --limit-rate: bytes per second, with curl's suffixes (k, M, G: powers of 1024); 0 if invalid.
+std::uint64_t parse_limit_rate(const std::string& text) {
+    if (text.empty()) {
+        return 0;
+    }
+    char* end = nullptr;
+    double value = std::strtod(text.c_str(), &end);
+    std::string suffix(end);
+    double unit = 1;
+    if (suffix == "k" || suffix == "K") {
+        unit = 1024.0;
+    } else if (suffix == "m" || suffix == "M") {
+        unit = 1024.0 * 1024.0;
+    } else if (suffix == "g" || suffix == "G") {
+        unit = 1024.0 * 1024.0 * 1024.0;
+    } else if (!suffix.empty() || end == text.c_str()) {
+        return 0;
+    }
+    double bytes = value * unit;
+    return bytes >= 1 && bytes < 1e18 ? static_cast<std::uint64_t>(bytes) : 0;
+}
+
 } // namespace
 
 void add_transfer_flags(CLI::App& command, TransferFlags& flags) {
@@ -70,6 +92,20 @@ void add_transfer_flags(CLI::App& command, TransferFlags& flags) {
     command.add_flag("--no-origin", flags.no_origin,
                      "Never contact upstream servers, only mirrors (also CXRCAT_NO_ORIGIN=1)");
     command.add_flag("--no-extract", flags.no_extract, "Keep archives as they are instead of unpacking them");
+    command
+        .add_option("--group", flags.group,
+                    "Give the install to this Unix group (setgid, group-writable directories) so a lab shares one "
+                    "copy (also CXRCAT_GROUP)")
+        ->type_name("GROUP");
+    command
+        .add_option("--limit-rate", flags.limit_rate,
+                    "Cap the total receive rate of the whole process, over all its connections: bytes per second "
+                    "with an optional k, M or G suffix (powers of 1024), e.g. 50M")
+        ->type_name("RATE")
+        ->check([](const std::string& text) {
+            return parse_limit_rate(text) > 0 ? std::string()
+                                              : "expected bytes per second, e.g. 800k, 50M or 1G, got '" + text + "'";
+        });
     command.add_flag("--keep-archives", flags.keep_archives,
                      "Keep each archive after unpacking it (needed to export it to a mirror)");
 }
@@ -83,6 +119,7 @@ FetchOptions make_fetch_options(AppContext& context, const TransferFlags& flags)
     out.download.retry.max_attempts = flags.retries + 1;
     out.download.stall_time = std::chrono::seconds(flags.stall_timeout);
     out.download.max_segments = flags.segments;
+    out.download.max_receive_bytes_per_second = parse_limit_rate(flags.limit_rate);
     out.download.user_agent = "cxrcat/" + std::string(CXRCAT_VERSION_STRING);
     if (!flags.cacert.empty()) {
         out.download.ca_bundle = flags.cacert;
@@ -101,6 +138,9 @@ FetchOptions make_fetch_options(AppContext& context, const TransferFlags& flags)
         out.mirrors.push_back(std::move(mirror));
     }
     out.no_origin = flags.no_origin || env("CXRCAT_NO_ORIGIN") == "1";
+    if (std::string group = flags.group.empty() ? env("CXRCAT_GROUP") : flags.group; !group.empty()) {
+        out.group = group;
+    }
     out.providers.endpoints = context.endpoints();
     out.providers.credentials = &context.credentials();
     out.providers.ca_bundle = out.download.ca_bundle;

@@ -24,6 +24,8 @@ struct TransferFlags {
     bool no_origin = false;
     bool no_extract = false;
     bool keep_archives = false;
+    std::string group;
+    std::string limit_rate;
 };
 
 // Adds -j, --accept-terms, --cacert, --progress, --retries, --stall-timeout, --segments, --mirror,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cxrcat/atomic_file.hpp"
 
+#include "cxrcat/install_mode.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -74,7 +76,7 @@ Result<void> write_and_rename(const std::filesystem::path& path, std::string_vie
         }
         written += static_cast<std::size_t>(n);
     }
-    if (::fchmod(fd, 0644) != 0 || (flush && ::fsync(fd) != 0)) {
+    if (::fchmod(fd, install_mode(0644)) != 0 || (flush && ::fsync(fd) != 0)) {
         return fail("cannot flush");
     }
     if (closer.close_now() != 0) {

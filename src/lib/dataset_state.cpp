@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
@@ -32,6 +33,129 @@ std::optional<FileStamp> stamp_of(const std::filesystem::path& path) {
                      static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec};
 }
 
+json state_files_json(const std::map<std::string, InstalledFile>& files) {
+    json out = json::object();
+    for (const auto& [path, entry] : files) {
+        out[path] = {{"size", entry.size},
+                     {"mtime_ns", entry.mtime_ns},
+                     {"digests", digests_to_json(entry.digests)},
+                     {"from_archive", entry.from_archive},
+                     {"installed_at", entry.installed_at}};
+    }
+    return out;
+}
+
+json state_archives_json(const std::map<std::string, ExtractedArchive>& archives) {
+    json out = json::object();
+    for (const auto& [path, entry] : archives) {
+        out[path] = {{"size", entry.size},
+                     {"digests", digests_to_json(entry.digests)},
+                     {"files", entry.files},
+                     {"kept", entry.kept},
+                     {"extracted_at", entry.extracted_at}};
+    }
+    return out;
+}
+
+json state_recorded_json(const std::map<std::string, RecordedDigest>& recorded) {
+    json out = json::object();
+    for (const auto& [path, entry] : recorded) {
+        out[path] = {{"sha256", entry.sha256}, {"size", entry.size}, {"recorded_at", entry.recorded_at}};
+    }
+    return out;
+}
+
+// Reads the three sections of a state or journal document into the maps (entries replace
+// entries of the same path). Throws json::exception when the document is damaged.
+void read_state_sections(const json& document, std::map<std::string, InstalledFile>& files,
+                         std::map<std::string, ExtractedArchive>& archives,
+                         std::map<std::string, RecordedDigest>& recorded) {
+    // Named copies: iterating items() of a temporary would dangle.
+    const json files_json = document.value("files", json::object());
+    const json archives_json = document.value("archives", json::object());
+    const json recorded_json = document.value("recorded_digests", json::object());
+    for (const auto& [path, value] : files_json.items()) {
+        InstalledFile entry;
+        entry.size = value.at("size").get<std::uint64_t>();
+        entry.mtime_ns = value.at("mtime_ns").get<std::int64_t>();
+        entry.digests = digests_from_json(value.value("digests", json::object()));
+        entry.from_archive = value.value("from_archive", "");
+        entry.installed_at = value.value("installed_at", "");
+        files.insert_or_assign(path, std::move(entry));
+    }
+    for (const auto& [path, value] : archives_json.items()) {
+        ExtractedArchive entry;
+        entry.size = value.at("size").get<std::uint64_t>();
+        entry.digests = digests_from_json(value.value("digests", json::object()));
+        entry.files = value.at("files").get<std::vector<std::string>>();
+        entry.kept = value.value("kept", false);
+        entry.extracted_at = value.value("extracted_at", "");
+        archives.insert_or_assign(path, std::move(entry));
+    }
+    for (const auto& [path, value] : recorded_json.items()) {
+        RecordedDigest entry{value.at("sha256").get<std::string>(), value.value("size", std::uint64_t{0}),
+                             value.value("recorded_at", "")};
+        if (is_valid_hex_digest(DigestAlgorithm::sha256, entry.sha256)) {
+            recorded.insert_or_assign(path, std::move(entry));
+        }
+    }
+}
+
+std::optional<json> read_state_document(const std::filesystem::path& file) {
+    std::ifstream stream(file);
+    if (!stream) {
+        return std::nullopt;
+    }
+    std::stringstream content;
+    content << stream.rdbuf();
+    return json::parse(content.str(), nullptr, false);
+}
+
+std::filesystem::path state_journal_dir(const std::filesystem::path& dataset_dir) {
+    return state_dir(dataset_dir) / "journal";
+}
+
+// The journals, in name order (shards touch disjoint files, so the order rarely matters).
+std::vector<std::filesystem::path> state_journal_files(const std::filesystem::path& dataset_dir) {
+    std::vector<std::filesystem::path> out;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(state_journal_dir(dataset_dir), ec), end; !ec && it != end;
+         it.increment(ec)) {
+        if (it->path().extension() == ".json") {
+            out.push_back(it->path());
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+template <typename Map> void erase_state_keys(Map& map, const json& keys) {
+    if (keys.is_array()) {
+        for (const auto& key : keys) {
+            if (key.is_string()) {
+                map.erase(key.get<std::string>());
+            }
+        }
+    }
+}
+
+// Entries of `now` that differ from `before`, and the keys `before` had that `now` lacks.
+template <typename Map> std::pair<Map, std::vector<std::string>> state_changes(const Map& before, const Map& now) {
+    Map changed;
+    std::vector<std::string> removed;
+    for (const auto& [key, value] : now) {
+        auto it = before.find(key);
+        if (it == before.end() || !(it->second == value)) {
+            changed.emplace(key, value);
+        }
+    }
+    for (const auto& [key, value] : before) {
+        if (now.count(key) == 0) {
+            removed.push_back(key);
+        }
+    }
+    return {std::move(changed), std::move(removed)};
+}
 
 } // namespace
 
@@ -43,83 +167,88 @@ DatasetState DatasetState::load(const std::filesystem::path& dataset_dir) {
     DatasetState state;
     state.m_dir = dataset_dir;
     std::filesystem::path file = state_dir(dataset_dir) / "state.json";
-    std::ifstream stream(file);
-    if (!stream) {
-        return state;
+    std::vector<std::filesystem::path> documents{file};
+    for (auto& journal : state_journal_files(dataset_dir)) {
+        documents.push_back(std::move(journal));
     }
-    std::stringstream content;
-    content << stream.rdbuf();
-    json document = json::parse(content.str(), nullptr, false);
-    if (document.is_discarded() || !document.is_object()) {
-        state.warnings.push_back(file.string() + " is damaged; every file will be downloaded or verified again");
-        return state;
+    for (const auto& path : documents) {
+        auto document = read_state_document(path);
+        if (!document) {
+            continue;
+        }
+        if (document->is_discarded() || !document->is_object()) {
+            DatasetState fresh;
+            fresh.m_dir = dataset_dir;
+            fresh.warnings.push_back(path.string() + " is damaged; every file will be downloaded or verified again");
+            return fresh;
+        }
+        try {
+            const json removed = document->value("removed", json::object());
+            erase_state_keys(state.files, removed.value("files", json::array()));
+            erase_state_keys(state.archives, removed.value("archives", json::array()));
+            erase_state_keys(state.recorded, removed.value("recorded_digests", json::array()));
+            read_state_sections(*document, state.files, state.archives, state.recorded);
+        } catch (const json::exception& error) {
+            DatasetState fresh;
+            fresh.m_dir = dataset_dir;
+            fresh.warnings.push_back(path.string() + " is damaged (" + error.what() +
+                                     "); every file will be downloaded or verified again");
+            return fresh;
+        }
     }
-    try {
-        // Named copies: iterating items() of a temporary would dangle.
-        const json files_json = document.value("files", json::object());
-        const json archives_json = document.value("archives", json::object());
-        const json recorded_json = document.value("recorded_digests", json::object());
-        for (const auto& [path, value] : files_json.items()) {
-            InstalledFile entry;
-            entry.size = value.at("size").get<std::uint64_t>();
-            entry.mtime_ns = value.at("mtime_ns").get<std::int64_t>();
-            entry.digests = digests_from_json(value.value("digests", json::object()));
-            entry.from_archive = value.value("from_archive", "");
-            entry.installed_at = value.value("installed_at", "");
-            state.files.emplace(path, std::move(entry));
-        }
-        for (const auto& [path, value] : archives_json.items()) {
-            ExtractedArchive entry;
-            entry.size = value.at("size").get<std::uint64_t>();
-            entry.digests = digests_from_json(value.value("digests", json::object()));
-            entry.files = value.at("files").get<std::vector<std::string>>();
-            entry.kept = value.value("kept", false);
-            entry.extracted_at = value.value("extracted_at", "");
-            state.archives.emplace(path, std::move(entry));
-        }
-        for (const auto& [path, value] : recorded_json.items()) {
-            RecordedDigest entry{value.at("sha256").get<std::string>(), value.value("size", std::uint64_t{0}),
-                                 value.value("recorded_at", "")};
-            if (is_valid_hex_digest(DigestAlgorithm::sha256, entry.sha256)) {
-                state.recorded.emplace(path, std::move(entry));
-            }
-        }
-    } catch (const json::exception& error) {
-        DatasetState fresh;
-        fresh.m_dir = dataset_dir;
-        fresh.warnings.push_back(file.string() + " is damaged (" + error.what() +
-                                 "); every file will be downloaded or verified again");
-        return fresh;
-    }
+    state.m_loaded = Snapshot{state.files, state.archives, state.recorded};
     return state;
 }
 
 Result<void> DatasetState::save() const {
-    json files_json = json::object();
-    for (const auto& [path, entry] : files) {
-        files_json[path] = {{"size", entry.size},
-                            {"mtime_ns", entry.mtime_ns},
-                            {"digests", digests_to_json(entry.digests)},
-                            {"from_archive", entry.from_archive},
-                            {"installed_at", entry.installed_at}};
-    }
-    json archives_json = json::object();
-    for (const auto& [path, entry] : archives) {
-        archives_json[path] = {{"size", entry.size},
-                               {"digests", digests_to_json(entry.digests)},
-                               {"files", entry.files},
-                               {"kept", entry.kept},
-                               {"extracted_at", entry.extracted_at}};
-    }
-    json recorded_json = json::object();
-    for (const auto& [path, entry] : recorded) {
-        recorded_json[path] = {{"sha256", entry.sha256}, {"size", entry.size}, {"recorded_at", entry.recorded_at}};
-    }
     json document = {{"format", k_state_format},
-                     {"files", files_json},
-                     {"archives", archives_json},
-                     {"recorded_digests", recorded_json}};
-    return write_file_atomically(state_dir(m_dir) / "state.json", document.dump(1) + "\n");
+                     {"files", state_files_json(files)},
+                     {"archives", state_archives_json(archives)},
+                     {"recorded_digests", state_recorded_json(recorded)}};
+    if (auto written = write_file_atomically(state_dir(m_dir) / "state.json", document.dump(1) + "\n"); !written) {
+        return written;
+    }
+    // Folded in: the journals' entries are all in state.json now.
+    for (const auto& journal : state_journal_files(m_dir)) {
+        std::error_code ignored;
+        std::filesystem::remove(journal, ignored);
+    }
+    return {};
+}
+
+Result<void> DatasetState::save_journal(const std::string& tag) const {
+    std::filesystem::path path = state_journal_dir(m_dir) / (tag + ".json");
+    // This shard's earlier journal, with this run's changes on top.
+    Snapshot journal;
+    json removed = {{"files", json::array()}, {"archives", json::array()}, {"recorded_digests", json::array()}};
+    if (auto earlier = read_state_document(path); earlier && earlier->is_object()) {
+        try {
+            read_state_sections(*earlier, journal.files, journal.archives, journal.recorded);
+            removed = earlier->value("removed", removed);
+        } catch (const json::exception&) {
+            journal = Snapshot{}; // damaged: this run's changes alone
+        }
+    }
+    auto apply = [&removed](auto& into, const auto& before, const auto& now, const char* section) {
+        auto [changed, gone] = state_changes(before, now);
+        json& list = removed[section];
+        for (const auto& key : gone) {
+            into.erase(key);
+            list.push_back(key);
+        }
+        for (auto& [key, value] : changed) {
+            into.insert_or_assign(key, value);
+        }
+    };
+    apply(journal.files, m_loaded.files, files, "files");
+    apply(journal.archives, m_loaded.archives, archives, "archives");
+    apply(journal.recorded, m_loaded.recorded, recorded, "recorded_digests");
+    json document = {{"format", k_state_format},
+                     {"files", state_files_json(journal.files)},
+                     {"archives", state_archives_json(journal.archives)},
+                     {"recorded_digests", state_recorded_json(journal.recorded)},
+                     {"removed", removed}};
+    return write_file_atomically(path, document.dump(1) + "\n");
 }
 
 bool DatasetState::is_intact(const std::string& path) const {

@@ -117,4 +117,36 @@ std::string sha256_hex(std::string_view text) {
     return hasher.finish_hex();
 }
 
+std::string hex_digest_to_base64(std::string_view hex) {
+    if (hex.empty() || hex.size() % 2 != 0) {
+        return "";
+    }
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    };
+    std::string bytes;
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        int high = nibble(hex[i]);
+        int low = nibble(hex[i + 1]);
+        if (high < 0 || low < 0) {
+            return "";
+        }
+        bytes.push_back(static_cast<char>((high << 4) | low));
+    }
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+    out.resize(written > 0 ? static_cast<std::size_t>(written) : 0);
+    return out;
+}
+
 } // namespace cxrcat

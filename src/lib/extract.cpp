@@ -10,6 +10,7 @@
 // to disk.
 #include "cxrcat/extract.hpp"
 
+#include "cxrcat/install_mode.hpp"
 #include "extract/archive_reader.hpp"
 #include "extract/entry_writer.hpp"
 #include "extract/extract_errors.hpp"
@@ -153,7 +154,8 @@ class Extraction {
             return cleared;
         }
         // Only the owner-executable bit survives from the archive.
-        mode_t mode = header.owner_executable ? 0755 : 0644;
+        mode_t mode =
+            install_mode(header.owner_executable ? 0755 : 0644); // the umask; never others' for a private dataset
         auto fd = m_staging.create_file(path, mode);
         if (!fd) {
             return fd.error();

@@ -6,18 +6,19 @@
 #include "cxrcat/dataset_lock.hpp"
 #include "cxrcat/dataset_state.hpp"
 #include "cxrcat/extract.hpp"
+#include "cxrcat/install_mode.hpp"
 #include "cxrcat/redacted_url.hpp"
 #include "cxrcat/source_selection.hpp"
 #include "cxrcat/terms_ledger.hpp"
 #include "cxrcat/text.hpp"
 #include "file_hash.hpp"
+#include "plan_selection.hpp"
 #include "provenance.hpp"
 #include "split_archives.hpp"
 
 #include <algorithm>
 #include <fnmatch.h>
 #include <set>
-#include <sys/statvfs.h>
 #include <unordered_map>
 
 namespace cxrcat {
@@ -48,25 +49,6 @@ bool series_selected(const std::string& series, const FetchOptions& options) {
                std::size_t slash = glob.find('/');
                return slash == std::string::npos || matches(glob) || matches(glob.substr(0, slash));
            });
-}
-
-std::optional<std::uint64_t> free_space_at(std::filesystem::path path) {
-    while (!path.empty() && !std::filesystem::exists(path)) {
-        path = path.parent_path();
-    }
-    struct statvfs info {};
-    if (path.empty() || ::statvfs(path.c_str(), &info) != 0) {
-        return std::nullopt;
-    }
-    return static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize;
-}
-
-std::uint64_t part_bytes(const std::filesystem::path& destination) {
-    std::error_code ec;
-    std::filesystem::path part = destination;
-    part += ".part";
-    auto size = std::filesystem::file_size(part, ec);
-    return ec ? 0 : size;
 }
 
 Error unsupported_route(const Dataset& dataset, const Source& source) {
@@ -126,17 +108,7 @@ void add_planned(FetchPlan& plan, PlannedFile planned, const DatasetState& state
     // A part of a split archive that was extracted (and then removed) needs nothing either.
     planned.verified = state.is_intact(planned.path) || (planned.extract && state.is_extracted(planned.path)) ||
                        (!planned.split_archive.empty() && state.is_extracted(planned.split_archive));
-    if (!planned.verified && !planned.local) {
-        std::filesystem::path target = plan.destination / planned.path;
-        if (planned.size) {
-            plan.bytes_to_download += *planned.size - std::min(*planned.size, part_bytes(target));
-            bool extracted = planned.extract || !planned.split_archive.empty();
-            plan.bytes_needed += *planned.size + (extracted ? *planned.size : 0);
-        } else {
-            ++plan.unknown_sizes;
-        }
-    }
-    plan.files.push_back(std::move(planned));
+    plan.files.push_back(std::move(planned)); // totals are counted by finish_plan, after the selection
 }
 
 // The manual (registration) sources: files found under --from are installed, the rest is a step
@@ -331,12 +303,15 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const Fe
             add_planned(plan, std::move(planned), state);
         }
     }
+    if (auto chosen = select_planned_files(plan, dataset, options.selection); !chosen) {
+        return chosen.error();
+    }
     if (options.pinned != nullptr) {
         if (auto pinned = apply_pins(plan, *options.pinned, dataset, options.frozen); !pinned) {
             return pinned.error();
         }
     }
-    plan.free_bytes = free_space_at(plan.destination);
+    finish_plan(plan, options.selection.shard, options.from, state);
     return plan;
 }
 
@@ -482,10 +457,18 @@ void install_local(const PlannedFile& planned, const std::filesystem::path& dest
     std::error_code ec;
     std::filesystem::create_directories(target.parent_path(), ec);
     std::filesystem::remove(staging, ec);
-    std::filesystem::create_hard_link(*planned.local, staging, ec);
+    // A hard link shares the user's permissions and group: only when they are no wider than the install's.
+    if (may_share_inode(*planned.local, target.parent_path())) {
+        std::filesystem::create_hard_link(*planned.local, staging, ec);
+    } else {
+        ec = std::make_error_code(std::errc::operation_not_permitted);
+    }
     if (ec) {
         ec.clear();
         std::filesystem::copy_file(*planned.local, staging, std::filesystem::copy_options::overwrite_existing, ec);
+        if (!ec) {
+            std::filesystem::permissions(staging, static_cast<std::filesystem::perms>(install_mode(0644)), ec);
+        }
     }
     if (!ec) {
         std::filesystem::rename(staging, target, ec);
@@ -538,7 +521,14 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
     if (dataset.access.access_class == AccessClass::restricted) {
         return restricted(dataset);
     }
-    auto lock = DatasetLock::acquire(destination, options.holder_description, options.on_lock_wait);
+    // Before the lock file is created: it, like everything below, gets the dataset's permissions.
+    auto scope = InstallScope::enter(dataset, destination, options.group);
+    if (!scope) {
+        return scope.error();
+    }
+    const ShardSpec& shard = options.selection.shard;
+    auto lock = DatasetLock::acquire(destination, options.holder_description, options.on_lock_wait,
+                                     shard.active() ? shard.tag() : "");
     if (!lock) {
         return lock.error();
     }
@@ -561,6 +551,9 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
                          " (" + group_thousands(plan->bytes_needed) + " bytes), " + human_size(*plan->free_bytes) +
                          " free",
                      {"free some space, choose files with --include, or set CXRCAT_HOME to a larger disk"});
+    }
+    if (auto inodes = check_free_inodes(*plan); !inodes) {
+        return inodes.error();
     }
 
     std::string now = utc_now_iso8601();
@@ -661,7 +654,8 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         }
     }
     extract_split_archives(dataset, *plan, results, state, options, now, report.warnings);
-    if (auto saved = state.save(); !saved) {
+    // A shard writes only its own journal: shards running at once never overwrite each other's records.
+    if (auto saved = shard.active() ? state.save_journal(shard.tag()) : state.save(); !saved) {
         bool any_failed = std::any_of(results.begin(), results.end(),
                                       [](const FileResult& file) { return file.status == TransferStatus::failed; });
         if (!any_failed) {

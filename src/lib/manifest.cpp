@@ -25,6 +25,43 @@ std::optional<std::vector<std::string>> string_list(const json& entry, const cha
     return value.get<std::vector<std::string>>();
 }
 
+// The entry's files_from, where, sample and seed, as the flags of the same names.
+void read_selection(const json& entry, const std::string& pointer, Selection& selection,
+                    std::vector<std::string>& problems) {
+    if (entry.contains("files_from")) {
+        if (auto paths = string_list(entry, "files_from", pointer, problems)) {
+            selection.files_from = *paths;
+        }
+    }
+    if (entry.contains("where")) {
+        const json& where = entry["where"];
+        if (!where.is_object()) {
+            problems.push_back(pointer + "/where: expected an object of FIELD: VALUE or FIELD: [VALUES]");
+        } else {
+            for (const auto& [field, value] : where.items()) {
+                if (value.is_string()) {
+                    selection.where[field].push_back(value.get<std::string>());
+                } else if (auto values = string_list(where, field.c_str(), pointer + "/where", problems)) {
+                    selection.where[field] = *values;
+                }
+            }
+        }
+    }
+    for (const char* key : {"sample", "seed"}) {
+        if (!entry.contains(key)) {
+            continue;
+        }
+        const json& value = entry[key];
+        if (!value.is_number_unsigned() || (std::string_view(key) == "sample" && value.get<std::uint64_t>() == 0)) {
+            problems.push_back(pointer + "/" + key + ": expected a positive integer");
+        } else if (std::string_view(key) == "sample") {
+            selection.sample = value.get<std::size_t>();
+        } else {
+            selection.seed = value.get<std::uint64_t>();
+        }
+    }
+}
+
 } // namespace
 
 std::filesystem::path Manifest::lock_path() const {
@@ -77,6 +114,7 @@ Result<Manifest> parse_manifest(std::string_view text, const std::filesystem::pa
             if (exclude) {
                 parsed.exclude = *exclude;
             }
+            read_selection(entry, pointer, parsed.selection, problems);
             if (entry.contains("extract")) {
                 if (!entry["extract"].is_boolean()) {
                     problems.push_back(pointer + "/extract: expected a boolean");

@@ -50,6 +50,7 @@ json selection_of(const ManifestEntry& wanted) {
     if (wanted.extract) {
         out["extract"] = *wanted.extract;
     }
+    out.update(wanted.selection.to_json());
     return out;
 }
 
@@ -131,11 +132,16 @@ FetchReport up_to_date_report(const Dataset& dataset, const Paths& paths, const 
     return report;
 }
 
-SyncDatasetResult sync_one(const ManifestEntry& wanted, const Catalog& catalog, const Paths& paths,
-                           const SyncOptions& options, const std::optional<LockFile>& lock, LockFile& next,
-                           ProgressSink* progress) {
+SyncDatasetResult sync_one(ManifestEntry wanted, const Catalog& catalog, const Paths& paths, const SyncOptions& options,
+                           const std::optional<LockFile>& lock, LockFile& next, ProgressSink* progress) {
     SyncDatasetResult result;
     result.id = wanted.id;
+    if (options.selection_flags_given) {
+        wanted.selection.files_from = options.fetch.selection.files_from;
+        wanted.selection.where = options.fetch.selection.where;
+        wanted.selection.sample = options.fetch.selection.sample;
+        wanted.selection.seed = options.fetch.selection.seed;
+    }
     const Dataset* dataset = catalog.find(wanted.id);
     if (dataset == nullptr) {
         result.error = Error(ErrorCode::not_found, "unknown dataset '" + wanted.id + "' in the manifest");
@@ -208,6 +214,8 @@ SyncDatasetResult sync_one(const ManifestEntry& wanted, const Catalog& catalog, 
     }
     fetch.include = wanted.include;
     fetch.exclude = wanted.exclude;
+    fetch.selection = wanted.selection;
+    fetch.selection.shard = options.fetch.selection.shard;
     if (wanted.extract) {
         fetch.extract = *wanted.extract;
     }
@@ -275,7 +283,9 @@ Result<SyncReport> sync_manifest(const Manifest& manifest, const Catalog& catalo
     for (const auto& wanted : manifest.datasets) {
         report.datasets.push_back(sync_one(wanted, catalog, paths, options, *lock, next, progress));
     }
-    if (!options.frozen && !options.offline) {
+    // A shard saw part of each dataset: the lock, which describes complete syncs, is left as it was
+    // (an unsharded sync afterwards finds every shard's files installed and writes it).
+    if (!options.frozen && !options.offline && !options.fetch.selection.shard.active()) {
         bool same = *lock && (*lock)->to_text() == next.to_text();
         if (!same) {
             if (auto written = next.write(report.lock_path); !written) {

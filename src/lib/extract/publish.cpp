@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "extract/publish.hpp"
 
+#include "cxrcat/install_mode.hpp"
 #include "extract/extract_errors.hpp"
 
 #include <cerrno>
@@ -69,7 +70,7 @@ Result<std::vector<const std::string*>> plan_moves(const StagingArea& staging, c
 Result<void> publish_staging(StagingArea& staging, const std::string& archive_name) {
     const fs::path& destination = staging.destination();
     if (!staging.destination_exists()) {
-        if (::fchmod(staging.fd().get(), 0755) != 0) {
+        if (::fchmod(staging.fd().get(), install_mode(0755)) != 0) {
             return io_error("cannot set permissions of", staging.path(), errno);
         }
         if (::rename(staging.path().c_str(), destination.c_str()) == 0) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "extract/staging_area.hpp"
 
+#include "cxrcat/install_mode.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 #include <fcntl.h>
@@ -99,11 +101,11 @@ Result<void> StagingArea::ensure_parents(std::string_view path, const std::strin
 }
 
 Result<void> StagingArea::make_directory(const std::string& path) {
-    if (::mkdirat(m_staging_fd.get(), path.c_str(), 0755) != 0) {
+    if (::mkdirat(m_staging_fd.get(), path.c_str(), install_mode(0755)) != 0) {
         return io_error("cannot create directory", m_staging / path, errno);
     }
-    // Exact modes whatever the umask; staging is private, so following the name is safe.
-    if (::fchmodat(m_staging_fd.get(), path.c_str(), 0755, 0) != 0) {
+    // Exact modes (as the umask and a private dataset allow); staging is private, so following the name is safe.
+    if (::fchmodat(m_staging_fd.get(), path.c_str(), install_mode(0755), 0) != 0) {
         return io_error("cannot set permissions of", m_staging / path, errno);
     }
     m_tree.insert_or_assign(path, Node{NodeKind::directory, 0, {}});

@@ -309,6 +309,7 @@ class IdcClient final : public ProviderClient {
                 ResolvedFile file;
                 file.path = object.name; // "<series uuid>/<instance uuid>.dcm": one directory per series
                 file.urls.push_back(bucket_object_url(m_context, series[i].bucket, object.name));
+                file.bucket_url = "s3://" + series[i].bucket + "/" + object.name; // for s5cmd plans
                 file.size = object.size;
                 file.metadata = series[i].metadata;
                 if (!object.md5.empty()) {

@@ -24,6 +24,27 @@ std::string physionet_user_agent() {
     return "Wget/1.21 (cxrcat/" + version() + "; compatible)";
 }
 
+// MIMIC-style per-patient layouts (files/p10/p10000032/s50414267/...) carry the patient and the
+// study in their folder names: subject_id and study_id, as MIMIC's own metadata tables name them,
+// for --where and for --sample by patient.
+std::map<std::string, std::string> physionet_folder_metadata(const std::string& path) {
+    std::map<std::string, std::string> out;
+    auto numbered = [](std::string_view part, char prefix) {
+        return part.size() > 3 && part[0] == prefix &&
+               std::all_of(part.begin() + 1, part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    std::size_t start = 0;
+    for (std::size_t end = path.find('/'); end != std::string::npos; start = end + 1, end = path.find('/', start)) {
+        std::string_view part(path.data() + start, end - start);
+        if (!out.count("subject_id") && numbered(part, 'p')) {
+            out["subject_id"] = std::string(part.substr(1));
+        } else if (out.count("subject_id") && !out.count("study_id") && numbered(part, 's')) {
+            out["study_id"] = std::string(part.substr(1));
+        }
+    }
+    return out;
+}
+
 // What a PhysioNet answer means, and what fixes it.
 struct PhysioNetDiagnosis {
     ProbeStatus status = ProbeStatus::ok;
@@ -80,6 +101,7 @@ class PhysioNetClient final : public ProviderClient {
             }
             file.digests[DigestAlgorithm::sha256] = std::move(entry.sha256);
             file.digest_origin = origin;
+            file.metadata = physionet_folder_metadata(file.path);
             files.push_back(std::move(file));
         }
         CatalogMatch match = apply_catalog_files(source, files);
@@ -139,9 +161,9 @@ class PhysioNetClient final : public ProviderClient {
             bool web_page = message.find("web page") != std::string::npos;
             if (unauthorised || forbidden || web_page) {
                 PhysioNetDiagnosis diagnosis = diagnose(unauthorised ? 401
-                                               : forbidden  ? 403
-                                                            : 200,
-                                               web_page, project, version_name);
+                                                        : forbidden  ? 403
+                                                                     : 200,
+                                                        web_page, project, version_name);
                 std::vector<std::string> notes{diagnosis.problem, diagnosis.fix};
                 notes.insert(notes.end(), error.notes().begin(), error.notes().end());
                 return {error.code(), message, notes};
@@ -194,7 +216,7 @@ class PhysioNetClient final : public ProviderClient {
     // credentials, 401 means they were refused and 403 (or a login page) that the account may
     // not read this project version.
     [[nodiscard]] PhysioNetDiagnosis diagnose(long status, bool html, const std::string& project,
-                                     const std::string& version_name) const {
+                                              const std::string& version_name) const {
         const auto& credential = physionet_credential();
         std::string what = project + " " + version_name;
         if (status == 401 || status == 403 || html) {
