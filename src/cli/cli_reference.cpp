@@ -33,6 +33,11 @@ constexpr ReferenceEntry k_environment[] = {
     {"CXRCAT_MIRRORS", "mirror URLs tried before the origin, space- or comma-separated (as --mirror)"},
     {"CXRCAT_NO_ORIGIN", "1: never contact upstream servers, only mirrors (as --no-origin)"},
     {"CXRCAT_OFFLINE", "1: sync makes no network request (as sync --offline)"},
+    {"CXRCAT_GROUP", "Unix group that gets the installs, with setgid directories (as --group)"},
+    {"SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT",
+     "--shard auto: the shard of a Slurm array task"},
+    {"JOB_COMPLETION_INDEX, CXRCAT_SHARD_COUNT",
+     "--shard auto: the shard of a Kubernetes Indexed Job pod, of CXRCAT_SHARD_COUNT"},
     {"CURL_CA_BUNDLE", "CA bundle to trust for HTTPS (as --cacert)"},
     {"CXRCAT_URL_REWRITE", "FROM=TO rules, white-space separated: a URL starting with FROM is fetched from TO"},
     {"CXRCAT_ZENODO_URL", "base URL of Zenodo (scheme, host and port)"},
@@ -56,7 +61,8 @@ constexpr ReferenceEntry k_environment[] = {
 
 constexpr ReferenceEntry k_files[] = {
     {"$CXRCAT_HOME/datasets/ID/", "an installed dataset (cxrcat path ID)"},
-    {"$CXRCAT_HOME/datasets/ID/.cxrcat/", "per-dataset state (verified files, recorded digests) and lock"},
+    {"$CXRCAT_HOME/datasets/ID/.cxrcat/",
+     "per-dataset state (verified files, recorded digests), one journal per shard, and locks"},
     {"$CXRCAT_HOME/datasets/ID/CITATION.bib, CITATION.cff, TERMS.txt, SOURCE.json", "provenance of the install"},
     {"$XDG_CONFIG_HOME/cxrcat/accepted-terms.json", "the terms accepted, when, and their digest"},
     {"./cxrcat.json", "the datasets a project needs (cxrcat sync)"},
