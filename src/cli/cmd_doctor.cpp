@@ -180,7 +180,9 @@ int run_doctor(AppContext& context, const std::string& format) {
               << ")\n";
     std::cout << "config: " << paths.config_home.string() << '\n';
     if (catalog) {
-        private_install_warnings(context, **catalog);
+        for (const auto& warning : private_install_warnings(context, **catalog)) {
+            std::cout << "  warning: " << warning << '\n';
+        }
     }
     std::cout << "credentials:\n";
     const CredentialStore& credentials = context.credentials();

@@ -32,28 +32,6 @@ std::vector<std::string> split_mirrors(const std::string& text) {
     return out;
 }
 
-// --limit-rate: bytes per second, with curl's suffixes (k, M, G: powers of 1024); 0 if invalid.
-std::uint64_t parse_limit_rate(const std::string& text) {
-    if (text.empty()) {
-        return 0;
-    }
-    char* end = nullptr;
-    double value = std::strtod(text.c_str(), &end);
-    std::string suffix(end);
-    double unit = 1;
-    if (suffix == "k" || suffix == "K") {
-        unit = 1024.0;
-    } else if (suffix == "m" || suffix == "M") {
-        unit = 1024.0 * 1024.0;
-    } else if (suffix == "g" || suffix == "G") {
-        unit = 1024.0 * 1024.0 * 1024.0;
-    } else if (!suffix.empty() || end == text.c_str()) {
-        return 0;
-    }
-    double bytes = value * unit;
-    return bytes >= 1 && bytes < 1e18 ? static_cast<std::uint64_t>(bytes) : 0;
-}
-
 } // namespace
 
 void add_transfer_flags(CLI::App& command, TransferFlags& flags) {
@@ -97,15 +75,6 @@ void add_transfer_flags(CLI::App& command, TransferFlags& flags) {
                     "Give the install to this Unix group (setgid, group-writable directories) so a lab shares one "
                     "copy (also CXRCAT_GROUP)")
         ->type_name("GROUP");
-    command
-        .add_option("--limit-rate", flags.limit_rate,
-                    "Cap the total receive rate of the whole process, over all its connections: bytes per second "
-                    "with an optional k, M or G suffix (powers of 1024), e.g. 50M")
-        ->type_name("RATE")
-        ->check([](const std::string& text) {
-            return parse_limit_rate(text) > 0 ? std::string()
-                                              : "expected bytes per second, e.g. 800k, 50M or 1G, got '" + text + "'";
-        });
     command.add_flag("--keep-archives", flags.keep_archives,
                      "Keep each archive after unpacking it (needed to export it to a mirror)");
 }
@@ -119,7 +88,6 @@ FetchOptions make_fetch_options(AppContext& context, const TransferFlags& flags)
     out.download.retry.max_attempts = flags.retries + 1;
     out.download.stall_time = std::chrono::seconds(flags.stall_timeout);
     out.download.max_segments = flags.segments;
-    out.download.max_receive_bytes_per_second = parse_limit_rate(flags.limit_rate);
     out.download.user_agent = "cxrcat/" + std::string(CXRCAT_VERSION_STRING);
     if (!flags.cacert.empty()) {
         out.download.ca_bundle = flags.cacert;

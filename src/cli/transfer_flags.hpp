@@ -25,7 +25,6 @@ struct TransferFlags {
     bool no_extract = false;
     bool keep_archives = false;
     std::string group;
-    std::string limit_rate;
 };
 
 // Adds -j, --accept-terms, --cacert, --progress, --retries, --stall-timeout, --segments, --mirror,

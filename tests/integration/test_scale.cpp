@@ -194,37 +194,5 @@ TEST_F(Scale, ShardAutoUnderSlurmAndKubernetes) {
     EXPECT_THAT(no_count.err, HasSubstr("CXRCAT_SHARD_COUNT")) << no_count.describe();
 }
 
-// --limit-rate caps the process's total over all its connections: three files in parallel at
-// 1 MiB/s together take about 3 s. The clock starts at the first byte the progress stream reports
-// (process start-up is not transfer time) and stops when the process ends.
-TEST_F(Scale, LimitRateCapsTheTotalAcrossConnectionsWithinTenPercent) {
-    constexpr std::uint64_t k_rate = 1 << 20;
-    std::vector<CatalogFile> files;
-    std::uint64_t total = 0;
-    for (int i = 0; i < 3; ++i) {
-        std::string name = "rated/" + std::to_string(i) + ".bin";
-        std::string bytes = random_bytes(1'000'000);
-        serve(name, bytes);
-        total += bytes.size();
-        files.push_back({name, nginx_url("files", name), bytes.size(), sha256_hex(bytes)});
-    }
-    write_catalog(files);
-    auto process = start_cxrcat(
-        {"fetch", "t1", "--accept-terms", "-j", "3", "--segments", "1", "--limit-rate", "1M", "--progress", "json"});
-    bool started = poll_until([&] { return process.stderr_so_far().find("\"progress\"") != std::string::npos; },
-                              std::chrono::seconds(30));
-    auto begin = std::chrono::steady_clock::now();
-    auto result = process.wait(std::chrono::seconds(60));
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-    ASSERT_TRUE(started) << result.describe();
-    ASSERT_EQ(result.exit_code, 0) << result.describe();
-    double rate = static_cast<double>(total) / seconds;
-    EXPECT_LE(rate, 1.10 * k_rate) << seconds << " s";
-    EXPECT_GE(rate, 0.90 * k_rate) << seconds << " s";
-
-    auto bad = cxrcat({"fetch", "t1", "--limit-rate", "fast"});
-    EXPECT_EQ(bad.exit_code, 2) << bad.describe();
-}
-
 } // namespace
 } // namespace cxrcat::test

@@ -7,9 +7,9 @@ namespace cxrcat::net {
 
 namespace {
 
-// Bytes the process may receive ahead of the average: a tenth of a second's budget, so pacing
+// Bytes the process may receive ahead of the average: a fiftieth of a second's budget, so pacing
 // does not pause for every small read.
-constexpr std::uint64_t k_burst_divisor = 10;
+constexpr std::uint64_t k_burst_divisor = 50;
 
 } // namespace
 
