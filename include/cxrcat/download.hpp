@@ -84,7 +84,6 @@ struct DownloadOptions {
     int max_segments = 4;                          // connections for one large file (1 = never split)
     std::uint64_t segment_threshold = 64ULL << 20; // only files at least this large are split
     std::string user_agent = "cxrcat";
-    std::uint64_t max_receive_bytes_per_second = 0; // --limit-rate: the whole process, every connection (0 = none)
 };
 
 // Downloads every request: streams into `<destination>.part` while hashing, resumes a part left
