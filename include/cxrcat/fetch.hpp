@@ -50,6 +50,7 @@ struct PlannedFile {
     bool extract = false;
     std::string split_archive;         // when extracting: the split archive this file is a part of, else ""
     bool verified = false;             // already installed and intact: will be skipped
+    std::optional<Error> unavailable;  // the provider cannot serve it as catalogued: fails alone, with this error
     std::size_t source_index = 0;      // which of the dataset's sources it belongs to
     std::size_t extracted_entries = 0; // files an extraction creates, where known (an earlier extraction)
 };

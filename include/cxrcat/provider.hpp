@@ -58,6 +58,10 @@ struct ProviderContext {
     bool list_series = true;
     // Which series directories ("<series>") a fetch wants, so only those are listed; all when empty.
     std::function<bool(const std::string& series_directory)> wanted_series;
+    // Whether fetch wants a listed file (its --include/--exclude), by the path the provider lists;
+    // empty: every file. A client may drop unwanted files early (PhysioNet's listing of 377,110
+    // files is read as it streams in); what it returns is filtered again, so this is only a saving.
+    std::function<bool(const std::string&)> selected;
 };
 
 // One file of a source, ready for the download engine.
@@ -82,6 +86,10 @@ struct ResolvedFile {
     // ("md5hashes.csv"), and the series is installed only when all match.
     std::string member_checksums;
     std::string bucket_url; // s3://bucket/key of a bucket source, for s5cmd plans ("" otherwise)
+    // Set when the provider cannot serve this file as the catalog describes it (listed in the
+    // catalog but absent upstream, or a published checksum that contradicts the catalog's): fetch
+    // fails this file alone with this error when it is selected, and still fetches the others.
+    std::optional<Error> unavailable;
 };
 
 // What `cxrcat check` reports for one source.

@@ -27,4 +27,9 @@ struct RetryPolicy {
 // True for HTTP statuses worth retrying: 408, 425, 429 and 5xx.
 [[nodiscard]] bool is_transient_http_status(long status);
 
+// True for the answers whose Retry-After is a request to wait (429, 503; RFC 9110 §10.2.3). Other
+// answers may carry one too — Zenodo's rate limiter (Flask-Limiter) sets it on every response,
+// 200 and 206 included — and there it says nothing about a retry: the normal backoff applies.
+[[nodiscard]] bool honours_retry_after(long status);
+
 } // namespace cxrcat

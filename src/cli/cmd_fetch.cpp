@@ -34,10 +34,16 @@ struct FetchCommandOptions {
 constexpr std::size_t k_series_lines_shown = 20;
 
 nlohmann::json error_json(const Error& error) {
-    return {{"code", describe(error.code())},
-            {"exit_code", exit_code(error.code())},
-            {"message", error.message()},
-            {"notes", error.notes()}};
+    nlohmann::json out = {{"code", describe(error.code())},
+                          {"exit_code", exit_code(error.code())},
+                          {"message", error.message()},
+                          {"notes", error.notes()}};
+    if (error.http()) {
+        // The failed answer's facts, for scripts that branch on them.
+        out["http_status"] = error.http()->status;
+        out["provider_code"] = error.http()->provider_code;
+    }
+    return out;
 }
 
 FetchOptions library_options(AppContext& context, const FetchCommandOptions& options) {
@@ -74,7 +80,10 @@ void print_plan(const FetchPlan& plan, nlohmann::json* json) {
                                     {"digests", digests_to_json(file.digests)},
                                     {"digest_origin", file.digest_origin},
                                     {"extract", file.extract},
-                                    {"status", file.verified ? "verified" : "to-download"}};
+                                    {"status", file.unavailable ? "unavailable"
+                                               : file.verified  ? "verified"
+                                                                : "to-download"},
+                                    {"error", file.unavailable ? error_json(*file.unavailable) : nlohmann::json()}};
             if (file.source.series_files > 0) {
                 entry["series_files"] = file.source.series_files;
             }
@@ -111,6 +120,10 @@ void print_plan(const FetchPlan& plan, nlohmann::json* json) {
     std::cout << '\n';
     std::size_t series_shown = 0;
     for (const auto& file : plan.files) {
+        if (file.unavailable) {
+            std::cout << "  unavailable  " << file.path << "  (" << file.unavailable->message() << ")\n";
+            continue;
+        }
         if (file.source.series_files > 0 && ++series_shown > k_series_lines_shown) {
             continue;
         }
@@ -200,6 +213,11 @@ int run_fetch(AppContext& context, const FetchCommandOptions& options) {
                 context.warn(warning);
             }
             print_plan(*plan, json_output ? &records : nullptr);
+            for (const auto& file : plan->files) {
+                if (file.unavailable) {
+                    remember(context.fail(*file.unavailable));
+                }
+            }
             continue;
         }
         if (auto accepted = ensure_terms_accepted(context, *dataset, options.transfer.accept_terms); !accepted) {

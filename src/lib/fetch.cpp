@@ -253,6 +253,23 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const Fe
     ProviderContext context = options.providers;
     context.list_series = list_series;
     context.wanted_series = [&options](const std::string& series) { return series_selected(series, options); };
+    // Which listed files fetch wants, so a client can drop the rest early (only a saving: what it
+    // returns is filtered again). A path counts when it, or it under any source's directory, is selected.
+    std::vector<std::string> directories;
+    for (const auto& source : dataset.sources) {
+        if (std::string directory = source.param("directory"); !directory.empty()) {
+            directories.push_back(directory + "/");
+        }
+    }
+    context.selected = [&options, directories, prefixed = std::string()](const std::string& path) mutable {
+        if (selected(path, options)) {
+            return true;
+        }
+        return std::any_of(directories.begin(), directories.end(), [&](const std::string& directory) {
+            prefixed.assign(directory).append(path);
+            return selected(prefixed, options);
+        });
+    };
     for (const auto& candidates : *parts) {
         auto resolved = resolve_first_reachable(dataset, candidates, context, plan.warnings);
         if (!resolved) {
@@ -299,6 +316,7 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const Fe
                 planned.split_archive = part->second;
             }
             planned.source_index = index;
+            planned.unavailable = file.unavailable;
             planned.source = std::move(file);
             add_planned(plan, std::move(planned), state);
         }
@@ -492,7 +510,14 @@ bool path_matches_glob(const std::string& path, const std::string& glob) {
     if (::fnmatch(glob.c_str(), path.c_str(), 0) == 0) {
         return true;
     }
-    std::string name = std::filesystem::path(path).filename().string();
+    std::size_t slash = path.rfind('/');
+    if (slash == std::string::npos) {
+        return false; // the path is its own last component
+    }
+    // Called for every line of a listing as it streams in (377,110 for MIMIC-CXR-JPG): one buffer
+    // per thread instead of an allocation per call.
+    thread_local std::string name;
+    name.assign(path, slash + 1);
     return ::fnmatch(glob.c_str(), name.c_str(), 0) == 0;
 }
 
@@ -581,6 +606,12 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
             install_local(planned, destination, state, options, result, now);
             continue;
         }
+        if (planned.unavailable) {
+            // Checked per selected file: this one fails, the others are still fetched.
+            result.status = TransferStatus::failed;
+            result.error = planned.unavailable;
+            continue;
+        }
         TransferRequest request;
         request.urls = mirror_urls(planned, options);
         if (!options.no_origin) {
@@ -639,7 +670,11 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
                     client = make_provider_client(source.provider, options.providers);
                 }
                 if (client) {
-                    result.error = client->explain(dataset, source, *result.error);
+                    Error explained = client->explain(dataset, source, *result.error);
+                    if (!explained.http() && result.error->http()) {
+                        explained.with_http(*result.error->http()); // the engine's facts outlive the rewording
+                    }
+                    result.error = std::move(explained);
                 }
             }
             continue;

@@ -206,8 +206,8 @@ void finish_plan(FetchPlan& plan, const ShardSpec& shard, const std::optional<st
     plan.unknown_sizes = 0;
     plan.inodes_needed = 0;
     for (auto& file : plan.files) {
-        if (file.verified) {
-            continue;
+        if (file.verified || file.unavailable) {
+            continue; // an unavailable file is never downloaded: it fails alone
         }
         // What an external downloader (a `cxrcat plan` consumer) left under --from DIR is adopted.
         if (!file.local && from_directory && std::filesystem::is_regular_file(*from / file.path, ec)) {

@@ -64,4 +64,8 @@ bool is_transient_http_status(long status) {
     return status == 408 || status == 425 || status == 429 || (status >= 500 && status <= 599);
 }
 
+bool honours_retry_after(long status) {
+    return status == 429 || status == 503;
+}
+
 } // namespace cxrcat

@@ -118,7 +118,8 @@ class StubRouteTest : public ::testing::Test {
     [[nodiscard]] ProcessResult cxrcat(const std::vector<std::string>& args,
                                        const std::map<std::string, std::string>& extra_env = {},
                                        const std::vector<std::string>& unset = {}) const {
-        std::vector<std::string> argv{CXRCAT_BINARY};
+        std::vector<std::string> argv = m_launcher;
+        argv.emplace_back(CXRCAT_BINARY);
         for (const auto& file : m_catalogs) {
             argv.push_back("--catalog");
             argv.push_back(file.string());
@@ -216,6 +217,7 @@ class StubRouteTest : public ::testing::Test {
     nlohmann::json m_stubs;
     std::map<std::string, std::string> m_env;
     std::vector<std::filesystem::path> m_catalogs;
+    std::vector<std::string> m_launcher; // a program that runs cxrcat (prepended to its argv), or none
 
   private:
     // Percent-encodes a raw URL path for a query value ('%' included: the stubs key stats by raw path).

@@ -306,6 +306,12 @@ TEST_F(KaggleRoute, AFileTheCatalogListsButKaggleDoesNotIsNotFound) {
     auto fetch = cxrcat({"fetch", id, "--accept-terms"}, account);
     EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();
     EXPECT_TRUE(has_text(fetch.err, "lacks files the catalog lists: gone.csv"));
+    EXPECT_TRUE(has_text(fetch.err, "the catalog entry needs updating"));
+    // Checked per file: the present one is installed all the same.
+    EXPECT_EQ(read_text_file(dataset_dir(id) / "train.csv"), "a,b\n");
+
+    auto only = cxrcat({"fetch", id, "--include", "train.csv"}, account);
+    EXPECT_EQ(only.exit_code, 0) << only.describe();
 }
 
 TEST_F(KaggleRoute, RateLimitingEndsAsANetworkFailureAfterRetries) {

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The physionet route against the PhysioNet stub: SHA256SUMS.txt as the file list, HTTP Basic auth
 // behind the User-Agent gate, and a diagnosis that names the fix for every refusal.
+#include "cxrcat/digest.hpp"
 #include "stub_route_test.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <set>
 
 namespace cxrcat::test {
 namespace {
@@ -56,7 +61,7 @@ class PhysioNetRoute : public StubRouteTest {
     }
 
     [[nodiscard]] std::string dua_fix() const {
-        return "sign the data use agreement for " + m_slug + " " + k_version + " at " + base("physionet") +
+        return "sign the data use agreement for " + m_slug + " " + k_version + " at https://physionet.org" +
                "/content/" + m_slug + "/" + k_version + "/ (and complete credentialing/training if not yet done)";
     }
 
@@ -228,7 +233,9 @@ TEST_F(PhysioNetRoute, AnUnknownVersionIsNotFound) {
     auto fetch = cxrcat({"fetch", id, "--accept-terms"}, with_credentials());
     EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();
     EXPECT_TRUE(has_text(fetch.err, "PhysioNet project " + m_slug + " version 9.9.9 not found"));
-    EXPECT_TRUE(has_text(fetch.err, base("physionet") + "/content/" + m_slug + "/"));
+    // A link for a person: the public site, though the API endpoint is the stub.
+    EXPECT_TRUE(has_text(fetch.err, "https://physionet.org/content/" + m_slug + "/"));
+    EXPECT_FALSE(has_text(fetch.err, base("physionet") + "/content/")) << fetch.describe();
 }
 
 TEST_F(PhysioNetRoute, AFileThatDoesNotMatchSha256sumsIsNotInstalled) {
@@ -321,6 +328,124 @@ TEST_F(PhysioNetRoute, AVerboseAuthenticatedRunNeverShowsThePassword) {
     for (const auto& [path, content] : written) {
         EXPECT_EQ(content.find(m_password), std::string::npos) << path;
     }
+}
+
+TEST_F(PhysioNetRoute, TheRootListingNamesEveryFileRecursivelyInNoParticularOrder) {
+    // MIMIC-CXR-JPG 2.1.0 ships IMAGE_FILENAMES beside the listing; the stub's SHA256SUMS.txt comes
+    // in reverse byte order and never lists itself.
+    m_files["IMAGE_FILENAMES"] = "files/p10/p10000032/image.bin\n";
+    publish_project();
+    add_account(true, {m_slug + "/" + k_version});
+    std::string id = add_physionet_dataset();
+
+    auto plan = cxrcat({"fetch", id, "--dry-run", "--format", "json"}, with_credentials());
+    ASSERT_EQ(plan.exit_code, 0) << plan.describe();
+    std::set<std::string> planned;
+    auto document = nlohmann::json::parse(plan.out); // outlives the loop below
+    for (const auto& file : document["plans"][0]["files"]) {
+        planned.insert(file["path"].get<std::string>());
+    }
+    std::set<std::string> expected;
+    for (const auto& [path, content] : m_files) {
+        expected.insert(path);
+    }
+    EXPECT_EQ(planned, expected); // files/p10/... included, SHA256SUMS.txt not
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--include", "files/p10/*"}, with_credentials());
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_EQ(read_text_file(dataset_dir(id) / "files/p10/p10000032/image.bin"),
+              m_files["files/p10/p10000032/image.bin"]);
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "IMAGE_FILENAMES"));
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "LICENSE.txt"));
+}
+
+TEST_F(PhysioNetRoute, AListedFileMissingFromTheListingFailsAloneWithThePublicLink) {
+    publish_project();
+    add_account(true, {m_slug + "/" + k_version});
+    std::string id = unique("mimic");
+    add_dataset(
+        dataset_entry(id, "credentialed",
+                      {{"provider", "physionet"},
+                       {"project", m_slug},
+                       {"version", k_version},
+                       {"files", nlohmann::json::array({{{"path", "LICENSE.txt"}}, {{"path", "gone.csv.gz"}}})}}));
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms"}, with_credentials());
+    EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "lacks files the catalog lists: gone.csv.gz"));
+    EXPECT_TRUE(has_text(fetch.err, "see https://physionet.org/content/" + m_slug + "/" + k_version + "/"));
+    EXPECT_TRUE(has_text(fetch.err, "the catalog entry needs updating"));
+    expect_installed(id); // every file the listing has
+}
+
+// Peak RSS of a fetch of three files of a MIMIC-CXR-JPG-sized listing (377,110 lines, ~54 MB): the
+// listing streams through the parser, so memory must not follow its size. A memory bound, measured
+// by the kernel (getrusage of the child), not a timing.
+TEST_F(PhysioNetRoute, ThreeFilesOfAHugeListingFetchWithinABoundedMemory) {
+    constexpr std::size_t k_lines = 377'110;
+    constexpr long k_max_rss_kib = 128L * 1024;
+    // Payloads of the kind their names say (fetch sniffs them): JPEG and gzip magic bytes first.
+    m_files = {{"files/p10/p10000032/s50414267/a.jpg", "\xFF\xD8\xFF" + random_bytes(5000)},
+               {"files/p15/p15000001/s50000001/b.jpg", "\xFF\xD8\xFF" + random_bytes(6000)},
+               {"mimic-cxr-2.0.0-metadata.csv.gz", "\x1f\x8b" + random_bytes(7000)}};
+    publish_project();
+    std::filesystem::path root = world("physionet") / m_slug / k_version;
+    {
+        // Written in place of the stub's generated listing: real files for the three, made-up
+        // lines (never fetched) for the rest, in no sorted order.
+        std::ofstream out(root / "SHA256SUMS.txt", std::ios::binary);
+        std::mt19937_64 random(42);
+        auto hex64 = [&random] {
+            static constexpr std::string_view k_digits = "0123456789abcdef";
+            std::string text(64, '0');
+            for (auto& c : text) {
+                c = k_digits[random() % 16];
+            }
+            return text;
+        };
+        std::size_t written = 0;
+        for (const auto& [path, content] : m_files) {
+            for (std::size_t i = 0; i < (k_lines - m_files.size()) / m_files.size(); ++i, ++written) {
+                out << hex64() << " files/p1" << (written % 10) << "/p1" << (9'000'000 - written) << "/s5"
+                    << (10'000'000 + written) << "/" << hex64().substr(0, 36) << ".jpg\n";
+            }
+            Hasher hasher(DigestAlgorithm::sha256);
+            hasher.update(content);
+            out << hasher.finish_hex() << " " << path << "\n";
+            ++written;
+        }
+        for (; written < k_lines; ++written) {
+            out << hex64() << " IMAGE_FILENAMES_" << written << "\n";
+        }
+    }
+    add_account(true, {m_slug + "/" + k_version});
+    std::string id = add_physionet_dataset();
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+
+    // The child's own peak, from the kernel. ASan's quarantine of freed blocks (256 MB by default) is
+    // the sanitizer's memory, not cxrcat's: it is kept small for this measurement.
+    m_launcher = {"/usr/bin/python3", "-c",
+                  "import resource, subprocess, sys\n"
+                  "code = subprocess.run(sys.argv[1:]).returncode\n"
+                  "print('maxrss_kib=%d' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+                  "sys.exit(code)\n"};
+    std::map<std::string, std::string> env = with_credentials();
+    const char* asan = std::getenv("ASAN_OPTIONS"); // NOLINT(concurrency-mt-unsafe): read before threads start
+    env["ASAN_OPTIONS"] =
+        std::string(asan != nullptr ? asan : "") + (asan != nullptr && *asan ? ":" : "") + "quarantine_size_mb=8";
+    std::vector<std::string> args{"fetch", id};
+    for (const auto& [path, content] : m_files) {
+        args.insert(args.end(), {"--include", path});
+    }
+    auto fetch = cxrcat(args, env);
+    m_launcher.clear();
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    expect_installed(id);
+    std::size_t at = fetch.err.rfind("maxrss_kib=");
+    ASSERT_NE(at, std::string::npos) << fetch.describe();
+    long rss_kib = std::stol(fetch.err.substr(at + 11));
+    std::cerr << "peak RSS of the fetch: " << rss_kib / 1024 << " MiB\n";
+    EXPECT_LE(rss_kib, k_max_rss_kib) << "peak RSS " << rss_kib << " KiB";
 }
 
 } // namespace

@@ -3,6 +3,8 @@
 #include "cxrcat/digest.hpp"
 #include "stub_route_test.hpp"
 
+#include <sstream>
+
 namespace cxrcat::test {
 namespace {
 
@@ -160,20 +162,63 @@ TEST_F(ZenodoRoute, ADeletedRecordIsWithdrawn) {
     EXPECT_TRUE(has_text(fetch.err, "https://example.org/" + id)); // where the dataset may have gone
 }
 
-TEST_F(ZenodoRoute, FilesTheCatalogListsButTheRecordLacksAreNamed) {
+TEST_F(ZenodoRoute, AListedFileTheRecordLacksFailsAloneAndTheOthersAreInstalled) {
     std::string record = unique_digits();
-    publish_record(record, {{"subset0.zip", random_bytes(100)}});
-    std::string id = add_zenodo_dataset(
-        record, nlohmann::json::array({{{"path", "subset0.zip"}}, {{"path", "subset9.zip"}, {"extract", true}}}));
+    std::string data = random_bytes(100);
+    publish_record(record, {{"subset0.bin", data}, {"annotations.csv", "a,b\n1,2\n"}});
+    std::string id = add_zenodo_dataset(record, nlohmann::json::array({{{"path", "subset0.bin"}},
+                                                                       {{"path", "annotations.csv"}},
+                                                                       {{"path", "subset9.zip"}, {"extract", true}}}));
 
+    // The whole selection: the missing file fails alone (exit 3), every present one is installed.
     auto fetch = cxrcat({"fetch", id, "--accept-terms"});
     EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();
     EXPECT_TRUE(has_text(fetch.err, "Zenodo record " + record + " lacks files the catalog lists: subset9.zip"));
     EXPECT_TRUE(has_text(fetch.err, base("zenodo") + "/records/" + record));
-    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "subset0.zip")); // nothing started
+    EXPECT_TRUE(has_text(fetch.err, "the catalog entry needs updating"));
+    EXPECT_FALSE(has_text(fetch.err, "subset0.bin")) << fetch.describe(); // only the missing file is an error
+    EXPECT_EQ(read_text_file(dataset_dir(id) / "subset0.bin"), data);
+    EXPECT_EQ(read_text_file(dataset_dir(id) / "annotations.csv"), "a,b\n1,2\n");
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "subset9.zip"));
+
+    // A selection of present files only succeeds.
+    std::string other =
+        add_zenodo_dataset(record, nlohmann::json::array({{{"path", "annotations.csv"}}, {{"path", "subset9.zip"}}}));
+    auto only = cxrcat({"fetch", other, "--accept-terms", "--include", "annotations.csv"});
+    EXPECT_EQ(only.exit_code, 0) << only.describe();
+    EXPECT_EQ(read_text_file(dataset_dir(other) / "annotations.csv"), "a,b\n1,2\n");
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(other) / "subset0.bin"));
+
+    // --dry-run names it as unavailable and exits as fetch would.
+    auto plan = cxrcat({"fetch", other, "--dry-run", "--format", "json"});
+    EXPECT_EQ(plan.exit_code, 3) << plan.describe();
+    auto document = nlohmann::json::parse(plan.out, nullptr, false);
+    ASSERT_TRUE(document.is_object()) << plan.describe();
+    bool named = false;
+    for (const auto& file : document["plans"][0]["files"]) {
+        if (file["path"] == "subset9.zip") {
+            named = file["status"] == "unavailable" && file["error"]["exit_code"] == 3;
+        }
+    }
+    EXPECT_TRUE(named) << plan.out;
 
     auto check = cxrcat({"check", id});
     EXPECT_TRUE(has_text(check.out, "not-found — Zenodo record " + record + " lacks files the catalog lists"));
+}
+
+TEST_F(ZenodoRoute, AChecksumThatContradictsTheCatalogFailsThatFileAlone) {
+    std::string record = unique_digits();
+    publish_record(record, {{"a.bin", random_bytes(50)}, {"b.bin", "bee"}});
+    std::string id = add_zenodo_dataset(
+        record, nlohmann::json::array({{{"path", "a.bin"}, {"md5", std::string(32, '0')}}, {{"path", "b.bin"}}}));
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms"});
+    EXPECT_EQ(fetch.exit_code, 5) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err,
+                         "a.bin: Zenodo record " + record + " publishes a checksum that differs from the catalog's"));
+    EXPECT_TRUE(has_text(fetch.err, "the catalog entry needs updating"));
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "a.bin"));
+    EXPECT_EQ(read_text_file(dataset_dir(id) / "b.bin"), "bee");
 }
 
 TEST_F(ZenodoRoute, RateLimitsAreWaitedOutAsRetryAfterSays) {
@@ -228,6 +273,71 @@ TEST_F(ZenodoRoute, AResumedDownloadGoesToTheRecordsRouteThatHonoursRange) {
     EXPECT_EQ(ranged["statuses"], nlohmann::json::array({206})) << ranged.dump();
     EXPECT_EQ(ranged["log"][0]["target"], "/records/" + record + "/files/big.bin?download=1") << ranged.dump();
     EXPECT_EQ(stats("zenodo", "/api/records/" + record + "/files/big.bin/content").value("requests", 0), 0);
+}
+
+// The retry events of a `--progress json` run (stderr, one JSON object per line).
+std::vector<nlohmann::json> retry_events(const std::string& err) {
+    std::vector<nlohmann::json> events;
+    std::istringstream lines(err);
+    for (std::string line; std::getline(lines, line);) {
+        auto event = nlohmann::json::parse(line, nullptr, false);
+        if (event.is_object() && event.value("event", "") == "retry") {
+            events.push_back(event);
+        }
+    }
+    return events;
+}
+
+TEST_F(ZenodoRoute, TheRetryAfterOfAnOrdinaryAnswerIsNoRequestToWait) {
+    // Every Zenodo answer carries Retry-After (about 60 here); a 200 whose body is cut is retried on
+    // the normal backoff (50 ms in the fixture), not after a minute.
+    std::string record = unique_digits();
+    std::string data = random_bytes(300'000);
+    publish_record(record, {{"big.bin", data}}, {{"_drop", "1 100000"}});
+    std::string id = add_zenodo_dataset(record);
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--progress", "json"});
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_EQ(read_text_file(dataset_dir(id) / "big.bin"), data);
+    auto retries = retry_events(fetch.err);
+    ASSERT_EQ(retries.size(), 1U) << fetch.err;
+    EXPECT_LT(retries[0]["delay_ms"].get<long>(), 10'000) << retries[0].dump(); // the backoff, not Retry-After
+    // It resumed with Range guarded by the ETag.
+    auto ranged = stats("zenodo", "/records/" + record + "/files/big.bin");
+    EXPECT_EQ(ranged["ranges"], nlohmann::json::array({"bytes=100000-"})) << ranged.dump();
+    EXPECT_EQ(ranged["log"][0]["if_range"], "\"md5:" + md5_of(data) + "\"") << ranged.dump();
+}
+
+TEST_F(ZenodoRoute, WithoutAnETagAResumeIsGuardedByLastModified) {
+    std::string record = unique_digits();
+    std::string data = random_bytes(300'000);
+    publish_record(record, {{"big.bin", data}}, {{"_drop", "1 100000"}, {"_validators", "last-modified"}});
+    std::string id = add_zenodo_dataset(record);
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms"});
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_EQ(read_text_file(dataset_dir(id) / "big.bin"), data);
+    auto ranged = stats("zenodo", "/records/" + record + "/files/big.bin");
+    EXPECT_EQ(ranged["ranges"], nlohmann::json::array({"bytes=100000-"})) << ranged.dump();
+    EXPECT_EQ(ranged["statuses"], nlohmann::json::array({206})) << ranged.dump();
+    std::string if_range = ranged["log"][0].value("if_range", "");
+    EXPECT_TRUE(if_range.ends_with(" GMT")) << ranged.dump(); // an HTTP date, not an entity tag
+}
+
+TEST_F(ZenodoRoute, WithoutAnyValidatorACutDownloadStartsOver) {
+    std::string record = unique_digits();
+    std::string data = random_bytes(300'000);
+    publish_record(record, {{"big.bin", data}}, {{"_drop", "1 100000"}, {"_validators", "none"}});
+    std::string id = add_zenodo_dataset(record);
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms"});
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_EQ(read_text_file(dataset_dir(id) / "big.bin"), data);
+    // Nothing proves the remote unchanged, so nothing is appended: the whole file again, no Range.
+    EXPECT_EQ(stats("zenodo", "/records/" + record + "/files/big.bin").value("requests", 0), 0);
+    auto api = stats("zenodo", "/api/records/" + record + "/files/big.bin/content");
+    EXPECT_EQ(api["statuses"], nlohmann::json::array({200, 200})) << api.dump();
+    EXPECT_EQ(api["ranges"], nlohmann::json::array()) << api.dump();
 }
 
 } // namespace

@@ -157,6 +157,32 @@ def consume_fault(unit_dir):
     return None
 
 
+def consume_drop(unit_dir):
+    """`_drop` holds "N BYTES": while N > 0 a download consumes one and its body stops after BYTES bytes
+    (a connection dropped mid-transfer, which any provider's answer can suffer). Returns BYTES or None."""
+    path = os.path.join(unit_dir, "_drop")
+    with _COUNTER_LOCK:
+        try:
+            with open(path, encoding="utf-8") as f:
+                words = f.read().split()
+            remaining, after = int(words[0]), int(words[1])
+        except (OSError, ValueError, IndexError):
+            return None
+        if remaining <= 0:
+            return None
+        write_atomically(path, f"{remaining - 1} {after}\n")
+        return after
+
+
+def read_first_word(path, default):
+    try:
+        with open(path, encoding="utf-8") as f:
+            words = f.read().split()
+        return words[0] if words else default
+    except OSError:
+        return default
+
+
 def safe_segment(name):
     return bool(name) and name not in (".", "..") and "/" not in name and "\0" not in name
 
@@ -471,7 +497,9 @@ class StubHandler(http.server.BaseHTTPRequestHandler):
 
     def start_response(self, status, headers, length):
         self.send_response(status)
-        for name, value in [*self.common_headers(), *headers]:
+        explicit = {name.lower() for name, _ in headers}
+        common = [(name, value) for name, value in self.common_headers() if name.lower() not in explicit]
+        for name, value in [*common, *headers]:
             self.send_header(name, value)
         self.send_header("Content-Length", str(length))
         if self.close_connection:
@@ -512,8 +540,9 @@ class StubHandler(http.server.BaseHTTPRequestHandler):
         self.send_bytes(status, body, content_type, [("Location", location), *headers])
 
     def send_content(self, source, *, honour_range=True, accept_ranges=True, etag=None, last_modified=None,
-                     ctype=None, headers=()):
-        """Sends a file path or a bytes object: 200, or 206 + Content-Range for one bytes range, or 416."""
+                     ctype=None, headers=(), drop_after=None):
+        """Sends a file path or a bytes object: 200, or 206 + Content-Range for one bytes range, or 416.
+        drop_after: close the connection after that many body bytes (a dropped transfer)."""
         if isinstance(source, (bytes, bytearray)):
             size, path = len(source), None
         else:
@@ -542,6 +571,9 @@ class StubHandler(http.server.BaseHTTPRequestHandler):
         self.start_response(status, all_headers, length)
         if self.head or length == 0:
             return
+        if drop_after is not None and drop_after < length:
+            length = drop_after
+            self.close_connection = True  # the announced length is never reached: the client sees a cut body
         if path is None:
             self.write(bytes(source[first:first + length]))
             return
@@ -605,24 +637,46 @@ class ZenodoHandler(StubHandler):
     """<world>/zenodo/<record id>/<files>; controls in the record directory:
     _meta.json {title, version, license, access_right, conceptrecid, deleted, metadata{...}},
     _legacy.json (post-migration files[] shape), _api_range (the /api/.../content route honours Range),
-    _ratelimit / _unavailable counters."""
+    _ratelimit / _unavailable counters, _drop "N BYTES" (the next N downloads stop after BYTES body
+    bytes), _validators (downloads carry "etag", "last-modified", "both" — the default — or "none")."""
     provider = "zenodo"
     window = [0, 0]  # [minute, requests in that minute], per class: only one zenodo server exists
+    hits = {}  # record (or "") -> times of its requests in the last minute: the moving window's Retry-After
+    RECORD_IN_PATH = re.compile(r"/(?:api/)?records?/([0-9]{1,18})(?:/|$)")
 
     def common_headers(self):
-        minute = int(time.time() // 60)
+        # Zenodo's rate limiter rides on every response, 200 and 206 included: invenio-app sets
+        # RATELIMIT_HEADERS_ENABLED = True and RATELIMIT_STRATEGY = "moving-window"
+        # (inveniosoftware/invenio-app:invenio_app/config.py), and Flask-Limiter's __inject_headers
+        # then adds X-RateLimit-Limit/-Remaining/-Reset and *sets* Retry-After (seconds to the
+        # window's reset) on every response, merging a Retry-After the view already set
+        # (alisaifee/flask-limiter:flask_limiter/_extension.py; its test_headers_* expect
+        # "Retry-After: 60" on a plain 200). A capture of a real 206 from Zenodo shows the same
+        # (galaxyproject/galaxy#15296: X-RateLimit-Remaining: 58, Retry-After: 59).
+        # The window is keyed per record here (Zenodo keys it per client) so parallel tests stay apart.
+        if getattr(self, "bare", False):
+            return []  # a 503 from the proxy in front of the application carries no limiter headers
+        now = time.time()
+        minute = int(now // 60)
         if self.window[0] != minute:
             self.window[:] = [minute, 0]
         self.window[1] += 1
         remaining = 0 if getattr(self, "limited", False) else max(0, ZENODO_RATE_LIMIT - self.window[1])
+        match = self.RECORD_IN_PATH.match(getattr(self, "raw_path", "") or "")
+        key = match.group(1) if match else ""
+        with _COUNTER_LOCK:
+            recent = [t for t in self.hits.get(key, []) if t > now - 60] + [now]
+            self.hits[key] = recent
+        retry_after = max(1, int(recent[0] + 60 - now))
         return [("X-RateLimit-Limit", str(ZENODO_RATE_LIMIT)), ("X-RateLimit-Remaining", str(remaining)),
-                ("X-RateLimit-Reset", str((minute + 1) * 60))]
+                ("X-RateLimit-Reset", str((minute + 1) * 60)), ("Retry-After", str(retry_after))]
 
     def error(self, status, message, headers=()):
         self.send_json(status, {"status": status, "message": message}, headers)
 
     def route(self):
         self.limited = False  # one handler object serves every request of a keep-alive connection
+        self.bare = False
         parts = self.raw_path.split("/")
         if self.method not in ("GET", "HEAD"):
             self.error(405, "The method is not allowed for the requested URL.")
@@ -668,6 +722,8 @@ class ZenodoHandler(StubHandler):
             return False
         status, retry_after = fault
         self.limited = status == 429
+        self.bare = status == 503 and not retry_after
+        # A fault's own Retry-After stands for the limiter's value at that moment.
         headers = [("Retry-After", retry_after)] if retry_after else []
         message = ("The rate limit has been exceeded. Please slow down your requests." if status == 429
                    else "Service temporarily unavailable.")
@@ -774,15 +830,25 @@ class ZenodoHandler(StubHandler):
         headers = [("Content-Disposition", f"{disposition}; filename={os.path.basename(key)}"),
                    ("Content-Security-Policy", "default-src 'none';"), ("X-Content-Type-Options", "nosniff"),
                    ("X-Frame-Options", "deny")]
+        # Validators. invenio-files-rest's send_stream sets ETag "md5:<hex>" and Last-Modified, and the
+        # pre-2023 capture shows both (galaxyproject/galaxy#15296). But in production the post-2023
+        # Zenodo offloads downloads to EOS through nginx X-Accel-Redirect, and that response is built
+        # without ETag or Last-Modified (zenodo/zenodo-rdm:site/zenodo_rdm/files.py,
+        # EOSFilesOffload.send_file): what reaches the client then depends on the storage behind
+        # nginx, which no public source shows. `_validators` picks the case to reproduce.
+        validators = read_first_word(os.path.join(directory, "_validators"), "both")
+        etag = f'"md5:{digest["md5"]}"' if validators in ("both", "etag") else None
+        last_modified = http_date(digest["mtime"]) if validators in ("both", "last-modified") else None
+        drop_after = consume_drop(directory)
         if api:
             honour = flag(directory, "_api_range")
             headers.append(("Access-Control-Allow-Origin", "*"))
-            self.send_content(path, honour_range=honour, accept_ranges=honour, etag=f'"md5:{digest["md5"]}"',
-                              last_modified=http_date(digest["mtime"]), ctype=ctype, headers=headers)
+            self.send_content(path, honour_range=honour, accept_ranges=honour, etag=etag,
+                              last_modified=last_modified, ctype=ctype, headers=headers, drop_after=drop_after)
         else:
             headers.append(("Content-MD5", digest["md5"]))
-            self.send_content(path, etag=f'"md5:{digest["md5"]}"', last_modified=http_date(digest["mtime"]),
-                              ctype=ctype, headers=headers)
+            self.send_content(path, etag=etag, last_modified=last_modified, ctype=ctype, headers=headers,
+                              drop_after=drop_after)
 
 
 # --- PhysioNet --------------------------------------------------------------------------------------------
@@ -981,8 +1047,15 @@ class PhysioNetHandler(StubHandler):
                           headers=[("Content-Disposition", f"{disposition}; filename={os.path.basename(path)}")])
 
     def checksums(self, directory):
+        # One file at the version root lists every file below it, recursively (files/p10/... too), as
+        # `<sha256><one space><path>\n`, and never itself: physionet-build writes it that way
+        # (MIT-LCP/physionet-build: physionet-django/project/projectfiles/local.py, make_checksum_file).
+        # Its order cannot be relied on: since 2019-07-02 (commit ff0419f6) it follows
+        # sorted_tree_files, but files made before that (MIMIC-CXR-JPG 2.0.0 was published in 2019)
+        # follow get_tree_files, i.e. os.scandir order, whatever the filesystem returned. The stub
+        # lists in reverse byte order so that a client which assumes sorted input fails here.
         lines = []
-        for rel in list_files(directory):
+        for rel in reversed(list_files(directory)):
             if rel == "SHA256SUMS.txt":
                 continue
             lines.append(f"{self.shared.digests.get(os.path.join(directory, *rel.split('/')))['sha256']} {rel}\n")

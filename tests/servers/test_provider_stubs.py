@@ -9,6 +9,7 @@ other tests use the same stubs: every test works on world entries with names of 
 """
 import base64
 import hashlib
+import http.client
 import io
 import json
 import os
@@ -215,6 +216,32 @@ class Zenodo(unittest.TestCase):
         head = fetch(url, method="HEAD")
         self.assertEqual((head.status, head.body, head.header("Content-Length")), (200, b"", "5000"))
 
+    def test_retry_after_rides_on_every_answer(self):
+        # Flask-Limiter, as Zenodo configures it, sets Retry-After on a plain 200 and 206 too.
+        url = f"{self.base}/records/{self.id}/files/subset%200.zip?download=1"
+        for r in (fetch(f"{self.base}/api/records/{self.id}"), fetch(url), fetch(url, headers={"Range": "bytes=1-"})):
+            self.assertIn(r.status, (200, 206))
+            self.assertTrue(1 <= int(r.header("Retry-After")) <= 60, r.header("Retry-After"))
+            self.assertIsNotNone(r.header("X-RateLimit-Remaining"))
+
+    def test_validators_and_dropped_bodies(self):
+        url = f"{self.base}/records/{self.id}/files/subset%200.zip?download=1"
+        put(os.path.join(self.dir, "_validators"), "last-modified")
+        r = fetch(url)
+        self.assertIsNone(r.header("ETag"))
+        modified = r.header("Last-Modified")
+        self.assertTrue(modified.endswith(" GMT"))
+        self.assertEqual(fetch(url, headers={"Range": "bytes=10-", "If-Range": modified}).status, 206)
+        put(os.path.join(self.dir, "_validators"), "none")
+        r = fetch(url)
+        self.assertIsNone(r.header("ETag"))
+        self.assertIsNone(r.header("Last-Modified"))
+        os.remove(os.path.join(self.dir, "_validators"))
+        put(os.path.join(self.dir, "_drop"), "1 100")
+        with self.assertRaises(http.client.IncompleteRead):  # the announced length never arrives
+            fetch(url)
+        self.assertEqual(fetch(url).body, self.data)  # the counter is used up
+
     def test_legacy_singular_record_url_redirects(self):
         r = fetch(f"{self.base}/record/{self.id}/files/docs/readme.txt?download=1")
         self.assertEqual(r.status, 301)
@@ -306,8 +333,10 @@ class PhysioNet(unittest.TestCase):
         self.assertEqual(r.status, 200)
         lines = r.body.decode().splitlines()
         paths = [line.split(" ", 1)[1] for line in lines]
-        self.assertEqual(paths, ["LICENSE.txt", "README", "files/p10/s1/a.jpg", "files/p10/s1/b c.jpg"])
-        self.assertEqual(paths, sorted(paths, key=lambda p: p.encode()))
+        # Every file, recursively, never the listing itself, in an order no client may rely on.
+        self.assertEqual(sorted(paths, key=lambda p: p.encode()),
+                         ["LICENSE.txt", "README", "files/p10/s1/a.jpg", "files/p10/s1/b c.jpg"])
+        self.assertNotEqual(paths, sorted(paths, key=lambda p: p.encode()))
         for line in lines:
             digest, path = line.split(" ", 1)
             self.assertRegex(digest, r"^[0-9a-f]{64}$")

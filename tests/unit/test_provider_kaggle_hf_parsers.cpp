@@ -242,10 +242,12 @@ TEST(HuggingFaceTree, RefusesWhatIsNotAListOfEntries) {
 
 // --- what explain() reads back from the engine ------------------------------------------------------------
 
-TEST(KaggleHuggingFaceEngineFailure, ReadsStatusPathAndNotes) {
+TEST(KaggleHuggingFaceEngineFailure, ReadsTheFieldsTheEngineSet) {
     Error error(ErrorCode::access_denied, "data/train.csv: HTTP 403 Forbidden: access to this file is not granted",
-                {"source: http://127.0.0.1:1/api/v1/competitions/data/download/c/data/train.csv",
-                 "the server says: GatedRepo", "redirected to: http://localhost:1/__signed/c/x?X-Goog-Signature=***"});
+                {"source: http://127.0.0.1:1/api/v1/competitions/data/download/c/data/train.csv"});
+    error.with_http({403, "GatedRepo", false, "data/train.csv",
+                     "http://127.0.0.1:1/api/v1/competitions/data/download/c/data/train.csv",
+                     "http://localhost:1/__signed/c/x?X-Goog-Signature=***"});
     auto failure = parse_engine_http_failure(error);
     ASSERT_TRUE(failure);
     EXPECT_EQ(failure->path, "data/train.csv");
@@ -253,22 +255,28 @@ TEST(KaggleHuggingFaceEngineFailure, ReadsStatusPathAndNotes) {
     EXPECT_EQ(failure->source_url, "http://127.0.0.1:1/api/v1/competitions/data/download/c/data/train.csv");
     EXPECT_EQ(failure->server_code, "GatedRepo");
     EXPECT_EQ(failure->final_url, "http://localhost:1/__signed/c/x?X-Goog-Signature=***");
+    EXPECT_EQ(error.http_status(), 403);
+    EXPECT_EQ(error.provider_code(), "GatedRepo");
 }
 
 TEST(KaggleHuggingFaceEngineFailure, ReadsA429AfterRetries) {
-    auto failure = parse_engine_http_failure(Error(ErrorCode::network, "a.bin: HTTP 429 Too Many Requests"));
+    Error error(ErrorCode::network, "a.bin: something else entirely");
+    error.with_http({429, "", false, "a.bin", "http://h/a.bin", ""});
+    auto failure = parse_engine_http_failure(error);
     ASSERT_TRUE(failure);
     EXPECT_EQ(failure->status, 429);
     EXPECT_EQ(failure->final_url, "");
 }
 
-TEST(KaggleHuggingFaceEngineFailure, IgnoresEverythingElse) {
+TEST(KaggleHuggingFaceEngineFailure, NeverReadsTheMessageText) {
+    // Without the engine's fields nothing is an HTTP failure, whatever the text says.
+    EXPECT_FALSE(parse_engine_http_failure(Error(ErrorCode::network, "a.bin: HTTP 429 Too Many Requests")));
     EXPECT_FALSE(parse_engine_http_failure(Error(ErrorCode::integrity, "a.bin: sha256 mismatch")));
     EXPECT_FALSE(parse_engine_http_failure(Error(ErrorCode::network, "a.bin: Connection refused")));
-    EXPECT_FALSE(parse_engine_http_failure(Error(ErrorCode::network, "a.bin: HTTP 4")));
-    EXPECT_FALSE(parse_engine_http_failure(Error(ErrorCode::network, "a.bin: HTTP 4000")));
-    EXPECT_FALSE(parse_engine_http_failure(Error(
-        ErrorCode::access_denied, "x: this dataset is gated: request access at https://huggingface.co/datasets/a/b")));
+    Error page(ErrorCode::access_denied, "a.bin: the server sent a web page");
+    page.with_http({200, "", true, "a.bin", "http://h/a.bin", ""});
+    EXPECT_FALSE(parse_engine_http_failure(page)); // not an HTTP error status
+    EXPECT_EQ(Error(ErrorCode::network, "x").http_status(), 0);
 }
 
 TEST(KaggleHuggingFaceRemoteText, MakesServerMessagesSafeToPrint) {

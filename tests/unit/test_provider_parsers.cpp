@@ -296,8 +296,86 @@ TEST(CatalogFiles, ReportsDigestsThatDisagree) {
     files[0].digests[DigestAlgorithm::md5] = "11111111111111111111111111111111";
     CatalogMatch match = apply_catalog_files(source, files);
     ASSERT_EQ(match.conflicts.size(), 1U);
-    EXPECT_EQ(match.conflicts[0], "a.csv: md5 00000000000000000000000000000000 in the catalog, "
-                                  "11111111111111111111111111111111 from the provider");
+    EXPECT_EQ(match.conflicts[0].first, "a.csv");
+    EXPECT_EQ(match.conflicts[0].second, "a.csv: md5 00000000000000000000000000000000 in the catalog, "
+                                         "11111111111111111111111111111111 from the provider");
+}
+
+TEST(CatalogFiles, OneCheckMarksEachMissingOrContradictedFileAndKeepsTheRest) {
+    Dataset dataset;
+    dataset.id = "luna16";
+    dataset.origin = "catalog/datasets/luna16.json";
+    Source source;
+    FileEntry missing;
+    missing.path = "candidates_V2.csv";
+    FileEntry contradicted;
+    contradicted.path = "b.csv";
+    contradicted.digests[DigestAlgorithm::md5] = std::string(32, '0');
+    FileEntry present;
+    present.path = "annotations.csv";
+    source.files = {missing, contradicted, present};
+    std::vector<ResolvedFile> files(3);
+    files[0].path = "annotations.csv";
+    files[1].path = "b.csv";
+    files[1].digests[DigestAlgorithm::md5] = std::string(32, '1');
+    files[2].path = "candidates_V2.zip";
+    check_catalog_files(dataset, source, {"Zenodo record 3723295", "https://zenodo.org/records/3723295"}, files);
+    ASSERT_EQ(files.size(), 4U);
+    EXPECT_FALSE(files[0].unavailable);
+    EXPECT_FALSE(files[2].unavailable);
+    ASSERT_TRUE(files[1].unavailable);
+    EXPECT_EQ(files[1].unavailable->code(), ErrorCode::integrity);
+    ASSERT_EQ(files[3].path, "candidates_V2.csv");
+    ASSERT_TRUE(files[3].unavailable);
+    const Error& error = *files[3].unavailable;
+    EXPECT_EQ(error.code(), ErrorCode::not_found);
+    EXPECT_EQ(error.message(), "luna16: Zenodo record 3723295 lacks files the catalog lists: candidates_V2.csv");
+    EXPECT_EQ(error.notes()[0], "see https://zenodo.org/records/3723295");
+    EXPECT_EQ(error.notes()[1], "the catalog entry needs updating (catalog/datasets/luna16.json)");
+    EXPECT_TRUE(files[3].urls.empty());
+}
+
+TEST(Sha256SumsReader, ChunksCutAnywhereReadAsTheWholeText) {
+    std::string text =
+        k_hex_b + " LICENSE.txt\n" + k_hex_a + " files/p10/p10000032/s5/02aa.jpg\r\n\n" + k_hex_a + " IMAGE_FILENAMES";
+    auto whole = parse_sha256sums(text);
+    ASSERT_TRUE(whole) << whole.error().message();
+    for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+        for (std::size_t second = cut; second <= text.size(); second += 7) {
+            Sha256SumsReader reader;
+            ASSERT_TRUE(reader.feed(std::string_view(text).substr(0, cut)));
+            ASSERT_TRUE(reader.feed(std::string_view(text).substr(cut, second - cut)));
+            ASSERT_TRUE(reader.feed(std::string_view(text).substr(second)));
+            auto entries = reader.finish();
+            ASSERT_TRUE(entries) << cut;
+            ASSERT_EQ(entries->size(), whole->size()) << cut;
+            for (std::size_t i = 0; i < entries->size(); ++i) {
+                EXPECT_EQ((*entries)[i].path, (*whole)[i].path) << cut;
+                EXPECT_EQ((*entries)[i].sha256, (*whole)[i].sha256) << cut;
+            }
+        }
+    }
+}
+
+TEST(Sha256SumsReader, KeepsOnlyWhatItIsAskedForAndStartsOverOnReset) {
+    Sha256SumsReader reader([](std::string_view path) { return path.starts_with("files/"); });
+    ASSERT_TRUE(reader.feed(k_hex_a + " stale.txt\n"));
+    reader.reset(); // a retried request sends the listing again
+    EXPECT_TRUE(reader.feed(k_hex_b + " LICENSE.txt\n" + k_hex_a + " files/p10/a.jpg\n" + k_hex_a + " README\n"));
+    auto entries = reader.finish();
+    ASSERT_TRUE(entries) << entries.error().message();
+    ASSERT_EQ(entries->size(), 1U);
+    EXPECT_EQ((*entries)[0].path, "files/p10/a.jpg");
+    // A malformed line fails the listing even when it would not be kept.
+    Sha256SumsReader strict([](std::string_view) { return false; });
+    EXPECT_FALSE(strict.feed(k_hex_a + " ok\nbroken line\n"));
+    auto failed = strict.finish();
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error().message(), "line 2: expected `<64 hex digits> <path>`, got 'broken line'");
+    // The first bytes are kept to tell a login page from a listing.
+    Sha256SumsReader page;
+    EXPECT_FALSE(page.feed("<!DOCTYPE html>\n<html>"));
+    EXPECT_EQ(page.head().rfind("<!DOCTYPE html>", 0), 0U);
 }
 
 } // namespace

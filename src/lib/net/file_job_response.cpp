@@ -71,7 +71,8 @@ bool FileJob::accept_full_response() {
 bool FileJob::begin_response() {
     m_response_started = true;
     long status = m_response.status();
-    if (auto retry_after = m_response.get("retry-after"); !retry_after.empty()) {
+    // Only a 429 or 503 asks the client to wait: Zenodo sends Retry-After on its 200s and 206s too.
+    if (auto retry_after = m_response.get("retry-after"); !retry_after.empty() && honours_retry_after(status)) {
         m_retry_after = parse_retry_after(retry_after, std::chrono::system_clock::now());
     }
     if (status != 200 && status != 206) {
@@ -122,6 +123,12 @@ bool FileJob::sniff_and_write_head() {
                   {"source: " + RedactedUrl(current_url()).str(),
                    "open the dataset's page in a browser, complete the step it asks for, then rerun",
                    "nothing was installed"});
+        HttpFailure http;
+        http.status = m_response.status();
+        http.web_page = true;
+        http.path = m_request.display_path;
+        http.url = RedactedUrl(current_url()).str();
+        m_abort_error->with_http(std::move(http));
         m_abort_try_next_url = true;
         return false;
     }

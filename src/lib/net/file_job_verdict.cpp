@@ -117,27 +117,37 @@ AttemptVerdict FileJob::judge_range_not_satisfiable(const std::string& where) {
 }
 
 AttemptVerdict FileJob::judge_http_failure(long status, const std::string& where) {
+    // The answer's facts travel in Error::http, so providers explain it without reading the text.
+    // After a redirect the failure belongs to another host (a signed CDN URL, not the provider):
+    // final_url says so, so that ProviderClient::explain can tell the two apart.
+    HttpFailure http;
+    http.status = status;
+    http.provider_code = m_response.get("x-error-code");
+    http.path = m_request.display_path;
+    http.url = RedactedUrl(current_url()).str();
+    char* effective = nullptr;
+    if (curl_easy_getinfo(m_easy.get(), CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective != nullptr &&
+        effective != current_url() && effective != ranged_url()) {
+        http.final_url = RedactedUrl(effective).str();
+    }
     Error error(ErrorCode::network, m_request.display_path + ": " + file_job_status_message(status), {where});
     if (is_transient_http_status(status)) {
-        return retry(std::move(error));
+        return retry(std::move(error.with_http(std::move(http))));
     }
     if (status == 401 || status == 403) {
         error =
             Error(ErrorCode::access_denied, m_request.display_path + ": " + file_job_status_message(status), {where});
-        if (auto code_header = m_response.get("x-error-code"); !code_header.empty()) {
-            error.note("the server says: " + code_header);
+        if (!http.provider_code.empty()) {
+            error.note("the server says: " + http.provider_code);
         }
     } else if (status == 404 || status == 410) {
         error = Error(ErrorCode::not_found, m_request.display_path + ": " + file_job_status_message(status), {where});
         error.note("the file has moved or was withdrawn; check the dataset's homepage");
     }
-    // After a redirect the failure belongs to another host (a signed CDN URL, not the provider):
-    // say so, so that ProviderClient::explain can tell the two apart.
-    char* effective = nullptr;
-    if (curl_easy_getinfo(m_easy.get(), CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective != nullptr &&
-        effective != current_url() && effective != ranged_url()) {
-        error.note("redirected to: " + RedactedUrl(effective).str());
+    if (!http.final_url.empty()) {
+        error.note("redirected to: " + http.final_url);
     }
+    error.with_http(std::move(http));
     return fail(std::move(error), status == 404 || status == 410);
 }
 

@@ -22,6 +22,8 @@ struct Collector {
     std::string body;
     std::size_t max_body = 0;
     bool too_big = false;
+    const HttpRequest* request = nullptr; // for its body sink
+    bool sink_stopped = false;
     std::vector<std::pair<std::string, std::string>> raw; // headers of the response being read
 };
 
@@ -63,6 +65,14 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* sel
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self) {
     auto* collector = static_cast<Collector*>(self);
     std::size_t bytes = size * count;
+    const HttpRequest& request = *collector->request;
+    if (request.body_write && collector->current.status() == 200) {
+        if (!request.body_write(std::string_view(data, bytes))) {
+            collector->sink_stopped = true;
+            return 0;
+        }
+        return bytes;
+    }
     if (collector->body.size() + bytes > collector->max_body) {
         collector->too_big = true;
         return 0;
@@ -88,9 +98,13 @@ Result<HttpResponse> perform_once(const HttpRequest& request) {
         headers.push_back("Range: bytes=" + std::to_string(request.range->first) + "-" +
                           std::to_string(request.range->second));
     }
+    if (request.body_begin) {
+        request.body_begin(); // each attempt's body starts the sink over
+    }
     std::string error_buffer(CURL_ERROR_SIZE + 1, '\0');
     Collector collector;
     collector.max_body = request.max_body;
+    collector.request = &request;
     net::CurlSlist list;
     net::configure_easy(easy.get(), list, as_transfer, options, request.url, headers,
                         {&on_header, &on_body, &collector, error_buffer.data()});
@@ -103,7 +117,7 @@ Result<HttpResponse> perform_once(const HttpRequest& request) {
         net::set_option(easy.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(request.post_body.size()));
     }
     CURLcode code = curl_easy_perform(easy.get());
-    if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && collector.too_big)) {
+    if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && (collector.too_big || collector.sink_stopped))) {
         net::CurlFailure failure = net::classify_curl_error(
             code, error_buffer.c_str()); // NOLINT(readability-redundant-string-cstr): cut at the NUL
         Error error(failure.code, failure.message, {"request: " + RedactedUrl(request.url).str()});
@@ -144,7 +158,7 @@ Result<HttpResponse> http_request(const HttpRequest& request, const RetryPolicy&
             return response;
         }
         std::optional<std::chrono::seconds> retry_after;
-        if (response) {
+        if (response && honours_retry_after(response->status)) {
             retry_after = parse_retry_after(response->header("retry-after"), std::chrono::system_clock::now());
         }
         auto delay = policy.delay_before(attempt + 1, jitter(random), retry_after);

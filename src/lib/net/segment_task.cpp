@@ -53,7 +53,8 @@ std::size_t SegmentTask::on_header(char* data, std::size_t size, std::size_t cou
             }
             task->m_response_ok = true;
         }
-        if (auto retry_after = task->m_response.get("retry-after"); !retry_after.empty()) {
+        if (auto retry_after = task->m_response.get("retry-after");
+            !retry_after.empty() && honours_retry_after(task->m_response.status())) {
             task->m_retry_after = parse_retry_after(retry_after, std::chrono::system_clock::now());
         }
     }
@@ -103,10 +104,23 @@ AttemptVerdict SegmentTask::finish_attempt(CURLcode code) {
         m_last_error =
             Error(ErrorCode::network,
                   m_request.display_path + ": segment ended early (HTTP " + std::to_string(status) + ")", {where});
+        if (status != 206) {
+            HttpFailure http;
+            http.status = status;
+            http.path = m_request.display_path;
+            http.url = RedactedUrl(m_url).str();
+            m_last_error->with_http(std::move(http));
+        }
         return AttemptVerdict::retry;
     }
     m_last_error = Error(status == 401 || status == 403 ? ErrorCode::access_denied : ErrorCode::network,
                          m_request.display_path + ": HTTP " + std::to_string(status) + " for a segment", {where});
+    HttpFailure http;
+    http.status = status;
+    http.provider_code = m_response.get("x-error-code");
+    http.path = m_request.display_path;
+    http.url = RedactedUrl(m_url).str();
+    m_last_error->with_http(std::move(http));
     return AttemptVerdict::failed;
 }
 

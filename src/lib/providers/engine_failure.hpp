@@ -9,9 +9,7 @@
 
 namespace cxrcat::providers {
 
-// An HTTP error status the engine gave up on ("<path>: HTTP 403 Forbidden: ...", notes
-// "source: <redacted URL>", "redirected to: <redacted URL>" when the failing response came after a
-// redirect and, for 401/403, "the server says: <X-Error-Code>").
+// An HTTP error status the engine gave up on, as it recorded it in Error::http.
 struct EngineHttpFailure {
     std::string path; // the file's display path ("" when the message has none)
     long status = 0;
@@ -20,8 +18,8 @@ struct EngineHttpFailure {
     std::string server_code; // X-Error-Code ("" when absent)
 };
 
-// The HTTP failure error describes, or nullopt for anything else (transport, integrity, local I/O,
-// or an error a provider already explained).
+// The HTTP error status error carries, or nullopt for anything else (transport, integrity, local
+// I/O, a web page instead of data, or an error resolve() made).
 [[nodiscard]] std::optional<EngineHttpFailure> parse_engine_http_failure(const Error& error);
 
 } // namespace cxrcat::providers

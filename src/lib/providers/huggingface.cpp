@@ -135,22 +135,9 @@ class HuggingFaceClient final : public ProviderClient {
             // so the first download's SHA-256 is recorded and enforced afterwards.
             files.push_back(std::move(file));
         }
-        CatalogMatch match = apply_catalog_files(source, files);
-        if (!match.missing.empty()) {
-            return Error(ErrorCode::not_found,
-                         dataset.id + ": Hugging Face dataset " + *repo + " (revision " + revision +
-                             ") lacks files the catalog lists: " + join(match.missing, ", "),
-                         {"see " + public_page(*repo) + "; the catalog entry (" + dataset.origin + ") needs updating"});
-        }
-        if (!match.conflicts.empty()) {
-            Error error(ErrorCode::integrity, dataset.id + ": Hugging Face dataset " + *repo + " (revision " +
-                                                  revision + ") gives checksums that differ from the catalog's");
-            for (const auto& conflict : match.conflicts) {
-                error.note(conflict);
-            }
-            error.note("the dataset changed since the catalog was written; nothing was downloaded");
-            return error;
-        }
+        check_catalog_files(dataset, source,
+                            {"Hugging Face dataset " + *repo + " (revision " + revision + ")", public_page(*repo)},
+                            files);
         return files;
     }
 

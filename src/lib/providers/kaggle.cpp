@@ -10,6 +10,7 @@
 #include "providers/provider_common.hpp"
 #include "providers/remote_text.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace cxrcat::providers {
@@ -73,19 +74,13 @@ class KaggleClient final : public ProviderClient {
             files.push_back(std::move(file));
         }
         // Kaggle publishes no checksum, so the catalog's can only add to the files (no conflicts).
-        CatalogMatch match = apply_catalog_files(source, files);
-        if (!match.missing.empty()) {
-            return Error(
-                ErrorCode::not_found,
-                dataset.id + ": Kaggle competition " + *slug +
-                    " lacks files the catalog lists: " + join(match.missing, ", "),
-                {"see " + competition_url(*slug) + "/data; the catalog entry (" + dataset.origin + ") needs updating"});
-        }
-        if (!files.empty()) {
+        check_catalog_files(dataset, source, {"Kaggle competition " + *slug, competition_url(*slug) + "/data"}, files);
+        auto first = std::find_if(files.begin(), files.end(), [](const ResolvedFile& f) { return !f.urls.empty(); });
+        if (first != files.end()) {
             // Kaggle may list the files of a competition whose rules the user has not accepted and
             // refuse only the downloads. Ask for the first download (without following it to the
             // signed URL) so that fetch stops here, with Kaggle's own words, before any transfer.
-            HttpRequest request = authed_request(files.front().urls.front(), *credential);
+            HttpRequest request = authed_request(first->urls.front(), *credential);
             request.follow_redirects = false;
             request.range = std::pair<std::uint64_t, std::uint64_t>{0, 0}; // in case it serves the bytes itself
             auto response = http_request(request, m_context.retry);
@@ -95,7 +90,7 @@ class KaggleClient final : public ProviderClient {
             if (response->status >= 400) {
                 return to_error(dataset.id,
                                 diagnose(response->status, kaggle_error_message(response->body), *slug, *credential,
-                                         Step::download, files.front().path),
+                                         Step::download, first->path),
                                 details(*response, request.url));
             }
         }

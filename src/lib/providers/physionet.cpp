@@ -7,13 +7,17 @@
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 namespace cxrcat::providers {
 
 namespace {
 
 // SHA256SUMS.txt of a large project is big (MIMIC-CXR: hundreds of thousands of lines).
-constexpr std::size_t k_max_checksums_body = std::size_t{1} << 30;
 constexpr std::chrono::seconds k_checksums_timeout{30 * 60};
+// Where people sign agreements and log in, whatever endpoint the files come from.
+constexpr std::string_view k_physionet_site = "https://physionet.org";
 
 // PhysioNet honours HTTP Basic credentials only when the User-Agent starts with `Wget/` or
 // `libwfdb/` (an allow-list in physionet-build, project/utility.py `http_auth_allowed`; see
@@ -60,32 +64,9 @@ class PhysioNetClient final : public ProviderClient {
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
         std::string project = source.param("project");
         std::string version_name = source.param("version");
-        HttpRequest request = physionet_request(files_url(project, version_name, "SHA256SUMS.txt"));
-        request.max_body = k_max_checksums_body;
-        request.timeout = k_checksums_timeout;
-        auto response = http_request(request, m_context.retry);
-        std::string request_note = "request: " + RedactedUrl(request.url).str();
-        if (!response) {
-            return Error(response.error().code(),
-                         dataset.id + ": cannot read SHA256SUMS.txt of PhysioNet " + project + " " + version_name +
-                             ": " + response.error().message(),
-                         response.error().notes());
-        }
-        // PhysioNet itself answers 401/403, but a proxy or an SSO front may answer 200 with a login page.
-        bool html = response->status == 200 && looks_like_html(response->header("content-type"), response->body);
-        if (response->status != 200 || html) {
-            PhysioNetDiagnosis diagnosis = diagnose(response->status, html, project, version_name);
-            Error error(diagnosis.code, dataset.id + ": " + diagnosis.problem, {diagnosis.fix});
-            add_credential_note(error);
-            error.note(request_note);
-            return error;
-        }
-        auto entries = parse_sha256sums(response->body);
+        auto entries = read_listing(dataset, source);
         if (!entries) {
-            return Error(entries.error().code(),
-                         dataset.id + ": SHA256SUMS.txt of PhysioNet " + project + " " + version_name + ", " +
-                             entries.error().message(),
-                         {request_note, "nothing was downloaded"});
+            return entries.error();
         }
         const auto& credential = physionet_credential();
         std::string origin = "from PhysioNet SHA256SUMS.txt of " + project + " " + version_name;
@@ -104,23 +85,9 @@ class PhysioNetClient final : public ProviderClient {
             file.metadata = physionet_folder_metadata(file.path);
             files.push_back(std::move(file));
         }
-        CatalogMatch match = apply_catalog_files(source, files);
-        if (!match.missing.empty()) {
-            return Error(ErrorCode::not_found,
-                         dataset.id + ": SHA256SUMS.txt of PhysioNet " + project + " " + version_name +
-                             " lacks files the catalog lists: " + join(match.missing, ", "),
-                         {"see " + content_url(project, version_name) + "; the catalog entry (" + dataset.origin +
-                              ") may name another version",
-                          request_note});
-        }
-        if (!match.conflicts.empty()) {
-            Error error(ErrorCode::integrity, dataset.id + ": PhysioNet " + project + " " + version_name +
-                                                  " publishes checksums that differ from the catalog's");
-            for (const auto& conflict : match.conflicts) {
-                error.note(conflict);
-            }
-            return error;
-        }
+        check_catalog_files(
+            dataset, source,
+            {"SHA256SUMS.txt of PhysioNet " + project + " " + version_name, content_url(project, version_name)}, files);
         return files;
     }
 
@@ -154,20 +121,18 @@ class PhysioNetClient final : public ProviderClient {
         }
         std::string project = source.param("project");
         std::string version_name = source.param("version");
-        const std::string& message = error.message();
-        if (error.code() == ErrorCode::access_denied) {
-            bool unauthorised = message.find("HTTP 401") != std::string::npos;
-            bool forbidden = message.find("HTTP 403") != std::string::npos;
-            bool web_page = message.find("web page") != std::string::npos;
-            if (unauthorised || forbidden || web_page) {
-                PhysioNetDiagnosis diagnosis = diagnose(unauthorised ? 401
-                                                        : forbidden  ? 403
-                                                                     : 200,
-                                                        web_page, project, version_name);
-                std::vector<std::string> notes{diagnosis.problem, diagnosis.fix};
-                notes.insert(notes.end(), error.notes().begin(), error.notes().end());
-                return {error.code(), message, notes};
+        // The engine's record of the answer, never the message text, says what happened.
+        long status = error.http_status();
+        bool web_page = error.http() && error.http()->web_page;
+        if (error.code() == ErrorCode::access_denied && (status == 401 || status == 403 || web_page)) {
+            PhysioNetDiagnosis diagnosis = diagnose(web_page ? 200 : status, web_page, project, version_name);
+            std::vector<std::string> notes{diagnosis.problem, diagnosis.fix};
+            notes.insert(notes.end(), error.notes().begin(), error.notes().end());
+            Error explained(error.code(), error.message(), notes);
+            if (error.http()) {
+                explained.with_http(*error.http());
             }
+            return explained;
         } else if (error.code() == ErrorCode::not_found) {
             error.note("PhysioNet " + project + " " + version_name + " no longer serves this file: see " +
                        content_url(project, version_name));
@@ -176,6 +141,55 @@ class PhysioNetClient final : public ProviderClient {
     }
 
   private:
+    // The entries of the version root's SHA256SUMS.txt that fetch wants (or the catalog names),
+    // parsed as the listing streams in: the listing itself (54 MB for MIMIC-CXR-JPG) is never held.
+    // It lists every file of the version, recursively, in no order to rely on.
+    Result<std::vector<ChecksumEntry>> read_listing(const Dataset& dataset, const Source& source) const {
+        std::string project = source.param("project");
+        std::string version_name = source.param("version");
+        std::string candidate; // reused for every line: no allocation per line of the listing
+        auto wanted = [this, &source, &candidate](std::string_view path) {
+            if (!m_context.selected || m_context.selected(candidate.assign(path))) {
+                return true;
+            }
+            std::string_view name = path.substr(path.rfind('/') + 1);
+            return std::any_of(source.files.begin(), source.files.end(), [&](const FileEntry& file) {
+                std::string_view listed = file.path;
+                return listed == path || listed.substr(listed.rfind('/') + 1) == name;
+            });
+        };
+        Sha256SumsReader reader(wanted);
+        HttpRequest request = physionet_request(files_url(project, version_name, "SHA256SUMS.txt"));
+        request.timeout = k_checksums_timeout;
+        request.body_begin = [&reader] { reader.reset(); };
+        request.body_write = [&reader](std::string_view chunk) { return reader.feed(chunk); };
+        auto response = http_request(request, m_context.retry);
+        std::string request_note = "request: " + RedactedUrl(request.url).str();
+        if (!response) {
+            return Error(response.error().code(),
+                         dataset.id + ": cannot read SHA256SUMS.txt of PhysioNet " + project + " " + version_name +
+                             ": " + response.error().message(),
+                         response.error().notes());
+        }
+        // PhysioNet itself answers 401/403, but a proxy or an SSO front may answer 200 with a login page.
+        bool html = response->status == 200 && looks_like_html(response->header("content-type"), reader.head());
+        if (response->status != 200 || html) {
+            PhysioNetDiagnosis diagnosis = diagnose(response->status, html, project, version_name);
+            Error error(diagnosis.code, dataset.id + ": " + diagnosis.problem, {diagnosis.fix});
+            add_credential_note(error);
+            error.note(request_note);
+            return error;
+        }
+        auto entries = reader.finish();
+        if (!entries) {
+            return Error(entries.error().code(),
+                         dataset.id + ": SHA256SUMS.txt of PhysioNet " + project + " " + version_name + ", " +
+                             entries.error().message(),
+                         {request_note, "nothing was downloaded"});
+        }
+        return entries;
+    }
+
     [[nodiscard]] const std::optional<Credential>& physionet_credential() const {
         static const std::optional<Credential> k_none;
         return m_context.credentials != nullptr ? m_context.credentials->physionet() : k_none;
@@ -186,8 +200,10 @@ class PhysioNetClient final : public ProviderClient {
         return m_context.endpoints.physionet + "/files/" + project + "/" + version_name + "/" + encoded_path;
     }
 
-    [[nodiscard]] std::string content_url(const std::string& project, const std::string& version_name) const {
-        return m_context.endpoints.physionet + "/content/" + project + "/" + version_name + "/";
+    // A page a person opens (project page, DUA): always the public site, also when the API
+    // endpoint is overridden for a proxy, a mirror or a test.
+    [[nodiscard]] static std::string content_url(const std::string& project, const std::string& version_name) {
+        return std::string(k_physionet_site) + "/content/" + project + "/" + version_name + "/";
     }
 
     // A request with the Wget-compatible User-Agent, and the credentials when there are any: open
@@ -229,7 +245,7 @@ class PhysioNetClient final : public ProviderClient {
                 return {ProbeStatus::credentials_refused, ErrorCode::access_denied,
                         "PhysioNet refused the username or password (from " + credential->source + ")",
                         "check the user name (or account e-mail) and password of " + credential->source +
-                            "; test them by logging in at " + m_context.endpoints.physionet + "/login/"};
+                            "; test them by logging in at " + std::string(k_physionet_site) + "/login/"};
             }
             return {ProbeStatus::not_accepted, ErrorCode::access_denied,
                     "PhysioNet denied " + credential->user + " access to " + what + " (" + observed + ")",
@@ -238,7 +254,7 @@ class PhysioNetClient final : public ProviderClient {
         if (status == 404) {
             return {ProbeStatus::not_found, ErrorCode::not_found,
                     "PhysioNet project " + project + " version " + version_name + " not found (HTTP 404)",
-                    "see " + m_context.endpoints.physionet + "/content/" + project +
+                    "see " + std::string(k_physionet_site) + "/content/" + project +
                         "/ for the published versions, and fix the catalog entry"};
         }
         if (status == 429) {

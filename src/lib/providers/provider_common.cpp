@@ -184,8 +184,9 @@ CatalogMatch apply_catalog_files(const Source& source, std::vector<ResolvedFile>
             if (inserted) {
                 added = true;
             } else if (it->second != hex) {
-                match.conflicts.push_back(entry.path + ": " + std::string(to_string(algorithm)) + " " + hex +
-                                          " in the catalog, " + it->second + " from the provider");
+                match.conflicts.emplace_back(entry.path, entry.path + ": " + std::string(to_string(algorithm)) + " " +
+                                                             hex + " in the catalog, " + it->second +
+                                                             " from the provider");
             }
         }
         if (added) {
@@ -194,6 +195,49 @@ CatalogMatch apply_catalog_files(const Source& source, std::vector<ResolvedFile>
         }
     }
     return match;
+}
+
+void check_catalog_files(const Dataset& dataset, const Source& source, const ListingOrigin& origin,
+                         std::vector<ResolvedFile>& files) {
+    CatalogMatch match = apply_catalog_files(source, files);
+    std::string needs_update = "the catalog entry needs updating (" + dataset.origin + ")";
+    for (const auto& path : match.missing) {
+        ResolvedFile file;
+        file.path = path;
+        auto entry = std::find_if(source.files.begin(), source.files.end(),
+                                  [&](const FileEntry& listed) { return listed.path == path; });
+        if (entry != source.files.end()) {
+            file.size = entry->size;
+            file.extract = entry->extract;
+        }
+        // The wording of the whole-record error this replaced, so scripts that matched it still do.
+        file.unavailable =
+            Error(ErrorCode::not_found, dataset.id + ": " + origin.what + " lacks files the catalog lists: " + path,
+                  {"see " + origin.url, needs_update, "the other selected files are fetched"});
+        files.push_back(std::move(file));
+    }
+    for (const auto& [path, conflict] : match.conflicts) {
+        auto file = std::find_if(files.begin(), files.end(), [&](const ResolvedFile& f) { return f.path == path; });
+        if (file == files.end() || file->unavailable) {
+            continue;
+        }
+        file->unavailable = Error(ErrorCode::integrity,
+                                  dataset.id + ": " + path + ": " + origin.what +
+                                      " publishes a checksum that differs from the catalog's",
+                                  {conflict, "see " + origin.url, needs_update, "nothing of this file was downloaded"});
+    }
+}
+
+std::string catalog_gap(const Source& source, const ListingOrigin& origin, std::vector<ResolvedFile>& files) {
+    CatalogMatch match = apply_catalog_files(source, files);
+    if (match.missing.empty()) {
+        return {};
+    }
+    std::string names;
+    for (const auto& path : match.missing) {
+        names += (names.empty() ? "" : ", ") + path;
+    }
+    return origin.what + " lacks files the catalog lists: " + names;
 }
 
 } // namespace providers

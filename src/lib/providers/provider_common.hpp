@@ -39,13 +39,31 @@ std::unique_ptr<ProviderClient> make_idc_client(const ProviderContext& context);
 
 // What matching a provider's listing against the files the catalog names for a source found.
 struct CatalogMatch {
-    std::vector<std::string> missing;   // catalog paths the listing lacks
-    std::vector<std::string> conflicts; // "path: md5 <catalog> in the catalog, <provider> from the provider"
+    std::vector<std::string> missing; // catalog paths the listing lacks
+    // path, and "path: md5 <catalog> in the catalog, <provider> from the provider"
+    std::vector<std::pair<std::string, std::string>> conflicts;
 };
 
 // Applies the catalog's files of source to the files a provider listed, matched by path, else by
 // file name: the catalog's path, extract flag and size, and its published digests (a digest the
 // provider also gives must agree).
 [[nodiscard]] CatalogMatch apply_catalog_files(const Source& source, std::vector<ResolvedFile>& files);
+
+// Where a provider listed a source's files, for the errors about the catalog's files.
+struct ListingOrigin {
+    std::string what; // "Zenodo record 3723295", "Kaggle competition rsna-str-pulmonary-embolism-detection"
+    std::string url;  // the page a person opens to compare the listing with the catalog
+};
+
+// The one check of a provider's listing against the catalog (every provider calls it): applies the
+// catalog's files (apply_catalog_files), then marks each catalog file the listing lacks (not_found)
+// and each whose provider digest contradicts the catalog's (integrity) as an unavailable file, so
+// that fetch fails those files alone when they are selected and fetches every other one.
+void check_catalog_files(const Dataset& dataset, const Source& source, const ListingOrigin& origin,
+                         std::vector<ResolvedFile>& files);
+
+// For `check`: "<what> lacks files the catalog lists: a, b" when some are missing, else "".
+[[nodiscard]] std::string catalog_gap(const Source& source, const ListingOrigin& origin,
+                                      std::vector<ResolvedFile>& files);
 
 } // namespace cxrcat::providers

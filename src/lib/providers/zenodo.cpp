@@ -56,27 +56,10 @@ class ZenodoClient final : public ProviderClient {
             }
             files.push_back(std::move(resolved));
         }
-        CatalogMatch match = apply_catalog_files(source, files);
-        if (!match.missing.empty()) {
-            return Error(ErrorCode::not_found,
-                         dataset.id + ": Zenodo record " + record +
-                             " lacks files the catalog lists: " + join(match.missing, ", "),
-                         {"the record: " + record_page(record),
-                          "the files may have moved to another version of the record; the catalog entry (" +
-                              dataset.origin + ") needs updating"});
-        }
-        if (!match.conflicts.empty()) {
-            Error error(ErrorCode::integrity, dataset.id + ": Zenodo record " + record +
-                                                  " publishes checksums that differ from the catalog's");
-            for (const auto& conflict : match.conflicts) {
-                error.note(conflict);
-            }
-            error.note("the record changed since the catalog was written; nothing was downloaded");
-            return error;
-        }
         if (files.empty()) {
             return empty_record(dataset, record, listing.access_right);
         }
+        check_catalog_files(dataset, source, listing_origin(record), files);
         return files;
     }
 
@@ -103,10 +86,8 @@ class ZenodoClient final : public ProviderClient {
                 files.push_back(std::move(resolved));
                 total += file.size.value_or(0);
             }
-            CatalogMatch match = apply_catalog_files(source, files);
-            if (!match.missing.empty()) {
-                return {ProbeStatus::not_found,
-                        "Zenodo record " + record + " lacks files the catalog lists: " + join(match.missing, ", "),
+            if (std::string gap = catalog_gap(source, listing_origin(record), files); !gap.empty()) {
+                return {ProbeStatus::not_found, gap,
                         "compare " + record_page(record) + " with the catalog entry (" + dataset.origin + ")", ""};
             }
             if (files.empty()) {
@@ -147,7 +128,7 @@ class ZenodoClient final : public ProviderClient {
                        " to request access");
             break;
         case ErrorCode::network:
-            if (error.message().find("HTTP 429") != std::string::npos) {
+            if (error.http_status() == 429) {
                 error.note("Zenodo allows guests about 60 requests a minute; wait a minute and rerun (finished "
                            "files are kept, partial ones resume)");
             }
@@ -160,6 +141,10 @@ class ZenodoClient final : public ProviderClient {
   private:
     [[nodiscard]] std::string record_page(const std::string& record) const {
         return m_context.endpoints.zenodo + "/records/" + record;
+    }
+
+    [[nodiscard]] ListingOrigin listing_origin(const std::string& record) const {
+        return {"Zenodo record " + record, record_page(record)};
     }
 
     [[nodiscard]] HttpRequest record_request(const std::string& record) const {
