@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <sys/types.h>
+#include <cstdint>
 #include <vector>
 
 namespace cxrcat {
@@ -19,7 +19,7 @@ namespace cxrcat {
 
 // The permission bits of something installed that asks for `wanted`: wanted less the umask in
 // effect for installs (the process umask, narrowed by the current InstallScope).
-[[nodiscard]] mode_t install_mode(mode_t wanted);
+[[nodiscard]] std::uint32_t install_mode(std::uint32_t wanted);
 
 // While alive, what is created for one dataset honours the umask, is never world-accessible for a
 // private dataset, and, with a group, belongs to that group (setgid directories, the umask's group
@@ -38,8 +38,8 @@ class InstallScope {
     ~InstallScope();
 
   private:
-    explicit InstallScope(mode_t previous) : m_previous(previous) {}
-    std::optional<mode_t> m_previous;
+    explicit InstallScope(std::uint32_t previous) : m_previous(previous) {}
+    std::optional<std::uint32_t> m_previous;
 };
 
 // True when `file` may be hard-linked into `directory` as it is: its permissions are no wider than

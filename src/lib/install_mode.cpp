@@ -96,7 +96,7 @@ bool must_stay_private(const Dataset& dataset) {
     return dataset.redistribution == Redistribution::organisation_only;
 }
 
-mode_t install_mode(mode_t wanted) {
+std::uint32_t install_mode(std::uint32_t wanted) {
     int mask = install_umask_value().load();
     if (mask < 0) {
         mask = static_cast<int>(process_umask());
