@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <cstdint>
 #include <vector>
 
 namespace cxrcat {

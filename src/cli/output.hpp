@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/digest_json.hpp"
-
 #include "cxrcat/dataset.hpp"
+#include "cxrcat/digest_json.hpp"
 
 #include <iosfwd>
 #include <map>
@@ -40,7 +39,6 @@ class Table {
 
 // The dataset as JSON for --format json: the entry as written, with defaults made explicit.
 [[nodiscard]] nlohmann::json dataset_json(const Dataset& dataset);
-
 
 // "CC-BY-4.0" when an SPDX id exists, else the licence name.
 [[nodiscard]] std::string short_license(const Dataset& dataset);

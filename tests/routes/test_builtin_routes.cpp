@@ -449,7 +449,7 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
     std::string m_hf_token = "hf_" + random_hex(16);
     std::string m_hf_other = "hf_" + random_hex(16);
     std::map<std::string, std::string> m_part_member; // split-archive part -> the member its archive holds
-    std::vector<std::string> m_missing_upstream; // catalog files the stub leaves out, as upstream does
+    std::vector<std::string> m_missing_upstream;      // catalog files the stub leaves out, as upstream does
 };
 
 TEST_P(BuiltinRoute, CheckAndFetchTakeTheRouteOfTheAccessClass) {

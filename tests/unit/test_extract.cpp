@@ -694,7 +694,8 @@ TEST_F(ExtractTest, RefusesCharacterDevice) {
 }
 
 TEST_F(ExtractTest, RefusesFifo) {
-    build_archive(archive("fifo.tar"), Format::tar, {file("good.txt", "good"), EntrySpec{"pipe", Kind::fifo, {}, {}, 0644}});
+    build_archive(archive("fifo.tar"), Format::tar,
+                  {file("good.txt", "good"), EntrySpec{"pipe", Kind::fifo, {}, {}, 0644}});
     expect_refused(archive("fifo.tar"), "refusing to extract fifo.tar: entry 'pipe' is a fifo");
 }
 
