@@ -216,7 +216,9 @@ void check_catalog_files(const Dataset& dataset, const Source& source, const Lis
                   {"see " + origin.url, needs_update, "the other selected files are fetched"});
         files.push_back(std::move(file));
     }
-    for (const auto& [path, conflict] : match.conflicts) {
+    for (const auto& [conflicting_path, conflict] : match.conflicts) {
+        // A named copy: clang 14 cannot capture a structured binding in a lambda.
+        const std::string& path = conflicting_path;
         auto file = std::find_if(files.begin(), files.end(), [&](const ResolvedFile& f) { return f.path == path; });
         if (file == files.end() || file->unavailable) {
             continue;
