@@ -35,6 +35,10 @@ struct TransferRequest {
     std::map<DigestAlgorithm, std::string> expected_digests;
     std::string digest_origin; // "published", "recorded at first download", ...
     PayloadKind expected_kind = PayloadKind::unknown;
+    // When set, the server may send a zip holding only this member (a base name) instead of the
+    // file (Kaggle does, for some single files): it is unpacked through extract_archive, the member
+    // is checked against expected_size and the digests, and only the member is installed.
+    std::string zipped_member;
 };
 
 enum class TransferStatus { downloaded, skipped, failed };

@@ -635,6 +635,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         request.expected_digests = planned.digests;
         request.digest_origin = planned.digest_origin;
         request.expected_kind = payload_kind_for_path(planned.path);
+        request.zipped_member = planned.source.zipped_member;
         requests.push_back(std::move(request));
         request_file.push_back(i);
     }

@@ -1093,7 +1093,8 @@ class KaggleHandler(StubHandler):
     """<world>/kaggle/<competition>/<files>; <world>/kaggle/_auth.json (+ _auth.d/*.json)
     {"keys": {"user": "key"}, "tokens": ["KGAT_..."], "accepted": {"competition": ["user" or token]}};
     in the competition directory: _bare_array, _rules_on_list, _participate_denied, _page_size (N),
-    _signed_expires (seconds), _ratelimit / _unavailable counters."""
+    _signed_expires (seconds), _zipped (globs: files served as a zip of themselves), _zipped_padding (N, a
+    fault: bytes added to the zipped member), _ratelimit / _unavailable counters."""
     provider = "kaggle"
 
     def error(self, status, message, headers=()):
@@ -1251,7 +1252,35 @@ class KaggleHandler(StubHandler):
             return
         expires = read_int(os.path.join(directory, "_signed_expires"), KAGGLE_SIGNED_EXPIRES)
         rel = urllib.parse.quote(competition, safe="") + "/" + urllib.parse.quote(name)
+        if self.zipped(directory, name):
+            # Kaggle may answer a single-file download with a zip of that file: the signed URL ends in
+            # "<name>.zip" (Kaggle/kagglehub:tests/server_stubs/competition_download_stub.py
+            # `competition_download_file`, "users request a file, but receive a zipped version of the file
+            # from GCS"; src/kagglehub/clients.py `download_file`; tensorflow/datasets#844).
+            rel += ".zip"
         self.redirect(302, self.signed_location("/__signed", rel, expires))
+
+    @staticmethod
+    def zipped(directory, name):
+        """True when control _zipped (globs, one a line; empty = every file) says name is served zipped."""
+        try:
+            with open(os.path.join(directory, "_zipped"), encoding="utf-8") as f:
+                globs = [line.strip() for line in f if line.strip()]
+        except OSError:
+            return False
+        return not globs or any(fnmatch.fnmatchcase(name, g) for g in globs)
+
+    @staticmethod
+    def single_file_zip(path, member, padding):
+        """A zip holding one deflated member named after the file (kagglehub's tests/data/shapes.csv.zip holds
+        shapes.csv, deflated). padding (control _zipped_padding, a fault) appends bytes to the member."""
+        with open(path, "rb") as f:
+            data = f.read() + b"\0" * padding
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(zipfile.ZipInfo(member, date_time=(2024, 1, 1, 0, 0, 0)), data,
+                             compress_type=zipfile.ZIP_DEFLATED)
+        return buffer.getvalue()
 
     def download_all(self, competition):
         directory = self.gate(competition, need_rules=True)
@@ -1295,6 +1324,15 @@ class KaggleHandler(StubHandler):
                                        ("x-goog-stored-content-length", str(len(data)))])
             return
         path_on_disk = unit_file(directory, rel)
+        original = unit_file(directory, rel[:-4]) if path_on_disk is None and rel.endswith(".zip") else None
+        if original is not None and self.zipped(directory, rel[:-4]):
+            data = self.single_file_zip(original, rel[:-4].rsplit("/", 1)[-1],
+                                        read_int(os.path.join(directory, "_zipped_padding"), 0))
+            md5 = hashlib.md5(data)
+            self.send_content(data, etag=f'"{md5.hexdigest()}"', ctype="application/zip",
+                              headers=[("x-goog-hash", "md5=" + base64.b64encode(md5.digest()).decode()),
+                                       ("x-goog-stored-content-length", str(len(data)))])
+            return
         if path_on_disk is None:
             self.gcs_error(404, "NoSuchKey", "The specified key does not exist.")
             return

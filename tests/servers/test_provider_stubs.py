@@ -539,6 +539,24 @@ class Kaggle(unittest.TestCase):
         with zipfile.ZipFile(io.BytesIO(archive.body)) as z:
             self.assertEqual({n: z.read(n) for n in z.namelist()}, self.files)
 
+    def test_a_file_served_as_a_zip_of_itself(self):
+        put(os.path.join(self.dir, "_zipped"), "a.csv\ntrain/*\n")
+        r = fetch(f"{self.base}/api/v1/competitions/data/download/{self.comp}/train/x.dcm", headers=self.auth)
+        self.assertEqual(r.status, 302)
+        self.assertTrue(urllib.parse.urlsplit(r.header("Location")).path.endswith("/train/x.dcm.zip"))
+        zipped = fetch(r.header("Location"))
+        self.assertEqual((zipped.status, zipped.header("Content-Type")), (200, "application/zip"))
+        self.assertEqual(zipped.header("Content-Length"), str(len(zipped.body)))
+        with zipfile.ZipFile(io.BytesIO(zipped.body)) as z:
+            self.assertEqual([(i.filename, i.compress_type) for i in z.infolist()], [("x.dcm", zipfile.ZIP_DEFLATED)])
+            self.assertEqual(z.read("x.dcm"), self.files["train/x.dcm"])
+        plain = fetch(f"{self.base}/api/v1/competitions/data/download/{self.comp}/b.csv", headers=self.auth)
+        self.assertTrue(urllib.parse.urlsplit(plain.header("Location")).path.endswith("/b.csv"))
+        put(os.path.join(self.dir, "_zipped_padding"), "3")
+        r = fetch(f"{self.base}/api/v1/competitions/data/download/{self.comp}/a.csv", headers=self.auth)
+        with zipfile.ZipFile(io.BytesIO(fetch(r.header("Location")).body)) as z:
+            self.assertEqual(z.read("a.csv"), self.files["a.csv"] + b"\0\0\0")
+
     def test_rpc_endpoints(self):
         service = f"{self.base}/v1/competitions.CompetitionApiService"
         listed = fetch(f"{service}/ListDataFiles", "POST", self.auth,

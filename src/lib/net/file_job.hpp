@@ -113,12 +113,24 @@ class FileJob final : public CurlTask {
     // On a mirror (any URL but the last), every failure moves on to the next source.
     bool switch_source(const Error& error);
     // A short or overlong body (worth a retry), or nullopt.
-    [[nodiscard]] std::optional<Error> received_size_error(std::uint64_t size, const std::string& where) const;
+    // A zip that arrived in place of the file is judged by the announced size only.
+    [[nodiscard]] std::optional<Error> received_size_error(std::uint64_t size, const std::string& where,
+                                                           bool zipped = false) const;
     // A size or digest that contradicts the catalog, or nullopt.
     [[nodiscard]] std::optional<Error> integrity_error(std::uint64_t size,
                                                        const std::map<DigestAlgorithm, std::string>& digests,
                                                        const std::string& where) const;
     AttemptVerdict verify_and_install(std::uint64_t size, const std::map<DigestAlgorithm, std::string>& digests);
+
+    // Zipped in place (file_job_zipped.cpp): TransferRequest::zipped_member.
+    // True when the head (or, on a resumed part, its first bytes) is a zip the request allows.
+    [[nodiscard]] bool zip_in_place() const;
+    // True when the complete part of size bytes is such a zip rather than the file itself: it is not
+    // the listed size; with no size listed, the name promises another kind, or the download ended at
+    // "<file>.zip" (kagglehub's test).
+    [[nodiscard]] bool arrived_zipped(std::uint64_t size) const;
+    // Unpacks the zip that arrived instead of the file, checks the member, installs only the member.
+    AttemptVerdict install_zipped_member(const std::string& where);
     [[nodiscard]] std::string current_url() const { return m_request.urls.at(m_url_index); }
     // Where Range requests go: some origins (Zenodo) honour Range only on another URL form.
     [[nodiscard]] std::string ranged_url() const {

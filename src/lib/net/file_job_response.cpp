@@ -115,6 +115,11 @@ SniffVerdict FileJob::sniff_head() const {
 bool FileJob::sniff_and_write_head() {
     m_sniffed = true;
     SniffVerdict verdict = sniff_head();
+    if ((m_size_mismatch || verdict == SniffVerdict::wrong_format) && zip_in_place()) {
+        // A zip holding the file alone, which the request allows: judged once it has arrived.
+        m_size_mismatch.reset();
+        verdict = SniffVerdict::ok;
+    }
     if (verdict == SniffVerdict::web_page) {
         m_abort_error =
             Error(ErrorCode::access_denied,

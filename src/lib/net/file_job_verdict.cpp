@@ -203,8 +203,8 @@ AttemptVerdict FileJob::finish_attempt(CURLcode code) {
     return verify_and_install(m_writer->end_offset(), m_writer->digests());
 }
 
-std::optional<Error> FileJob::received_size_error(std::uint64_t size, const std::string& where) const {
-    if (m_request.expected_size && size < *m_request.expected_size) {
+std::optional<Error> FileJob::received_size_error(std::uint64_t size, const std::string& where, bool zipped) const {
+    if (!zipped && m_request.expected_size && size < *m_request.expected_size) {
         // The connection ended early without saying so (no Content-Length): resume it.
         return Error(ErrorCode::network,
                      m_request.display_path + ": the transfer ended early at " + group_thousands(size) + " of " +
@@ -242,8 +242,12 @@ std::optional<Error> FileJob::integrity_error(std::uint64_t size, const std::map
 
 AttemptVerdict FileJob::verify_and_install(std::uint64_t size, const std::map<DigestAlgorithm, std::string>& digests) {
     std::string where = "source: " + RedactedUrl(current_url()).str();
-    if (auto short_read = received_size_error(size, where)) {
+    bool zipped = arrived_zipped(size);
+    if (auto short_read = received_size_error(size, where, zipped)) {
         return retry(std::move(*short_read));
+    }
+    if (zipped) {
+        return install_zipped_member(where);
     }
     if (auto mismatch = integrity_error(size, digests, where)) {
         m_part->discard();

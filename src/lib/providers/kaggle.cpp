@@ -71,6 +71,9 @@ class KaggleClient final : public ProviderClient {
             apply_credential(*credential, file.secret_headers, file.basic_auth);
             file.size = listed_file.size;
             file.digest_origin = ""; // none published: the first download's SHA-256 is recorded
+            // Kaggle may send a single file as a zip of it, named "<file>.zip", holding the file under
+            // its base name (Kaggle/kagglehub:src/kagglehub/clients.py `download_file`; tensorflow/datasets#844).
+            file.zipped_member = listed_file.name.substr(listed_file.name.rfind('/') + 1);
             files.push_back(std::move(file));
         }
         // Kaggle publishes no checksum, so the catalog's can only add to the files (no conflicts).
