@@ -193,5 +193,40 @@ TEST_F(IdcApiRoute, AnEmptyCohortIsNotAnEmptyDataset) {
                                          "for collection 'LIDC_IDRI'"));
 }
 
+TEST_F(IdcApiRoute, CheckTellsARateLimitFromTheAnswersStatusAtTheApiAndAtTheBucket) {
+    std::string bucket = unique("idc-open");
+    std::string series = series_uuid();
+    publish_series(bucket, series, {{"a.dcm", dicom(10)}});
+    write_rows(json::array({row("lidc_idri", "LIDC-IDRI-0001", bucket, series, "CT", 1, 0.0001)}));
+    std::string id = unique("lidc");
+    add_dataset(dataset_entry(id, "open", {{"provider", "idc"}, {"collection", "lidc_idri"}}));
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+
+    // The API's 429 says "Service Unavailable" in its body: only the status may decide.
+    write_unit_file("_ratelimit", "1 0\n");
+    auto api = cxrcat({"check", id});
+    EXPECT_EQ(api.exit_code, 6) << api.describe();
+    EXPECT_TRUE(has_text(api.out, "rate-limited")) << api.describe();
+
+    // The bucket's 429 at the listing step (the API answers again).
+    write_text_file(world("idc") / bucket / "_ratelimit", "1 0\n");
+    auto listing = cxrcat({"check", id});
+    EXPECT_EQ(listing.exit_code, 6) << listing.describe();
+    EXPECT_TRUE(has_text(listing.out, "rate-limited")) << listing.describe();
+
+    auto ok = cxrcat({"check", id});
+    EXPECT_EQ(ok.exit_code, 0) << ok.describe();
+
+    // A 503 is no rate limit, whatever its text says.
+    write_unit_file("_manifest_status", "503\n");
+    write_unit_file("_manifest_answer.json",
+                    R"({"error":{"code":"unavailable","message":"the index backend answered HTTP 429"}})");
+    auto unavailable = cxrcat({"check", id});
+    EXPECT_EQ(unavailable.exit_code, 6) << unavailable.describe();
+    EXPECT_TRUE(has_text(unavailable.out, "unreachable")) << unavailable.describe();
+    EXPECT_TRUE(has_text(unavailable.out, "HTTP 429")) << unavailable.describe(); // the text is kept as said
+    EXPECT_FALSE(has_text(unavailable.out, "rate-limited")) << unavailable.describe();
+}
+
 } // namespace
 } // namespace cxrcat::test

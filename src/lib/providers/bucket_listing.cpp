@@ -5,6 +5,7 @@
 #include "providers/bucket_listing.hpp"
 
 #include "cxrcat/redacted_url.hpp"
+#include "providers/engine_failure.hpp"
 #include "providers/provider_common.hpp"
 
 #include <charconv>
@@ -177,18 +178,21 @@ Result<std::vector<BucketObject>> list_series_objects(const ProviderContext& con
         }
         long status = response->status;
         if (status == 404) {
-            return Error(ErrorCode::not_found, "bucket " + name + renamed + " does not exist", {request_note});
+            return Error(ErrorCode::not_found, "bucket " + name + renamed + " does not exist", {request_note})
+                .with_http(api_http_failure(status, url));
         }
         if (status == 401 || status == 403) {
             return Error(ErrorCode::access_denied,
                          "bucket " + name + renamed + " is not public (HTTP " + std::to_string(status) + ")",
-                         {"IDC's public buckets need no credentials: check the bucket name", request_note});
+                         {"IDC's public buckets need no credentials: check the bucket name", request_note})
+                .with_http(api_http_failure(status, url));
         }
         if (status != 200) {
             return Error(
-                ErrorCode::network, "listing series " + series + " failed with HTTP " + std::to_string(status),
-                {status == 429 ? "the bucket is rate-limiting requests: wait a minute and rerun" : "retry later",
-                 request_note});
+                       ErrorCode::network, "listing series " + series + " failed with HTTP " + std::to_string(status),
+                       {status == 429 ? "the bucket is rate-limiting requests: wait a minute and rerun" : "retry later",
+                        request_note})
+                .with_http(api_http_failure(status, url));
         }
         auto page = parse_s3_listing(response->body);
         if (!page) {

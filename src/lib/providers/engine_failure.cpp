@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "providers/engine_failure.hpp"
 
+#include "cxrcat/redacted_url.hpp"
+
 namespace cxrcat::providers {
 
 std::optional<EngineHttpFailure> parse_engine_http_failure(const Error& error) {
@@ -17,6 +19,13 @@ std::optional<EngineHttpFailure> parse_engine_http_failure(const Error& error) {
     failure.final_url = http->final_url;
     failure.server_code = http->provider_code;
     return failure;
+}
+
+HttpFailure api_http_failure(long status, const std::string& url) {
+    HttpFailure http;
+    http.status = status;
+    http.url = RedactedUrl(url).str();
+    return http;
 }
 
 } // namespace cxrcat::providers

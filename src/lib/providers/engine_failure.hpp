@@ -22,4 +22,8 @@ struct EngineHttpFailure {
 // I/O, a web page instead of data, or an error resolve() made).
 [[nodiscard]] std::optional<EngineHttpFailure> parse_engine_http_failure(const Error& error);
 
+// The HTTP facts of a provider API answer (status, redacted url) that resolve() or probe() turns
+// into an Error, so that callers classify it from Error::http_status(), never from the message.
+[[nodiscard]] HttpFailure api_http_failure(long status, const std::string& url);
+
 } // namespace cxrcat::providers

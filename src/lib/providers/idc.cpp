@@ -25,6 +25,15 @@ namespace {
 // trips before the first byte is downloaded.
 constexpr std::size_t k_listing_threads = 8;
 constexpr std::string_view k_portal = "https://portal.imaging.datacommons.cancer.gov/explore/";
+// error with prefix before its message; its code, notes and HTTP facts kept.
+Error idc_prefixed(const std::string& prefix, const Error& error) {
+    Error prefixed(error.code(), prefix + error.message(), error.notes());
+    if (error.http()) {
+        prefixed.with_http(*error.http());
+    }
+    return prefixed;
+}
+
 constexpr std::string_view k_manifest_form =
     "each line must look like `cp s3://BUCKET/SERIES_UUID/* DESTINATION` (or `sync`, or one file "
     "`cp s3://BUCKET/SERIES_UUID/INSTANCE.dcm DESTINATION`), as the IDC portal and idc-index write them";
@@ -60,7 +69,7 @@ class IdcClient final : public ProviderClient {
         }
         auto listed = list_all(wanted);
         if (!listed) {
-            return Error(listed.error().code(), dataset.id + ": " + listed.error().message(), listed.error().notes());
+            return idc_prefixed(dataset.id + ": ", listed.error());
         }
         return files_of(wanted, *listed);
     }
@@ -116,10 +125,11 @@ class IdcClient final : public ProviderClient {
     }
 
     [[nodiscard]] static ProbeResult status_of(const Error& error) {
-        ProbeStatus status = error.code() == ErrorCode::not_found                    ? ProbeStatus::not_found
-                             : error.code() == ErrorCode::access_denied              ? ProbeStatus::restricted
-                             : error.message().find("HTTP 429") != std::string::npos ? ProbeStatus::rate_limited
-                                                                                     : ProbeStatus::unreachable;
+        // The answer's status travels in Error::http (as explain() reads it), never in the message.
+        ProbeStatus status = error.http_status() == 429                 ? ProbeStatus::rate_limited
+                             : error.code() == ErrorCode::not_found     ? ProbeStatus::not_found
+                             : error.code() == ErrorCode::access_denied ? ProbeStatus::restricted
+                                                                        : ProbeStatus::unreachable;
         return {status, error.message(), error.notes().empty() ? "" : error.notes().front(), ""};
     }
 
@@ -129,7 +139,7 @@ class IdcClient final : public ProviderClient {
         std::string collection = source.param("collection");
         auto cohort = query_idc_cohort(m_context, terms_of(source));
         if (!cohort) {
-            return Error(cohort.error().code(), dataset.id + ": " + cohort.error().message(), cohort.error().notes());
+            return idc_prefixed(dataset.id + ": ", cohort.error());
         }
         for (const auto& warning : cohort->warnings) {
             m_warnings.push_back("the IDC API warns: " + warning);
@@ -214,8 +224,7 @@ class IdcClient final : public ProviderClient {
         const SeriesToList& first = series->front();
         auto listed = list_series_objects(m_context, first.bucket, first.uuid, true);
         if (!listed) {
-            Error error(listed.error().code(), first.label + ": " + listed.error().message(), listed.error().notes());
-            return status_of(error);
+            return status_of(idc_prefixed(first.label + ": ", listed.error()));
         }
         return {ProbeStatus::ok,
                 "bucket " + bucket_on_endpoint(m_context.endpoints.idc, first.bucket) + " lists series " + first.uuid +

@@ -201,9 +201,11 @@ Result<IdcCohort> query_idc_cohort(const ProviderContext& context, const IdcTerm
             std::string text = idc_error_text(response->body);
             if (response->status == 429 || response->status >= 500) {
                 return Error(ErrorCode::network, "the IDC API failed with " + why + (text.empty() ? "" : ": " + text),
-                             {"retry later", "request: POST " + RedactedUrl(url).str()});
+                             {"retry later", "request: POST " + RedactedUrl(url).str()})
+                    .with_http(api_http_failure(response->status, url));
             }
-            return unexpected_answer(context, why + (text.empty() ? "" : ": " + text), url);
+            return unexpected_answer(context, why + (text.empty() ? "" : ": " + text), url)
+                .with_http(api_http_failure(response->status, url));
         }
         auto page = parse_idc_manifest_page(response->body);
         if (!page) {
