@@ -51,6 +51,9 @@ struct Source {
     // Sources sharing this name serve the same data: fetch uses the first reachable one (catalog
     // order) and `fetch --source PROVIDER` picks one; "" = the source is always used.
     std::string alternative;
+    // A short name (a lowercase slug) that `fetch --source NAME` picks this source by, where the
+    // provider alone does not tell alternatives apart (two manual routes); "" = none.
+    std::string name;
     std::map<std::string, std::string, std::less<>> params;
     std::vector<FileEntry> files;
     std::vector<SplitArchive> split_archives;

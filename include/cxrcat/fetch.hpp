@@ -71,7 +71,10 @@ struct FetchPlan {
     std::uint64_t selected_bytes = 0;         // their known sizes
     std::vector<std::string> manual_steps;    // non-empty when part of the dataset needs a person
     std::vector<std::string> missing_local;   // listed files --from did not contain
-    std::vector<std::string> warnings;        // fallbacks to an alternative source, provider warnings
+    // What each alternative manual source expects, when none is complete under --from (or no
+    // --from was given): "source 2 'legacy-small' (...) expects: ...; not under --from: ...".
+    std::vector<std::string> local_alternatives;
+    std::vector<std::string> warnings; // fallbacks to an alternative source, provider warnings
 };
 
 // The result for one file.
@@ -92,8 +95,9 @@ struct FetchReport {
     std::filesystem::path destination;
     std::vector<FileResult> files;
     std::vector<std::string> warnings;
-    std::vector<std::string> manual_steps;  // parts a person must download (registration route)
-    std::vector<std::string> missing_local; // listed files that --from did not contain
+    std::vector<std::string> manual_steps;       // parts a person must download (registration route)
+    std::vector<std::string> missing_local;      // listed files that --from did not contain
+    std::vector<std::string> local_alternatives; // as FetchPlan::local_alternatives
 
     // ok when no file failed.
     [[nodiscard]] bool ok() const;

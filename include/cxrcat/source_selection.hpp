@@ -17,9 +17,12 @@ namespace cxrcat {
 // dataset.sources). A source with no `alternative` is a part of its own with one candidate.
 using SourceCandidates = std::vector<std::size_t>;
 
+// True when chosen (fetch --source) names source: its provider, or its catalog `name`.
+[[nodiscard]] bool source_is_named(const Source& source, const std::string& chosen);
+
 // The parts of dataset, in catalog order of their first source, skipping withdrawn and manual
-// sources. With chosen (a provider name, fetch --source), a part whose candidates include that
-// provider keeps only its sources of that provider. Errors: usage when chosen names no live source
+// sources. With chosen (a provider or source name, fetch --source), a part whose candidates include
+// such a source keeps only those. Errors: usage when chosen names no live source
 // of the dataset (the message lists them).
 [[nodiscard]] Result<std::vector<SourceCandidates>> source_candidates(const Dataset& dataset,
                                                                       const std::string& chosen);

@@ -249,7 +249,8 @@ int run_fetch(AppContext& context, const FetchCommandOptions& options) {
                 remember(context.fail(*file.error));
             }
         }
-        if (!report->manual_steps.empty() && (!fetch_options.from || !report->missing_local.empty())) {
+        if (!report->manual_steps.empty() &&
+            (!fetch_options.from || !report->missing_local.empty() || !report->local_alternatives.empty())) {
             Error manual(ErrorCode::manual_step, dataset->id + ": part of this dataset must be downloaded by hand (" +
                                                      std::string(to_string(dataset->access.access_class)) + ")");
             for (std::size_t i = 0; i < report->manual_steps.size(); ++i) {
@@ -257,6 +258,14 @@ int run_fetch(AppContext& context, const FetchCommandOptions& options) {
             }
             if (!report->missing_local.empty()) {
                 manual.note("not found under --from: " + join(report->missing_local, ", "));
+            }
+            if (!report->local_alternatives.empty()) {
+                manual.note(
+                    std::string(fetch_options.from ? "--from holds the files of no alternative completely; " : "") +
+                    "any one of these alternatives will do (--source NAME picks one):");
+                for (const auto& alternative : report->local_alternatives) {
+                    manual.note(alternative);
+                }
             }
             manual.note("then run: cxrcat fetch " + dataset->id + " --from PATH");
             remember(context.fail(manual));
@@ -309,7 +318,8 @@ void add_fetch_command(CLI::App& app, AppContext& context) {
     command
         ->add_option("--source", options->source,
                      "Use this provider among a dataset's alternative sources (e.g. tcia for lidc-idri) instead of "
-                     "the first reachable one")
+                     "the first reachable one; sources of one provider by their name (e.g. legacy-small for "
+                     "chexpert --from)")
         ->type_name("PROVIDER");
     command->add_option("--format", options->format, "Result output: text, or json (a record per file and a summary)")
         ->check(CLI::IsMember({"text", "json"}))

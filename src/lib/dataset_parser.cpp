@@ -344,6 +344,11 @@ Source parse_source(Reader& reader, const json& entry, const std::string& pointe
                         .value_or(SourceStatus::available);
     source.status_reason = reader.text(entry, pointer, "status_reason");
     source.alternative = reader.text(entry, pointer, "alternative");
+    source.name = reader.text(entry, pointer, "name");
+    if (!source.name.empty() && (!is_slug(source.name) || parse_provider(source.name))) {
+        reader.problem(child(pointer, "name"),
+                       "must be a lowercase slug other than a provider name, got \"" + source.name + "\"");
+    }
     if (provider) {
         ProviderParams params = params_for(*provider);
         for (auto key : params.required) {
@@ -554,6 +559,11 @@ void parse_sources(Reader& reader, const json& entry, const std::string& pointer
             continue;
         }
         dataset.sources.push_back(parse_source(reader, source, child(sources_pointer, i)));
+        const std::string& name = dataset.sources.back().name;
+        if (!name.empty() && std::count_if(dataset.sources.begin(), dataset.sources.end(),
+                                           [&](const Source& other) { return other.name == name; }) > 1) {
+            reader.problem(child(child(sources_pointer, i), "name"), "\"" + name + "\" names another source too");
+        }
     }
 }
 

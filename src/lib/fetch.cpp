@@ -12,6 +12,7 @@
 #include "cxrcat/terms_ledger.hpp"
 #include "cxrcat/text.hpp"
 #include "file_hash.hpp"
+#include "manual_alternatives.hpp"
 #include "plan_selection.hpp"
 #include "provenance.hpp"
 #include "split_archives.hpp"
@@ -111,8 +112,51 @@ void add_planned(FetchPlan& plan, PlannedFile planned, const DatasetState& state
     plan.files.push_back(std::move(planned)); // totals are counted by finish_plan, after the selection
 }
 
+// One manual source under --from: the listed files found there are installed, the others are
+// reported missing; a source that lists none installs every file given, layout kept.
+void plan_manual_source(std::size_t index, const FetchOptions& options, const std::vector<std::filesystem::path>& found,
+                        const DatasetState& state, FetchPlan& plan, bool& unlisted_done, const Source& source) {
+    if (source.files.empty()) {
+        if (unlisted_done) {
+            return;
+        }
+        unlisted_done = true;
+        for (const auto& relative : found) {
+            PlannedFile planned;
+            planned.path = relative.generic_string();
+            planned.local = local_path(*options.from, relative);
+            planned.source_index = index;
+            add_planned(plan, std::move(planned), state);
+        }
+        return;
+    }
+    for (const auto& file : source.files) {
+        if (!selected(file.path, options)) {
+            continue;
+        }
+        std::string name = std::filesystem::path(file.path).filename().string();
+        auto match = std::find_if(found.begin(), found.end(), [&](const std::filesystem::path& candidate) {
+            return candidate.filename().string() == name;
+        });
+        if (match == found.end()) {
+            plan.missing_local.push_back(file.path);
+            continue;
+        }
+        PlannedFile planned;
+        planned.path = file.path;
+        planned.local = local_path(*options.from, *match);
+        planned.size = file.size;
+        planned.digests = file.digests;
+        planned.digest_origin = file.digests.empty() ? "" : "published in the catalog";
+        planned.extract = file.extract && options.extract;
+        planned.source_index = index;
+        add_planned(plan, std::move(planned), state);
+    }
+}
+
 // The manual (registration) sources: files found under --from are installed, the rest is a step
-// for the person.
+// for the person. Of alternatives, --from adopts the first whose files are all there (--source
+// NAME picks one), says which on stderr, and when none is complete lists what each expects.
 void plan_manual(const Dataset& dataset, const FetchOptions& options, const DatasetState& state, FetchPlan& plan,
                  bool& unlisted_done) {
     auto steps = [&] {
@@ -123,62 +167,51 @@ void plan_manual(const Dataset& dataset, const FetchOptions& options, const Data
             plan.manual_steps.push_back("download the files by hand from " + dataset.homepage);
         }
     };
-    for (std::size_t index = 0; index < dataset.sources.size(); ++index) {
-        const Source& source = dataset.sources[index];
-        if (source.provider != Provider::manual || source.status == SourceStatus::withdrawn) {
-            continue;
+    auto is_selected = [&options](const std::string& path) { return selected(path, options); };
+    std::vector<std::filesystem::path> found =
+        options.from ? local_files(*options.from) : std::vector<std::filesystem::path>{};
+    for (const auto& group : manual_source_groups(dataset, options.source)) {
+        std::vector<LocalMatch> matches;
+        for (std::size_t index : group) {
+            matches.push_back(match_local_files(dataset.sources[index], index, found, is_selected));
         }
         if (!options.from) {
             // A part the --include/--exclude globs leave out needs no hand work: a source that lists
             // its files is wanted when one of them is selected; one that lists none, unless --include
             // narrows the fetch to named files.
-            bool wanted = source.files.empty()
-                              ? options.include.empty()
-                              : std::any_of(source.files.begin(), source.files.end(),
-                                            [&](const FileEntry& file) { return selected(file.path, options); });
+            bool wanted = std::any_of(matches.begin(), matches.end(), [&](const LocalMatch& match) {
+                return dataset.sources[match.index].files.empty() ? options.include.empty() : !match.expected.empty();
+            });
             if (wanted) {
                 steps();
+                for (const auto& match : matches) {
+                    if (group.size() > 1) {
+                        plan.local_alternatives.push_back(describe_local_alternative(dataset, match, false));
+                    }
+                }
             }
             continue;
         }
-        std::vector<std::filesystem::path> found = local_files(*options.from);
-        if (source.files.empty()) {
-            // Nothing listed: every file the user gives is part of the dataset, layout kept.
-            if (unlisted_done) {
+        std::size_t index = group.front();
+        if (group.size() > 1) {
+            AlternativeChoice choice = choose_local_alternative(matches);
+            if (!choice.complete) {
+                steps();
+                for (const auto& match : matches) {
+                    plan.local_alternatives.push_back(describe_local_alternative(dataset, match, true));
+                }
+            }
+            if (!choice.adopted) {
                 continue;
             }
-            unlisted_done = true;
-            for (const auto& relative : found) {
-                PlannedFile planned;
-                planned.path = relative.generic_string();
-                planned.local = local_path(*options.from, relative);
-                planned.source_index = index;
-                add_planned(plan, std::move(planned), state);
-            }
-            continue;
+            index = matches[*choice.adopted].index;
+            const Source& source = dataset.sources[index];
+            plan.warnings.push_back(dataset.id + ": --from " + options.from->string() + " holds " +
+                                    (choice.complete ? "the files" : "some of the files") + " of source " +
+                                    std::to_string(index + 1) + (source.name.empty() ? "" : " '" + source.name + "'") +
+                                    (source.label.empty() ? "" : " (" + source.label + ")") + ": using it");
         }
-        for (const auto& file : source.files) {
-            if (!selected(file.path, options)) {
-                continue;
-            }
-            std::string name = std::filesystem::path(file.path).filename().string();
-            auto match = std::find_if(found.begin(), found.end(), [&](const std::filesystem::path& candidate) {
-                return candidate.filename().string() == name;
-            });
-            if (match == found.end()) {
-                plan.missing_local.push_back(file.path);
-                continue;
-            }
-            PlannedFile planned;
-            planned.path = file.path;
-            planned.local = local_path(*options.from, *match);
-            planned.size = file.size;
-            planned.digests = file.digests;
-            planned.digest_origin = file.digests.empty() ? "" : "published in the catalog";
-            planned.extract = file.extract && options.extract;
-            planned.source_index = index;
-            add_planned(plan, std::move(planned), state);
-        }
+        plan_manual_source(index, options, found, state, plan, unlisted_done, dataset.sources[index]);
         if (!plan.missing_local.empty()) {
             steps();
         }
@@ -570,6 +603,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
     report.warnings.insert(report.warnings.end(), plan->warnings.begin(), plan->warnings.end());
     report.manual_steps = plan->manual_steps;
     report.missing_local = plan->missing_local;
+    report.local_alternatives = plan->local_alternatives;
     if (plan->free_bytes && plan->bytes_needed > *plan->free_bytes) {
         return Error(ErrorCode::local_io,
                      "not enough free space in " + destination.string() + ": need " + human_size(plan->bytes_needed) +

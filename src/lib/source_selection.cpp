@@ -20,6 +20,10 @@ bool downloadable(const Source& source) {
 
 } // namespace
 
+bool source_is_named(const Source& source, const std::string& chosen) {
+    return !chosen.empty() && (to_string(source.provider) == chosen || source.name == chosen);
+}
+
 Result<std::vector<SourceCandidates>> source_candidates(const Dataset& dataset, const std::string& chosen) {
     std::vector<SourceCandidates> parts;
     std::map<std::string, std::size_t> part_of_name;
@@ -31,10 +35,12 @@ Result<std::vector<SourceCandidates>> source_candidates(const Dataset& dataset, 
             continue;
         }
         std::string provider(to_string(source.provider));
-        if (std::find(names.begin(), names.end(), provider) == names.end()) {
-            names.push_back(provider);
+        for (const std::string& name : {provider, source.name}) {
+            if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) {
+                names.push_back(name);
+            }
         }
-        chosen_found = chosen_found || provider == chosen;
+        chosen_found = chosen_found || source_is_named(source, chosen);
         if (!downloadable(source)) {
             continue;
         }
@@ -55,12 +61,11 @@ Result<std::vector<SourceCandidates>> source_candidates(const Dataset& dataset, 
     }
     if (!chosen.empty()) {
         for (auto& part : parts) {
-            bool has = std::any_of(part.begin(), part.end(), [&](std::size_t index) {
-                return to_string(dataset.sources[index].provider) == chosen;
-            });
+            bool has = std::any_of(part.begin(), part.end(),
+                                   [&](std::size_t index) { return source_is_named(dataset.sources[index], chosen); });
             if (has && part.size() > 1) {
                 std::erase_if(part,
-                              [&](std::size_t index) { return to_string(dataset.sources[index].provider) != chosen; });
+                              [&](std::size_t index) { return !source_is_named(dataset.sources[index], chosen); });
             }
         }
     }

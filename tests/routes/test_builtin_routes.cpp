@@ -564,8 +564,13 @@ TEST_P(BuiltinRoute, CheckAndFetchTakeTheRouteOfTheAccessClass) {
         fs::path downloads = m_dir / "downloads";
         std::vector<std::string> manual_pinned = pinned_paths(true);
         std::map<std::string, std::string> given;
+        std::set<std::string> alternatives_given; // of alternatives, --from adopts the first one complete
         for (const auto& source : m_entry.value("sources", json::array())) {
             if (source.value("provider", "") != "manual" || !live(source)) {
+                continue;
+            }
+            if (std::string alternative = source.value("alternative", "");
+                !alternative.empty() && !alternatives_given.insert(alternative).second) {
                 continue;
             }
             json files = source.value("files", json::array());
