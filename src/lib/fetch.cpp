@@ -192,7 +192,8 @@ void plan_manual(const Dataset& dataset, const FetchOptions& options, const Data
             }
             continue;
         }
-        std::size_t index = group.front();
+        const LocalMatch* used = &matches.front();
+        bool complete = used->missing.empty();
         if (group.size() > 1) {
             AlternativeChoice choice = choose_local_alternative(matches);
             if (!choice.complete) {
@@ -204,10 +205,15 @@ void plan_manual(const Dataset& dataset, const FetchOptions& options, const Data
             if (!choice.adopted) {
                 continue;
             }
-            index = matches[*choice.adopted].index;
-            const Source& source = dataset.sources[index];
+            used = &matches[*choice.adopted];
+            complete = choice.complete;
+        }
+        std::size_t index = used->index;
+        const Source& source = dataset.sources[index];
+        if (!source.alternative.empty() && used->missing.size() < used->expected.size()) {
+            // Which of the alternatives is used, also when --source NAME picked it.
             plan.warnings.push_back(dataset.id + ": --from " + options.from->string() + " holds " +
-                                    (choice.complete ? "the files" : "some of the files") + " of source " +
+                                    (complete ? "the files" : "some of the files") + " of source " +
                                     std::to_string(index + 1) + (source.name.empty() ? "" : " '" + source.name + "'") +
                                     (source.label.empty() ? "" : " (" + source.label + ")") + ": using it");
         }

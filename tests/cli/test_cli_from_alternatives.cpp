@@ -75,6 +75,7 @@ TEST_F(FromAlternatives, TheFirstCompleteAlternativeWinsAndSourceNamePicksAnothe
     ProcessResult picked = fetch_from(dir, {"--source", "legacy-small"}, "other-home");
     ASSERT_EQ(picked.exit_code, 0) << picked.describe();
     EXPECT_FALSE(contains(picked.err, "'aimi'")) << picked.describe();
+    EXPECT_TRUE(contains(picked.err, "holds the files of source 2 'legacy-small'")) << picked.describe();
     EXPECT_EQ(read_text_file(installed(k_small_zip, "other-home")), downloaded(k_small_zip));
     for (const auto& name : k_aimi_files) {
         EXPECT_FALSE(fs::exists(installed(name, "other-home"))) << name;
