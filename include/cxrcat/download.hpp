@@ -88,6 +88,8 @@ struct DownloadOptions {
     int max_segments = 4;                          // connections for one large file (1 = never split)
     std::uint64_t segment_threshold = 64ULL << 20; // only files at least this large are split
     std::string user_agent = "cxrcat";
+    // Received bytes per second over all connections of the run together (--limit-rate); 0: no cap.
+    std::uint64_t max_receive_rate = 0;
 };
 
 // Downloads every request: streams into `<destination>.part` while hashing, resumes a part left

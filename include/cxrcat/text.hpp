@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,9 @@ namespace cxrcat {
 // "45 GB", "617 MB", "1.2 KB", "12 B" (decimal units, as dataset pages quote them; one decimal
 // below 10 of a unit).
 [[nodiscard]] std::string human_size(std::uint64_t bytes);
+// Bytes per second of "50M", "512k", "1.5G" or "100000", read as curl's --limit-rate reads it
+// (K, M, G: powers of 1024, either case); nullopt when malformed or zero.
+[[nodiscard]] std::optional<std::uint64_t> parse_rate(std::string_view text);
 // "112,120".
 [[nodiscard]] std::string group_thousands(std::uint64_t value);
 // Joins parts with separator.

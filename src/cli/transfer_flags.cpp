@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "transfer_flags.hpp"
 
+#include "cxrcat/text.hpp"
+
 #include <cstdlib>
 
 namespace cxrcat::cli {
@@ -75,6 +77,17 @@ void add_transfer_flags(CLI::App& command, TransferFlags& flags) {
                     "Give the install to this Unix group (setgid, group-writable directories) so a lab shares one "
                     "copy (also CXRCAT_GROUP)")
         ->type_name("GROUP");
+    command
+        .add_option("--limit-rate", flags.limit_rate,
+                    "Cap the total receive rate of all connections together, in bytes per second: 50M, 512K, "
+                    "1.5G (K, M, G are powers of 1024, as in curl)")
+        ->type_name("RATE")
+        ->check(CLI::Validator(
+            [](const std::string& text) {
+                return parse_rate(text) ? std::string{}
+                                        : "not a rate: '" + text + "' (a number of bytes per second, with K, M or G)";
+            },
+            "RATE"));
     command.add_flag("--keep-archives", flags.keep_archives,
                      "Keep each archive after unpacking it (needed to export it to a mirror)");
 }
@@ -88,6 +101,7 @@ FetchOptions make_fetch_options(AppContext& context, const TransferFlags& flags)
     out.download.retry.max_attempts = flags.retries + 1;
     out.download.stall_time = std::chrono::seconds(flags.stall_timeout);
     out.download.max_segments = flags.segments;
+    out.download.max_receive_rate = parse_rate(flags.limit_rate).value_or(0);
     out.download.user_agent = "cxrcat/" + std::string(CXRCAT_VERSION_STRING);
     if (!flags.cacert.empty()) {
         out.download.ca_bundle = flags.cacert;

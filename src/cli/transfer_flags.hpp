@@ -25,10 +25,11 @@ struct TransferFlags {
     bool no_extract = false;
     bool keep_archives = false;
     std::string group;
+    std::string limit_rate; // "" = no cap
 };
 
 // Adds -j, --accept-terms, --cacert, --progress, --retries, --stall-timeout, --segments, --mirror,
-// --no-origin, --no-extract and --keep-archives to command.
+// --no-origin, --no-extract, --keep-archives, --group and --limit-rate to command.
 void add_transfer_flags(CLI::App& command, TransferFlags& flags);
 
 // The library options the flags and the environment (CURL_CA_BUNDLE, CXRCAT_MIRRORS,

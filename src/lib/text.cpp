@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <charconv>
 #include <cstdio>
 
 namespace cxrcat {
@@ -67,6 +69,42 @@ std::string human_size(std::uint64_t bytes) {
         (void)std::snprintf(buffer.data(), buffer.size(), value < 9.95 ? "%.1f %s" : "%.0f %s", value, k_units[unit]);
     }
     return buffer.data();
+}
+
+std::optional<std::uint64_t> parse_rate(std::string_view text) {
+    std::size_t digits = 0;
+    bool point = false;
+    while (digits < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[digits])) != 0 || (text[digits] == '.' && !point))) {
+        point = point || text[digits] == '.';
+        ++digits;
+    }
+    std::string_view number = text.substr(0, digits);
+    std::string_view unit = text.substr(digits);
+    if (number.empty() || number == "." || unit.size() > 1 || number.size() > 18) {
+        return std::nullopt;
+    }
+    double scale = 1.0;
+    if (!unit.empty()) {
+        switch (unit.front()) {
+        case 'k':
+        case 'K': scale = 1024.0; break;
+        case 'm':
+        case 'M': scale = 1024.0 * 1024.0; break;
+        case 'g':
+        case 'G': scale = 1024.0 * 1024.0 * 1024.0; break;
+        default: return std::nullopt;
+        }
+    }
+    double value = 0.0; // from_chars, unlike strtod, ignores the locale's decimal point
+    if (std::from_chars(number.data(), number.data() + number.size(), value).ptr != number.data() + number.size()) {
+        return std::nullopt;
+    }
+    value *= scale;
+    if (!(value >= 1.0) || value > 1e18) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(value);
 }
 
 std::string group_thousands(std::uint64_t value) {

@@ -121,5 +121,15 @@ TEST(Text, TruncateDisplayNeverSplitsAMultiByteCharacter) {
     }
 }
 
+TEST(Text, ParseRateReadsUnitsAsCurlDoes) {
+    EXPECT_EQ(parse_rate("100000"), 100000U);
+    EXPECT_EQ(parse_rate("512k"), 512U * 1024);
+    EXPECT_EQ(parse_rate("50M"), 50U * 1024 * 1024);
+    EXPECT_EQ(parse_rate("1.5G"), 3ULL * 512 * 1024 * 1024);
+    for (const char* bad : {"", "M", ".", "0", "0.5", "10X", "-5M", "1.2.3", "5 M", "5MB", "99999999999999999999"}) {
+        EXPECT_FALSE(parse_rate(bad).has_value()) << bad;
+    }
+}
+
 } // namespace
 } // namespace cxrcat

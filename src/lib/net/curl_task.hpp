@@ -2,6 +2,8 @@
 // Private: what the download loop keeps as CURLOPT_PRIVATE for each running easy handle.
 #pragma once
 
+#include "net/receive_limiter.hpp"
+
 namespace cxrcat::net {
 
 enum class AttemptVerdict {
@@ -20,6 +22,19 @@ class CurlTask {
     CurlTask& operator=(const CurlTask&) = delete;
     CurlTask(CurlTask&&) = delete;
     CurlTask& operator=(CurlTask&&) = delete;
+
+    // Every body this task receives from now on counts against limiter (--limit-rate).
+    void limit_receive_with(ReceiveLimiter* limiter) { m_limiter = limiter; }
+
+  protected:
+    // For the write callback, before it touches the bytes: false means return
+    // CURL_WRITEFUNC_PAUSE (libcurl hands the same bytes over again when resumed).
+    [[nodiscard]] bool admit_body(CURL* easy, std::size_t bytes) {
+        return m_limiter == nullptr || m_limiter->admit(easy, bytes);
+    }
+
+  private:
+    ReceiveLimiter* m_limiter = nullptr;
 };
 
 } // namespace cxrcat::net

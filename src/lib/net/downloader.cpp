@@ -5,6 +5,7 @@
 #include "net/curl_errors.hpp"
 #include "net/file_job.hpp"
 #include "net/install_queue.hpp"
+#include "net/receive_limiter.hpp"
 
 #include <algorithm>
 #include <map>
@@ -53,8 +54,12 @@ class DownloadLoop {
         }
         curl_multi_setopt(m_multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS,
                           static_cast<long>(std::max(1, options.per_host) * std::max(1, options.max_segments)));
+        if (options.max_receive_rate > 0) {
+            m_limiter.emplace(options.max_receive_rate);
+        }
         for (std::size_t i = 0; i < requests.size(); ++i) {
             m_jobs.push_back(std::make_unique<net::FileJob>(requests[i], options));
+            m_jobs.back()->limit_receive_with(limiter());
             m_state.push_back(JobState{});
             m_ready.push_back({Clock::now(), i, nullptr});
         }
@@ -64,6 +69,9 @@ class DownloadLoop {
         auto last_tick = Clock::now();
         while (m_finished < m_jobs.size()) {
             start_due_work();
+            if (m_limiter) {
+                m_limiter->resume_due();
+            }
             int running = 0;
             curl_multi_perform(m_multi.get(), &running);
             collect_done();
@@ -172,6 +180,7 @@ class DownloadLoop {
     }
 
     void start_segment(std::size_t index, net::SegmentTask* segment) {
+        segment->limit_receive_with(limiter());
         auto easy = segment->start_attempt();
         if (!easy) {
             fail_job_from_segment(index, *segment);
@@ -189,7 +198,7 @@ class DownloadLoop {
             }
             CURL* easy = message->easy_handle;
             CURLcode code = message->data.result;
-            curl_multi_remove_handle(m_multi.get(), easy);
+            remove_handle(easy);
             auto flight = m_flights.find(easy);
             if (flight == m_flights.end()) {
                 continue;
@@ -326,7 +335,7 @@ class DownloadLoop {
     void detach_main(std::size_t index) {
         for (auto it = m_flights.begin(); it != m_flights.end();) {
             if (it->second.job == index && it->second.segment == nullptr) {
-                curl_multi_remove_handle(m_multi.get(), it->first);
+                remove_handle(it->first);
                 it = m_flights.erase(it);
             } else {
                 ++it;
@@ -339,7 +348,7 @@ class DownloadLoop {
     void detach_segments(std::size_t index) {
         for (auto it = m_flights.begin(); it != m_flights.end();) {
             if (it->second.job == index && it->second.segment != nullptr) {
-                curl_multi_remove_handle(m_multi.get(), it->first);
+                remove_handle(it->first);
                 it = m_flights.erase(it);
             } else {
                 ++it;
@@ -354,7 +363,7 @@ class DownloadLoop {
         for (const auto& segment : retired) {
             for (auto it = m_flights.begin(); it != m_flights.end();) {
                 if (it->second.segment == segment.get()) {
-                    curl_multi_remove_handle(m_multi.get(), it->first);
+                    remove_handle(it->first);
                     it = m_flights.erase(it);
                 } else {
                     ++it;
@@ -377,6 +386,16 @@ class DownloadLoop {
         m_jobs[index]->release_transfer_resources();
     }
 
+    [[nodiscard]] net::ReceiveLimiter* limiter() { return m_limiter ? &*m_limiter : nullptr; }
+
+    // Every easy handle leaves libcurl here: a paused one must not be resumed afterwards.
+    void remove_handle(CURL* easy) {
+        if (m_limiter) {
+            m_limiter->forget(easy);
+        }
+        curl_multi_remove_handle(m_multi.get(), easy);
+    }
+
     [[nodiscard]] int poll_timeout_ms() const {
         auto timeout = std::chrono::milliseconds(100);
         auto now = Clock::now();
@@ -387,6 +406,9 @@ class DownloadLoop {
             if (state.waiting_for_segments) {
                 timeout = std::min(timeout, std::chrono::milliseconds(5)); // the digest thread may finish any time
             }
+        }
+        if (auto resume = m_limiter ? m_limiter->until_resume() : std::nullopt) {
+            timeout = std::min(timeout, *resume);
         }
         return static_cast<int>(std::max<long long>(0, timeout.count()));
     }
@@ -400,6 +422,7 @@ class DownloadLoop {
     std::vector<Waiting> m_ready;
     std::map<CURL*, Flight> m_flights;
     std::size_t m_finished = 0;
+    std::optional<net::ReceiveLimiter> m_limiter; // --limit-rate
     // Last: destroyed first, while the multi handle its wake-up uses still exists.
     net::InstallQueue m_installs{[this] { curl_multi_wakeup(m_multi.get()); }};
 };

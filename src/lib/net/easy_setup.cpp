@@ -15,10 +15,37 @@ namespace {
 constexpr long k_receive_budget = 4L << 20;
 constexpr long k_receive_buffer_max = 512L * 1024;
 constexpr long k_receive_buffer_min = 64L * 1024;
+constexpr long k_capped_buffer_min = 16L * 1024;
+
+long connection_count(const DownloadOptions& options) {
+    return static_cast<long>(std::max(1, options.jobs)) * std::max(1, options.max_segments);
+}
+
+// A connection's share of --limit-rate, or nullopt without a cap.
+std::optional<long> capped_share(const DownloadOptions& options) {
+    if (options.max_receive_rate == 0) {
+        return std::nullopt;
+    }
+    std::uint64_t share = options.max_receive_rate / static_cast<std::uint64_t>(connection_count(options));
+    return static_cast<long>(std::min<std::uint64_t>(share, static_cast<std::uint64_t>(k_receive_budget)));
+}
 
 long receive_buffer_size(const DownloadOptions& options) {
-    long connections = static_cast<long>(std::max(1, options.jobs)) * std::max(1, options.max_segments);
-    return std::clamp(k_receive_budget / connections, k_receive_buffer_min, k_receive_buffer_max);
+    long size = std::clamp(k_receive_budget / connection_count(options), k_receive_buffer_min, k_receive_buffer_max);
+    if (auto share = capped_share(options)) {
+        // Under a rate cap, writes of a tenth of a second's share keep the rate smooth.
+        size = std::clamp(*share / 10, k_capped_buffer_min, size);
+    }
+    return size;
+}
+
+// A connection held back by --limit-rate may rightly get less than the stall threshold.
+long stall_limit(const DownloadOptions& options) {
+    auto share = capped_share(options);
+    if (!share || options.stall_bytes_per_second <= 0) {
+        return options.stall_bytes_per_second;
+    }
+    return std::max(1L, std::min(*share / 4, options.stall_bytes_per_second));
 }
 
 std::string trim(std::string_view text) {
@@ -57,7 +84,7 @@ void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& reque
     set_option(easy, CURLOPT_NOSIGNAL, 1L);
     set_option(easy, CURLOPT_BUFFERSIZE, receive_buffer_size(options));
     set_option(easy, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connect_timeout.count()));
-    set_option(easy, CURLOPT_LOW_SPEED_LIMIT, options.stall_bytes_per_second);
+    set_option(easy, CURLOPT_LOW_SPEED_LIMIT, stall_limit(options));
     set_option(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.stall_time.count()));
     set_option(easy, CURLOPT_USERAGENT, (request.user_agent.empty() ? options.user_agent : request.user_agent).c_str());
     set_option(easy, CURLOPT_ERRORBUFFER, callbacks.error_buffer);

@@ -26,7 +26,11 @@ std::size_t FileJob::on_header(char* data, std::size_t size, std::size_t count, 
 }
 
 std::size_t FileJob::on_body(char* data, std::size_t size, std::size_t count, void* self) {
-    return static_cast<FileJob*>(self)->handle_body(data, size * count);
+    auto* job = static_cast<FileJob*>(self);
+    if (!job->admit_body(job->m_easy.get(), size * count)) {
+        return CURL_WRITEFUNC_PAUSE;
+    }
+    return job->handle_body(data, size * count);
 }
 
 bool FileJob::accept_partial_response() {

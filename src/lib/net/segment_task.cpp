@@ -64,6 +64,9 @@ std::size_t SegmentTask::on_header(char* data, std::size_t size, std::size_t cou
 std::size_t SegmentTask::on_body(char* data, std::size_t size, std::size_t count, void* self) {
     auto* task = static_cast<SegmentTask*>(self);
     std::size_t bytes = size * count;
+    if (!task->admit_body(task->m_easy.get(), bytes)) {
+        return CURL_WRITEFUNC_PAUSE;
+    }
     if (!task->m_response_ok) {
         return bytes; // an error page: judged by its status
     }
