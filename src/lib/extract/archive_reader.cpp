@@ -102,15 +102,25 @@ Result<ArchiveReader> ArchiveReader::open_files(const std::vector<std::filesyste
     if (files.size() == 1) {
         rc = archive_read_open_filename(reader.m_handle.get(), files.front().c_str(), k_archive_read_block_size);
     } else {
-        std::vector<const char*> names;
-        for (const auto& file : files) {
-            reader.m_file_names.push_back(file.string());
+        // Several parts: one seekable stream over them (parts_stream.hpp says why not
+        // archive_read_open_filenames).
+        auto parts = PartsStream::open(files);
+        if (!parts) {
+            return parts.error();
         }
-        for (const auto& name : reader.m_file_names) {
-            names.push_back(name.c_str());
-        }
-        names.push_back(nullptr);
-        rc = archive_read_open_filenames(reader.m_handle.get(), names.data(), k_archive_read_block_size);
+        reader.m_parts = std::make_unique<PartsStream>(std::move(*parts));
+        archive* handle = reader.m_handle.get();
+        archive_read_set_read_callback(handle, [](archive*, void* data, const void** block) -> la_ssize_t {
+            return static_cast<PartsStream*>(data)->read(block);
+        });
+        archive_read_set_seek_callback(handle, [](archive*, void* data, la_int64_t offset, int whence) -> la_int64_t {
+            return static_cast<PartsStream*>(data)->seek(offset, whence);
+        });
+        archive_read_set_skip_callback(handle, [](archive*, void* data, la_int64_t request) -> la_int64_t {
+            return static_cast<PartsStream*>(data)->skip(request);
+        });
+        archive_read_set_callback_data(handle, reader.m_parts.get());
+        rc = archive_read_open1(handle);
     }
     if (rc != ARCHIVE_OK) {
         return reader.failure("");

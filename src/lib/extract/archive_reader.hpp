@@ -5,6 +5,7 @@
 #pragma once
 
 #include "cxrcat/result.hpp"
+#include "extract/parts_stream.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -64,9 +65,10 @@ class ArchiveReader {
     // The one place that turns libarchive's error state into an Error. context names the entry.
     [[nodiscard]] Error failure(std::string_view context) const;
 
+    // Declared before the handle, so it outlives it: libarchive calls back into it until freed.
+    std::unique_ptr<PartsStream> m_parts;
     std::unique_ptr<archive, Deleter> m_handle;
     std::string m_archive_name;
-    std::vector<std::string> m_file_names; // kept alive for archive_read_open_filenames
 };
 
 } // namespace cxrcat::extraction
