@@ -380,10 +380,11 @@ TEST_F(PhysioNetRoute, AListedFileMissingFromTheListingFailsAloneWithThePublicLi
 
 // Peak RSS of a fetch of three files of a MIMIC-CXR-JPG-sized listing (377,110 lines, ~54 MB): the
 // listing streams through the parser, so memory must not follow its size. A memory bound, measured
-// by the kernel (getrusage of the child), not a timing.
+// by the kernel (getrusage of the child), not a timing: what the fetch adds to the peak of the same
+// binary that only loads the catalog.
 TEST_F(PhysioNetRoute, ThreeFilesOfAHugeListingFetchWithinABoundedMemory) {
     constexpr std::size_t k_lines = 377'110;
-    constexpr long k_max_rss_kib = 128L * 1024;
+    constexpr long k_max_growth_kib = 32L * 1024;
     // Payloads of the kind their names say (fetch sniffs them): JPEG and gzip magic bytes first.
     m_files = {{"files/p10/p10000032/s50414267/a.jpg", "\xFF\xD8\xFF" + random_bytes(5000)},
                {"files/p15/p15000001/s50000001/b.jpg", "\xFF\xD8\xFF" + random_bytes(6000)},
@@ -433,19 +434,32 @@ TEST_F(PhysioNetRoute, ThreeFilesOfAHugeListingFetchWithinABoundedMemory) {
     const char* asan = std::getenv("ASAN_OPTIONS"); // NOLINT(concurrency-mt-unsafe): read before threads start
     env["ASAN_OPTIONS"] =
         std::string(asan != nullptr ? asan : "") + (asan != nullptr && *asan ? ":" : "") + "quarantine_size_mb=8";
+    auto peak_kib = [&](const std::vector<std::string>& args, ProcessResult& result) {
+        result = cxrcat(args, env);
+        std::size_t at = result.err.rfind("maxrss_kib=");
+        return at == std::string::npos ? -1L : std::stol(result.err.substr(at + 11));
+    };
+    // The same binary's peak when it loads the catalog and fetches nothing: in this sanitizer build
+    // that alone is ~120 MiB (shadow memory, the instrumented binary), so the bound is on what the
+    // fetch adds to it. The release binary's absolute peak is measured by bench/run_benchmarks.sh.
+    ProcessResult baseline;
+    long baseline_kib = peak_kib({"list", "--format", "ids"}, baseline);
+    ASSERT_EQ(baseline.exit_code, 0) << baseline.describe();
     std::vector<std::string> args{"fetch", id};
     for (const auto& [path, content] : m_files) {
         args.insert(args.end(), {"--include", path});
     }
-    auto fetch = cxrcat(args, env);
+    ProcessResult fetch;
+    long rss_kib = peak_kib(args, fetch);
     m_launcher.clear();
     ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
     expect_installed(id);
-    std::size_t at = fetch.err.rfind("maxrss_kib=");
-    ASSERT_NE(at, std::string::npos) << fetch.describe();
-    long rss_kib = std::stol(fetch.err.substr(at + 11));
-    std::cerr << "peak RSS of the fetch: " << rss_kib / 1024 << " MiB\n";
-    EXPECT_LE(rss_kib, k_max_rss_kib) << "peak RSS " << rss_kib << " KiB";
+    ASSERT_GT(rss_kib, 0) << fetch.describe();
+    ASSERT_GT(baseline_kib, 0) << baseline.describe();
+    std::cerr << "peak RSS of the fetch: " << rss_kib / 1024 << " MiB (catalog only: " << baseline_kib / 1024
+              << " MiB)\n";
+    // Holding the 54 MB listing once, or its parsed lines, would add far more than this.
+    EXPECT_LE(rss_kib - baseline_kib, k_max_growth_kib) << "peak RSS " << rss_kib << " KiB";
 }
 
 } // namespace
