@@ -22,12 +22,24 @@ struct BasicAuth {
     Secret password;
 };
 
+// AWS Signature V4 for requests to an S3 endpoint, computed by libcurl itself (CURLOPT_AWS_SIGV4).
+struct AwsSigV4 {
+    std::string region;
+    std::string access_key_id;
+    Secret secret_access_key;
+    Secret session_token;       // x-amz-security-token when set
+    bool request_payer = false; // x-amz-request-payer: requester
+};
+
 // One file to download, verify and install at `destination`.
 struct TransferRequest {
     std::vector<std::string> urls;                              // tried in order (mirrors first, origin last)
     std::string resume_url;                                     // the origin's URL for Range requests, when it differs
     std::vector<std::pair<std::string, Secret>> secret_headers; // e.g. {"Authorization", "Bearer ..."}
     std::optional<BasicAuth> basic_auth;
+    // URLs of `urls` (exact values) that are S3 objects signed with these keys: they get no other
+    // credential (secret_headers, basic_auth are the origin's) and follow no redirect.
+    std::map<std::string, AwsSigV4> signed_urls;
     std::string user_agent; // overrides DownloadOptions::user_agent when set
     std::filesystem::path destination;
     std::string display_path; // relative path shown to the user

@@ -26,6 +26,8 @@ struct FetchOptions {
     std::optional<std::filesystem::path> from; // --from: files a person downloaded (registration route)
     std::string source;                        // --source PROVIDER: which of alternative sources to use
     std::vector<std::string> mirrors;          // base URLs tried before the origin, looked up by content
+                                               // (http(s):// or s3://bucket/prefix, signed per S3Settings)
+    bool request_payer = false;                // --request-payer: s3:// mirrors bill the requester
     bool no_origin = false;                    // never contact the upstream servers (air-gapped CI)
     std::optional<std::string> group;          // --group / CXRCAT_GROUP: the install belongs to this Unix group
     const LockedDataset* pinned = nullptr;     // sync: files in the lock must keep their bytes

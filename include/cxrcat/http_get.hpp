@@ -17,11 +17,12 @@ namespace cxrcat {
 // kept in memory, so this is never used for data files.
 struct HttpRequest {
     std::string url;
-    std::string method = "GET";       // GET, HEAD or POST
-    std::string post_body;            // JSON, for POST
+    std::string method = "GET";       // GET, HEAD, POST, PUT or DELETE
+    std::string post_body;            // the body of a POST or PUT (JSON, XML, an S3 part)
     std::vector<std::string> headers; // non-secret headers, e.g. "Accept: application/json"
     std::vector<std::pair<std::string, Secret>> secret_headers;
     std::optional<BasicAuth> basic_auth;
+    std::optional<AwsSigV4> aws_sigv4; // an S3 request signed by libcurl (no redirect is followed)
     std::string user_agent = "cxrcat";
     std::optional<std::filesystem::path> ca_bundle;
     bool follow_redirects = true;

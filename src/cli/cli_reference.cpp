@@ -54,6 +54,15 @@ constexpr ReferenceEntry k_environment[] = {
     {"KAGGLE_CONFIG_DIR", "directory holding kaggle.json (default: ~/.kaggle)"},
     {"HF_TOKEN", "Hugging Face access token"},
     {"HF_HOME", "Hugging Face home, whose token file is read when HF_TOKEN is unset"},
+    {"AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN",
+     "S3 credentials for s3:// mirrors and mirror export (signed with SigV4 by libcurl; none: unsigned); never "
+     "printed"},
+    {"AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE",
+     "the AWS profile and its files when the variables above are unset (default: default, ~/.aws/credentials, "
+     "~/.aws/config)"},
+    {"AWS_REGION, AWS_DEFAULT_REGION", "the S3 region (default: the profile's, else us-east-1)"},
+    {"AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL",
+     "an S3-compatible endpoint (MinIO, Ceph, GCS interoperability), addressed path-style"},
     {"CXRCAT_RETRY_BASE_MS", "first retry delay in milliseconds (default 1000)"},
     {"CXRCAT_SEGMENT_THRESHOLD", "bytes left in a slow file before it is split over connections (default 64 MiB)"},
     {"https_proxy, http_proxy, all_proxy, no_proxy", "proxies, as libcurl reads them"},

@@ -4,6 +4,7 @@
 #include "cxrcat/embedded_catalog.hpp"
 #include "cxrcat/install_mode.hpp"
 #include "cxrcat/redacted_url.hpp"
+#include "cxrcat/s3_settings.hpp"
 #include "cxrcat/text.hpp"
 #include "cxrcat/version.hpp"
 
@@ -64,6 +65,48 @@ void credential_line(const char* label, const std::optional<Credential>& credent
     }
     std::cout << (credential->user.empty() ? "" : credential->user + " ") << credential->secret.masked() << " from "
               << credential->source << '\n';
+}
+
+// The S3 settings (AWS conventions), secrets masked; an "error" when they are unusable.
+nlohmann::json s3_json() {
+    auto settings = s3_settings_from_environment();
+    if (!settings) {
+        return {{"access_key_id", nullptr},
+                {"secret", nullptr},
+                {"session_token", false},
+                {"source", nullptr},
+                {"region", ""},
+                {"endpoint", nullptr},
+                {"error", settings.error().message()}};
+    }
+    bool signed_requests = settings->has_credentials();
+    return {{"access_key_id", signed_requests ? nlohmann::json(mask_access_key(settings->access_key_id)) : nullptr},
+            {"secret", signed_requests ? nlohmann::json(settings->secret_access_key.masked()) : nullptr},
+            {"session_token", !settings->session_token.empty()},
+            {"source", signed_requests ? nlohmann::json(settings->credentials_source) : nullptr},
+            {"region", settings->region},
+            {"endpoint", settings->endpoint.empty() ? nullptr : nlohmann::json(RedactedUrl(settings->endpoint).str())}};
+}
+
+void s3_line() {
+    std::cout << "  s3: ";
+    auto settings = s3_settings_from_environment();
+    if (!settings) {
+        std::cout << "unusable: " << settings.error().message() << '\n';
+        return;
+    }
+    if (settings->has_credentials()) {
+        std::cout << mask_access_key(settings->access_key_id) << " " << settings->secret_access_key.masked()
+                  << (settings->session_token.empty() ? "" : " + session token") << " from "
+                  << settings->credentials_source;
+    } else {
+        std::cout << "none found (unsigned requests)";
+    }
+    std::cout << "; region " << settings->region << "; endpoint "
+              << (settings->endpoint.empty() ? "AWS" : RedactedUrl(settings->endpoint).str()) << '\n';
+    for (const auto& warning : settings->warnings) {
+        std::cout << "  warning: " << warning << '\n';
+    }
 }
 
 // Installs of private datasets (credentialed, competition, gated, restricted, organisation-only)
@@ -136,6 +179,7 @@ int print_doctor_json(AppContext& context) {
                            {{"kaggle", credential_json(credentials.kaggle())},
                             {"huggingface", credential_json(credentials.huggingface())},
                             {"physionet", credential_json(credentials.physionet())},
+                            {"s3", s3_json()},
                             {"warnings", credentials.warnings()}}},
                           {"endpoints",
                            {{"zenodo", endpoints.zenodo},
@@ -189,6 +233,7 @@ int run_doctor(AppContext& context, const std::string& format) {
     credential_line("kaggle", credentials.kaggle());
     credential_line("huggingface", credentials.huggingface());
     credential_line("physionet", credentials.physionet());
+    s3_line();
     for (const auto& warning : credentials.warnings()) {
         std::cout << "  warning: " << warning << '\n';
     }

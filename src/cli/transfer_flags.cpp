@@ -66,9 +66,12 @@ void add_transfer_flags(CLI::App& command, TransferFlags& flags) {
         ->capture_default_str();
     command
         .add_option("--mirror", flags.mirrors,
-                    "Mirror tried before the origin, looked up by content: URL/sha256/<hex> or URL/md5/<hex> "
+                    "Mirror tried before the origin, looked up by content: URL/sha256/<hex> or URL/md5/<hex>; "
+                    "URL may be s3://BUCKET/PREFIX (AWS credentials and endpoint from the environment) "
                     "(repeatable; also CXRCAT_MIRRORS, space- or comma-separated)")
         ->type_name("URL");
+    command.add_flag("--request-payer", flags.request_payer,
+                     "Requests to s3:// mirrors agree to pay for them (x-amz-request-payer: requester)");
     command.add_flag("--no-origin", flags.no_origin,
                      "Never contact upstream servers, only mirrors (also CXRCAT_NO_ORIGIN=1)");
     command.add_flag("--no-extract", flags.no_extract, "Keep archives as they are instead of unpacking them");
@@ -119,6 +122,7 @@ FetchOptions make_fetch_options(AppContext& context, const TransferFlags& flags)
     for (auto& mirror : split_mirrors(env("CXRCAT_MIRRORS"))) {
         out.mirrors.push_back(std::move(mirror));
     }
+    out.request_payer = flags.request_payer;
     out.no_origin = flags.no_origin || env("CXRCAT_NO_ORIGIN") == "1";
     if (std::string group = flags.group.empty() ? env("CXRCAT_GROUP") : flags.group; !group.empty()) {
         out.group = group;

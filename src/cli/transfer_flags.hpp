@@ -22,6 +22,7 @@ struct TransferFlags {
     int segments = 4;
     std::vector<std::string> mirrors;
     bool no_origin = false;
+    bool request_payer = false;
     bool no_extract = false;
     bool keep_archives = false;
     std::string group;
@@ -29,7 +30,7 @@ struct TransferFlags {
 };
 
 // Adds -j, --accept-terms, --cacert, --progress, --retries, --stall-timeout, --segments, --mirror,
-// --no-origin, --no-extract, --keep-archives, --group and --limit-rate to command.
+// --request-payer, --no-origin, --no-extract, --keep-archives, --group and --limit-rate to command.
 void add_transfer_flags(CLI::App& command, TransferFlags& flags);
 
 // The library options the flags and the environment (CURL_CA_BUNDLE, CXRCAT_MIRRORS,

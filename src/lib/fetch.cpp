@@ -8,6 +8,7 @@
 #include "cxrcat/extract.hpp"
 #include "cxrcat/install_mode.hpp"
 #include "cxrcat/redacted_url.hpp"
+#include "cxrcat/s3_settings.hpp"
 #include "cxrcat/source_selection.hpp"
 #include "cxrcat/terms_ledger.hpp"
 #include "cxrcat/text.hpp"
@@ -432,7 +433,10 @@ void extract_into_place(const PlannedFile& planned, const std::filesystem::path&
 }
 
 // Mirrors are content-addressed: <mirror>/sha256/<hex>, or <mirror>/md5/<hex> when only md5 is known.
-std::vector<std::string> mirror_urls(const PlannedFile& planned, const FetchOptions& options) {
+// An s3://bucket/prefix mirror becomes its object's URL, signed (in `signed_urls`) with s3's keys.
+std::vector<std::string> mirror_urls(const PlannedFile& planned, const FetchOptions& options,
+                                     const std::optional<S3Settings>& s3,
+                                     std::map<std::string, AwsSigV4>& signed_urls) {
     std::vector<std::string> urls;
     std::string key;
     if (auto sha256 = planned.digests.find(DigestAlgorithm::sha256); sha256 != planned.digests.end()) {
@@ -444,12 +448,43 @@ std::vector<std::string> mirror_urls(const PlannedFile& planned, const FetchOpti
         return urls;
     }
     for (std::string mirror : options.mirrors) {
+        if (is_s3_url(mirror)) {
+            auto location = parse_s3_url(mirror);
+            if (location && s3) {
+                urls.push_back(s3->object_url(location->bucket, location->key(key)));
+                signed_urls[urls.back()] = aws_signing(*s3);
+            }
+            continue;
+        }
         while (!mirror.empty() && mirror.back() == '/') {
             mirror.pop_back();
         }
         urls.push_back(mirror.append("/").append(key));
     }
     return urls;
+}
+
+// The S3 settings s3:// mirrors are read with (nullopt when no mirror is one). Errors: a malformed
+// s3:// URL (usage), half a key pair or an unknown AWS_PROFILE (access_denied).
+Result<std::optional<S3Settings>> s3_mirror_settings(const FetchOptions& options) {
+    bool any = false;
+    for (const auto& mirror : options.mirrors) {
+        if (is_s3_url(mirror)) {
+            if (auto location = parse_s3_url(mirror); !location) {
+                return location.error();
+            }
+            any = true;
+        }
+    }
+    if (!any) {
+        return std::optional<S3Settings>{};
+    }
+    auto settings = s3_settings_from_environment();
+    if (!settings) {
+        return settings.error();
+    }
+    settings->request_payer = options.request_payer;
+    return std::optional<S3Settings>(std::move(*settings));
 }
 
 // Records a verified file in the state (and the digest of a first download), then extracts it.
@@ -621,6 +656,10 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         return inodes.error();
     }
 
+    auto s3 = s3_mirror_settings(options);
+    if (!s3) {
+        return s3.error();
+    }
     std::string now = utc_now_iso8601();
     std::vector<TransferRequest> requests;
     std::vector<std::size_t> request_file; // index into plan->files
@@ -653,7 +692,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
             continue;
         }
         TransferRequest request;
-        request.urls = mirror_urls(planned, options);
+        request.urls = mirror_urls(planned, options, *s3, request.signed_urls);
         if (!options.no_origin) {
             request.urls.insert(request.urls.end(), planned.source.urls.begin(), planned.source.urls.end());
         }

@@ -2,14 +2,11 @@
 // mirror export: verified files laid out by content, ready for a static HTTP server or a bucket.
 #include "cxrcat/mirror_export.hpp"
 
-#include "cxrcat/atomic_file.hpp"
 #include "cxrcat/dataset_state.hpp"
 #include "cxrcat/terms_ledger.hpp"
+#include "mirror_target.hpp"
 
 #include <nlohmann/json.hpp>
-
-#include <fstream>
-#include <sstream>
 
 namespace cxrcat {
 
@@ -17,40 +14,11 @@ namespace {
 
 using nlohmann::json;
 
-// Hard link when on the same filesystem, else copy; an existing object is kept (same content).
-Result<void> place(const std::filesystem::path& from, const std::filesystem::path& to) {
-    std::error_code ec;
-    if (std::filesystem::exists(to, ec)) {
-        return {};
-    }
-    std::filesystem::create_directories(to.parent_path(), ec);
-    std::filesystem::path staging = to;
-    staging += ".part";
-    std::filesystem::remove(staging, ec);
-    ec.clear();
-    std::filesystem::create_hard_link(from, staging, ec);
-    if (ec) {
-        ec.clear();
-        std::filesystem::copy_file(from, staging, std::filesystem::copy_options::overwrite_existing, ec);
-    }
-    if (!ec) {
-        std::filesystem::rename(staging, to, ec);
-    }
-    if (ec) {
-        std::filesystem::remove(staging, ec);
-        return Error(ErrorCode::local_io, "cannot write " + to.string() + ": " + ec.message());
-    }
-    return {};
-}
-
-json read_index(const std::filesystem::path& path) {
-    std::ifstream stream(path);
-    if (!stream) {
+json parse_mirror_index(const std::optional<std::string>& text) {
+    if (!text) {
         return {{"format", 1}, {"datasets", json::object()}};
     }
-    std::stringstream content;
-    content << stream.rdbuf();
-    json index = json::parse(content.str(), nullptr, false);
+    json index = json::parse(*text, nullptr, false);
     if (index.is_discarded() || !index.is_object() || !index.contains("datasets")) {
         return {{"format", 1}, {"datasets", json::object()}};
     }
@@ -65,9 +33,10 @@ bool may_redistribute(const Dataset& dataset) {
     return licensed_route && dataset.redistribution == Redistribution::allowed;
 }
 
-Result<MirrorExportReport> export_mirror(const std::filesystem::path& directory,
-                                         const std::vector<const Dataset*>& datasets, const Paths& paths,
-                                         bool internal) {
+namespace {
+
+Result<MirrorExportReport> export_mirror_into(MirrorTarget& target, const std::vector<const Dataset*>& datasets,
+                                              const Paths& paths, bool internal) {
     std::vector<std::string> refused;
     for (const Dataset* dataset : datasets) {
         if (!may_redistribute(*dataset) && !internal) {
@@ -81,8 +50,16 @@ Result<MirrorExportReport> export_mirror(const std::filesystem::path& directory,
         error.note("pass --internal only for a mirror that stays inside the organisation holding the access rights");
         return error;
     }
+    // Before anything is read or written: a missing bucket or a rejected key fails here, once.
+    if (auto opened = target.open(); !opened) {
+        return opened.error();
+    }
     MirrorExportReport report;
-    json index = read_index(directory / "index.json");
+    auto index_text = target.read_text("index.json");
+    if (!index_text) {
+        return index_text.error();
+    }
+    json index = parse_mirror_index(*index_text);
     std::vector<std::string> restricted;
     for (const Dataset* dataset : datasets) {
         std::filesystem::path source_dir = paths.dataset_dir(dataset->id);
@@ -102,14 +79,18 @@ Result<MirrorExportReport> export_mirror(const std::filesystem::path& directory,
                 report.warnings.push_back(dataset->id + "/" + path + ": not verified; skipped (run cxrcat verify)");
                 continue;
             }
-            std::filesystem::path object = directory / "sha256" / sha256->second;
-            if (auto placed = place(source_dir / path, object); !placed) {
+            std::string object = "sha256/" + sha256->second;
+            auto placed = target.place(source_dir / path, object, entry.size);
+            if (!placed) {
                 return placed.error();
             }
+            report.objects_written += *placed ? 1U : 0U;
+            report.objects_present += *placed ? 0U : 1U;
             json record = {{"size", entry.size}, {"sha256", sha256->second}};
             if (auto md5 = entry.digests.find(DigestAlgorithm::md5); md5 != entry.digests.end()) {
-                if (auto placed = place(object, directory / "md5" / md5->second); !placed) {
-                    return placed.error();
+                auto aliased = target.alias(object, "md5/" + md5->second, source_dir / path, entry.size);
+                if (!aliased) {
+                    return aliased.error();
                 }
                 record["md5"] = md5->second;
             }
@@ -132,7 +113,7 @@ Result<MirrorExportReport> export_mirror(const std::filesystem::path& directory,
         }
         report.datasets.push_back(dataset->id);
     }
-    if (auto written = write_file_atomically(directory / "index.json", index.dump(2) + "\n"); !written) {
+    if (auto written = target.write_text("index.json", index.dump(2) + "\n"); !written) {
         return written.error();
     }
     if (!restricted.empty()) {
@@ -144,11 +125,28 @@ Result<MirrorExportReport> export_mirror(const std::filesystem::path& directory,
         for (const auto& id : restricted) {
             notice += "  - " + id + "\n";
         }
-        if (auto written = write_file_atomically(directory / "NOTICE.txt", notice); !written) {
+        if (auto written = target.write_text("NOTICE.txt", notice); !written) {
             return written.error();
         }
     }
     return report;
+}
+
+} // namespace
+
+Result<MirrorExportReport> export_mirror(const std::filesystem::path& directory,
+                                         const std::vector<const Dataset*>& datasets, const Paths& paths,
+                                         bool internal) {
+    auto target = make_directory_target(directory);
+    return export_mirror_into(*target, datasets, paths, internal);
+}
+
+Result<MirrorExportReport> export_mirror_to_s3(const S3Location& location, const S3Settings& settings,
+                                               const std::optional<std::filesystem::path>& ca_bundle,
+                                               const std::vector<const Dataset*>& datasets, const Paths& paths,
+                                               bool internal) {
+    auto target = make_s3_target(location, settings, ca_bundle);
+    return export_mirror_into(*target, datasets, paths, internal);
 }
 
 } // namespace cxrcat

@@ -2,6 +2,8 @@
 // `cite`, `path`, `--version` and the help of every command.
 #include "cli_test.hpp"
 
+#include <unistd.h>
+
 namespace cxrcat::test {
 namespace {
 
@@ -130,4 +132,53 @@ TEST_F(Misc, ListHelpDocumentsFiltersAndFormats) {
 }
 
 } // namespace
+} // namespace cxrcat::test
+
+namespace cxrcat::test {
+
+class MirrorTargets : public CliTest {};
+
+TEST_F(MirrorTargets, ExportToAnotherSchemeIsRefusedAndCreatesNoLocalFolder) {
+    for (std::string scheme : {"gs", "ftp", "https"}) {
+        std::string target = scheme + "://team/m-" + std::to_string(::getpid());
+        ProcessResult result = cxrcat({"mirror", "export", target});
+        EXPECT_EQ(result.exit_code, 2) << result.describe();
+        EXPECT_TRUE(contains(result.err, "mirror export cannot write to " + scheme + ":// URLs")) << result.describe();
+        EXPECT_FALSE(std::filesystem::exists(scheme + ":")) << "a local folder named " << scheme << ": was created";
+    }
+}
+
+TEST_F(MirrorTargets, ExportToAnInvalidBucketNameIsAUsageError) {
+    ProcessResult result = cxrcat({"mirror", "export", "s3://x/m"});
+    EXPECT_EQ(result.exit_code, 2) << result.describe();
+    EXPECT_TRUE(contains(result.err, "invalid bucket name")) << result.describe();
+    EXPECT_FALSE(std::filesystem::exists("s3:"));
+}
+
+} // namespace cxrcat::test
+
+namespace cxrcat::test {
+
+class DoctorS3 : public CliTest {};
+
+TEST_F(DoctorS3, ShowsWhereS3CredentialsComeFromMasked) {
+    std::map<std::string, std::string> env{{"AWS_ACCESS_KEY_ID", "AKIADOCTORKEY1234567"},
+                                           {"AWS_SECRET_ACCESS_KEY", "doctor-secret-value-9876"},
+                                           {"AWS_ENDPOINT_URL", "http://127.0.0.1:1"},
+                                           {"AWS_REGION", "eu-west-3"}};
+    std::vector<std::string> unset{"AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL_S3", "AWS_DEFAULT_REGION"};
+    ProcessResult text = cxrcat({"doctor"}, env, unset);
+    EXPECT_TRUE(contains(text.out, "s3: ****4567 ****9876 from environment AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"))
+        << text.describe();
+    EXPECT_TRUE(contains(text.out, "region eu-west-3; endpoint http://127.0.0.1:1")) << text.describe();
+    ProcessResult json_out = cxrcat({"doctor", "--format", "json"}, env, unset);
+    auto doc = nlohmann::json::parse(json_out.out);
+    EXPECT_EQ(doc.at("credentials").at("s3").at("secret"), "****9876");
+    EXPECT_EQ(doc.at("credentials").at("s3").at("region"), "eu-west-3");
+    for (const auto& out : {text.out + text.err, json_out.out + json_out.err}) {
+        EXPECT_FALSE(contains(out, "doctor-secret-value")) << "the secret was printed";
+        EXPECT_FALSE(contains(out, "AKIADOCTORKEY")) << "the key id is shown masked only";
+    }
+}
+
 } // namespace cxrcat::test

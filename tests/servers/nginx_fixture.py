@@ -348,7 +348,7 @@ http {{
         '"body_bytes_sent":$body_bytes_sent,"range":"$http_range","if_range":"$http_if_range",'
         '"user_agent":"$http_user_agent","remote_user":"$remote_user","connection":$connection,'
         '"connection_requests":$connection_requests,"request_time":$request_time,'
-        '"completion":"$request_completion"}}';
+        '"completion":"$request_completion","x_amz_request_payer":"$http_x_amz_request_payer"}}';
     access_log {logs}/access.log cxrcat_json;
 
     sendfile on;

@@ -6,6 +6,7 @@
 #include "net/curl_handles.hpp"
 #include "net/easy_setup.hpp"
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -81,6 +82,20 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self)
     return bytes;
 }
 
+// The body of a PUT, handed to libcurl piece by piece (each attempt starts at offset 0).
+struct UploadBody {
+    std::string_view data;
+    std::size_t offset = 0;
+};
+
+std::size_t on_read_body(char* buffer, std::size_t size, std::size_t count, void* self) {
+    auto* upload = static_cast<UploadBody*>(self);
+    std::size_t bytes = std::min(size * count, upload->data.size() - upload->offset);
+    std::copy_n(upload->data.data() + upload->offset, bytes, buffer);
+    upload->offset += bytes;
+    return bytes;
+}
+
 Result<HttpResponse> perform_once(const HttpRequest& request) {
     net::ensure_curl_initialised();
     net::CurlEasy easy(curl_easy_init());
@@ -90,6 +105,9 @@ Result<HttpResponse> perform_once(const HttpRequest& request) {
     TransferRequest as_transfer;
     as_transfer.secret_headers = request.secret_headers;
     as_transfer.basic_auth = request.basic_auth;
+    if (request.aws_sigv4) {
+        as_transfer.signed_urls.emplace(request.url, *request.aws_sigv4);
+    }
     as_transfer.user_agent = request.user_agent;
     DownloadOptions options;
     options.ca_bundle = request.ca_bundle;
@@ -102,19 +120,28 @@ Result<HttpResponse> perform_once(const HttpRequest& request) {
         request.body_begin(); // each attempt's body starts the sink over
     }
     std::string error_buffer(CURL_ERROR_SIZE + 1, '\0');
+    UploadBody upload{request.post_body, 0};
     Collector collector;
     collector.max_body = request.max_body;
     collector.request = &request;
     net::CurlSlist list;
     net::configure_easy(easy.get(), list, as_transfer, options, request.url, headers,
                         {&on_header, &on_body, &collector, error_buffer.data()});
-    net::set_option(easy.get(), CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
+    net::set_option(easy.get(), CURLOPT_FOLLOWLOCATION, request.follow_redirects && !request.aws_sigv4 ? 1L : 0L);
     net::set_option(easy.get(), CURLOPT_TIMEOUT, static_cast<long>(request.timeout.count()));
     if (request.method == "HEAD") {
         net::set_option(easy.get(), CURLOPT_NOBODY, 1L);
     } else if (request.method == "POST") {
         net::set_option(easy.get(), CURLOPT_POSTFIELDS, request.post_body.c_str());
         net::set_option(easy.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(request.post_body.size()));
+    } else if (request.method == "PUT") {
+        // An upload (not POSTFIELDS): no form Content-Type is added, and the body may hold NULs.
+        net::set_option(easy.get(), CURLOPT_UPLOAD, 1L);
+        net::set_option(easy.get(), CURLOPT_READFUNCTION, &on_read_body);
+        net::set_option(easy.get(), CURLOPT_READDATA, &upload);
+        net::set_option(easy.get(), CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.post_body.size()));
+    } else if (request.method == "DELETE") {
+        net::set_option(easy.get(), CURLOPT_CUSTOMREQUEST, "DELETE");
     }
     CURLcode code = curl_easy_perform(easy.get());
     if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && (collector.too_big || collector.sink_stopped))) {

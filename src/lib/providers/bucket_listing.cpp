@@ -86,6 +86,11 @@ bool listing_hex_digit(char c) {
 
 } // namespace
 
+std::string s3_xml_text(std::string_view xml, std::string_view tag) {
+    auto element = xml_element(xml, tag);
+    return element ? xml_unescape(*element) : std::string{};
+}
+
 std::string md5_from_etag(std::string_view etag) {
     if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
         etag = etag.substr(1, etag.size() - 2);

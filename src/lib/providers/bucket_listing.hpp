@@ -25,6 +25,10 @@ struct S3ListingPage {
 // ListBucketResult, or a <Contents> without a key.
 [[nodiscard]] Result<S3ListingPage> parse_s3_listing(std::string_view body);
 
+// The decoded text of the first <tag> element of an S3 XML answer (an <Error>'s <Code>, an
+// <UploadId>), or "" when there is none.
+[[nodiscard]] std::string s3_xml_text(std::string_view xml, std::string_view tag);
+
 // The MD5 an S3 ETag stands for: the lowercase hex when the ETag (quotes removed) is exactly 32 hex
 // characters; "" for a multipart ("<hex>-N") or otherwise opaque ETag.
 [[nodiscard]] std::string md5_from_etag(std::string_view etag);

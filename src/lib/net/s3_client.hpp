@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private: the S3 requests cxrcat makes (object metadata, small objects, uploads, multipart uploads),
+// signed with AWS Signature V4 by libcurl. Every S3 request of the library goes through here or
+// through the download engine (signed mirror URLs).
+#pragma once
+
+#include "cxrcat/download.hpp"
+#include "cxrcat/http_get.hpp"
+#include "cxrcat/result.hpp"
+#include "cxrcat/s3_settings.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace cxrcat::net {
+
+// Multipart above threshold, in parts of part_size (S3's minimum part is 5 MiB; the AWS CLI's
+// defaults are 8 MiB for both).
+struct S3UploadOptions {
+    std::uint64_t multipart_threshold = 8ULL << 20;
+    std::uint64_t part_size = 8ULL << 20;
+};
+
+// What upload_file did.
+struct S3UploadReport {
+    int parts = 0; // 0 for a single PUT
+};
+
+class S3Client {
+  public:
+    S3Client(S3Settings settings, std::optional<std::filesystem::path> ca_bundle, RetryPolicy retry = RetryPolicy{});
+
+    [[nodiscard]] const S3Settings& settings() const { return m_settings; }
+    // The signing every request to this store carries (an empty key id: unsigned).
+    [[nodiscard]] AwsSigV4 signing() const;
+
+    // Lists at most one key below the location's prefix: proves that the bucket exists and that the
+    // credentials are accepted. Errors: not_found (no such bucket), access_denied (credentials or policy).
+    [[nodiscard]] Result<void> check_bucket(const S3Location& location) const;
+    // The object's size (HEAD), or nullopt when there is no such key.
+    [[nodiscard]] Result<std::optional<std::uint64_t>> object_size(const std::string& bucket,
+                                                                   const std::string& key) const;
+    // A small object's content (at most 64 MiB), or nullopt when there is no such key.
+    [[nodiscard]] Result<std::optional<std::string>> get_text(const std::string& bucket, const std::string& key) const;
+    // PUT of an in-memory body with its Content-MD5 (the store checks it).
+    [[nodiscard]] Result<void> put_bytes(const std::string& bucket, const std::string& key, const std::string& body,
+                                         const std::string& content_type) const;
+    // Server-side copy of an object of at most 5 GiB (S3's CopyObject limit).
+    [[nodiscard]] Result<void> copy_object(const std::string& bucket, const std::string& from,
+                                           const std::string& to) const;
+    // Uploads the file: one PUT below the threshold, else a multipart upload whose every part carries
+    // its Content-MD5; the upload is completed only when every part was accepted and aborted on any
+    // failure, so the key never holds a partial object.
+    [[nodiscard]] Result<S3UploadReport> upload_file(const std::string& bucket, const std::string& key,
+                                                     const std::filesystem::path& path,
+                                                     const S3UploadOptions& options = S3UploadOptions{}) const;
+
+  private:
+    [[nodiscard]] HttpRequest request(const std::string& method, const std::string& url) const;
+    [[nodiscard]] Result<HttpResponse> send(const HttpRequest& request) const;
+    [[nodiscard]] Error failure(const HttpResponse& response, const std::string& bucket, const std::string& what) const;
+    [[nodiscard]] Result<std::string> put_part(const std::string& url, const std::string& body) const;
+    [[nodiscard]] Result<S3UploadReport> upload_multipart(const std::string& bucket, const std::string& key,
+                                                          const std::filesystem::path& path, std::uint64_t size,
+                                                          std::uint64_t part_size) const;
+    void abort_upload(const std::string& url) const;
+
+    S3Settings m_settings;
+    std::optional<std::filesystem::path> m_ca_bundle;
+    RetryPolicy m_retry;
+};
+
+} // namespace cxrcat::net
