@@ -6,19 +6,29 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
 
 namespace cxrcat {
 
-// Bounds on what one archive may produce; exceeding any refuses the whole archive.
+struct ExtractedFile;
+
+// Bounds on what one archive may produce, and checks it must pass; failing any refuses the whole
+// archive.
 struct ExtractLimits {
     std::uint64_t max_output_bytes = 0; // 0 = no absolute cap
     double max_ratio = 100.0;           // total output may be at most max_ratio * archive file size
     std::uint64_t max_entries = 5'000'000;
     // Top-level names no entry may create or enter (fetch reserves ".cxrcat", its state directory).
     std::vector<std::string> reserved_names;
+    // Also compute each regular file's MD5 while it is written (ExtractedFile::md5).
+    bool member_md5 = false;
+    // Called once every entry is staged and checked, before anything reaches the destination, with
+    // the staging directory and the staged regular files; an error refuses the whole archive (the
+    // staging directory is removed, nothing is installed). E.g. a checksum list inside the archive.
+    std::function<Result<void>(const std::filesystem::path& staging, const std::vector<ExtractedFile>& files)> vet;
 };
 
 // One regular file installed by extract_archive.
@@ -26,6 +36,7 @@ struct ExtractedFile {
     std::string path; // relative to destination, '/' separated
     std::uint64_t size = 0;
     std::string sha256; // lowercase hex, computed while writing (no second pass over the data)
+    std::string md5;    // likewise, when ExtractLimits::member_md5 (else "")
 };
 
 // Safely unpacks archive (tar, zip, 7z, cpio, iso9660, rar, rar5, xar; plain or gzip, bzip2, xz,

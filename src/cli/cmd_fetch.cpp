@@ -10,6 +10,7 @@
 #include "terms_gate.hpp"
 #include "transfer_flags.hpp"
 
+#include <array>
 #include <cstdlib>
 #include <iostream>
 
@@ -64,11 +65,16 @@ void print_plan(const FetchPlan& plan, nlohmann::json* json) {
     std::size_t series = 0;
     std::uint64_t series_files = 0;
     std::uint64_t series_bytes = 0;
+    // Series fetched as one zip each (TCIA): [0] count, [1] files, [2] bytes.
+    std::array<std::uint64_t, 3> zipped{};
     for (const auto& file : plan.files) {
         if (file.source.series_files > 0) {
             ++series;
             series_files += file.source.series_files;
             series_bytes += file.size.value_or(0);
+        }
+        if (file.source.series_files > 0 && !file.source.member_checksums.empty()) {
+            zipped = {zipped[0] + 1, zipped[1] + file.source.series_files, zipped[2] + file.size.value_or(0)};
         }
     }
     if (json != nullptr) {
@@ -138,9 +144,15 @@ void print_plan(const FetchPlan& plan, nlohmann::json* json) {
     if (series_shown > k_series_lines_shown) {
         std::cout << "  ... and " << group_thousands(series_shown - k_series_lines_shown) << " more series\n";
     }
-    if (series > 0) {
-        std::cout << "  " << group_thousands(series) << " series (" << group_thousands(series_files) << " files), "
-                  << human_size(series_bytes) << " from the IDC API; their files are listed when they are fetched\n";
+    if (series > zipped[0]) {
+        std::cout << "  " << group_thousands(series - zipped[0]) << " series ("
+                  << group_thousands(series_files - zipped[1]) << " files), " << human_size(series_bytes - zipped[2])
+                  << " from the IDC API; their files are listed when they are fetched\n";
+    }
+    if (zipped[0] > 0) {
+        std::cout << "  " << group_thousands(zipped[0]) << " series (" << group_thousands(zipped[1]) << " files), "
+                  << human_size(zipped[2])
+                  << " from the NBIA API; each comes as one zip whose files are checked against its md5hashes.csv\n";
     }
     std::cout << "  total to download: " << human_size(plan.bytes_to_download)
               << (plan.unknown_sizes ? " + " + std::to_string(plan.unknown_sizes) + " files of unknown size" : "")

@@ -58,21 +58,33 @@ class Extraction {
         if (auto prepared = m_staging.prepare(destination); !prepared) {
             return prepared.error();
         }
-        m_writer.emplace(*m_reader, m_budget, m_refuse);
+        m_writer.emplace(*m_reader, m_budget, m_refuse, m_limits.member_md5);
         if (auto read = read_entries(); !read) {
             return read.error();
         }
         if (auto checked = check_staged_symlinks(m_staging, m_refuse); !checked) {
             return checked.error();
         }
+        std::vector<ExtractedFile> files = staged_files();
+        if (m_limits.vet) {
+            if (auto vetted = m_limits.vet(m_staging.path(), files); !vetted) {
+                return vetted.error(); // the staging area goes with this object: nothing was installed
+            }
+        }
         if (auto published = publish_staging(m_staging, m_input.name); !published) {
             return published.error();
         }
+        return files;
+    }
+
+  private:
+    // The staged regular files (hardlinks included), sorted by path.
+    [[nodiscard]] std::vector<ExtractedFile> staged_files() const {
         std::vector<ExtractedFile> files;
         for (const auto& [path, node] : m_staging.tree()) {
             if (node.kind == NodeKind::file) {
                 const Content& content = m_staging.contents()[node.content];
-                files.push_back(ExtractedFile{path, content.size, content.sha256});
+                files.push_back(ExtractedFile{path, content.size, content.sha256, content.md5});
             }
         }
         std::sort(files.begin(), files.end(),
@@ -80,7 +92,6 @@ class Extraction {
         return files;
     }
 
-  private:
     Result<void> read_entries() {
         for (;;) {
             EntryHeader header;

@@ -16,6 +16,7 @@
 #include "manual_alternatives.hpp"
 #include "plan_selection.hpp"
 #include "provenance.hpp"
+#include "series_archive.hpp"
 #include "split_archives.hpp"
 
 #include <algorithm>
@@ -37,8 +38,9 @@ bool selected(const std::string& path, const FetchOptions& options) {
 
 // Whether a series directory (an IDC or TCIA series, before its files are listed) may hold selected
 // files: an exclude glob that matches the directory drops it; with --include, a glob must match the
-// directory, its first path segment must, or it has no '/' (it may name a file inside).
-bool series_selected(const std::string& series, const FetchOptions& options) {
+// directory, its first path segment must, or it has no '/' (it may name a file inside). A series that
+// is fetched whole (one zip: whole) is never listed, so a glob with no '/' must match the directory.
+bool series_selected(const std::string& series, const FetchOptions& options, bool whole = false) {
     auto matches = [&](const std::string& glob) {
         return ::fnmatch(glob.c_str(), series.c_str(), 0) == 0 ||
                ::fnmatch(glob.c_str(), (series + "/").c_str(), 0) == 0;
@@ -49,7 +51,8 @@ bool series_selected(const std::string& series, const FetchOptions& options) {
     return options.include.empty() ||
            std::any_of(options.include.begin(), options.include.end(), [&](const std::string& glob) {
                std::size_t slash = glob.find('/');
-               return slash == std::string::npos || matches(glob) || matches(glob.substr(0, slash));
+               return (slash == std::string::npos && !whole) || matches(glob) ||
+                      (slash != std::string::npos && matches(glob.substr(0, slash)));
            });
 }
 
@@ -326,7 +329,9 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const Fe
             if (!directory.empty()) {
                 file.path = directory + "/" + file.path;
             }
-            if (file.series_files > 0 ? !series_selected(file.path, options) : !selected(file.path, options)) {
+            bool kept = file.series_files > 0 ? series_selected(file.path, options, !file.member_checksums.empty())
+                                              : selected(file.path, options);
+            if (!kept) {
                 continue;
             }
             if (auto [other, added] = planned_at.emplace(file.path, plan.files.size()); !added) {
@@ -351,7 +356,8 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const Fe
             planned.size = file.size;
             planned.digests = file.digests;
             planned.digest_origin = file.digest_origin;
-            planned.extract = file.extract && options.extract;
+            // A series zip is only how the series travels: it is always unpacked (and checked).
+            planned.extract = (file.extract && options.extract) || !file.member_checksums.empty();
             if (auto part = split_parts.find(file.path); part != split_parts.end() && options.extract) {
                 planned.split_archive = part->second;
             }
@@ -410,17 +416,14 @@ void extract_into_place(const PlannedFile& planned, const std::filesystem::path&
         return;
     }
     std::string prefix = std::filesystem::path(planned.path).parent_path().string();
-    ExtractedArchive record;
-    record.size = result.bytes;
-    record.digests = state.files[planned.path].digests;
-    record.extracted_at = now;
-    auto recorded = record_extracted_files(state, planned.path, prefix, *extracted, now);
+    auto recorded = record_extracted_files(state, planned.path, prefix, *extracted, result.bytes, now);
     if (!recorded) {
         result.status = TransferStatus::failed;
         result.error = recorded.error();
         return;
     }
-    record.files = std::move(*recorded);
+    ExtractedArchive record = std::move(*recorded);
+    record.digests = state.files[planned.path].digests;
     result.extracted_files = extracted->size();
     record.kept = options.keep_archives;
     if (!options.keep_archives) {
@@ -715,6 +718,13 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         request.digest_origin = planned.digest_origin;
         request.expected_kind = payload_kind_for_path(planned.path);
         request.zipped_member = planned.source.zipped_member;
+        if (!planned.source.member_checksums.empty()) {
+            // A series zip: its members are checked after download; its own size is known to nobody
+            // (the API's size counts the files inside, and it is streamed with no Content-Length).
+            request.destination = series_archive_path(destination, planned.path);
+            request.expected_size.reset();
+            request.expected_kind = PayloadKind::zip;
+        }
         requests.push_back(std::move(request));
         request_file.push_back(i);
     }
@@ -757,6 +767,11 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
                     result.error = std::move(explained);
                 }
             }
+            continue;
+        }
+        if (!planned.source.member_checksums.empty()) {
+            install_series_archive(planned, series_archive_path(destination, planned.path), destination, state, result,
+                                   now);
             continue;
         }
         record_installed(planned, outcome.size, outcome.digests, destination, state, options, result, now);

@@ -21,16 +21,33 @@ constexpr std::size_t k_listed_paths = 20;
 
 Result<void> keep_listed_files(FetchPlan& plan, const std::vector<std::string>& listed) {
     std::unordered_set<std::string> known;
+    std::unordered_set<std::string> series; // entries standing for a whole series directory
     for (const auto& file : plan.files) {
         known.insert(file.path);
+        if (file.source.series_files > 0) {
+            series.insert(file.path);
+        }
     }
+    // A file inside a series that is fetched whole (a TCIA zip, or an IDC series before it is
+    // listed) selects its series.
+    auto series_of = [&](const std::string& path) -> std::string {
+        for (std::size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+            if (series.count(path.substr(0, slash)) != 0) {
+                return path.substr(0, slash);
+            }
+        }
+        return {};
+    };
     std::vector<std::string> unknown;
     std::set<std::string> wanted;
     for (const auto& path : listed) {
-        if (known.count(path) == 0) {
+        if (known.count(path) != 0) {
+            wanted.insert(path);
+        } else if (std::string whole = series_of(path); !whole.empty()) {
+            wanted.insert(whole);
+        } else {
             unknown.push_back(path);
         }
-        wanted.insert(path);
     }
     if (!unknown.empty()) {
         Error error(ErrorCode::not_found, plan.dataset_id + ": --files-from lists " + std::to_string(unknown.size()) +
@@ -210,13 +227,16 @@ void finish_plan(FetchPlan& plan, const ShardSpec& shard, const std::optional<st
             continue; // an unavailable file is never downloaded: it fails alone
         }
         // What an external downloader (a `cxrcat plan` consumer) left under --from DIR is adopted.
-        if (!file.local && from_directory && std::filesystem::is_regular_file(*from / file.path, ec)) {
+        // (Not a series zip: it is checked member by member as it is unpacked, never adopted whole.)
+        if (!file.local && from_directory && file.source.member_checksums.empty() &&
+            std::filesystem::is_regular_file(*from / file.path, ec)) {
             file.local = *from / file.path;
         }
         if (auto archive = state.archives.find(file.path); archive != state.archives.end()) {
             file.extracted_entries = archive->second.files.size();
         }
-        plan.inodes_needed += 1 + (file.extract ? file.extracted_entries : 0);
+        std::uint64_t entries = file.extracted_entries != 0 ? file.extracted_entries : file.source.series_files;
+        plan.inodes_needed += 1 + (file.extract ? entries : 0);
         if (file.local) {
             continue;
         }

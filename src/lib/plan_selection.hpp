@@ -18,7 +18,7 @@ namespace cxrcat {
 // for a --where field the dataset's sources do not carry, naming those they do.
 [[nodiscard]] Result<void> select_planned_files(FetchPlan& plan, const Dataset& dataset, const Selection& selection);
 
-// The unit --sample draws: the SeriesInstanceUID (else the series directory) for IDC, the patient
+// The unit --sample draws: the SeriesInstanceUID (else the series directory) for IDC and TCIA, the patient
 // folder where the source is laid out per patient, else the file itself.
 [[nodiscard]] std::string sample_unit(const PlannedFile& file, const Dataset& dataset);
 

@@ -80,16 +80,13 @@ void extract_one_split_archive(const SplitArchive& split, const std::string& arc
         return;
     }
     std::string prefix = fs::path(archive).parent_path().generic_string();
-    auto recorded = record_extracted_files(state, archive, prefix, *extracted, now);
+    auto recorded = record_extracted_files(state, archive, prefix, *extracted, size, now);
     if (!recorded) {
         last.status = TransferStatus::failed;
         last.error = recorded.error();
         return;
     }
-    ExtractedArchive record;
-    record.size = size;
-    record.files = std::move(*recorded);
-    record.extracted_at = now;
+    ExtractedArchive record = std::move(*recorded);
     record.kept = options.keep_archives;
     last.extracted_files = extracted->size();
     last.notes.push_back("extracted " + archive + " from its " + std::to_string(split.parts.size()) + " parts");
@@ -124,20 +121,21 @@ ExtractLimits fetch_extract_limits(const fs::path& destination, const fs::path& 
     return limits;
 }
 
-Result<std::vector<std::string>> record_extracted_files(DatasetState& state, const std::string& archive_key,
-                                                        const std::string& prefix,
-                                                        const std::vector<ExtractedFile>& files,
-                                                        const std::string& now) {
-    std::vector<std::string> paths;
+Result<ExtractedArchive> record_extracted_files(DatasetState& state, const std::string& archive_key,
+                                                const std::string& prefix, const std::vector<ExtractedFile>& files,
+                                                std::uint64_t archive_size, const std::string& now) {
+    ExtractedArchive record;
+    record.size = archive_size;
+    record.extracted_at = now;
     for (const auto& file : files) {
         std::string relative = prefix.empty() ? file.path : prefix + "/" + file.path;
         if (auto recorded = state.record_file(relative, {{DigestAlgorithm::sha256, file.sha256}}, archive_key, now);
             !recorded) {
             return recorded.error();
         }
-        paths.push_back(std::move(relative));
+        record.files.push_back(std::move(relative));
     }
-    return paths;
+    return record;
 }
 
 std::map<std::string, std::string> split_archive_parts(const Source& source) {

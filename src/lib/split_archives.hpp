@@ -22,11 +22,11 @@ namespace cxrcat {
                                                  const std::filesystem::path& into);
 
 // Records in state every file extracted from the archive (or split archive) archive_key into
-// the directory prefix (relative to the dataset, "" for its top); returns their dataset paths.
-Result<std::vector<std::string>> record_extracted_files(DatasetState& state, const std::string& archive_key,
-                                                        const std::string& prefix,
-                                                        const std::vector<ExtractedFile>& files,
-                                                        const std::string& now);
+// the directory prefix (relative to the dataset, "" for its top); returns the archive's record:
+// archive_size, the files' dataset paths and the time (digests and kept are the caller's).
+Result<ExtractedArchive> record_extracted_files(DatasetState& state, const std::string& archive_key,
+                                                const std::string& prefix, const std::vector<ExtractedFile>& files,
+                                                std::uint64_t archive_size, const std::string& now);
 
 // Part path (below the source's directory, as planned) → its split archive's path, for every
 // split archive source declares.

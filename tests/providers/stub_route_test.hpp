@@ -52,6 +52,8 @@ class StubRouteTest : public ::testing::Test {
                  {"CXRCAT_IDC_URL", base("idc")},
                  // A unit of the API stub no test creates (404): a test that wants the API names its own.
                  {"CXRCAT_IDC_API_URL", base("idc_api") + "/_no-unit/v3"},
+                 // Likewise for the NBIA API (never the real TCIA: a dataset may fall back to it).
+                 {"CXRCAT_TCIA_URL", base("tcia") + "/_no-unit/nbia-api/services/v1"},
                  {"CXRCAT_RETRY_BASE_MS", "50"}};
         std::filesystem::create_directories(m_dir / "home");
     }

@@ -217,10 +217,15 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
     // Publishes stand-ins for every live source; returns {installed path: bytes} fetch must produce.
     std::map<std::string, std::string> publish() {
         std::map<std::string, std::string> all;
+        std::set<std::string> alternatives; // groups whose first source is already published
         for (const auto& source : m_entry.value("sources", json::array())) {
             if (!live(source)) {
                 continue;
             }
+            // A later source of an alternative group serves the same data: fetch uses the first one,
+            // so this one's files are expected only with --source (m_alternates).
+            std::string group = source.value("alternative", "");
+            bool alternate = !group.empty() && !alternatives.insert(group).second;
             std::string directory = source.value("directory", "");
             std::map<std::string, std::string> expected;
             std::string provider = source.at("provider");
@@ -294,6 +299,28 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
                             {"series_aws_url", "s3://idc-open-data/" + series + "/*"}};
                 write(world("idc_api") / m_salt / "series.json", json::array({row}).dump());
                 m_env["CXRCAT_IDC_API_URL"] = base("idc_api") + "/" + m_salt + "/v3";
+            } else if (provider == "tcia") {
+                // The NBIA API stub lists one series of the catalog's collection; it serves the series
+                // as a zip of its one image (00000001.dcm) and md5hashes.csv.
+                std::string uid = "1.2.826.0.1.3680043." + std::to_string(::getpid()) + ".7";
+                std::string bytes = stand_in_for("tcia.dcm", m_salt);
+                write(world("tcia") / m_salt / uid / "i0.dcm", bytes);
+                expected[uid + "/00000001.dcm"] = bytes;
+                json row = {{"SeriesInstanceUID", uid},
+                            {"StudyInstanceUID", uid + ".1"},
+                            {"Modality", source.value("modality", "CT")},
+                            {"Collection", source.at("collection")},
+                            {"PatientID", "P-" + m_salt},
+                            {"ImageCount", 1},
+                            {"FileSize", bytes.size()}};
+                write(world("tcia") / m_salt / "series.json", json::array({row}).dump());
+                m_env["CXRCAT_TCIA_URL"] = base("tcia") + "/" + m_salt + "/nbia-api/services/v1";
+            }
+            if (alternate) {
+                if (provider != "manual") {
+                    m_alternates[provider] = std::move(expected);
+                }
+                continue;
             }
             for (auto& [path, bytes] : expected) {
                 all[directory.empty() ? path : directory + "/" + path] = std::move(bytes);
@@ -450,6 +477,8 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
     std::string m_hf_other = "hf_" + random_hex(16);
     std::map<std::string, std::string> m_part_member; // split-archive part -> the member its archive holds
     std::vector<std::string> m_missing_upstream;      // catalog files the stub leaves out, as upstream does
+    // Provider of a later alternative source -> the files `fetch --source PROVIDER` installs.
+    std::map<std::string, std::map<std::string, std::string>> m_alternates;
 };
 
 TEST_P(BuiltinRoute, CheckAndFetchTakeTheRouteOfTheAccessClass) {
@@ -598,6 +627,14 @@ TEST_P(BuiltinRoute, CheckAndFetchTakeTheRouteOfTheAccessClass) {
         for (const auto& [path, bytes] : given) {
             EXPECT_TRUE(installed_or_extracted(path)) << path << " was not installed";
         }
+    }
+
+    // Each later alternative source is a route of its own: --source picks it, and it installs.
+    for (const auto& [provider, files] : m_alternates) {
+        ProcessResult chosen = fetch({"--source", provider}, credentials(true));
+        EXPECT_EQ(chosen.exit_code, manual ? 7 : 0) << provider << ": " << chosen.describe();
+        EXPECT_FALSE(has_text(chosen.err, "instead")) << provider;
+        expect_installed(files, {});
     }
 
     // An installed dataset verifies clean (unless every file is pinned, so none could be installed).

@@ -31,7 +31,7 @@ MARKER = ".cxrcat-provider-stubs"
 SUBDIRS = ("world", "logs", "tmp")
 HERE = os.path.dirname(os.path.abspath(__file__))
 STUBS = os.path.join(HERE, "provider_stubs.py")
-PROVIDERS = ("zenodo", "physionet", "kaggle", "huggingface", "idc", "idc_api")
+PROVIDERS = ("zenodo", "physionet", "kaggle", "huggingface", "idc", "idc_api", "tcia")
 SERVERS = PROVIDERS + ("huggingface_cdn",)
 DROP_IN_DIRS = ("physionet/_users.d", "physionet/_open.d", "kaggle/_auth.d", "huggingface/_tokens.d")
 

@@ -3,7 +3,7 @@
 """Loopback stubs of cxrcat's dataset providers (Python standard library only).
 
 One process, one HTTP server per provider, each on its own port: zenodo, physionet, kaggle, huggingface,
-huggingface_cdn (the host LFS downloads are redirected to) and idc. Every server reads the "world"
+huggingface_cdn (the host LFS downloads are redirected to), idc, idc_api and tcia. Every server reads the "world"
 directory (--world) on every request, so tests create content at run time without restarting anything.
 The HTTP shapes follow ../shared/reference/provider-apis.md; tests/servers/README.md ("Provider stubs")
 is the contract, provider_fixture.py starts and stops this process.
@@ -42,7 +42,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fault_server import CONTENT_TYPES, http_date, parse_range  # noqa: E402  (same type map and Range rules)
 
-SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_cdn", "idc", "idc_api")
+SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_cdn", "idc", "idc_api", "tcia")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 CHUNK = 256 * 1024
 MAX_BODY = 1 << 20
@@ -181,6 +181,15 @@ def read_first_word(path, default):
         return words[0] if words else default
     except OSError:
         return default
+
+
+def read_lines(path):
+    """The non-blank lines of a control file, stripped; [] when it does not exist."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return [line.strip() for line in f if line.strip()]
+    except OSError:
+        return []
 
 
 def safe_segment(name):
@@ -2141,11 +2150,158 @@ class IdcApiHandler(StubHandler):
             "series": part})
 
 
+# --- TCIA NBIA REST API -----------------------------------------------------------------------------------
+
+# getSeries accepts these parameters and no others: the NBIA V4 server code answers 400 "Invalid query
+# parameter" for anything else (provider-facts.md §4, "Fields (CODE)"); tcia_utils nbia.py getSeries sends
+# the same names (Collection, PatientID, StudyInstanceUID, SeriesInstanceUID, Modality, BodyPartExamined,
+# Manufacturer, ManufacturerModelName).
+NBIA_SERIES_PARAMS = ("Collection", "format", "PatientID", "StudyInstanceUID", "Modality", "BodyPartExamined",
+                      "ManufacturerModelName", "Manufacturer", "SeriesInstanceUID")
+
+
+class _ZipSink(io.RawIOBase):
+    """An unseekable sink: zipfile then writes every member with a data descriptor (sizes after the data),
+    as java.util.zip.ZipOutputStream does when NBIA streams a zip it cannot seek back into."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts = []
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def take(self):
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+class TciaHandler(StubHandler):
+    """/<unit>/nbia-api/services/v1/… (CXRCAT_TCIA_URL = http://127.0.0.1:PORT/<unit>/nbia-api/services/v1, so
+    parallel tests each have their own API). In <world>/tcia/<unit>/: series.json (the getSeries rows, as NBIA
+    returns them), one directory per SeriesInstanceUID holding the series' DICOM files (served in name order),
+    _corrupt (lines "<SeriesInstanceUID>/<file>": served with altered bytes while md5hashes.csv keeps the
+    recorded MD5, i.e. storage that no longer matches NBIA's database), _restricted (one SeriesInstanceUID
+    per line: not public), _ratelimit / _unavailable / _drop.
+
+    Shapes:
+    - getSeries (provider-facts.md §4, a live capture of …/v1/getSeries?Collection=LIDC-IDRI on 2026-09-17;
+      tcia_utils nbia.py queryData; MONAI apps/tcia/utils.py get_tcia_metadata): a JSON array of series
+      objects (SeriesInstanceUID, StudyInstanceUID, Modality, Collection, PatientID, ImageCount, FileSize,
+      …); no match is a 200 with an EMPTY body, which both clients take for "no results"; no token.
+    - getImageWithMD5Hash (CBIIT NBIA server code V1_getImageWithMD5Hash.java, provider-facts.md §4): a zip
+      built by ZipOutputStream inside a StreamingOutput, Content-Type application/octet-stream,
+      Content-Disposition attachment; filename="<uid>.zip", NO Content-Length (chunked here) and no Range
+      support; members named String.format("%08d", n) + the stored file's extension; then md5hashes.csv
+      (FormatOutput.toCsv over columns Filename,MD5Hash: a header line, then one row per member in HashMap
+      order, here reversed) holding the MD5s NBIA's database recorded (dto.getMD5Hash()). An unknown
+      series gives a zip of md5hashes.csv alone (getImageAndMD5Hash finds no rows); a missing parameter
+      is 400 "A parameter, SeriesInstanceUID, is required for this API call."; a series that is not public
+      is 400 "Image with given SeriesInstanceUID,<uid>, is not in public domain." (both with Content-Type
+      application/json, as the server sets, though the entity is plain text)."""
+    provider = "tcia"
+
+    def route(self):
+        match = re.fullmatch(r"/([A-Za-z0-9._-]+)/nbia-api/services/v1/([A-Za-z0-9]+)", self.raw_path)
+        unit = unit_dir(self.shared.root("tcia"), match.group(1)) if match else None
+        if unit is None or self.method not in ("GET", "HEAD"):
+            self.send_text(404, "Not Found\n")
+            return
+        fault = consume_fault(unit)
+        if fault is not None:
+            status, retry_after = fault
+            self.send_text(status, "Service Unavailable\n",
+                           headers=[("Retry-After", retry_after)] if retry_after else [])
+            return
+        endpoint = match.group(2)
+        if endpoint == "getSeries":
+            self.series(unit)
+        elif endpoint == "getImageWithMD5Hash":
+            self.image_with_md5(unit)
+        else:
+            self.send_text(404, "Not Found\n")
+
+    def series(self, unit):
+        unknown = sorted(set(self.query) - set(NBIA_SERIES_PARAMS))
+        if unknown:
+            self.send_text(400, f"Invalid query parameter: {unknown[0]}\n")
+            return
+        rows = read_json(os.path.join(unit, "series.json"), [])
+        terms = {k: v[0] for k, v in self.query.items() if k != "format"}
+        chosen = [r for r in rows if all(str(r.get(k, "")) == v for k, v in terms.items())]
+        if not chosen:
+            self.send_bytes(200, b"", "application/json")
+            return
+        self.send_json(200, chosen)
+
+    def image_with_md5(self, unit):
+        sid = self.q("SeriesInstanceUID")
+        if sid is None:
+            self.send_bytes(400, b"A parameter, SeriesInstanceUID, is required for this API call.",
+                            "application/json")
+            return
+        if sid in read_lines(os.path.join(unit, "_restricted")):
+            self.send_bytes(400, f"Image with given SeriesInstanceUID,{sid}, is not in public domain.".encode(),
+                            "application/json")
+            return
+        directory = unit_subdir(unit, sid) if safe_segment(sid) else None
+        names = sorted(os.listdir(directory)) if directory else []
+        corrupt = set(read_lines(os.path.join(unit, "_corrupt")))
+        self.start_chunked(200, [("Content-Type", "application/octet-stream"),
+                                 ("Content-Disposition", f'attachment; filename="{sid}.zip"')])
+        drop = consume_drop(unit)
+        sink = _ZipSink()
+        hashes = {}
+        with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for counter, name in enumerate(names, start=1):
+                with open(os.path.join(directory, name), "rb") as f:
+                    data = f.read()
+                member = f"{counter:08d}{os.path.splitext(name)[1]}"
+                hashes[member] = hashlib.md5(data).hexdigest()
+                if f"{sid}/{name}" in corrupt:
+                    data = bytes([data[0] ^ 0xFF]) + data[1:] if data else b"\xff"
+                archive.writestr(member, data)
+                if not self.send_chunk(sink.take(), drop):
+                    return
+            rows = "".join(f"{m},{h}\n" for m, h in reversed(list(hashes.items())))
+            archive.writestr("md5hashes.csv", "Filename,MD5Hash\n" + rows)
+        if self.send_chunk(sink.take(), drop):
+            self.send_chunk(b"", None)
+
+    def start_chunked(self, status, headers):
+        """A streamed answer: Transfer-Encoding chunked, no Content-Length."""
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.sent = True
+        self.stats.set_status(self.entry, status)
+
+    def send_chunk(self, data, drop):
+        """One chunk (b"" ends the body). With drop (bytes left before the connection is cut), stops early
+        and closes; returns False once cut."""
+        if self.head:
+            return True
+        if drop is not None:
+            sent = self.entry.get("bytes_sent", 0)
+            if sent + len(data) >= drop:
+                self.write(f"{drop - sent:x}\r\n".encode() + data[:max(0, drop - sent)])
+                self.close_connection = True
+                return False
+        self.write(f"{len(data):x}\r\n".encode() + data + b"\r\n" if data else b"0\r\n\r\n")
+        return True
+
+
 # --- servers ----------------------------------------------------------------------------------------------
 
 HANDLERS = {"zenodo": ZenodoHandler, "physionet": PhysioNetHandler, "kaggle": KaggleHandler,
             "huggingface": HubHandler, "huggingface_cdn": HubCdnHandler, "idc": IdcHandler,
-            "idc_api": IdcApiHandler}
+            "idc_api": IdcApiHandler, "tcia": TciaHandler}
 
 
 class Server(http.server.ThreadingHTTPServer):

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <unistd.h>
 
 namespace cxrcat::extraction {
@@ -23,16 +24,20 @@ struct EntryWriter::Output {
     const std::filesystem::path& path;
     const std::string& label;
     Hasher hasher{DigestAlgorithm::sha256};
+    std::optional<Hasher> md5; // when the extraction asks for it
     std::uint64_t position = 0;
     std::size_t fill = 0; // bytes waiting in the buffer
 };
 
-EntryWriter::EntryWriter(ArchiveReader& reader, OutputBudget& budget, const Refusal& refuse)
-    : m_reader(reader), m_budget(budget), m_refuse(refuse), m_buffer(k_entry_write_buffer_size) {}
+EntryWriter::EntryWriter(ArchiveReader& reader, OutputBudget& budget, const Refusal& refuse, bool md5)
+    : m_reader(reader), m_budget(budget), m_refuse(refuse), m_buffer(k_entry_write_buffer_size), m_md5(md5) {}
 
 Result<Content> EntryWriter::write(const EntryHeader& header, Fd& fd, const std::filesystem::path& file_path,
                                    const std::string& label) {
-    Output out{fd, file_path, label};
+    Output out{fd, file_path, label, Hasher{DigestAlgorithm::sha256}, std::nullopt, 0, 0};
+    if (m_md5) {
+        out.md5.emplace(DigestAlgorithm::md5);
+    }
     for (;;) {
         auto block = m_reader.next_block(label);
         if (!block) {
@@ -67,7 +72,7 @@ Result<Content> EntryWriter::write(const EntryHeader& header, Fd& fd, const std:
             return flushed.error();
         }
     }
-    return Content{out.position, out.hasher.finish_hex()};
+    return Content{out.position, out.hasher.finish_hex(), out.md5 ? out.md5->finish_hex() : std::string{}};
 }
 
 Result<void> EntryWriter::append(Output& out, std::span<const std::byte> bytes, bool zeros) {
@@ -77,7 +82,7 @@ Result<void> EntryWriter::append(Output& out, std::span<const std::byte> bytes, 
     }
     out.position += bytes.size();
     if (!zeros && out.fill == 0 && bytes.size() >= m_buffer.size()) {
-        out.hasher.update(bytes); // already one big block: skip the copy
+        hash(out, bytes); // already one big block: skip the copy
         return write_all(out, bytes);
     }
     while (!bytes.empty()) {
@@ -88,7 +93,7 @@ Result<void> EntryWriter::append(Output& out, std::span<const std::byte> bytes, 
         } else {
             std::memcpy(slot, bytes.data(), take);
         }
-        out.hasher.update(std::span<const std::byte>(slot, take));
+        hash(out, std::span<const std::byte>(slot, take));
         out.fill += take;
         bytes = bytes.subspan(take);
         if (out.fill == m_buffer.size()) {
@@ -110,6 +115,13 @@ Result<void> EntryWriter::append_zeros(Output& out, std::uint64_t count) {
         count -= piece;
     }
     return {};
+}
+
+void EntryWriter::hash(Output& out, std::span<const std::byte> bytes) {
+    out.hasher.update(bytes);
+    if (out.md5) {
+        out.md5->update(bytes);
+    }
 }
 
 Result<void> EntryWriter::flush(Output& out) {

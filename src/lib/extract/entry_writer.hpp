@@ -19,8 +19,9 @@ namespace cxrcat::extraction {
 
 class EntryWriter {
   public:
-    // Writes through a 1 MiB buffer it owns; every argument must outlive it.
-    EntryWriter(ArchiveReader& reader, OutputBudget& budget, const Refusal& refuse);
+    // Writes through a 1 MiB buffer it owns; every argument must outlive it. md5: also hash each
+    // file's data with MD5 (Content::md5).
+    EntryWriter(ArchiveReader& reader, OutputBudget& budget, const Refusal& refuse, bool md5 = false);
 
     // Copies the current entry's data to fd (the staged file at file_path), writing sparse holes
     // out as zeros; refuses overlapping blocks and output beyond the budget. label names the entry.
@@ -35,11 +36,13 @@ class EntryWriter {
     Result<void> append_zeros(Output& out, std::uint64_t count);
     Result<void> flush(Output& out);
     static Result<void> write_all(Output& out, std::span<const std::byte> bytes);
+    static void hash(Output& out, std::span<const std::byte> bytes);
 
     ArchiveReader& m_reader;
     OutputBudget& m_budget;
     const Refusal& m_refuse;
     std::vector<std::byte> m_buffer;
+    bool m_md5 = false;
 };
 
 } // namespace cxrcat::extraction

@@ -21,6 +21,7 @@ namespace cxrcat::extraction {
 struct Content {
     std::uint64_t size = 0;
     std::string sha256;
+    std::string md5; // only when the extraction asks for it
 };
 
 enum class NodeKind { directory, file, symlink };
@@ -71,6 +72,7 @@ class StagingArea {
 
     [[nodiscard]] const StagingTree& tree() const { return m_tree; }
     [[nodiscard]] std::vector<Content>& contents() { return m_contents; }
+    [[nodiscard]] const std::vector<Content>& contents() const { return m_contents; }
     [[nodiscard]] const std::filesystem::path& destination() const { return m_destination; }
     [[nodiscard]] bool destination_exists() const { return m_destination_exists; }
     [[nodiscard]] const Fd& destination_fd() const { return m_destination_fd; }

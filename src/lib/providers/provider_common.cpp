@@ -101,7 +101,7 @@ std::unique_ptr<ProviderClient> make_provider_client(Provider provider, const Pr
     case Provider::kaggle: return providers::make_kaggle_client(context);
     case Provider::huggingface: return providers::make_huggingface_client(context);
     case Provider::idc: return providers::make_idc_client(context);
-    case Provider::tcia:
+    case Provider::tcia: return providers::make_tcia_client(context);
     case Provider::manual: return nullptr;
     }
     return nullptr;

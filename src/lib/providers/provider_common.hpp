@@ -17,6 +17,7 @@ std::unique_ptr<ProviderClient> make_physionet_client(const ProviderContext& con
 std::unique_ptr<ProviderClient> make_kaggle_client(const ProviderContext& context);
 std::unique_ptr<ProviderClient> make_huggingface_client(const ProviderContext& context);
 std::unique_ptr<ProviderClient> make_idc_client(const ProviderContext& context);
+std::unique_ptr<ProviderClient> make_tcia_client(const ProviderContext& context);
 
 // A request with the context's CA bundle and user agent.
 [[nodiscard]] HttpRequest base_request(const ProviderContext& context, std::string url);

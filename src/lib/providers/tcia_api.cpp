@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+// The getSeries answer of the NBIA REST API (provider-facts.md §4: a live capture of
+// …/nbia-api/services/v1/getSeries, and the client code of kirbyju/tcia_utils nbia.py `getSeries`
+// and `queryData`, and MONAI's apps/tcia/utils.py, which both take an empty body for "no results").
+#include "providers/tcia_api.hpp"
+
+#include "providers/parsers.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace cxrcat::providers {
+
+namespace {
+
+std::string nbia_text(const nlohmann::json& row, const char* key) {
+    auto it = row.find(key);
+    return it != row.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+// NBIA sends counts as JSON numbers; a string of digits is accepted too (getSeriesMetaData's
+// spaced keys carry "Number of Images":"2").
+std::optional<std::uint64_t> nbia_count(const nlohmann::json& row, const char* key) {
+    auto it = row.find(key);
+    if (it == row.end()) {
+        return std::nullopt;
+    }
+    if (it->is_number_integer() && it->get<std::int64_t>() >= 0) {
+        return static_cast<std::uint64_t>(it->get<std::int64_t>());
+    }
+    if (it->is_string()) {
+        const std::string& text = it->get_ref<const std::string&>();
+        if (!text.empty() && text.size() < 20 && text.find_first_not_of("0123456789") == std::string::npos) {
+            return std::stoull(text);
+        }
+    }
+    return std::nullopt;
+}
+
+bool nbia_blank(std::string_view body) {
+    return body.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+} // namespace
+
+std::map<std::string, std::string> NbiaSeriesRow::metadata() const {
+    std::map<std::string, std::string> out;
+    for (const auto& [key, value] :
+         std::initializer_list<std::pair<const char*, const std::string*>>{{"PatientID", &patient_id},
+                                                                           {"StudyInstanceUID", &study_instance_uid},
+                                                                           {"SeriesInstanceUID", &series_instance_uid},
+                                                                           {"Modality", &modality},
+                                                                           {"Collection", &collection}}) {
+        if (!value->empty()) {
+            out.emplace(key, *value);
+        }
+    }
+    return out;
+}
+
+Result<std::vector<NbiaSeriesRow>> parse_nbia_series(std::string_view body) {
+    if (nbia_blank(body)) {
+        return std::vector<NbiaSeriesRow>{}; // NBIA's "no results"
+    }
+    auto document = nlohmann::json::parse(body, nullptr, false);
+    if (document.is_discarded() || !document.is_array()) {
+        return Error(ErrorCode::network, "the answer is not a JSON list of series");
+    }
+    std::vector<NbiaSeriesRow> rows;
+    for (std::size_t i = 0; i < document.size(); ++i) {
+        const auto& item = document[i];
+        std::string where = "series[" + std::to_string(i) + "]";
+        if (!item.is_object()) {
+            return Error(ErrorCode::network, where + " is not an object");
+        }
+        NbiaSeriesRow row;
+        row.series_instance_uid = nbia_text(item, "SeriesInstanceUID");
+        if (row.series_instance_uid.empty()) {
+            return Error(ErrorCode::network, where + " has no SeriesInstanceUID");
+        }
+        // The UID names the series directory: a DICOM UID is digits and dots, never a path.
+        if (!is_safe_relative_path(row.series_instance_uid) || row.series_instance_uid.find('/') != std::string::npos) {
+            return Error(ErrorCode::integrity,
+                         where + " has an unusable SeriesInstanceUID '" + row.series_instance_uid + "'");
+        }
+        row.study_instance_uid = nbia_text(item, "StudyInstanceUID");
+        row.patient_id = nbia_text(item, "PatientID");
+        row.modality = nbia_text(item, "Modality");
+        row.collection = nbia_text(item, "Collection");
+        row.image_count = nbia_count(item, "ImageCount").value_or(0);
+        row.file_size = nbia_count(item, "FileSize");
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+} // namespace cxrcat::providers

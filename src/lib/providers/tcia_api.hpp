@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private: the series of a TCIA collection from the public NBIA REST API (`GET /getSeries`), one
+// row per series with its DICOM identifiers, image count and size.
+#pragma once
+
+#include "cxrcat/result.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cxrcat::providers {
+
+// One object of a getSeries answer (the fields cxrcat reads; NBIA sends more).
+struct NbiaSeriesRow {
+    std::string series_instance_uid; // also the series directory under the dataset
+    std::string study_instance_uid;
+    std::string patient_id;
+    std::string modality;
+    std::string collection;
+    std::uint64_t image_count = 0;          // ImageCount (0: not given)
+    std::optional<std::uint64_t> file_size; // FileSize: the DICOM bytes of the series, not the zip's
+
+    // PatientID, StudyInstanceUID, SeriesInstanceUID, Modality, Collection (empty values left out).
+    [[nodiscard]] std::map<std::string, std::string> metadata() const;
+};
+
+// Parses a getSeries answer: a JSON array of series objects; an empty (or blank) body is NBIA's
+// "no results" and gives no rows. Errors (network) say which part of the shape was unexpected;
+// a SeriesInstanceUID that cannot be a directory name is an integrity error.
+[[nodiscard]] Result<std::vector<NbiaSeriesRow>> parse_nbia_series(std::string_view body);
+
+} // namespace cxrcat::providers
