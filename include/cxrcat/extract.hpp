@@ -36,7 +36,7 @@ struct ExtractedFile {
     std::string path; // relative to destination, '/' separated
     std::uint64_t size = 0;
     std::string sha256; // lowercase hex, computed while writing (no second pass over the data)
-    std::string md5;    // likewise, when ExtractLimits::member_md5 (else "")
+    std::string md5{};  // likewise, when ExtractLimits::member_md5 (else "")
 };
 
 // Safely unpacks archive (tar, zip, 7z, cpio, iso9660, rar, rar5, xar; plain or gzip, bzip2, xz,

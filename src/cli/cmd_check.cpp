@@ -5,6 +5,7 @@
 #include "cxrcat/terms_ledger.hpp"
 #include "cxrcat/text.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -39,7 +40,16 @@ struct SourceCheck {
     std::string provider;
     std::string label;
     ProbeResult result;
+    std::string alternative = {}; // the source's alternative group ("" for none)
 };
+
+// Whether a failed check is covered by an alternative source of its group that probes ok (fetch
+// falls back to it, so the dataset can still be fetched).
+bool covered_by_alternative(const SourceCheck& check, const std::vector<SourceCheck>& checks) {
+    return !check.alternative.empty() && std::any_of(checks.begin(), checks.end(), [&](const SourceCheck& other) {
+        return other.alternative == check.alternative && other.result.status == ProbeStatus::ok;
+    });
+}
 
 std::vector<SourceCheck> probe_sources(AppContext& context, const Dataset& dataset, const ProviderContext& providers) {
     std::vector<SourceCheck> checks;
@@ -51,7 +61,7 @@ std::vector<SourceCheck> probe_sources(AppContext& context, const Dataset& datas
         return checks;
     }
     for (const auto& source : dataset.sources) {
-        SourceCheck check{std::string(to_string(source.provider)), source.label, {}};
+        SourceCheck check{std::string(to_string(source.provider)), source.label, {}, source.alternative};
         if (source.status == SourceStatus::withdrawn) {
             continue;
         }
@@ -99,7 +109,7 @@ int run_check(AppContext& context, const CheckOptions& options) {
         auto checks = probe_sources(context, dataset, providers);
         ErrorCode worst = terms == TermsStatus::accepted ? ErrorCode::ok : ErrorCode::access_denied;
         for (const auto& check : checks) {
-            ErrorCode code = code_for(check.result.status);
+            ErrorCode code = covered_by_alternative(check, checks) ? ErrorCode::ok : code_for(check.result.status);
             if (worst == ErrorCode::ok || (code != ErrorCode::ok && code == ErrorCode::access_denied)) {
                 worst = code == ErrorCode::ok ? worst : code;
             }

@@ -188,8 +188,10 @@ TEST_F(TciaRoute, DryRunAndSelectionTreatSeriesAsUnits) {
     write_text_file(list, uids[1] + "/00000002.dcm\n");
     auto fetch = cxrcat({"fetch", "lidc-idri", "--accept-terms", "--source", "tcia", "--files-from", list.string()});
     ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
-    EXPECT_EQ(files_under(dataset_dir("lidc-idri")).size(),
-              2U + files_under(dataset_dir("lidc-idri") / ".cxrcat").size());
+    for (std::size_t i = 0; i < uids.size(); ++i) {
+        EXPECT_EQ(std::filesystem::exists(dataset_dir("lidc-idri") / uids[i]), i == 1) << uids[i];
+    }
+    EXPECT_EQ(files_under(dataset_dir("lidc-idri") / uids[1]).size(), 2U);
     EXPECT_TRUE(std::filesystem::exists(dataset_dir("lidc-idri") / uids[1] / "00000001.dcm"));
 
     auto include = cxrcat({"fetch", "lidc-idri", "--source", "tcia", "--include", uids[2]});
@@ -216,8 +218,14 @@ TEST_F(TciaRoute, AnUnknownCollectionIsNotFoundAndARestrictedSeriesIsExplained) 
     EXPECT_TRUE(has_text(refused.err, "NBIA answers HTTP 400 for a series that is not public")) << refused.err;
     EXPECT_FALSE(std::filesystem::exists(dataset_dir("lidc-idri") / closed));
 
-    // check probes the API without downloading.
+    // check probes the API without downloading; IDC (no stub unit here) is unreachable, but fetch
+    // falls back to TCIA, so the dataset can be fetched.
+    ASSERT_EQ(cxrcat({"accept", "lidc-idri"}).exit_code, 0);
     auto check = cxrcat({"check", "lidc-idri", "--format", "json"});
+    EXPECT_EQ(check.exit_code, 0) << check.describe();
+    json report = json::parse(check.out, nullptr, false);
+    ASSERT_TRUE(report.is_array() && report.size() == 1U) << check.describe();
+    EXPECT_TRUE(report[0].value("fetch_allowed", false)) << check.out;
     EXPECT_TRUE(has_text(check.out, "the NBIA API lists 1 series of collection 'LIDC-IDRI'")) << check.describe();
 }
 

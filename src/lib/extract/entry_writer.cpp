@@ -24,7 +24,7 @@ struct EntryWriter::Output {
     const std::filesystem::path& path;
     const std::string& label;
     Hasher hasher{DigestAlgorithm::sha256};
-    std::optional<Hasher> md5; // when the extraction asks for it
+    std::optional<Hasher> md5{}; // when the extraction asks for it
     std::uint64_t position = 0;
     std::size_t fill = 0; // bytes waiting in the buffer
 };
@@ -34,7 +34,7 @@ EntryWriter::EntryWriter(ArchiveReader& reader, OutputBudget& budget, const Refu
 
 Result<Content> EntryWriter::write(const EntryHeader& header, Fd& fd, const std::filesystem::path& file_path,
                                    const std::string& label) {
-    Output out{fd, file_path, label, Hasher{DigestAlgorithm::sha256}, std::nullopt, 0, 0};
+    Output out{fd, file_path, label};
     if (m_md5) {
         out.md5.emplace(DigestAlgorithm::md5);
     }

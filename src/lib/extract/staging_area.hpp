@@ -21,7 +21,7 @@ namespace cxrcat::extraction {
 struct Content {
     std::uint64_t size = 0;
     std::string sha256;
-    std::string md5; // only when the extraction asks for it
+    std::string md5{}; // only when the extraction asks for it
 };
 
 enum class NodeKind { directory, file, symlink };
