@@ -99,7 +99,9 @@ Result<MirrorExportReport> export_mirror_into(MirrorTarget& target, const std::v
             report.bytes += entry.size;
         }
         for (const auto& [path, archive] : state.archives) {
-            if (!archive.kept) {
+            // An archive with no digest of its own (a TCIA series zip, built anew for every request;
+            // the whole of a split archive, whose parts have theirs) is never looked up in a mirror.
+            if (!archive.kept && !archive.digests.empty()) {
                 report.warnings.push_back(dataset->id + "/" + path +
                                           ": the archive was deleted after extraction and cannot be exported; "
                                           "refetch with --keep-archives to include it");
