@@ -25,12 +25,13 @@ class Catalog {
     // Returns up to `limit` ids closest to key, nearest first, for "did you mean" notes.
     [[nodiscard]] std::vector<std::string> suggest(std::string_view key, std::size_t limit = 3) const;
     // SHA-256 over every dataset's raw JSON, in id order: identifies exactly this catalog content.
-    [[nodiscard]] const std::string& digest() const { return m_digest; }
+    // Computed on each call (it serialises the whole catalog), so commands that never record it,
+    // like `list`, never pay for it.
+    [[nodiscard]] std::string digest() const;
 
   private:
     std::vector<Dataset> m_datasets;
     std::map<std::string, std::size_t, std::less<>> m_index; // lowercase id/alias -> position
-    std::string m_digest;
 };
 
 } // namespace cxrcat

@@ -10,18 +10,23 @@ namespace cxrcat {
 
 Catalog::Catalog(std::vector<Dataset> datasets) : m_datasets(std::move(datasets)) {
     std::sort(m_datasets.begin(), m_datasets.end(), [](const Dataset& a, const Dataset& b) { return a.id < b.id; });
-    Hasher hasher(DigestAlgorithm::sha256);
     for (std::size_t i = 0; i < m_datasets.size(); ++i) {
         const Dataset& dataset = m_datasets[i];
         m_index.emplace(to_lower(dataset.id), i);
         for (const auto& alias : dataset.aliases) {
             m_index.emplace(to_lower(alias), i);
         }
+    }
+}
+
+std::string Catalog::digest() const {
+    Hasher hasher(DigestAlgorithm::sha256);
+    for (const Dataset& dataset : m_datasets) {
         // The canonical dump (sorted keys, no spaces) makes the digest independent of formatting.
         hasher.update(dataset.raw.dump());
         hasher.update(std::string_view("\n"));
     }
-    m_digest = hasher.finish_hex();
+    return hasher.finish_hex();
 }
 
 const Dataset* Catalog::find(std::string_view key) const {
