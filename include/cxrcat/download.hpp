@@ -33,8 +33,9 @@ struct AwsSigV4 {
 
 // One file to download, verify and install at `destination`.
 struct TransferRequest {
-    std::vector<std::string> urls;                              // tried in order (mirrors first, origin last)
-    std::string resume_url;                                     // the origin's URL for Range requests, when it differs
+    std::vector<std::string> urls; // tried in order (mirrors first, origin last)
+    std::string resume_url;        // the origin's URL for Range requests, when it differs
+    std::size_t mirror_count = 0;  // urls[0, mirror_count) are mirrors: they never get the credentials below
     std::vector<std::pair<std::string, Secret>> secret_headers; // e.g. {"Authorization", "Bearer ..."}
     std::optional<BasicAuth> basic_auth;
     // URLs of `urls` (exact values) that are S3 objects signed with these keys: they get no other

@@ -696,6 +696,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         }
         TransferRequest request;
         request.urls = mirror_urls(planned, options, *s3, request.signed_urls);
+        request.mirror_count = request.urls.size();
         if (!options.no_origin) {
             request.urls.insert(request.urls.end(), planned.source.urls.begin(), planned.source.urls.end());
         }

@@ -92,6 +92,14 @@ void sign_for_s3(CURL* easy, const AwsSigV4& aws) {
 
 } // namespace
 
+bool sends_origin_credentials(const TransferRequest& request, const std::string& url) {
+    if (!request.resume_url.empty() && url == request.resume_url) {
+        return true;
+    }
+    auto at = std::find(request.urls.begin(), request.urls.end(), url);
+    return at != request.urls.end() && static_cast<std::size_t>(at - request.urls.begin()) >= request.mirror_count;
+}
+
 void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& request, const DownloadOptions& options,
                     const std::string& url, const std::vector<std::string>& extra_headers,
                     const EasyCallbacks& callbacks) {
@@ -102,9 +110,10 @@ void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& reque
     }
     auto signing = request.signed_urls.find(url);
     const AwsSigV4* aws = signing == request.signed_urls.end() ? nullptr : &signing->second;
+    bool credentials = aws == nullptr && sends_origin_credentials(request, url);
     if (aws != nullptr) {
         add_aws_headers(headers, *aws);
-    } else {
+    } else if (credentials) {
         for (const auto& [name, value] : request.secret_headers) {
             headers.append(name + ": " + value.reveal());
         }
@@ -134,7 +143,7 @@ void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& reque
     }
     if (aws != nullptr) {
         sign_for_s3(easy, *aws);
-    } else if (request.basic_auth) {
+    } else if (credentials && request.basic_auth) {
         // libcurl sends these to the original host only; a redirect elsewhere drops them.
         set_option(easy, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
         set_option(easy, CURLOPT_USERNAME, request.basic_auth->user.c_str());

@@ -17,6 +17,11 @@ struct EasyCallbacks {
     char* error_buffer = nullptr; // CURL_ERROR_SIZE bytes
 };
 
+// True when url is the origin's (past the mirrors in request.urls, or its resume URL): only the origin gets
+// the request's credentials (secret headers, basic auth). A mirror is looked up by content and
+// must never see them.
+[[nodiscard]] bool sends_origin_credentials(const TransferRequest& request, const std::string& url);
+
 // Resets easy and sets it up for url: protocols, redirects, timeouts, stall detection, CA bundle,
 // user agent, credentials (basic auth and secret headers), and extra_headers such as Range.
 void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& request, const DownloadOptions& options,
