@@ -21,6 +21,9 @@ namespace cxrcat {
 // Bytes per second of "50M", "512k", "1.5G" or "100000", read as curl's --limit-rate reads it
 // (K, M, G: powers of 1024, either case); nullopt when malformed or zero.
 [[nodiscard]] std::optional<std::uint64_t> parse_rate(std::string_view text);
+// Percent-encodes text for a URL: RFC 3986 unreserved characters stay, '/' stays when keep_slash
+// (a path), every other byte becomes %XX (upper-case hex, the form SigV4 signs).
+[[nodiscard]] std::string url_encode(std::string_view text, bool keep_slash);
 // "112,120".
 [[nodiscard]] std::string group_thousands(std::uint64_t value);
 // Joins parts with separator.

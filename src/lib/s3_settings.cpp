@@ -3,6 +3,8 @@
 // "Configuration and credential file settings" and "Environment variables" pages).
 #include "cxrcat/s3_settings.hpp"
 
+#include "cxrcat/text.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -103,26 +105,6 @@ bool take_profile_keys(S3Settings& settings, const std::map<std::string, std::st
     return true;
 }
 
-// Unreserved characters (RFC 3986) stay, '/' separates key segments, everything else is %XX: the
-// form SigV4 signs, so curl's canonical URI and the server's agree.
-std::string encode_key(std::string_view key) {
-    static constexpr char k_hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (char c : key) {
-        auto byte = static_cast<unsigned char>(c);
-        bool plain = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9') ||
-                     c == '-' || c == '_' || c == '.' || c == '~' || c == '/';
-        if (plain) {
-            out.push_back(c);
-        } else {
-            out.push_back('%');
-            out.push_back(k_hex[byte >> 4U]);
-            out.push_back(k_hex[byte & 0x0FU]);
-        }
-    }
-    return out;
-}
-
 bool valid_bucket_name(std::string_view name) {
     if (name.size() < 3 || name.size() > 63) {
         return false;
@@ -191,13 +173,13 @@ Result<S3Location> parse_s3_url(std::string_view text) {
 
 std::string S3Settings::object_url(const std::string& bucket, std::string_view key) const {
     if (endpoint.empty()) {
-        return "https://" + bucket + ".s3." + region + ".amazonaws.com/" + encode_key(key);
+        return "https://" + bucket + ".s3." + region + ".amazonaws.com/" + url_encode(key, true);
     }
     std::string base = endpoint;
     while (!base.empty() && base.back() == '/') {
         base.pop_back();
     }
-    return base + "/" + bucket + "/" + encode_key(key);
+    return base + "/" + bucket + "/" + url_encode(key, true);
 }
 
 std::string S3Settings::describe_credentials() const {

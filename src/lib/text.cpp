@@ -107,6 +107,24 @@ std::optional<std::uint64_t> parse_rate(std::string_view text) {
     return static_cast<std::uint64_t>(value);
 }
 
+std::string url_encode(std::string_view text, bool keep_slash) {
+    static constexpr std::string_view k_hex = "0123456789ABCDEF";
+    std::string out;
+    for (char c : text) {
+        auto byte = static_cast<unsigned char>(c);
+        bool plain = ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9')) ||
+                     c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/');
+        if (plain) {
+            out.push_back(c);
+        } else {
+            out.push_back('%');
+            out.push_back(k_hex[byte >> 4U]);
+            out.push_back(k_hex[byte & 0x0FU]);
+        }
+    }
+    return out;
+}
+
 std::string group_thousands(std::uint64_t value) {
     std::string digits = std::to_string(value);
     std::string out;

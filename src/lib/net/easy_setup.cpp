@@ -96,8 +96,10 @@ bool sends_origin_credentials(const TransferRequest& request, const std::string&
     if (!request.resume_url.empty() && url == request.resume_url) {
         return true;
     }
-    auto at = std::find(request.urls.begin(), request.urls.end(), url);
-    return at != request.urls.end() && static_cast<std::size_t>(at - request.urls.begin()) >= request.mirror_count;
+    // Provider API requests (http_get) list no URLs: the one they are made for is the origin's.
+    auto mirrors_end =
+        request.urls.begin() + static_cast<std::ptrdiff_t>(std::min(request.mirror_count, request.urls.size()));
+    return std::find(request.urls.begin(), mirrors_end, url) == mirrors_end;
 }
 
 void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& request, const DownloadOptions& options,

@@ -17,7 +17,7 @@ struct EasyCallbacks {
     char* error_buffer = nullptr; // CURL_ERROR_SIZE bytes
 };
 
-// True when url is the origin's (past the mirrors in request.urls, or its resume URL): only the origin gets
+// False when url is one of the mirrors at the front of request.urls: only the origin gets
 // the request's credentials (secret headers, basic auth). A mirror is looked up by content and
 // must never see them.
 [[nodiscard]] bool sends_origin_credentials(const TransferRequest& request, const std::string& url);

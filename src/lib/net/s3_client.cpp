@@ -7,6 +7,7 @@
 
 #include "cxrcat/digest.hpp"
 #include "cxrcat/redacted_url.hpp"
+#include "cxrcat/text.hpp"
 #include "providers/bucket_listing.hpp"
 
 #include <fstream>
@@ -17,24 +18,6 @@ namespace {
 
 constexpr std::uint64_t k_max_parts = 10'000;
 constexpr std::size_t k_max_text_object = 64U << 20;
-
-std::string s3_query_encode(std::string_view value) {
-    static constexpr char k_hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (char c : value) {
-        auto byte = static_cast<unsigned char>(c);
-        bool plain = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9') ||
-                     c == '-' || c == '_' || c == '.' || c == '~';
-        if (plain) {
-            out.push_back(c);
-        } else {
-            out.push_back('%');
-            out.push_back(k_hex[byte >> 4U]);
-            out.push_back(k_hex[byte & 0x0FU]);
-        }
-    }
-    return out;
-}
 
 std::string content_md5(std::string_view body) {
     Hasher hasher(DigestAlgorithm::md5);
@@ -122,7 +105,7 @@ Error S3Client::failure(const HttpResponse& response, const std::string& bucket,
 
 Result<void> S3Client::check_bucket(const S3Location& location) const {
     std::string url = m_settings.object_url(location.bucket, "") + "?list-type=2&max-keys=1&prefix=" +
-                      s3_query_encode(location.prefix.empty() ? "" : location.prefix + "/");
+                      url_encode(location.prefix.empty() ? "" : location.prefix + "/", false);
     auto response = send(request("GET", url));
     if (!response) {
         return response.error();
@@ -247,17 +230,16 @@ Result<S3UploadReport> S3Client::upload_multipart(const std::string& bucket, con
     if (created->status != 200 || upload_id.empty()) {
         return failure(*created, bucket, "start a multipart upload of " + what);
     }
-    std::string upload_url = object + "?uploadId=" + s3_query_encode(upload_id);
+    std::string upload_url = object + "?uploadId=" + url_encode(upload_id, false);
     std::string complete = "<CompleteMultipartUpload>";
     S3UploadReport report;
     for (std::uint64_t offset = 0; offset < size; offset += part_size) {
         int number = ++report.parts;
         auto body = read_region(path, offset, std::min(part_size, size - offset));
-        auto etag =
-            body
-                ? put_part(object + "?partNumber=" + std::to_string(number) + "&uploadId=" + s3_query_encode(upload_id),
-                           *body)
-                : Result<std::string>(body.error());
+        auto etag = body ? put_part(object + "?partNumber=" + std::to_string(number) +
+                                        "&uploadId=" + url_encode(upload_id, false),
+                                    *body)
+                         : Result<std::string>(body.error());
         if (!etag) {
             abort_upload(upload_url);
             return etag.error();

@@ -123,24 +123,6 @@ std::string describe_credential(const Credential& credential) {
            credential.secret.masked() + ")";
 }
 
-std::string url_encode(std::string_view text, bool keep_slash) {
-    static constexpr std::string_view k_hex = "0123456789ABCDEF";
-    std::string out;
-    for (char c : text) {
-        auto byte = static_cast<unsigned char>(c);
-        bool plain =
-            std::isalnum(byte) != 0 || c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/');
-        if (plain) {
-            out.push_back(c);
-        } else {
-            out.push_back('%');
-            out.push_back(k_hex[byte >> 4U]);
-            out.push_back(k_hex[byte & 0x0FU]);
-        }
-    }
-    return out;
-}
-
 std::string join_url(const std::string& base, const std::string& path) {
     return base + path;
 }

@@ -4,6 +4,7 @@
 
 #include "cxrcat/http_get.hpp"
 #include "cxrcat/provider.hpp"
+#include "cxrcat/text.hpp" // url_encode, used by every provider
 
 #include <memory>
 #include <string>
@@ -24,9 +25,6 @@ std::unique_ptr<ProviderClient> make_tcia_client(const ProviderContext& context)
 
 // "****abcd" for a credential, with where it came from.
 [[nodiscard]] std::string describe_credential(const Credential& credential);
-
-// Percent-encodes text for a URL path segment; '/' is kept when keep_slash.
-[[nodiscard]] std::string url_encode(std::string_view text, bool keep_slash);
 
 // Joins a base URL (no trailing slash) and a path starting with '/'.
 [[nodiscard]] std::string join_url(const std::string& base, const std::string& path);
