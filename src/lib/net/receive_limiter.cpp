@@ -2,6 +2,7 @@
 #include "net/receive_limiter.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace cxrcat::net {
 
