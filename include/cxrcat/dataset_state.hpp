@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -45,6 +46,16 @@ struct RecordedDigest {
     bool operator==(const RecordedDigest&) const = default;
 };
 
+// What a recorded file looks like now where it is stored: its size, and its modification time (0
+// where the store has none that a rerun could compare, as in an S3 bucket).
+struct FileStamp {
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+};
+
+// The stamp of the file at a dataset-relative path, or nullopt when there is none.
+using StampReader = std::function<std::optional<FileStamp>(const std::string& path)>;
+
 // What is installed in one dataset directory, kept in `<dir>/.cxrcat/state.json` plus one journal
 // per shard (`<dir>/.cxrcat/journal/shard-K-of-N.json`), merged on read: shards running at the same
 // time each write only their own journal, so no update is lost.
@@ -56,6 +67,12 @@ class DatasetState {
     // Writes the whole state atomically and folds the journals into it (only under the exclusive
     // dataset lock, when no shard runs).
     Result<void> save() const;
+    // A state kept elsewhere than on a local disk (an S3 bucket): parsed from the text of its
+    // state.json (where names it in a warning when damaged; "" text is an empty state), the stamps
+    // of its files read through stamp.
+    [[nodiscard]] static DatasetState from_text(const std::string& text, const std::string& where, StampReader stamp);
+    // The whole state as the text of a state.json.
+    [[nodiscard]] std::string to_text() const;
     // Writes what changed since load() into the journal `tag` (under that shard's lock), atomically.
     Result<void> save_journal(const std::string& tag) const;
 
@@ -79,8 +96,11 @@ class DatasetState {
         std::map<std::string, ExtractedArchive> archives;
         std::map<std::string, RecordedDigest> recorded;
     };
+    [[nodiscard]] std::optional<FileStamp> stamp(const std::string& path) const;
+
     std::filesystem::path m_dir;
-    Snapshot m_loaded; // what load() found, to write only the changes to a journal
+    StampReader m_stamp; // set by from_text: the files are not under m_dir
+    Snapshot m_loaded;   // what load() found, to write only the changes to a journal
 };
 
 // The file holding a dataset's state, and the directory for cxrcat's own files.

@@ -29,6 +29,7 @@ struct FetchOptions {
                                                // (http(s):// or s3://bucket/prefix, signed per S3Settings)
     bool request_payer = false;                // --request-payer: s3:// mirrors bill the requester
     bool no_origin = false;                    // never contact the upstream servers (air-gapped CI)
+    std::string to;                            // --to s3://bucket/prefix: install into a bucket ("" = local)
     std::optional<std::string> group;          // --group / CXRCAT_GROUP: the install belongs to this Unix group
     const LockedDataset* pinned = nullptr;     // sync: files in the lock must keep their bytes
     bool frozen = false;                       // sync --frozen: and the file set must be exactly the lock's

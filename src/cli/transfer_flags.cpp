@@ -91,6 +91,12 @@ void add_transfer_flags(CLI::App& command, TransferFlags& flags) {
                                         : "not a rate: '" + text + "' (a number of bytes per second, with K, M or G)";
             },
             "RATE"));
+    command
+        .add_option("--to", flags.to,
+                    "Install into an S3 bucket instead of CXRCAT_HOME: each dataset under PREFIX/ID/, verified before "
+                    "any object is completed, with no local copy; archives are stored as they are, not extracted "
+                    "(AWS credentials, region and endpoint from the environment, as for s3:// mirrors)")
+        ->type_name("s3://BUCKET/PREFIX");
     command.add_flag("--keep-archives", flags.keep_archives,
                      "Keep each archive after unpacking it (needed to export it to a mirror)");
 }
@@ -123,6 +129,7 @@ FetchOptions make_fetch_options(AppContext& context, const TransferFlags& flags)
         out.mirrors.push_back(std::move(mirror));
     }
     out.request_payer = flags.request_payer;
+    out.to = flags.to;
     out.no_origin = flags.no_origin || env("CXRCAT_NO_ORIGIN") == "1";
     if (std::string group = flags.group.empty() ? env("CXRCAT_GROUP") : flags.group; !group.empty()) {
         out.group = group;

@@ -27,10 +27,11 @@ struct TransferFlags {
     bool keep_archives = false;
     std::string group;
     std::string limit_rate; // "" = no cap
+    std::string to;         // --to s3://bucket/prefix ("" = under CXRCAT_HOME)
 };
 
 // Adds -j, --accept-terms, --cacert, --progress, --retries, --stall-timeout, --segments, --mirror,
-// --request-payer, --no-origin, --no-extract, --keep-archives, --group and --limit-rate to command.
+// --request-payer, --no-origin, --no-extract, --keep-archives, --group, --limit-rate and --to to command.
 void add_transfer_flags(CLI::App& command, TransferFlags& flags);
 
 // The library options the flags and the environment (CURL_CA_BUNDLE, CXRCAT_MIRRORS,

@@ -19,11 +19,6 @@ using nlohmann::json;
 
 constexpr int k_state_format = 1;
 
-struct FileStamp {
-    std::uint64_t size;
-    std::int64_t mtime_ns;
-};
-
 std::optional<FileStamp> stamp_of(const std::filesystem::path& path) {
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
@@ -200,12 +195,45 @@ DatasetState DatasetState::load(const std::filesystem::path& dataset_dir) {
     return state;
 }
 
-Result<void> DatasetState::save() const {
+DatasetState DatasetState::from_text(const std::string& text, const std::string& where, StampReader stamp) {
+    DatasetState state;
+    state.m_stamp = std::move(stamp);
+    if (text.empty()) {
+        return state;
+    }
+    json document = json::parse(text, nullptr, false);
+    auto damaged = [&](const std::string& why) {
+        DatasetState fresh;
+        fresh.m_stamp = state.m_stamp;
+        fresh.warnings.push_back(where + " is damaged" + why + "; every file will be downloaded or verified again");
+        return fresh;
+    };
+    if (document.is_discarded() || !document.is_object()) {
+        return damaged("");
+    }
+    try {
+        read_state_sections(document, state.files, state.archives, state.recorded);
+    } catch (const json::exception& error) {
+        return damaged(std::string(" (") + error.what() + ")");
+    }
+    state.m_loaded = Snapshot{state.files, state.archives, state.recorded};
+    return state;
+}
+
+std::string DatasetState::to_text() const {
     json document = {{"format", k_state_format},
                      {"files", state_files_json(files)},
                      {"archives", state_archives_json(archives)},
                      {"recorded_digests", state_recorded_json(recorded)}};
-    if (auto written = write_file_atomically(state_dir(m_dir) / "state.json", document.dump(1) + "\n"); !written) {
+    return document.dump(1) + "\n";
+}
+
+std::optional<FileStamp> DatasetState::stamp(const std::string& path) const {
+    return m_stamp ? m_stamp(path) : stamp_of(m_dir / path);
+}
+
+Result<void> DatasetState::save() const {
+    if (auto written = write_file_atomically(state_dir(m_dir) / "state.json", to_text()); !written) {
         return written;
     }
     // Folded in: the journals' entries are all in state.json now.
@@ -256,7 +284,7 @@ bool DatasetState::is_intact(const std::string& path) const {
     if (it == files.end()) {
         return false;
     }
-    auto stamp = stamp_of(m_dir / path);
+    auto stamp = this->stamp(path);
     return stamp && stamp->size == it->second.size && stamp->mtime_ns == it->second.mtime_ns;
 }
 
@@ -271,7 +299,7 @@ bool DatasetState::is_extracted(const std::string& archive_path) const {
 
 Result<void> DatasetState::record_file(const std::string& path, std::map<DigestAlgorithm, std::string> digests,
                                        const std::string& from_archive, const std::string& now) {
-    auto stamp = stamp_of(m_dir / path);
+    auto stamp = this->stamp(path);
     if (!stamp) {
         return Error(ErrorCode::local_io, "cannot stat the installed file " + (m_dir / path).string());
     }

@@ -7,6 +7,7 @@
 #include "cxrcat/dataset_state.hpp"
 #include "cxrcat/extract.hpp"
 #include "cxrcat/install_mode.hpp"
+#include "cxrcat/install_store.hpp"
 #include "cxrcat/redacted_url.hpp"
 #include "cxrcat/s3_settings.hpp"
 #include "cxrcat/source_selection.hpp"
@@ -274,14 +275,14 @@ Result<void> apply_pins(FetchPlan& plan, const LockedDataset& pinned, const Data
     return error;
 }
 
-Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const FetchOptions& options,
+Result<FetchPlan> make_plan(const Dataset& dataset, const InstallStore& store, const FetchOptions& options,
                             const DatasetState& state, bool list_series) {
     if (dataset.access.access_class == AccessClass::restricted) {
         return restricted(dataset);
     }
     FetchPlan plan;
     plan.dataset_id = dataset.id;
-    plan.destination = paths.dataset_dir(dataset.id);
+    plan.destination = store.destination(dataset.id);
     bool unlisted_done = false;
     plan_manual(dataset, options, state, plan, unlisted_done);
     // Where each path is planned: two sources may not install the same one.
@@ -376,32 +377,8 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const Paths& paths, const Fe
         }
     }
     finish_plan(plan, options.selection.shard, options.from, state);
+    store.adapt_plan(plan);
     return plan;
-}
-
-// A file found at its destination but not in the state (a run killed after installing it): keep
-// it when it matches the expected digests, instead of downloading it again.
-bool adopt_existing(const PlannedFile& planned, const std::filesystem::path& target, DatasetState& state,
-                    const std::string& now) {
-    if (planned.digests.empty() || !std::filesystem::is_regular_file(target)) {
-        return false;
-    }
-    std::vector<DigestAlgorithm> algorithms{DigestAlgorithm::sha256};
-    for (const auto& [algorithm, hex] : planned.digests) {
-        if (algorithm != DigestAlgorithm::sha256) {
-            algorithms.push_back(algorithm);
-        }
-    }
-    auto hashed = hash_file(target, algorithms);
-    if (!hashed || (planned.size && hashed->size != *planned.size)) {
-        return false;
-    }
-    for (const auto& [algorithm, hex] : planned.digests) {
-        if (hashed->digests[algorithm] != hex) {
-            return false;
-        }
-    }
-    return static_cast<bool>(state.record_file(planned.path, hashed->digests, "", now));
 }
 
 void extract_into_place(const PlannedFile& planned, const std::filesystem::path& destination, DatasetState& state,
@@ -493,8 +470,9 @@ Result<std::optional<S3Settings>> s3_mirror_settings(const FetchOptions& options
 // Records a verified file in the state (and the digest of a first download), then extracts it.
 void record_installed(const PlannedFile& planned, std::uint64_t size,
                       const std::map<DigestAlgorithm, std::string>& digests, const std::filesystem::path& destination,
-                      DatasetState& state, const FetchOptions& options, FileResult& result, const std::string& now) {
-    if (auto recorded = state.record_file(planned.path, digests, "", now); !recorded) {
+                      StoreSession& session, const FetchOptions& options, FileResult& result, const std::string& now) {
+    DatasetState& state = session.state();
+    if (auto recorded = session.record(planned.path, digests, now); !recorded) {
         result.status = TransferStatus::failed;
         result.error = recorded.error();
         return;
@@ -513,7 +491,7 @@ void record_installed(const PlannedFile& planned, std::uint64_t size,
 
 // --from: verifies the user's file, then hard-links (or copies) it into place. The user's file is
 // never moved or modified.
-void install_local(const PlannedFile& planned, const std::filesystem::path& destination, DatasetState& state,
+void install_local(const PlannedFile& planned, const std::filesystem::path& destination, StoreSession& session,
                    const FetchOptions& options, FileResult& result, const std::string& now) {
     std::vector<DigestAlgorithm> algorithms{DigestAlgorithm::sha256};
     for (const auto& [algorithm, hex] : planned.digests) {
@@ -578,7 +556,7 @@ void install_local(const PlannedFile& planned, const std::filesystem::path& dest
     result.bytes = hashed->size;
     result.digests = hashed->digests;
     result.notes.push_back("installed from " + planned.local->string());
-    record_installed(planned, hashed->size, hashed->digests, destination, state, options, result, now);
+    record_installed(planned, hashed->size, hashed->digests, destination, session, options, result, now);
 }
 
 } // namespace
@@ -613,30 +591,32 @@ ErrorCode FetchReport::error_code() const {
 }
 
 Result<FetchPlan> plan_fetch(const Dataset& dataset, const Paths& paths, const FetchOptions& options) {
-    DatasetState state = DatasetState::load(paths.dataset_dir(dataset.id));
-    return make_plan(dataset, paths, options, state, false);
+    auto store = make_install_store(paths, options);
+    if (!store) {
+        return store.error();
+    }
+    DatasetState state = (*store)->load_state(dataset.id);
+    return make_plan(dataset, **store, options, state, false);
 }
 
 Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, const FetchOptions& options,
                                   ProgressSink* progress) {
-    std::filesystem::path destination = paths.dataset_dir(dataset.id);
     if (dataset.access.access_class == AccessClass::restricted) {
         return restricted(dataset);
     }
-    // Before the lock file is created: it, like everything below, gets the dataset's permissions.
-    auto scope = InstallScope::enter(dataset, destination, options.group);
-    if (!scope) {
-        return scope.error();
+    auto store = make_install_store(paths, options);
+    if (!store) {
+        return store.error();
     }
-    const ShardSpec& shard = options.selection.shard;
-    auto lock = DatasetLock::acquire(destination, options.holder_description, options.on_lock_wait,
-                                     shard.active() ? shard.tag() : "");
-    if (!lock) {
-        return lock.error();
+    std::filesystem::path destination = (*store)->destination(dataset.id);
+    // Permissions, the lock, and the state read under it: a process we waited for may have
+    // installed everything already.
+    auto session = (*store)->open(dataset, options);
+    if (!session) {
+        return session.error();
     }
-    // Plan under the lock: a process we waited for may have installed everything already.
-    DatasetState state = DatasetState::load(destination);
-    auto plan = make_plan(dataset, paths, options, state, true);
+    DatasetState& state = (*session)->state();
+    auto plan = make_plan(dataset, **store, options, state, true);
     if (!plan) {
         return plan.error();
     }
@@ -648,15 +628,8 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
     report.manual_steps = plan->manual_steps;
     report.missing_local = plan->missing_local;
     report.local_alternatives = plan->local_alternatives;
-    if (plan->free_bytes && plan->bytes_needed > *plan->free_bytes) {
-        return Error(ErrorCode::local_io,
-                     "not enough free space in " + destination.string() + ": need " + human_size(plan->bytes_needed) +
-                         " (" + group_thousands(plan->bytes_needed) + " bytes), " + human_size(*plan->free_bytes) +
-                         " free",
-                     {"free some space, choose files with --include, or set CXRCAT_HOME to a larger disk"});
-    }
-    if (auto inodes = check_free_inodes(*plan); !inodes) {
-        return inodes.error();
+    if (auto room = (*session)->check_room(*plan); !room) {
+        return room.error();
     }
 
     auto s3 = s3_mirror_settings(options);
@@ -672,7 +645,8 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         FileResult& result = results[i];
         result.path = planned.path;
         std::filesystem::path target = destination / planned.path;
-        if (planned.verified || (!planned.extract && !planned.local && adopt_existing(planned, target, state, now))) {
+        if (planned.verified ||
+            (!planned.extract && !planned.local && !planned.unavailable && (*session)->adopt_existing(planned, now))) {
             result.status = TransferStatus::skipped;
             result.digest_origin = planned.digest_origin.empty() ? "recorded at first download" : planned.digest_origin;
             if (auto it = state.files.find(planned.path); it != state.files.end()) {
@@ -685,7 +659,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
             continue;
         }
         if (planned.local) {
-            install_local(planned, destination, state, options, result, now);
+            install_local(planned, destination, **session, options, result, now);
             continue;
         }
         if (planned.unavailable) {
@@ -730,7 +704,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         request_file.push_back(i);
     }
 
-    auto outcomes = download_all(requests, options.download, progress);
+    auto outcomes = (*session)->transfer(requests, options.download, progress);
     std::map<std::size_t, std::unique_ptr<ProviderClient>> clients;
     for (std::size_t r = 0; r < outcomes.size(); ++r) {
         const PlannedFile& planned = plan->files[request_file[r]];
@@ -775,7 +749,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
                                    now);
             continue;
         }
-        record_installed(planned, outcome.size, outcome.digests, destination, state, options, result, now);
+        record_installed(planned, outcome.size, outcome.digests, destination, **session, options, result, now);
     }
     // Archives that were verified earlier but never extracted (a run stopped in between).
     for (std::size_t i = 0; i < plan->files.size(); ++i) {
@@ -786,7 +760,8 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
     }
     extract_split_archives(dataset, *plan, results, state, options, now, report.warnings);
     // A shard writes only its own journal: shards running at once never overwrite each other's records.
-    if (auto saved = shard.active() ? state.save_journal(shard.tag()) : state.save(); !saved) {
+    const ShardSpec& shard = options.selection.shard;
+    if (auto saved = (*session)->save_state(shard.active() ? shard.tag() : ""); !saved) {
         bool any_failed = std::any_of(results.begin(), results.end(),
                                       [](const FileResult& file) { return file.status == TransferStatus::failed; });
         if (!any_failed) {
@@ -797,7 +772,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
     }
     report.files = std::move(results);
     if (report.ok()) {
-        if (auto written = write_provenance(dataset, state, report, options); !written) {
+        if (auto written = (*session)->write_files(provenance_files(dataset, state, report, options)); !written) {
             report.warnings.push_back("could not write the provenance files: " + written.error().message());
         }
     }

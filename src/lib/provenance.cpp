@@ -152,15 +152,21 @@ json source_json(const Dataset& dataset, const DatasetState& state, const FetchR
 
 } // namespace
 
+std::vector<std::pair<std::string, std::string>> provenance_files(const Dataset& dataset, const DatasetState& state,
+                                                                  const FetchReport& report,
+                                                                  const FetchOptions& options) {
+    std::string bib = dataset.citation.empty() ? "% The catalog records no BibTeX citation for " + dataset.id + "\n"
+                                               : dataset.citation + (dataset.citation.back() == '\n' ? "" : "\n");
+    return {{"CITATION.bib", bib},
+            {"CITATION.cff", citation_cff(dataset)},
+            {"TERMS.txt", terms_text(dataset, options)},
+            {"SOURCE.json", source_json(dataset, state, report, options).dump(2) + "\n"}};
+}
+
 Result<void> write_provenance(const Dataset& dataset, const DatasetState& state, const FetchReport& report,
                               const FetchOptions& options) {
     const std::filesystem::path& dir = report.destination;
-    std::string bib = dataset.citation.empty() ? "% The catalog records no BibTeX citation for " + dataset.id + "\n"
-                                               : dataset.citation + (dataset.citation.back() == '\n' ? "" : "\n");
-    for (const auto& [name, content] : {std::pair<std::string, std::string>{"CITATION.bib", bib},
-                                        {"CITATION.cff", citation_cff(dataset)},
-                                        {"TERMS.txt", terms_text(dataset, options)},
-                                        {"SOURCE.json", source_json(dataset, state, report, options).dump(2) + "\n"}}) {
+    for (const auto& [name, content] : provenance_files(dataset, state, report, options)) {
         if (auto written = write_file_atomically(dir / name, content); !written) {
             return written;
         }

@@ -3,6 +3,7 @@
 #include "cxrcat/sync.hpp"
 
 #include "cxrcat/dataset_state.hpp"
+#include "cxrcat/install_store.hpp"
 #include "cxrcat/terms_ledger.hpp"
 
 #include <algorithm>
@@ -116,10 +117,10 @@ LockedDataset lock_entry(const Dataset& dataset, const json& selection, const Fe
 }
 
 // An up-to-date dataset's files as fetch reports files it skips: what the lock says is installed.
-FetchReport up_to_date_report(const Dataset& dataset, const Paths& paths, const LockedDataset& locked) {
+FetchReport up_to_date_report(const Dataset& dataset, const InstallStore& store, const LockedDataset& locked) {
     FetchReport report;
     report.dataset_id = dataset.id;
-    report.destination = paths.dataset_dir(dataset.id);
+    report.destination = store.destination(dataset.id);
     for (const auto& [path, file] : locked.files) {
         FileResult skipped;
         skipped.path = path;
@@ -132,8 +133,9 @@ FetchReport up_to_date_report(const Dataset& dataset, const Paths& paths, const 
     return report;
 }
 
-SyncDatasetResult sync_one(ManifestEntry wanted, const Catalog& catalog, const Paths& paths, const SyncOptions& options,
-                           const std::optional<LockFile>& lock, LockFile& next, ProgressSink* progress) {
+SyncDatasetResult sync_one(ManifestEntry wanted, const Catalog& catalog, const Paths& paths, const InstallStore& store,
+                           const SyncOptions& options, const std::optional<LockFile>& lock, LockFile& next,
+                           ProgressSink* progress) {
     SyncDatasetResult result;
     result.id = wanted.id;
     if (options.selection_flags_given) {
@@ -178,12 +180,12 @@ SyncDatasetResult sync_one(ManifestEntry wanted, const Catalog& catalog, const P
                    "the lock was not changed; run 'cxrcat sync' without --frozen/--offline to apply it"});
         return result;
     }
-    DatasetState state = DatasetState::load(paths.dataset_dir(dataset->id));
+    DatasetState state = store.load_state(dataset->id);
     if (locked != nullptr) {
         result.missing = missing_from(*locked, state);
         if (result.missing.empty() && selection_unchanged && (entry_unchanged || options.offline)) {
             result.up_to_date = true; // nothing to do, and no request made
-            result.report = up_to_date_report(*dataset, paths, *locked);
+            result.report = up_to_date_report(*dataset, store, *locked);
             next.datasets[dataset->id] = *locked;
             return result;
         }
@@ -245,7 +247,7 @@ SyncDatasetResult sync_one(ManifestEntry wanted, const Catalog& catalog, const P
         result.report = std::move(*report);
         return result;
     }
-    DatasetState after = DatasetState::load(paths.dataset_dir(dataset->id));
+    DatasetState after = store.load_state(dataset->id);
     next.datasets[dataset->id] = lock_entry(*dataset, selection, *report, after, locked);
     result.report = std::move(*report);
     return result;
@@ -274,6 +276,11 @@ Result<SyncReport> sync_manifest(const Manifest& manifest, const Catalog& catalo
         return Error(ErrorCode::integrity, "no cxrcat.lock beside " + manifest.path.string(),
                      {"--frozen and --offline use only the lock; run 'cxrcat sync' once to write it"});
     }
+    // Where the datasets land (--to): the same store fetch will use, for the up-to-date checks.
+    auto store = make_install_store(paths, options.fetch);
+    if (!store) {
+        return store.error();
+    }
     LockFile next;
     next.catalog_sha256 = catalog.digest();
     if (*lock) {
@@ -281,7 +288,7 @@ Result<SyncReport> sync_manifest(const Manifest& manifest, const Catalog& catalo
         next.format = (*lock)->format;
     }
     for (const auto& wanted : manifest.datasets) {
-        report.datasets.push_back(sync_one(wanted, catalog, paths, options, *lock, next, progress));
+        report.datasets.push_back(sync_one(wanted, catalog, paths, **store, options, *lock, next, progress));
     }
     // A shard saw part of each dataset: the lock, which describes complete syncs, is left as it was
     // (an unsharded sync afterwards finds every shard's files installed and writes it).

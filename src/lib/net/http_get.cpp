@@ -67,7 +67,9 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self)
     auto* collector = static_cast<Collector*>(self);
     std::size_t bytes = size * count;
     const HttpRequest& request = *collector->request;
-    if (request.body_write && collector->current.status() == 200) {
+    // A ranged request's body is the 206 answer's; a 200 to it (Range ignored) is kept in the body.
+    long wanted = request.range ? 206 : 200;
+    if (request.body_write && collector->current.status() == wanted) {
         if (!request.body_write(std::string_view(data, bytes))) {
             collector->sink_stopped = true;
             return 0;

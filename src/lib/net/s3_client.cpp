@@ -264,4 +264,130 @@ void S3Client::abort_upload(const std::string& url) const {
     (void)send(request("DELETE", url));
 }
 
+Result<std::string> S3Client::create_upload(const std::string& bucket, const std::string& key) const {
+    auto created = send(request("POST", m_settings.object_url(bucket, key) + "?uploads="));
+    if (!created) {
+        return created.error();
+    }
+    std::string upload_id = providers::s3_xml_text(created->body, "UploadId");
+    if (created->status != 200 || upload_id.empty()) {
+        return failure(*created, bucket, "start a multipart upload of s3://" + bucket + "/" + key);
+    }
+    return upload_id;
+}
+
+Result<std::string> S3Client::upload_part(const std::string& bucket, const std::string& key,
+                                          const std::string& upload_id, int number, const std::string& body) const {
+    return put_part(m_settings.object_url(bucket, key) + "?partNumber=" + std::to_string(number) +
+                        "&uploadId=" + url_encode(upload_id, false),
+                    body);
+}
+
+Result<std::vector<S3Part>> S3Client::list_parts(const std::string& bucket, const std::string& key,
+                                                 const std::string& upload_id) const {
+    std::vector<S3Part> parts;
+    std::string marker;
+    while (true) {
+        // ListParts: query names in SigV4's canonical (sorted) order, as libcurl 7.88 signs them as given.
+        std::string url = m_settings.object_url(bucket, key) + "?max-parts=1000" +
+                          (marker.empty() ? "" : "&part-number-marker=" + marker) +
+                          "&uploadId=" + url_encode(upload_id, false);
+        auto listed = send(request("GET", url));
+        if (!listed) {
+            return listed.error();
+        }
+        if (listed->status != 200) {
+            return failure(*listed, bucket, "list the parts of an upload to s3://" + bucket + "/" + key);
+        }
+        std::string_view body = listed->body;
+        for (std::size_t at = body.find("<Part>"); at != std::string_view::npos; at = body.find("<Part>", at + 1)) {
+            std::size_t end = body.find("</Part>", at);
+            std::string_view block = body.substr(at, end == std::string_view::npos ? end : end - at);
+            S3Part part;
+            try {
+                part.number = std::stoi(providers::s3_xml_text(block, "PartNumber"));
+                part.size = std::stoull(providers::s3_xml_text(block, "Size"));
+            } catch (const std::exception&) {
+                return Error(ErrorCode::network, "the S3 store listed a part without a number or size");
+            }
+            part.etag = providers::s3_xml_text(block, "ETag");
+            parts.push_back(std::move(part));
+        }
+        if (providers::s3_xml_text(body, "IsTruncated") != "true") {
+            return parts;
+        }
+        marker = providers::s3_xml_text(body, "NextPartNumberMarker");
+        if (marker.empty()) {
+            return parts;
+        }
+    }
+}
+
+Result<void> S3Client::complete_upload(const std::string& bucket, const std::string& key, const std::string& upload_id,
+                                       const std::vector<S3Part>& parts) const {
+    std::string complete = "<CompleteMultipartUpload>";
+    for (const auto& part : parts) {
+        complete +=
+            "<Part><PartNumber>" + std::to_string(part.number) + "</PartNumber><ETag>" + part.etag + "</ETag></Part>";
+    }
+    complete += "</CompleteMultipartUpload>";
+    HttpRequest finish =
+        request("POST", m_settings.object_url(bucket, key) + "?uploadId=" + url_encode(upload_id, false));
+    finish.post_body = complete;
+    finish.headers = {"Content-Type: application/xml"};
+    auto finished = send(finish);
+    if (!finished) {
+        return finished.error();
+    }
+    // CompleteMultipartUpload may fail after its 200 status line: the body is then an <Error>.
+    if (finished->status != 200 || finished->body.find("<Error>") != std::string::npos) {
+        return failure(*finished, bucket, "complete the multipart upload of s3://" + bucket + "/" + key);
+    }
+    return {};
+}
+
+void S3Client::abort_upload(const std::string& bucket, const std::string& key, const std::string& upload_id) const {
+    abort_upload(m_settings.object_url(bucket, key) + "?uploadId=" + url_encode(upload_id, false));
+}
+
+Result<std::map<std::string, std::uint64_t>> S3Client::list_sizes(const std::string& bucket,
+                                                                  const std::string& prefix) const {
+    std::map<std::string, std::uint64_t> sizes;
+    std::string token;
+    while (true) {
+        std::string url = m_settings.object_url(bucket, "") +
+                          (token.empty() ? "" : "?continuation-token=" + url_encode(token, false) + "&") +
+                          (token.empty() ? "?" : "") + "list-type=2&prefix=" + url_encode(prefix, false);
+        auto listed = send(request("GET", url));
+        if (!listed) {
+            return listed.error();
+        }
+        if (listed->status != 200) {
+            return failure(*listed, bucket, "list s3://" + bucket + "/" + prefix);
+        }
+        auto page = providers::parse_s3_listing(listed->body);
+        if (!page) {
+            return page.error();
+        }
+        for (const auto& object : page->objects) {
+            sizes[object.name] = object.size.value_or(0);
+        }
+        if (!page->truncated || page->next_continuation_token.empty()) {
+            return sizes;
+        }
+        token = page->next_continuation_token;
+    }
+}
+
+Result<void> S3Client::delete_object(const std::string& bucket, const std::string& key) const {
+    auto response = send(request("DELETE", m_settings.object_url(bucket, key)));
+    if (!response) {
+        return response.error();
+    }
+    if (response->status != 204 && response->status != 200 && response->status != 404) {
+        return failure(*response, bucket, "delete s3://" + bucket + "/" + key);
+    }
+    return {};
+}
+
 } // namespace cxrcat::net

@@ -11,8 +11,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cxrcat::net {
 
@@ -21,6 +23,13 @@ namespace cxrcat::net {
 struct S3UploadOptions {
     std::uint64_t multipart_threshold = 8ULL << 20;
     std::uint64_t part_size = 8ULL << 20;
+};
+
+// One uploaded part of a multipart upload.
+struct S3Part {
+    int number = 0;
+    std::string etag; // as the store returned it, quotes included
+    std::uint64_t size = 0;
 };
 
 // What upload_file did.
@@ -56,6 +65,28 @@ class S3Client {
     [[nodiscard]] Result<S3UploadReport> upload_file(const std::string& bucket, const std::string& key,
                                                      const std::filesystem::path& path,
                                                      const S3UploadOptions& options = S3UploadOptions{}) const;
+
+    // The pieces of a multipart upload, for a caller that streams its parts (fetch --to s3://).
+    // Starts one (CreateMultipartUpload) and returns its upload id.
+    [[nodiscard]] Result<std::string> create_upload(const std::string& bucket, const std::string& key) const;
+    // Uploads part `number` (1-based) with its Content-MD5; returns its ETag.
+    [[nodiscard]] Result<std::string> upload_part(const std::string& bucket, const std::string& key,
+                                                  const std::string& upload_id, int number,
+                                                  const std::string& body) const;
+    // The parts the store holds for the upload, in part order. Errors: not_found when the upload is
+    // gone (completed or aborted).
+    [[nodiscard]] Result<std::vector<S3Part>> list_parts(const std::string& bucket, const std::string& key,
+                                                         const std::string& upload_id) const;
+    // CompleteMultipartUpload of exactly these parts: only now does the key hold the object.
+    [[nodiscard]] Result<void> complete_upload(const std::string& bucket, const std::string& key,
+                                               const std::string& upload_id, const std::vector<S3Part>& parts) const;
+    // AbortMultipartUpload, best effort (the store drops every part).
+    void abort_upload(const std::string& bucket, const std::string& key, const std::string& upload_id) const;
+    // Every object below prefix (ListObjectsV2, all pages): key -> size.
+    [[nodiscard]] Result<std::map<std::string, std::uint64_t>> list_sizes(const std::string& bucket,
+                                                                          const std::string& prefix) const;
+    // DELETE of one object (a missing key is no error).
+    [[nodiscard]] Result<void> delete_object(const std::string& bucket, const std::string& key) const;
 
   private:
     [[nodiscard]] HttpRequest request(const std::string& method, const std::string& url) const;

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+// The local directory store: each dataset in its own directory under CXRCAT_HOME, with the
+// dataset lock, the install permissions (umask, private datasets, --group), the state files and
+// the provenance bundle inside it. The bucket store is in bucket_store.cpp.
+#include "cxrcat/install_store.hpp"
+
+#include "cxrcat/atomic_file.hpp"
+#include "cxrcat/dataset_lock.hpp"
+#include "cxrcat/fetch.hpp"
+#include "cxrcat/install_mode.hpp"
+#include "cxrcat/s3_settings.hpp"
+#include "cxrcat/text.hpp"
+#include "file_hash.hpp"
+#include "plan_selection.hpp"
+
+namespace cxrcat {
+
+// Defined in bucket_store.cpp.
+Result<std::unique_ptr<InstallStore>> make_bucket_store(const S3Location& location, const FetchOptions& options,
+                                                        const Paths& paths);
+
+namespace {
+
+class DirectorySession final : public StoreSession {
+  public:
+    DirectorySession(std::filesystem::path destination, InstallScope scope, DatasetLock lock)
+        : m_destination(std::move(destination)), m_scope(std::move(scope)), m_lock(std::move(lock)),
+          m_state(DatasetState::load(m_destination)) {}
+
+    DatasetState& state() override { return m_state; }
+
+    [[nodiscard]] Result<void> check_room(const FetchPlan& plan) const override {
+        if (plan.free_bytes && plan.bytes_needed > *plan.free_bytes) {
+            return Error(ErrorCode::local_io,
+                         "not enough free space in " + m_destination.string() + ": need " +
+                             human_size(plan.bytes_needed) + " (" + group_thousands(plan.bytes_needed) + " bytes), " +
+                             human_size(*plan.free_bytes) + " free",
+                         {"free some space, choose files with --include, or set CXRCAT_HOME to a larger disk"});
+        }
+        return check_free_inodes(plan);
+    }
+
+    bool adopt_existing(const PlannedFile& planned, const std::string& now) override {
+        std::filesystem::path target = m_destination / planned.path;
+        if (planned.digests.empty() || !std::filesystem::is_regular_file(target)) {
+            return false;
+        }
+        std::vector<DigestAlgorithm> algorithms{DigestAlgorithm::sha256};
+        for (const auto& [algorithm, hex] : planned.digests) {
+            if (algorithm != DigestAlgorithm::sha256) {
+                algorithms.push_back(algorithm);
+            }
+        }
+        auto hashed = hash_file(target, algorithms);
+        if (!hashed || (planned.size && hashed->size != *planned.size)) {
+            return false;
+        }
+        for (const auto& [algorithm, hex] : planned.digests) {
+            if (hashed->digests[algorithm] != hex) {
+                return false;
+            }
+        }
+        return static_cast<bool>(m_state.record_file(planned.path, hashed->digests, "", now));
+    }
+
+    std::vector<TransferOutcome> transfer(std::vector<TransferRequest>& requests, const DownloadOptions& options,
+                                          ProgressSink* progress) override {
+        return download_all(requests, options, progress);
+    }
+
+    Result<void> record(const std::string& path, const std::map<DigestAlgorithm, std::string>& digests,
+                        const std::string& now) override {
+        return m_state.record_file(path, digests, "", now);
+    }
+
+    Result<void> save_state(const std::string& shard_tag) override {
+        return shard_tag.empty() ? m_state.save() : m_state.save_journal(shard_tag);
+    }
+
+    Result<void> write_files(const std::vector<std::pair<std::string, std::string>>& files) override {
+        for (const auto& [name, content] : files) {
+            if (auto written = write_file_atomically(m_destination / name, content); !written) {
+                return written;
+            }
+        }
+        return {};
+    }
+
+  private:
+    std::filesystem::path m_destination;
+    InstallScope m_scope;
+    DatasetLock m_lock;
+    DatasetState m_state;
+};
+
+class DirectoryStore final : public InstallStore {
+  public:
+    explicit DirectoryStore(Paths paths) : m_paths(std::move(paths)) {}
+
+    [[nodiscard]] std::filesystem::path destination(const std::string& dataset_id) const override {
+        return m_paths.dataset_dir(dataset_id);
+    }
+
+    [[nodiscard]] DatasetState load_state(const std::string& dataset_id) const override {
+        return DatasetState::load(destination(dataset_id));
+    }
+
+    void adapt_plan(FetchPlan& /*plan*/) const override {}
+
+    Result<std::unique_ptr<StoreSession>> open(const Dataset& dataset, const FetchOptions& options) override {
+        std::filesystem::path dir = destination(dataset.id);
+        // Before the lock file is created: it, like everything below, gets the dataset's permissions.
+        auto scope = InstallScope::enter(dataset, dir, options.group);
+        if (!scope) {
+            return scope.error();
+        }
+        const ShardSpec& shard = options.selection.shard;
+        auto lock = DatasetLock::acquire(dir, options.holder_description, options.on_lock_wait,
+                                         shard.active() ? shard.tag() : "");
+        if (!lock) {
+            return lock.error();
+        }
+        return std::unique_ptr<StoreSession>(
+            std::make_unique<DirectorySession>(dir, std::move(*scope), std::move(*lock)));
+    }
+
+  private:
+    Paths m_paths;
+};
+
+} // namespace
+
+std::unique_ptr<InstallStore> make_directory_store(const Paths& paths) {
+    return std::make_unique<DirectoryStore>(paths);
+}
+
+Result<std::unique_ptr<InstallStore>> make_install_store(const Paths& paths, const FetchOptions& options) {
+    if (options.to.empty()) {
+        return make_directory_store(paths);
+    }
+    if (!has_url_scheme(options.to) || !is_s3_url(options.to)) {
+        return Error(ErrorCode::usage, "--to takes an s3://bucket/prefix URL, not '" + options.to + "'",
+                     {"supported: --to s3://BUCKET[/PREFIX] (an S3-compatible store: AWS_ENDPOINT_URL for MinIO or "
+                      "Ceph); without --to, datasets are installed under CXRCAT_HOME"});
+    }
+    auto location = parse_s3_url(options.to);
+    if (!location) {
+        return location.error();
+    }
+    return make_bucket_store(*location, options, paths);
+}
+
+} // namespace cxrcat
