@@ -3,7 +3,6 @@
 // remember what is installed so that a rerun is instant.
 #include "cxrcat/fetch.hpp"
 
-#include "cxrcat/dataset_lock.hpp"
 #include "cxrcat/dataset_state.hpp"
 #include "cxrcat/extract.hpp"
 #include "cxrcat/install_mode.hpp"
