@@ -197,5 +197,46 @@ TEST_F(S3ToTest, WrongSecretIsExit4MissingBucketExit3OtherSchemesExit2) {
     EXPECT_EQ(origin_requests(), 0) << "nothing may be downloaded before the store is known to work";
 }
 
+TEST_F(S3ToTest, MirrorExportContinuesAnUnfinishedMultipartUploadOfItsKey) {
+    make_bucket();
+    std::string big = s3_random_content((17U << 20U) + 9, 18); // three 8 MiB parts
+    serve("big.bin", big);
+    fs::path catalog = write_catalog({checked_dataset("s3-export-resume", {{"big.bin", origin_url("big.bin"), big}})});
+    Home a = home("a", catalog);
+    fetch_on_a(a, "s3-export-resume");
+    // An export killed mid-upload, made by hand with curl's own signer: part 1 holds the file's first
+    // 8 MiB, part 2 bytes that are not the file's.
+    std::string object = endpoint() + "/" + m_bucket + "/m/sha256/" + sha256_hex(big);
+    auto curl = [&](std::vector<std::string> args) {
+        std::vector<std::string> argv{"curl",        "-s",
+                                      "--noproxy",   "*",
+                                      "--aws-sigv4", "aws:amz:" + m_s3.at("region").get<std::string>() + ":s3",
+                                      "--user",      access_key() + ":" + secret_key(),
+                                      "-H",          "x-amz-content-sha256: UNSIGNED-PAYLOAD"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run_process(argv, {}, {});
+    };
+    ProcessResult created = curl({"-X", "POST", object + "?uploads="});
+    std::size_t from = created.out.find("<UploadId>");
+    std::size_t to = created.out.find("</UploadId>");
+    ASSERT_TRUE(from != std::string::npos && to != std::string::npos) << created.describe();
+    std::string upload_id = created.out.substr(from + 10, to - from - 10);
+    fs::path part1 = m_dir / "part1";
+    fs::path part2 = m_dir / "part2";
+    write_text_file(part1, big.substr(0, 8U << 20U));
+    write_text_file(part2, s3_random_content(8U << 20U, 19));
+    for (const auto& [number, file] : {std::pair<std::string, fs::path>{"1", part1}, {"2", part2}}) {
+        ProcessResult put =
+            curl({"-f", "-T", file.string(), object + "?partNumber=" + number + "&uploadId=" + upload_id});
+        ASSERT_EQ(put.exit_code, 0) << put.describe();
+    }
+    ASSERT_EQ(multipart_uploads(), 1);
+
+    ProcessResult exported = cxrcat(a, {"mirror", "export", "s3://" + m_bucket + "/m", "s3-export-resume"}, aws_env());
+    ASSERT_EQ(exported.exit_code, 0) << exported.describe();
+    EXPECT_EQ(multipart_uploads(), 0) << "the unfinished upload was not continued";
+    EXPECT_EQ(sha256_hex(read_back("m/sha256/" + sha256_hex(big))), sha256_hex(big));
+}
+
 } // namespace
 } // namespace cxrcat::test

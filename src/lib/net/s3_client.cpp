@@ -10,6 +10,7 @@
 #include "cxrcat/text.hpp"
 #include "providers/bucket_listing.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 namespace cxrcat::net {
@@ -19,10 +20,14 @@ namespace {
 constexpr std::uint64_t k_max_parts = 10'000;
 constexpr std::size_t k_max_text_object = 64U << 20;
 
-std::string content_md5(std::string_view body) {
+std::string md5_hex_of(std::string_view body) {
     Hasher hasher(DigestAlgorithm::md5);
     hasher.update(body);
-    return hex_digest_to_base64(hasher.finish_hex());
+    return hasher.finish_hex();
+}
+
+std::string content_md5(std::string_view body) {
+    return hex_digest_to_base64(md5_hex_of(body));
 }
 
 bool credentials_rejected(const std::string& code) {
@@ -220,43 +225,74 @@ Result<std::string> S3Client::put_part(const std::string& url, const std::string
 Result<S3UploadReport> S3Client::upload_multipart(const std::string& bucket, const std::string& key,
                                                   const std::filesystem::path& path, std::uint64_t size,
                                                   std::uint64_t part_size) const {
-    std::string object = m_settings.object_url(bucket, key);
-    std::string what = "s3://" + bucket + "/" + key;
-    auto created = send(request("POST", object + "?uploads="));
-    if (!created) {
-        return created.error();
-    }
-    std::string upload_id = providers::s3_xml_text(created->body, "UploadId");
-    if (created->status != 200 || upload_id.empty()) {
-        return failure(*created, bucket, "start a multipart upload of " + what);
-    }
-    std::string upload_url = object + "?uploadId=" + url_encode(upload_id, false);
-    std::string complete = "<CompleteMultipartUpload>";
     S3UploadReport report;
+    // An upload of this key that an earlier export left (killed before it completed or aborted):
+    // continued, its parts kept where their MD5 is that of the file's bytes at their place.
+    std::vector<S3Part> existing;
+    std::string upload_id = pending_upload(bucket, key);
+    if (!upload_id.empty()) {
+        auto parts = list_parts(bucket, key, upload_id);
+        if (parts) {
+            existing = std::move(*parts);
+        } else {
+            upload_id.clear();
+        }
+    }
+    if (upload_id.empty()) {
+        auto created = create_upload(bucket, key);
+        if (!created) {
+            return created.error();
+        }
+        upload_id = *created;
+    }
+    std::vector<S3Part> done;
     for (std::uint64_t offset = 0; offset < size; offset += part_size) {
-        int number = ++report.parts;
+        int number = static_cast<int>(done.size()) + 1;
         auto body = read_region(path, offset, std::min(part_size, size - offset));
-        auto etag = body ? put_part(object + "?partNumber=" + std::to_string(number) +
-                                        "&uploadId=" + url_encode(upload_id, false),
-                                    *body)
-                         : Result<std::string>(body.error());
+        if (!body) {
+            abort_upload(bucket, key, upload_id);
+            return body.error();
+        }
+        auto kept = std::find_if(existing.begin(), existing.end(), [&](const S3Part& part) {
+            return part.number == number && part.size == body->size() &&
+                   to_lower(providers::md5_from_etag(part.etag)) == md5_hex_of(*body);
+        });
+        if (kept != existing.end()) {
+            done.push_back(*kept);
+            ++report.resumed_parts;
+            continue;
+        }
+        auto etag = upload_part(bucket, key, upload_id, number, *body);
         if (!etag) {
-            abort_upload(upload_url);
+            abort_upload(bucket, key, upload_id);
             return etag.error();
         }
-        complete += "<Part><PartNumber>" + std::to_string(number) + "</PartNumber><ETag>" + *etag + "</ETag></Part>";
+        done.push_back(S3Part{number, *etag, body->size()});
     }
-    complete += "</CompleteMultipartUpload>";
-    HttpRequest finish = request("POST", upload_url);
-    finish.post_body = complete;
-    finish.headers = {"Content-Type: application/xml"};
-    auto finished = send(finish);
-    // CompleteMultipartUpload may fail after its 200 status line: the body is then an <Error>.
-    if (!finished || finished->status != 200 || finished->body.find("<Error>") != std::string::npos) {
-        abort_upload(upload_url);
-        return finished ? failure(*finished, bucket, "complete the multipart upload of " + what) : finished.error();
+    report.parts = static_cast<int>(done.size());
+    if (auto completed = complete_upload(bucket, key, upload_id, done); !completed) {
+        abort_upload(bucket, key, upload_id);
+        return completed.error();
     }
     return report;
+}
+
+std::string S3Client::pending_upload(const std::string& bucket, const std::string& key) const {
+    // ListMultipartUploads for the key (names in SigV4's canonical order: prefix, uploads).
+    auto listed =
+        send(request("GET", m_settings.object_url(bucket, "") + "?prefix=" + url_encode(key, false) + "&uploads="));
+    if (!listed || listed->status != 200) {
+        return ""; // best effort: a new upload is started
+    }
+    std::string_view body = listed->body;
+    for (std::size_t at = body.find("<Upload>"); at != std::string_view::npos; at = body.find("<Upload>", at + 1)) {
+        std::size_t end = body.find("</Upload>", at);
+        std::string_view block = body.substr(at, end == std::string_view::npos ? end : end - at);
+        if (providers::s3_xml_text(block, "Key") == key) {
+            return providers::s3_xml_text(block, "UploadId");
+        }
+    }
+    return "";
 }
 
 void S3Client::abort_upload(const std::string& url) const {

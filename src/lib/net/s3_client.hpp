@@ -34,7 +34,8 @@ struct S3Part {
 
 // What upload_file did.
 struct S3UploadReport {
-    int parts = 0; // 0 for a single PUT
+    int parts = 0;         // 0 for a single PUT
+    int resumed_parts = 0; // parts an earlier, unfinished upload of the key had already stored
 };
 
 class S3Client {
@@ -61,7 +62,8 @@ class S3Client {
                                            const std::string& to) const;
     // Uploads the file: one PUT below the threshold, else a multipart upload whose every part carries
     // its Content-MD5; the upload is completed only when every part was accepted and aborted on any
-    // failure, so the key never holds a partial object.
+    // failure, so the key never holds a partial object. An unfinished upload of the same key (a run
+    // killed mid-upload) is continued: its parts whose MD5 matches the file's bytes are kept.
     [[nodiscard]] Result<S3UploadReport> upload_file(const std::string& bucket, const std::string& key,
                                                      const std::filesystem::path& path,
                                                      const S3UploadOptions& options = S3UploadOptions{}) const;
@@ -97,6 +99,8 @@ class S3Client {
                                                           const std::filesystem::path& path, std::uint64_t size,
                                                           std::uint64_t part_size) const;
     void abort_upload(const std::string& url) const;
+    // The id of an unfinished multipart upload of exactly this key (ListMultipartUploads), or "".
+    [[nodiscard]] std::string pending_upload(const std::string& bucket, const std::string& key) const;
 
     S3Settings m_settings;
     std::optional<std::filesystem::path> m_ca_bundle;
