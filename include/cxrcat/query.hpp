@@ -2,7 +2,9 @@
 #pragma once
 
 #include "cxrcat/catalog.hpp"
+#include "cxrcat/dataset_summary.hpp"
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +19,8 @@ struct DatasetFilter {
     std::vector<std::string> tasks;    // case-insensitive substring of any task
     std::vector<std::string> licenses; // case-insensitive: SPDX id equal, or substring of the name
 
-    [[nodiscard]] bool matches(const Dataset& dataset) const;
+    [[nodiscard]] bool matches(const DatasetSummary& dataset) const;
+    [[nodiscard]] bool matches(const Dataset& dataset) const { return matches(summarize(dataset)); }
 };
 
 enum class SortKey { id, name, modality, access, size, images, year };
@@ -25,8 +28,11 @@ enum class SortKey { id, name, modality, access, size, images, year };
 [[nodiscard]] std::optional<SortKey> parse_sort_key(std::string_view text);
 [[nodiscard]] std::vector<std::string> sort_key_names();
 
-// Returns the datasets that match filter, ordered by key (ties by id). Size, images and year sort
-// largest/newest first, unknown values last.
+// Returns the datasets that match filter, ordered by key (ties by the order given: the catalog's id
+// order). Size, images and year sort largest/newest first, unknown values last.
+[[nodiscard]] std::vector<const DatasetSummary*>
+select_datasets(std::span<const DatasetSummary> datasets, const DatasetFilter& filter, SortKey key = SortKey::id);
+// The same selection over a loaded catalog's full records.
 [[nodiscard]] std::vector<const Dataset*> select_datasets(const Catalog& catalog, const DatasetFilter& filter,
                                                           SortKey key = SortKey::id);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app_context.hpp"
 
+#include "builtin_summaries.hpp"
+
 #include <cstdlib>
 #include <iostream>
 
@@ -36,6 +38,17 @@ Result<const Catalog*> AppContext::catalog() {
                      std::move(notes));
     }
     return &m_loaded->catalog;
+}
+
+Result<std::vector<DatasetSummary>> AppContext::summaries() {
+    if (user_catalog_paths().empty()) {
+        return summaries_from_json(builtin_summaries_json());
+    }
+    auto loaded = catalog();
+    if (!loaded) {
+        return loaded.error();
+    }
+    return summarize(**loaded);
 }
 
 Result<const Dataset*> AppContext::dataset(std::string_view key) {

@@ -3,6 +3,7 @@
 
 #include "cxrcat/catalog_loader.hpp"
 #include "cxrcat/credentials.hpp"
+#include "cxrcat/dataset_summary.hpp"
 #include "cxrcat/paths.hpp"
 #include "cxrcat/provider.hpp"
 #include "cxrcat/result.hpp"
@@ -29,6 +30,9 @@ class AppContext {
     // Loads built-in + CXRCAT_CATALOG + --catalog once. Any problem is an invalid_catalog error whose
     // notes list every problem.
     Result<const Catalog*> catalog();
+    // Every dataset's summary, in id order: the built-in catalog's were made at build time, so with
+    // no user catalog nothing is parsed but them; with user catalogs, catalog() is loaded and summarised.
+    Result<std::vector<DatasetSummary>> summaries();
     // The dataset with this id or alias, or a not_found error suggesting the nearest ids.
     Result<const Dataset*> dataset(std::string_view key);
     const Paths& paths();

@@ -21,20 +21,26 @@ struct ListOptions {
     std::string format = "table";
 };
 
-std::string images_cell(const Dataset& dataset) {
-    auto images = dataset.count("images");
-    return images ? group_thousands(*images) : "-";
+using Selection = std::vector<const DatasetSummary*>;
+
+std::string images_cell(const DatasetSummary& dataset) {
+    return dataset.images ? group_thousands(*dataset.images) : "-";
 }
 
-std::string size_cell(const Dataset& dataset) {
+std::string size_cell(const DatasetSummary& dataset) {
     return dataset.size_bytes ? human_size(*dataset.size_bytes) : "-";
 }
 
-void print_table(const std::vector<const Dataset*>& datasets) {
+// The SPDX id when there is one, else the licence's name.
+std::string short_license(const DatasetSummary& dataset) {
+    return dataset.license_spdx && !dataset.license_spdx->empty() ? *dataset.license_spdx : dataset.license_name;
+}
+
+void print_table(const Selection& datasets) {
     Table table({"ID", "MODALITY", "CATEGORY", "ACCESS", "LICENSE", "IMAGES", "SIZE", "NAME"});
-    for (const Dataset* dataset : datasets) {
+    for (const DatasetSummary* dataset : datasets) {
         table.add_row({dataset->id, std::string(to_string(dataset->modality)),
-                       std::string(to_string(dataset->category)), std::string(to_string(dataset->access.access_class)),
+                       std::string(to_string(dataset->category)), std::string(to_string(dataset->access_class)),
                        truncate_display(short_license(*dataset), 24), images_cell(*dataset), size_cell(*dataset),
                        dataset->name});
     }
@@ -42,15 +48,15 @@ void print_table(const std::vector<const Dataset*>& datasets) {
     table.print(std::cout, output_width(), std::vector<std::size_t>{7, 4});
 }
 
-void print_csv(const std::vector<const Dataset*>& datasets) {
+void print_csv(const Selection& datasets) {
     std::cout << "id,name,modality,category,access,license,redistribution,availability,images,size_bytes,homepage\n";
-    for (const Dataset* dataset : datasets) {
-        auto images = dataset->count("images");
+    for (const DatasetSummary* dataset : datasets) {
+        const auto& images = dataset->images;
         std::vector<std::string> cells{dataset->id,
                                        dataset->name,
                                        std::string(to_string(dataset->modality)),
                                        std::string(to_string(dataset->category)),
-                                       std::string(to_string(dataset->access.access_class)),
+                                       std::string(to_string(dataset->access_class)),
                                        short_license(*dataset),
                                        std::string(to_string(dataset->redistribution)),
                                        std::string(to_string(dataset->availability)),
@@ -68,10 +74,41 @@ void print_csv(const std::vector<const Dataset*>& datasets) {
     }
 }
 
-int run_list(AppContext& context, const ListOptions& options) {
+// The full records of the selection, for the JSON formats (which print every field).
+Result<std::vector<const Dataset*>> full_records(AppContext& context, const Selection& datasets) {
     auto catalog = context.catalog();
     if (!catalog) {
-        return context.fail(catalog.error());
+        return catalog.error();
+    }
+    std::vector<const Dataset*> out;
+    for (const DatasetSummary* summary : datasets) {
+        const Dataset* dataset = (*catalog)->find(summary->id);
+        if (dataset == nullptr) { // the build-time summaries and the catalog disagree: a build fault
+            return Error(ErrorCode::internal, "dataset '" + summary->id + "' is summarised but not catalogued");
+        }
+        out.push_back(dataset);
+    }
+    return out;
+}
+
+void print_json(const std::vector<const Dataset*>& datasets, bool lines) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const Dataset* dataset : datasets) {
+        if (lines) {
+            std::cout << dataset_json(*dataset).dump() << '\n';
+        } else {
+            out.push_back(dataset_json(*dataset));
+        }
+    }
+    if (!lines) {
+        std::cout << out.dump(2) << '\n';
+    }
+}
+
+int run_list(AppContext& context, const ListOptions& options) {
+    auto summaries = context.summaries();
+    if (!summaries) {
+        return context.fail(summaries.error());
     }
     DatasetFilter filter;
     for (const auto& value : options.modalities) {
@@ -85,7 +122,7 @@ int run_list(AppContext& context, const ListOptions& options) {
     }
     filter.tasks = options.tasks;
     filter.licenses = options.licenses;
-    auto datasets = select_datasets(**catalog, filter, *parse_sort_key(options.sort));
+    auto datasets = select_datasets(*summaries, filter, *parse_sort_key(options.sort));
 
     if (datasets.empty()) {
         bool asked_for_mri =
@@ -97,20 +134,16 @@ int run_list(AppContext& context, const ListOptions& options) {
             context.notice("no dataset matches these filters");
         }
     }
-    if (options.format == "json") {
-        nlohmann::json out = nlohmann::json::array();
-        for (const Dataset* dataset : datasets) {
-            out.push_back(dataset_json(*dataset));
+    if (options.format == "json" || options.format == "jsonl") {
+        auto records = full_records(context, datasets);
+        if (!records) {
+            return context.fail(records.error());
         }
-        std::cout << out.dump(2) << '\n';
-    } else if (options.format == "jsonl") {
-        for (const Dataset* dataset : datasets) {
-            std::cout << dataset_json(*dataset).dump() << '\n';
-        }
+        print_json(*records, options.format == "jsonl");
     } else if (options.format == "csv") {
         print_csv(datasets);
     } else if (options.format == "ids") {
-        for (const Dataset* dataset : datasets) {
+        for (const DatasetSummary* dataset : datasets) {
             std::cout << dataset->id << '\n';
         }
     } else if (!datasets.empty()) {

@@ -104,13 +104,6 @@ nlohmann::json dataset_json(const Dataset& dataset) {
     return out;
 }
 
-std::string short_license(const Dataset& dataset) {
-    if (dataset.license.spdx && !dataset.license.spdx->empty()) {
-        return *dataset.license.spdx;
-    }
-    return dataset.license.name;
-}
-
 std::string exit_code_help() {
     // Three columns, as wide as their longest short meaning, so the table reads down and across.
     constexpr std::size_t k_column_widths[] = {23, 25};

@@ -40,9 +40,6 @@ class Table {
 // The dataset as JSON for --format json: the entry as written, with defaults made explicit.
 [[nodiscard]] nlohmann::json dataset_json(const Dataset& dataset);
 
-// "CC-BY-4.0" when an SPDX id exists, else the licence name.
-[[nodiscard]] std::string short_license(const Dataset& dataset);
-
 // The exit-code table, for --help footers.
 [[nodiscard]] std::string exit_code_help();
 

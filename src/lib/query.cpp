@@ -19,11 +19,11 @@ bool any_contains(const std::vector<std::string>& values, std::string_view needl
                        [&](const std::string& value) { return contains_ignoring_case(value, needle); });
 }
 
-bool license_matches(const License& license, std::string_view wanted) {
-    if (license.spdx && to_lower(*license.spdx) == to_lower(wanted)) {
+bool license_matches(const DatasetSummary& dataset, std::string_view wanted) {
+    if (dataset.license_spdx && to_lower(*dataset.license_spdx) == to_lower(wanted)) {
         return true;
     }
-    return contains_ignoring_case(license.name, wanted);
+    return contains_ignoring_case(dataset.license_name, wanted);
 }
 
 constexpr std::array<std::string_view, 7> k_sort_keys{"id", "name", "modality", "access", "size", "images", "year"};
@@ -57,9 +57,9 @@ std::vector<std::string> words_of(std::string_view text) {
 
 } // namespace
 
-bool DatasetFilter::matches(const Dataset& dataset) const {
+bool DatasetFilter::matches(const DatasetSummary& dataset) const {
     if (!allowed(modalities, dataset.modality) || !allowed(categories, dataset.category) ||
-        !allowed(access_classes, dataset.access.access_class)) {
+        !allowed(access_classes, dataset.access_class)) {
         return false;
     }
     if (!tasks.empty() && std::none_of(tasks.begin(), tasks.end(),
@@ -67,7 +67,7 @@ bool DatasetFilter::matches(const Dataset& dataset) const {
         return false;
     }
     return licenses.empty() || std::any_of(licenses.begin(), licenses.end(), [&](const std::string& license) {
-               return license_matches(dataset.license, license);
+               return license_matches(dataset, license);
            });
 }
 
@@ -84,27 +84,37 @@ std::vector<std::string> sort_key_names() {
     return {k_sort_keys.begin(), k_sort_keys.end()};
 }
 
-std::vector<const Dataset*> select_datasets(const Catalog& catalog, const DatasetFilter& filter, SortKey key) {
-    std::vector<const Dataset*> out;
-    for (const auto& dataset : catalog.datasets()) {
+std::vector<const DatasetSummary*> select_datasets(std::span<const DatasetSummary> datasets,
+                                                   const DatasetFilter& filter, SortKey key) {
+    std::vector<const DatasetSummary*> out;
+    for (const auto& dataset : datasets) {
         if (filter.matches(dataset)) {
             out.push_back(&dataset);
         }
     }
-    auto before = [key](const Dataset* a, const Dataset* b) {
+    auto before = [key](const DatasetSummary* a, const DatasetSummary* b) {
         switch (key) {
         case SortKey::id: return false;
         case SortKey::name: return to_lower(a->name) < to_lower(b->name);
         case SortKey::modality: return a->modality < b->modality;
-        case SortKey::access: return a->access.access_class < b->access.access_class;
+        case SortKey::access: return a->access_class < b->access_class;
         case SortKey::size: return larger_first(a->size_bytes, b->size_bytes);
-        case SortKey::images: return larger_first(a->count("images"), b->count("images"));
+        case SortKey::images: return larger_first(a->images, b->images);
         case SortKey::year: return larger_first(a->year, b->year);
         }
         return false;
     };
-    // The catalog is in id order already, so a stable sort leaves ties by id.
+    // The summaries come in id order, so a stable sort leaves ties by id.
     std::stable_sort(out.begin(), out.end(), before);
+    return out;
+}
+
+std::vector<const Dataset*> select_datasets(const Catalog& catalog, const DatasetFilter& filter, SortKey key) {
+    std::vector<DatasetSummary> summaries = summarize(catalog);
+    std::vector<const Dataset*> out;
+    for (const DatasetSummary* selected : select_datasets(summaries, filter, key)) {
+        out.push_back(&catalog.datasets()[static_cast<std::size_t>(selected - summaries.data())]);
+    }
     return out;
 }
 

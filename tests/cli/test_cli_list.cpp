@@ -319,5 +319,30 @@ TEST_F(List, GlobalOptionsMayFollowTheSubcommand) {
     EXPECT_EQ(ids_of(result).size(), 22U);
 }
 
+// With no user catalog, list reads the summaries made at build time; with one it summarises the
+// loaded records. A user catalog holding an exact copy of a built-in entry changes nothing, so
+// both paths must print the same bytes in every format the summaries serve.
+TEST_F(List, BuildTimeSummariesPrintWhatTheFullRecordsPrint) {
+    write_text_file(m_dir / "lab" / "jsrt.json", builtin_entry("jsrt").dump(2));
+    const std::vector<std::vector<std::string>> cases{
+        {"list"},
+        {"list", "--format", "csv"},
+        {"list", "--sort", "size", "--format", "csv"},
+        {"list", "--sort", "images", "--modality", "cxr"},
+        {"list", "--sort", "year", "--access", "credentialed", "--format", "csv"},
+        {"list", "--task", "segmentation", "--license", "cc-by-4.0", "--format", "ids"},
+    };
+    for (const auto& args : cases) {
+        ProcessResult summaries = cxrcat(args);
+        std::vector<std::string> with_catalog{"--catalog", (m_dir / "lab").string()};
+        with_catalog.insert(with_catalog.end(), args.begin(), args.end());
+        ProcessResult records = cxrcat(with_catalog);
+        ASSERT_EQ(summaries.exit_code, 0) << summaries.describe();
+        ASSERT_EQ(records.exit_code, 0) << records.describe();
+        EXPECT_FALSE(summaries.out.empty()) << args.back();
+        EXPECT_EQ(summaries.out, records.out) << args.back();
+    }
+}
+
 } // namespace
 } // namespace cxrcat::test
