@@ -22,7 +22,7 @@
 #   BENCH_THROTTLE_RUNS  runs per throttled case [1]
 #   BENCH_SKIP_THROTTLED=1  skip section 5 (the slowest one)
 #   BENCH_WAIT_IDLE      before each section, wait up to this many seconds for the CPU to be < 15 % busy [0]
-#   BENCH_SECTIONS       only these sections, comma-separated, e.g. 2 or 5,8 [1,2,3,5,7,8: all]; section 3 and 7
+#   BENCH_SECTIONS       only these sections, comma-separated, e.g. 2 or 5,8 [1,2,3,5,6,7,8: all]; section 3 and 7
 #                        use what sections 1 and 2 installed, so they need them
 #   BENCH_BASELINE       the start-up baseline of section 8 (bench/startup_baseline.cpp: links cxrcat's
 #                        libraries, does nothing) [built beside the binary; with CXRCAT given, skipped unless set]
@@ -62,7 +62,7 @@ THROTTLE_MIB=${BENCH_THROTTLE_MIB:-$BIG_MIB}
 THROTTLE_RATE=${BENCH_THROTTLE_RATE:-20m}
 THROTTLE_RUNS=${BENCH_THROTTLE_RUNS:-1}
 SKIP_THROTTLED=${BENCH_SKIP_THROTTLED:-0}
-SECTIONS=",${BENCH_SECTIONS:-1,2,3,5,7,8},"
+SECTIONS=",${BENCH_SECTIONS:-1,2,3,5,6,7,8},"
 section_on() { [[ "$SECTIONS" == *",$1,"* ]]; }
 section_on 5 || SKIP_THROTTLED=1
 
@@ -299,6 +299,18 @@ for ((r = 1; r <= RUNS && $(section_on 2 && echo 1 || echo 0); r++)); do
 done
 prep_dl
 
+# 6: the same files split over 4 worker processes (--shard K/4, one connection each) into one shared
+# CXRCAT_HOME, as a Slurm array or an Indexed Job would run them, against one process with -j 4.
+# (A script for bash -c, not a function: GNU time execs what it measures.)
+shards4='pids=(); for k in 1 2 3 4; do CXRCAT_HOME="$1" "$2" --catalog "$3" fetch bmany --accept-terms \
+    --progress none -j 1 --shard "$k/4" & pids+=($!); done; failed=0; for p in "${pids[@]}"; do wait "$p" || failed=1; done; exit "$failed"'
+section_on 6 && before_section 6 && log "6. ${SMALL_COUNT} × ${SMALL_MIB} MiB: 4 concurrent shards vs -j 4, $RUNS runs per case"
+for ((r = 1; r <= RUNS && $(section_on 6 && echo 1 || echo 0); r++)); do
+    run_case cx_shards4 prep_home_many bash -c "$shards4" _ "$work/home-many" "$CX" "$work/cat-many.json"
+    run_case cx_j4_s6 prep_home_many env CXRCAT_HOME="$work/home-many" "$CX" --catalog "$work/cat-many.json" fetch bmany --accept-terms --progress none -j 4
+done
+prep_dl
+
 # 3: verify, on the installed datasets (page cache warm on both sides: the files were just written)
 section_on 3 && before_section 3 && log "3. verify, $RUNS runs per case"
 printf '%s  %s\n' "$big_sha" "$work/home-big/datasets/bbig/big.bin" >"$work/big.sha256"
@@ -503,6 +515,14 @@ else
 fi
 
 echo
+if section_on 6; then
+    echo "6. ${SMALL_COUNT} files × ${SMALL_MIB} MiB, one shared CXRCAT_HOME                  median        rate   peak RSS"
+    row "cxrcat fetch --shard K/4 -j 1, 4 processes at once" cx_shards4 "$many_bytes"
+    row "cxrcat fetch -j 4 (one process)" cx_j4_s6 "$many_bytes"
+    echo "   cxrcat / baseline"
+    ratio "4 concurrent shards / one process -j 4" cx_shards4 cx_j4_s6 "<=" 1.1
+    echo
+fi
 echo "7. rerun of an installed dataset (no-op fetch)                   median"
 printf '  %-52s %8s ms\n' "cxrcat fetch, ${BIG_MIB} MiB dataset installed" "$(get_ms rerun_big)"
 printf '  %-52s %8s ms\n' "cxrcat fetch, ${SMALL_COUNT}-file dataset installed" "$(get_ms rerun_many)"
