@@ -177,8 +177,11 @@ LoadedCatalog load_catalog_texts(const std::vector<CatalogText>& texts) {
         }
     }
 
-    // Ids and aliases share one namespace: a name must lead to exactly one dataset.
-    std::map<std::string, std::size_t> owners; // lowercase id or alias -> index in datasets
+    // Ids and aliases share one namespace: a name must lead to exactly one dataset. A colliding
+    // alias is reported and dropped, so even a catalog with problems keeps that guarantee (the
+    // name stays with the id or the alias that claimed it first).
+    std::map<std::string, std::size_t> owners;                        // lowercase id or alias -> index in datasets
+    std::vector<std::pair<std::size_t, std::size_t>> dropped_aliases; // (dataset, alias) indexes
     for (std::size_t d = 0; d < datasets.size(); ++d) {
         owners.emplace(to_lower(datasets[d].id), d);
     }
@@ -187,10 +190,15 @@ LoadedCatalog load_catalog_texts(const std::vector<CatalogText>& texts) {
         for (std::size_t i = 0; i < dataset.aliases.size(); ++i) {
             std::string key = to_lower(dataset.aliases[i]);
             auto [it, inserted] = owners.emplace(key, d);
-            if (inserted || it->second == d) {
+            if (inserted) {
+                continue;
+            }
+            if (it->second == d) {
+                dropped_aliases.emplace_back(d, i); // repeats its own id or alias: harmless, kept once
                 continue;
             }
             const Dataset& owner = datasets[it->second];
+            dropped_aliases.emplace_back(d, i);
             if (dataset.builtin && !owner.builtin) {
                 // A user entry clashes with a built-in alias: blame the user's file, the one to change.
                 std::string where = pointers[it->second] + "/id";
@@ -211,6 +219,11 @@ LoadedCatalog load_catalog_texts(const std::vector<CatalogText>& texts) {
                                                "\" (" + owner.origin + ")"});
             }
         }
+    }
+    // Last first, so that the indexes of the aliases still to drop stay valid.
+    for (auto drop = dropped_aliases.rbegin(); drop != dropped_aliases.rend(); ++drop) {
+        auto& aliases = datasets[drop->first].aliases;
+        aliases.erase(aliases.begin() + static_cast<std::ptrdiff_t>(drop->second));
     }
     for (std::size_t d = 0; d < datasets.size(); ++d) {
         const Dataset& dataset = datasets[d];

@@ -235,6 +235,18 @@ TEST(CatalogLoader, AliasMayNotNameAnotherDataset) {
         {{"a.json", entry("fx-one"), false}, {"b.json", entry("fx-two", R"(, "aliases": ["fx-2", "fx-one"])"), false}});
     EXPECT_EQ(lines_of(loaded), std::vector<std::string>{
                                     "b.json: /aliases/1: alias \"fx-one\" collides with dataset \"fx-one\" (a.json)"});
+    // Reported and dropped: the name still leads to the dataset that owns it, and only to that one.
+    ASSERT_NE(loaded.catalog.find("fx-one"), nullptr);
+    EXPECT_EQ(loaded.catalog.find("fx-one")->id, "fx-one");
+    EXPECT_EQ(loaded.catalog.find("fx-two")->aliases, std::vector<std::string>{"fx-2"});
+}
+
+TEST(CatalogLoader, AliasRepeatingItsOwnIdIsKeptOnce) {
+    LoadedCatalog loaded =
+        load_catalog_texts({{"a.json", entry("fx-one", R"(, "aliases": ["fx-one", "fx-1", "fx-1"])"), false}});
+    EXPECT_TRUE(loaded.ok()) << lines_of(loaded).front();
+    ASSERT_NE(loaded.catalog.find("fx-1"), nullptr);
+    EXPECT_EQ(loaded.catalog.find("fx-1")->aliases, std::vector<std::string>{"fx-1"});
 }
 
 TEST(CatalogLoader, UserIdThatIsABuiltInAliasBlamesTheUserFile) {
@@ -247,6 +259,9 @@ TEST(CatalogLoader, UserIdThatIsABuiltInAliasBlamesTheUserFile) {
               std::vector<std::string>{(dir / "lab.json").string() +
                                        ": /datasets/1/id: id \"chestx-ray14\" collides with an alias of the built-in "
                                        "dataset \"nih-cxr14\" (catalog/datasets/nih-cxr14.json)"});
+    // Found by a fuzzer: both kept the name, and find() gave the built-in entry for the user's id.
+    ASSERT_NE(loaded.catalog.find("chestx-ray14"), nullptr);
+    EXPECT_EQ(loaded.catalog.find("chestx-ray14")->id, "chestx-ray14");
 }
 
 TEST(CatalogLoader, LineageResolvesIdsAndAliasesIgnoringCase) {
