@@ -95,17 +95,12 @@ int run_accept(AppContext& context, const AcceptOptions& options) {
 } // namespace
 
 void add_accept_command(CLI::App& app, AppContext& context) {
-    auto options = std::make_shared<AcceptOptions>();
-    CLI::App* command = app.add_subcommand(
-        "accept", "Record that you accept datasets' licence and terms (they lapse when the terms change)");
+    auto [command, options] = add_command(
+        app, context, "accept", "Record that you accept datasets' licence and terms (they lapse when the terms change)",
+        run_accept);
     command->add_option("ids", options->ids, "Dataset ids or aliases");
     command->add_flag("--list", options->list, "Show what was accepted, when, and whether it still holds");
-    command->add_option("--format", options->format, "Output format of --list")
-        ->check(CLI::IsMember({"table", "json"}))
-        ->type_name("table|json")
-        ->capture_default_str();
-    add_help_footer(*command);
-    command->callback([&context, options] { context.exit_code = run_accept(context, *options); });
+    add_format_option(*command, options->format, {"table", "json"}, "Output format of --list");
 }
 
 } // namespace cxrcat::cli

@@ -42,13 +42,11 @@ int run_validate(AppContext& context, const std::vector<std::string>& paths) {
 void add_catalog_command(CLI::App& app, AppContext& context) {
     CLI::App* command = app.add_subcommand("catalog", "Work with catalog files");
     command->require_subcommand(1);
-    auto paths = std::make_shared<std::vector<std::string>>();
-    CLI::App* validate = command->add_subcommand(
-        "validate", "Check catalog files and print every problem (without PATH: the catalogs in effect)");
+    auto [validate, paths] =
+        add_command(*command, context, "validate",
+                    "Check catalog files and print every problem (without PATH: the catalogs in effect)", run_validate);
     validate->add_option("paths", *paths, "Catalog .json files or directories of them");
     add_help_footer(*command);
-    add_help_footer(*validate);
-    validate->callback([&context, paths] { context.exit_code = run_validate(context, *paths); });
 }
 
 } // namespace cxrcat::cli

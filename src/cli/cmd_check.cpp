@@ -168,14 +168,11 @@ int run_check(AppContext& context, const CheckOptions& options) {
 } // namespace
 
 void add_check_command(CLI::App& app, AppContext& context) {
-    auto options = std::make_shared<CheckOptions>();
-    CLI::App* command = app.add_subcommand(
-        "check", "Preflight: are the terms accepted, are credentials present and accepted? Touches no data");
+    auto [command, options] = add_command(
+        app, context, "check",
+        "Preflight: are the terms accepted, are credentials present and accepted? Touches no data", run_check);
     command->add_option("ids", options->ids, "Dataset ids or aliases")->required();
-    command->add_option("--format", options->format, "Output format")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->type_name("text|json")
-        ->capture_default_str();
+    add_format_option(*command, options->format, {"text", "json"});
     command->add_option("--cacert", options->cacert, "CA bundle to trust for HTTPS")
         ->type_name("FILE")
         ->check(CLI::ExistingFile);
@@ -184,8 +181,6 @@ void add_check_command(CLI::App& app, AppContext& context) {
                      "IDC series manifest to probe (as for 'cxrcat fetch --manifest'), for nlst and lidc-idri")
         ->type_name("FILE")
         ->check(CLI::ExistingFile);
-    add_help_footer(*command);
-    command->callback([&context, options] { context.exit_code = run_check(context, *options); });
 }
 
 } // namespace cxrcat::cli

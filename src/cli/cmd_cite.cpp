@@ -66,15 +66,9 @@ int run_cite(AppContext& context, const CiteOptions& options) {
 } // namespace
 
 void add_cite_command(CLI::App& app, AppContext& context) {
-    auto options = std::make_shared<CiteOptions>();
-    CLI::App* command = app.add_subcommand("cite", "Print how to cite a dataset");
+    auto [command, options] = add_command(app, context, "cite", "Print how to cite a dataset", run_cite);
     command->add_option("id", options->id, "Dataset id or alias")->required();
-    command->add_option("--format", options->format, "Citation format")
-        ->check(CLI::IsMember({"bibtex", "text"}))
-        ->type_name("bibtex|text")
-        ->capture_default_str();
-    add_help_footer(*command);
-    command->callback([&context, options] { context.exit_code = run_cite(context, *options); });
+    add_format_option(*command, options->format, {"bibtex", "text"}, "Citation format");
 }
 
 } // namespace cxrcat::cli

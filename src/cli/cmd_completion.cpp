@@ -12,10 +12,7 @@ void add_completion_command(CLI::App& app, AppContext& context) {
     auto shell = std::make_shared<std::string>();
     CLI::App* command =
         app.add_subcommand("completion", "Print the shell completion script (bash: source <(cxrcat completion bash))");
-    command->add_option("shell", *shell, "The shell to complete in")
-        ->required()
-        ->check(CLI::IsMember({"bash", "zsh", "fish"}))
-        ->type_name("bash|zsh|fish");
+    add_choice_option(*command, "shell", *shell, "The shell to complete in", {"bash", "zsh", "fish"})->required();
     add_help_footer(*command);
     command->callback([&context, &app, shell] {
         CommandDoc root = describe_command(app);

@@ -201,8 +201,12 @@ int print_doctor_json(AppContext& context) {
     return exit;
 }
 
-int run_doctor(AppContext& context, const std::string& format) {
-    if (format == "json") {
+struct DoctorOptions {
+    std::string format = "text";
+};
+
+int run_doctor(AppContext& context, const DoctorOptions& options) {
+    if (options.format == "json") {
         return print_doctor_json(context);
     }
     std::cout << "cxrcat " << version() << " (" << curl_version_text() << ", " << openssl_version_text() << ", "
@@ -261,15 +265,10 @@ int run_doctor(AppContext& context, const std::string& format) {
 } // namespace
 
 void add_doctor_command(CLI::App& app, AppContext& context) {
-    auto format = std::make_shared<std::string>("text");
-    CLI::App* command = app.add_subcommand(
-        "doctor", "Show version, catalogs, data and config paths, credentials found (masked), CA bundle and proxies");
-    command->add_option("--format", *format, "Output format")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->type_name("text|json")
-        ->capture_default_str();
-    add_help_footer(*command);
-    command->callback([&context, format] { context.exit_code = run_doctor(context, *format); });
+    auto [command, options] = add_command(
+        app, context, "doctor",
+        "Show version, catalogs, data and config paths, credentials found (masked), CA bundle and proxies", run_doctor);
+    add_format_option(*command, options->format, {"text", "json"});
 }
 
 } // namespace cxrcat::cli

@@ -155,33 +155,22 @@ int run_list(AppContext& context, const ListOptions& options) {
 } // namespace
 
 void add_list_command(CLI::App& app, AppContext& context) {
-    auto options = std::make_shared<ListOptions>();
-    CLI::App* command = app.add_subcommand("list", "List catalogued datasets, optionally filtered");
-    command->add_option("--modality", options->modalities, "Only this modality (repeatable)")
-        ->check(CLI::IsMember(modality_names()))
-        ->type_name("cxr|ct|mri");
-    command->add_option("--category", options->categories, "Only this category (repeatable)")
-        ->check(CLI::IsMember(category_names()))
-        ->type_name("general|disease-specific");
-    command->add_option("--access", options->access_classes, "Only this access class (repeatable)")
-        ->check(CLI::IsMember(access_class_names()))
-        ->type_name("open|registration|credentialed|competition|gated|restricted");
+    auto [command, options] =
+        add_command(app, context, "list", "List catalogued datasets, optionally filtered", run_list);
+    add_choice_option(*command, "--modality", options->modalities, "Only this modality (repeatable)", modality_names());
+    add_choice_option(*command, "--category", options->categories, "Only this category (repeatable)", category_names());
+    add_choice_option(*command, "--access", options->access_classes, "Only this access class (repeatable)",
+                      access_class_names());
     command->add_option("--task", options->tasks, "Only datasets with a task containing TEXT (repeatable)")
         ->type_name("TEXT");
     command
         ->add_option("--license", options->licenses,
                      "Only datasets whose licence SPDX id is, or name contains, TEXT (repeatable)")
         ->type_name("TEXT");
-    command->add_option("--sort", options->sort, "Sort key (size, images and year: largest first)")
-        ->check(CLI::IsMember(sort_key_names()))
-        ->type_name("id|name|modality|access|size|images|year")
+    add_choice_option(*command, "--sort", options->sort, "Sort key (size, images and year: largest first)",
+                      sort_key_names())
         ->capture_default_str();
-    command->add_option("--format", options->format, "Output format")
-        ->check(CLI::IsMember({"table", "json", "jsonl", "csv", "ids"}))
-        ->type_name("table|json|jsonl|csv|ids")
-        ->capture_default_str();
-    add_help_footer(*command);
-    command->callback([&context, options] { context.exit_code = run_list(context, *options); });
+    add_format_option(*command, options->format, {"table", "json", "jsonl", "csv", "ids"});
 }
 
 } // namespace cxrcat::cli

@@ -104,10 +104,11 @@ int run_export(AppContext& context, const MirrorOptions& options) {
 void add_mirror_command(CLI::App& app, AppContext& context) {
     CLI::App* command = app.add_subcommand("mirror", "Build mirrors for teams and air-gapped CI");
     command->require_subcommand(1);
-    auto options = std::make_shared<MirrorOptions>();
-    CLI::App* export_command = command->add_subcommand(
-        "export", "Lay out installed, verified files as DIR/sha256/<hex> (+ md5/<hex>) with DIR/index.json, in a "
-                  "directory or an S3 bucket prefix");
+    auto [export_command, options] =
+        add_command(*command, context, "export",
+                    "Lay out installed, verified files as DIR/sha256/<hex> (+ md5/<hex>) with DIR/index.json, in a "
+                    "directory or an S3 bucket prefix",
+                    run_export);
     export_command
         ->add_option("dir", options->directory,
                      "Mirror directory, or s3://BUCKET/PREFIX (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, "
@@ -120,8 +121,6 @@ void add_mirror_command(CLI::App& app, AppContext& context) {
     export_command->add_flag("--request-payer", options->request_payer,
                              "The bucket is requester-pays: agree to pay (x-amz-request-payer: requester)");
     add_help_footer(*command);
-    add_help_footer(*export_command);
-    export_command->callback([&context, options] { context.exit_code = run_export(context, *options); });
 }
 
 } // namespace cxrcat::cli

@@ -52,15 +52,10 @@ int run_search(AppContext& context, const SearchOptions& options) {
 } // namespace
 
 void add_search_command(CLI::App& app, AppContext& context) {
-    auto options = std::make_shared<SearchOptions>();
-    CLI::App* command = app.add_subcommand("search", "Search datasets by name, alias, label, task or description");
+    auto [command, options] =
+        add_command(app, context, "search", "Search datasets by name, alias, label, task or description", run_search);
     command->add_option("text", options->words, "Words that must all match (case-insensitive)")->required();
-    command->add_option("--format", options->format, "Output format")
-        ->check(CLI::IsMember({"table", "json", "ids"}))
-        ->type_name("table|json|ids")
-        ->capture_default_str();
-    add_help_footer(*command);
-    command->callback([&context, options] { context.exit_code = run_search(context, *options); });
+    add_format_option(*command, options->format, {"table", "json", "ids"});
 }
 
 } // namespace cxrcat::cli

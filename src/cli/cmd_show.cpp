@@ -194,15 +194,9 @@ int run_show(AppContext& context, const ShowOptions& options) {
 } // namespace
 
 void add_show_command(CLI::App& app, AppContext& context) {
-    auto options = std::make_shared<ShowOptions>();
-    CLI::App* command = app.add_subcommand("show", "Show every fact about one dataset");
+    auto [command, options] = add_command(app, context, "show", "Show every fact about one dataset", run_show);
     command->add_option("id", options->id, "Dataset id or alias (case-insensitive)")->required();
-    command->add_option("--format", options->format, "Output format")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->type_name("text|json")
-        ->capture_default_str();
-    add_help_footer(*command);
-    command->callback([&context, options] { context.exit_code = run_show(context, *options); });
+    add_format_option(*command, options->format, {"text", "json"});
 }
 
 } // namespace cxrcat::cli

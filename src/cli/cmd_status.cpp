@@ -3,8 +3,7 @@
 #include "commands.hpp"
 #include "cxrcat/fetch.hpp"
 #include "cxrcat/text.hpp"
-#include "selection_flags.hpp"
-#include "transfer_flags.hpp"
+#include "file_filter_flags.hpp"
 
 #include <iostream>
 
@@ -14,11 +13,8 @@ namespace {
 
 struct StatusCommandOptions {
     std::vector<std::string> ids;
-    std::vector<std::string> include;
-    std::vector<std::string> exclude;
-    std::string manifest;
+    FileFilterFlags filters;
     std::string format = "text";
-    SelectionFlags selection;
 };
 
 struct DatasetStatus {
@@ -62,17 +58,10 @@ std::vector<std::string> installed_ids(AppContext& context) {
 }
 
 int run_status(AppContext& context, const StatusCommandOptions& options) {
-    FetchOptions fetch = make_fetch_options(context, TransferFlags{});
-    fetch.include = options.include;
-    fetch.exclude = options.exclude;
-    if (!options.manifest.empty()) {
-        fetch.providers.manifest = std::filesystem::absolute(options.manifest);
+    auto fetch = make_plan_options(context, options.filters);
+    if (!fetch) {
+        return context.fail(fetch.error());
     }
-    auto selection = make_selection(context, options.selection);
-    if (!selection) {
-        return context.fail(selection.error());
-    }
-    fetch.selection = std::move(*selection);
     std::vector<std::string> ids = options.ids.empty() ? installed_ids(context) : options.ids;
     nlohmann::json records = nlohmann::json::array();
     int exit = 0;
@@ -83,7 +72,7 @@ int run_status(AppContext& context, const StatusCommandOptions& options) {
             exit = exit == 0 ? code : exit;
             continue;
         }
-        auto plan = plan_fetch(**dataset, context.paths(), fetch);
+        auto plan = plan_fetch(**dataset, context.paths(), *fetch);
         if (!plan) {
             int code = context.fail(plan.error());
             exit = exit == 0 ? code : exit;
@@ -118,24 +107,12 @@ int run_status(AppContext& context, const StatusCommandOptions& options) {
 } // namespace
 
 void add_status_command(CLI::App& app, AppContext& context) {
-    auto options = std::make_shared<StatusCommandOptions>();
-    CLI::App* command =
-        app.add_subcommand("status", "Files and bytes installed out of each dataset's selection (no download)");
+    auto [command, options] = add_command(
+        app, context, "status", "Files and bytes installed out of each dataset's selection (no download)", run_status);
     command->add_option("ids", options->ids, "Dataset ids or aliases (default: every dataset with a directory)");
-    command->add_option("--include", options->include, "Only files whose path (or name) matches GLOB (repeatable)")
-        ->type_name("GLOB");
-    command->add_option("--exclude", options->exclude, "Skip files whose path (or name) matches GLOB (repeatable)")
-        ->type_name("GLOB");
-    command->add_option("--manifest", options->manifest, "IDC series manifest, as for fetch")
-        ->type_name("FILE")
-        ->check(CLI::ExistingFile);
-    command->add_option("--format", options->format, "Output: text, or json")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->type_name("text|json")
-        ->capture_default_str();
-    add_selection_flags(*command, options->selection);
-    add_help_footer(*command);
-    command->callback([&context, options] { context.exit_code = run_status(context, *options); });
+    add_file_filter_flags(*command, options->filters);
+    add_format_option(*command, options->format, {"text", "json"}, "Output: text, or json");
+    add_selection_flags(*command, options->filters.selection);
 }
 
 } // namespace cxrcat::cli

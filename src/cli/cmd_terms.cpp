@@ -89,15 +89,10 @@ int run_terms(AppContext& context, const TermsOptions& options) {
 } // namespace
 
 void add_terms_command(CLI::App& app, AppContext& context) {
-    auto options = std::make_shared<TermsOptions>();
-    CLI::App* command = app.add_subcommand("terms", "Show a dataset's licence, terms and access steps");
+    auto [command, options] =
+        add_command(app, context, "terms", "Show a dataset's licence, terms and access steps", run_terms);
     command->add_option("id", options->id, "Dataset id or alias")->required();
-    command->add_option("--format", options->format, "Output format")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->type_name("text|json")
-        ->capture_default_str();
-    add_help_footer(*command);
-    command->callback([&context, options] { context.exit_code = run_terms(context, *options); });
+    add_format_option(*command, options->format, {"text", "json"});
 }
 
 } // namespace cxrcat::cli

@@ -64,16 +64,11 @@ int run_verify(AppContext& context, const VerifyOptions& options) {
 } // namespace
 
 void add_verify_command(CLI::App& app, AppContext& context) {
-    auto options = std::make_shared<VerifyOptions>();
-    CLI::App* command = app.add_subcommand("verify", "Re-hash installed files and report missing or corrupt ones");
+    auto [command, options] =
+        add_command(app, context, "verify", "Re-hash installed files and report missing or corrupt ones", run_verify);
     command->add_option("ids", options->ids, "Dataset ids or aliases")->required();
-    command->add_option("--format", options->format, "Output format")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->type_name("text|json")
-        ->capture_default_str();
+    add_format_option(*command, options->format, {"text", "json"});
     command->add_option("-j,--threads", options->threads, "Hashing threads (0 = every core)")->capture_default_str();
-    add_help_footer(*command);
-    command->callback([&context, options] { context.exit_code = run_verify(context, *options); });
 }
 
 } // namespace cxrcat::cli

@@ -5,6 +5,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace cxrcat::cli {
 
 // Each adds one subcommand to app; its callback stores the exit code in context.exit_code.
@@ -30,5 +35,34 @@ void add_manpage_command(CLI::App& app, AppContext& context);
 
 // Adds the exit-code footer every command shows in --help.
 void add_help_footer(CLI::App& command);
+
+// "a|b|c": how --help names an option that takes one of choices.
+[[nodiscard]] std::string choices_type_name(const std::vector<std::string>& choices);
+
+// Adds an option whose values must be among choices (in --help: "a|b|c" and "{a,b,c}", in this order).
+template <typename Value>
+CLI::Option* add_choice_option(CLI::App& command, const std::string& name, Value& value, const std::string& description,
+                               const std::vector<std::string>& choices) {
+    return command.add_option(name, value, description)
+        ->check(CLI::IsMember(choices))
+        ->type_name(choices_type_name(choices));
+}
+
+// Adds --format: one of choices, its default (format's value now) shown in --help.
+CLI::Option* add_format_option(CLI::App& command, std::string& format, const std::vector<std::string>& choices,
+                               const std::string& description = "Output format");
+
+// Adds subcommand name to parent with the exit-code footer in its --help, and fresh Options for its
+// flags to fill: when the command runs, run(context, options) becomes the exit code.
+template <typename Options>
+std::pair<CLI::App*, std::shared_ptr<Options>> add_command(CLI::App& parent, AppContext& context,
+                                                           const std::string& name, const std::string& description,
+                                                           int (*run)(AppContext&, const Options&)) {
+    auto options = std::make_shared<Options>();
+    CLI::App* command = parent.add_subcommand(name, description);
+    add_help_footer(*command);
+    command->callback([&context, options, run] { context.exit_code = run(context, *options); });
+    return {command, options};
+}
 
 } // namespace cxrcat::cli

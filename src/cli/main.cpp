@@ -14,10 +14,6 @@
 
 namespace cxrcat::cli {
 
-void add_help_footer(CLI::App& command) {
-    command.footer(exit_code_help());
-}
-
 namespace {
 
 std::string version_text() {

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+// What every command's setup shares: the --help footer, choice options and --format, the callback.
+#include "commands.hpp"
+
+#include "cxrcat/text.hpp"
+#include "output.hpp"
+
+namespace cxrcat::cli {
+
+void add_help_footer(CLI::App& command) {
+    command.footer(exit_code_help());
+}
+
+std::string choices_type_name(const std::vector<std::string>& choices) {
+    return join(choices, "|");
+}
+
+CLI::Option* add_format_option(CLI::App& command, std::string& format, const std::vector<std::string>& choices,
+                               const std::string& description) {
+    return add_choice_option(command, "--format", format, description, choices)->capture_default_str();
+}
+
+} // namespace cxrcat::cli

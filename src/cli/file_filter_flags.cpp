@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "file_filter_flags.hpp"
+
+#include "transfer_flags.hpp"
+
+#include <filesystem>
+#include <utility>
+
+namespace cxrcat::cli {
+
+void add_file_filter_flags(CLI::App& command, FileFilterFlags& flags) {
+    command.add_option("--include", flags.include, "Only files whose path (or name) matches GLOB (repeatable)")
+        ->type_name("GLOB");
+    command.add_option("--exclude", flags.exclude, "Skip files whose path (or name) matches GLOB (repeatable)")
+        ->type_name("GLOB");
+    command.add_option("--manifest", flags.manifest, "IDC series manifest, as for fetch")
+        ->type_name("FILE")
+        ->check(CLI::ExistingFile);
+}
+
+Result<FetchOptions> make_plan_options(AppContext& context, const FileFilterFlags& filters) {
+    FetchOptions fetch = make_fetch_options(context, TransferFlags{});
+    fetch.include = filters.include;
+    fetch.exclude = filters.exclude;
+    if (!filters.manifest.empty()) {
+        fetch.providers.manifest = std::filesystem::absolute(filters.manifest);
+    }
+    auto selected = make_selection(context, filters.selection);
+    if (!selected) {
+        return selected.error();
+    }
+    fetch.selection = std::move(*selected);
+    return fetch;
+}
+
+} // namespace cxrcat::cli
