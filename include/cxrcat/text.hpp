@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cxrcat {
@@ -28,6 +30,10 @@ namespace cxrcat {
 [[nodiscard]] std::string group_thousands(std::uint64_t value);
 // Joins parts with separator.
 [[nodiscard]] std::string join(const std::vector<std::string>& parts, std::string_view separator);
+// Text with each character that has a replacement replaced by it (escaping for JSON pointers, roff,
+// shell quotes); other characters are kept.
+[[nodiscard]] std::string replace_chars(std::string_view text,
+                                        std::initializer_list<std::pair<char, std::string_view>> replacements);
 // Number of display columns (UTF-8 code points; good enough for the catalog's text).
 [[nodiscard]] std::size_t display_width(std::string_view text);
 // Cuts text to at most width display columns, ending with "…" when cut.

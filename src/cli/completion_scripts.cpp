@@ -157,18 +157,7 @@ namespace {
 
 // Inside a zsh single-quoted _arguments spec: ' closes the quote; [ ] : delimit the spec.
 std::string zsh_spec_text(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '\'') {
-            out += "'\\''";
-        } else if (c == '[' || c == ']' || c == ':' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else {
-            out += c;
-        }
-    }
-    return out;
+    return replace_chars(text, {{'\'', "'\\''"}, {'[', "\\["}, {']', "\\]"}, {':', "\\:"}, {'\\', "\\\\"}});
 }
 
 std::string zsh_action(ValueKind kind, const std::vector<std::string>& choices) {

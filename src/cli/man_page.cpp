@@ -3,6 +3,7 @@
 #include "man_page.hpp"
 
 #include "cli_reference.hpp"
+#include "cxrcat/text.hpp"
 
 namespace cxrcat::cli {
 
@@ -11,16 +12,7 @@ namespace {
 // Text safe in roff: backslashes escaped, '-' as \- (a real minus, so options can be searched and
 // copied), and a leading '.' or '\'' protected so it is not taken for a request.
 std::string roff(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '\\') {
-            out += "\\e";
-        } else if (c == '-') {
-            out += "\\-";
-        } else {
-            out += c;
-        }
-    }
+    std::string out = replace_chars(text, {{'\\', "\\e"}, {'-', "\\-"}});
     if (!out.empty() && (out.front() == '.' || out.front() == '\'')) {
         out.insert(0, "\\&");
     }

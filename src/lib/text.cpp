@@ -148,6 +148,22 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
     return out;
 }
 
+std::string replace_chars(std::string_view text,
+                          std::initializer_list<std::pair<char, std::string_view>> replacements) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        const auto* replacement =
+            std::find_if(replacements.begin(), replacements.end(), [c](const auto& entry) { return entry.first == c; });
+        if (replacement != replacements.end()) {
+            out.append(replacement->second);
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
 std::size_t display_width(std::string_view text) {
     return static_cast<std::size_t>(
         std::count_if(text.begin(), text.end(), [](char c) { return !is_continuation_byte(c); }));
