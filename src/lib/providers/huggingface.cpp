@@ -29,13 +29,6 @@ std::string public_page(const std::string& repo) {
     return "https://huggingface.co/datasets/" + repo;
 }
 
-struct HubDiagnosis {
-    ErrorCode code = ErrorCode::network;
-    ProbeStatus status = ProbeStatus::unreachable;
-    std::string summary; // what is wrong
-    std::string fix;     // what to do about it
-};
-
 // What the Hub said besides the status.
 struct HubReply {
     long status = 0;
@@ -82,7 +75,8 @@ class HuggingFaceClient final : public ProviderClient {
             }
             if (response->status != 200) {
                 HubReply reply = hub_reply(*response);
-                return to_error(dataset.id, diagnose(reply, *repo, revision, token, ""), details(reply, request.url));
+                return diagnosis_error(dataset.id, diagnose(reply, *repo, revision, token, ""),
+                                       details(reply, request.url));
             }
             auto page = parse_hub_tree_page(response->body);
             if (!page) {
@@ -155,9 +149,7 @@ class HuggingFaceClient final : public ProviderClient {
         HttpRequest check = hub_request(api_url(*repo, "/auth-check"), token);
         auto checked = http_request(check, m_context.retry);
         if (!checked) {
-            ProbeResult result = unreachable(checked.error());
-            result.credential = who;
-            return result;
+            return unreachable(checked.error(), who);
         }
         if (checked->status != 200) {
             return probe_failure(hub_reply(*checked), check.url, *repo, revision, token, who);
@@ -166,9 +158,7 @@ class HuggingFaceClient final : public ProviderClient {
         HttpRequest info = hub_request(api_url(*repo, "/revision/" + url_encode(revision, false)), token);
         auto described = http_request(info, m_context.retry);
         if (!described) {
-            ProbeResult result = unreachable(described.error());
-            result.credential = who;
-            return result;
+            return unreachable(described.error(), who);
         }
         if (described->status != 200) {
             return probe_failure(hub_reply(*described), info.url, *repo, revision, token, who);
@@ -195,10 +185,10 @@ class HuggingFaceClient final : public ProviderClient {
                     notes};
         }
         HubReply reply{failure->status, failure->server_code, ""};
-        HubDiagnosis diagnosis = diagnose(reply, *repo, revision_of(source), hub_token(), failure->path);
+        ProviderDiagnosis diagnosis = diagnose(reply, *repo, revision_of(source), hub_token(), failure->path);
         notes.insert(notes.begin(), "the Hub answered HTTP " + std::to_string(failure->status) +
                                         (failure->server_code.empty() ? "" : " (" + failure->server_code + ")"));
-        return {diagnosis.code, failure->path + ": " + diagnosis.summary + ": " + diagnosis.fix, notes};
+        return diagnosis_error(failure->path, diagnosis, notes);
     }
 
   private:
@@ -226,7 +216,7 @@ class HuggingFaceClient final : public ProviderClient {
         }
         std::vector<std::string> notes = details(reply, check.url);
         notes.emplace_back("nothing was downloaded");
-        return to_error(dataset.id, diagnose(reply, repo, revision, token, ""), std::move(notes));
+        return diagnosis_error(dataset.id, diagnose(reply, repo, revision, token, ""), std::move(notes));
     }
 
     [[nodiscard]] const Credential* hub_token() const {
@@ -267,8 +257,8 @@ class HuggingFaceClient final : public ProviderClient {
         return request;
     }
 
-    static HubDiagnosis diagnose(const HubReply& reply, const std::string& repo, const std::string& revision,
-                                 const Credential* token, const std::string& file) {
+    static ProviderDiagnosis diagnose(const HubReply& reply, const std::string& repo, const std::string& revision,
+                                      const Credential* token, const std::string& file) {
         std::string page = public_page(repo);
         const std::string& code = reply.error_code;
         std::string token_source = token == nullptr ? "" : token->source;
@@ -338,10 +328,6 @@ class HuggingFaceClient final : public ProviderClient {
         }
     }
 
-    static Error to_error(const std::string& id, const HubDiagnosis& diagnosis, std::vector<std::string> notes) {
-        return {diagnosis.code, id + ": " + diagnosis.summary + ": " + diagnosis.fix, std::move(notes)};
-    }
-
     static std::vector<std::string> details(const HubReply& reply, const std::string& url) {
         std::string said = "the Hub answered HTTP " + std::to_string(reply.status);
         if (!reply.error_code.empty()) {
@@ -350,15 +336,12 @@ class HuggingFaceClient final : public ProviderClient {
         if (!reply.message.empty()) {
             said += ": " + reply.message;
         }
-        return {said, "request: " + RedactedUrl(url).str()};
+        return answer_notes(said, url);
     }
 
     static ProbeResult probe_failure(const HubReply& reply, const std::string& url, const std::string& repo,
                                      const std::string& revision, const Credential* token, const std::string& who) {
-        HubDiagnosis diagnosis = diagnose(reply, repo, revision, token, "");
-        std::vector<std::string> notes = details(reply, url);
-        return {diagnosis.status, diagnosis.summary + " (" + notes.front() + "; " + notes.back() + ")", diagnosis.fix,
-                who};
+        return diagnosis_probe(diagnose(reply, repo, revision, token, ""), details(reply, url), who);
     }
 
     const ProviderContext& m_context;

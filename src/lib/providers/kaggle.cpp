@@ -27,14 +27,6 @@ std::string competition_url(const std::string& slug) {
     return "https://www.kaggle.com/competitions/" + slug;
 }
 
-// What a status from Kaggle means, in the user's terms.
-struct KaggleDiagnosis {
-    ErrorCode code = ErrorCode::network;
-    ProbeStatus status = ProbeStatus::unreachable;
-    std::string summary; // what is wrong
-    std::string fix;     // what to do about it
-};
-
 enum class Step { list, download };
 
 void apply_credential(const Credential& credential, std::vector<std::pair<std::string, Secret>>& secret_headers,
@@ -57,7 +49,7 @@ class KaggleClient final : public ProviderClient {
         }
         const Credential* credential = kaggle_credential();
         if (credential == nullptr) {
-            return to_error(dataset.id, no_credentials(), {note_create_token()});
+            return diagnosis_error(dataset.id, no_credentials(), {note_create_token()});
         }
         auto listed = list(dataset, *slug, *credential);
         if (!listed) {
@@ -91,10 +83,10 @@ class KaggleClient final : public ProviderClient {
                 return response.error();
             }
             if (response->status >= 400) {
-                return to_error(dataset.id,
-                                diagnose(response->status, kaggle_error_message(response->body), *slug, *credential,
-                                         Step::download, first->path),
-                                details(*response, request.url));
+                return diagnosis_error(dataset.id,
+                                       diagnose(response->status, kaggle_error_message(response->body), *slug,
+                                                *credential, Step::download, first->path),
+                                       details(*response, request.url));
             }
         }
         return files;
@@ -108,7 +100,7 @@ class KaggleClient final : public ProviderClient {
         }
         const Credential* credential = kaggle_credential();
         if (credential == nullptr) {
-            KaggleDiagnosis diagnosis = no_credentials();
+            ProviderDiagnosis diagnosis = no_credentials();
             return {diagnosis.status,
                     diagnosis.summary + " (environment, $KAGGLE_CONFIG_DIR, ~/.kaggle, ~/.config/kaggle)",
                     diagnosis.fix + "; create a token at " + std::string(k_settings_url), ""};
@@ -118,14 +110,12 @@ class KaggleClient final : public ProviderClient {
         HttpRequest list_request = authed_request(list_url(*slug, 1, ""), *credential);
         auto listed = http_request(list_request, m_context.retry);
         if (!listed) {
-            ProbeResult result = unreachable(listed.error());
-            result.credential = who;
-            return result;
+            return unreachable(listed.error(), who);
         }
         if (listed->status != 200) {
-            return probe_failure(
-                *listed, list_request.url,
-                diagnose(listed->status, kaggle_error_message(listed->body), *slug, *credential, Step::list, ""), who);
+            return diagnosis_probe(
+                diagnose(listed->status, kaggle_error_message(listed->body), *slug, *credential, Step::list, ""),
+                details(*listed, list_request.url), who);
         }
         auto page = parse_kaggle_file_list(listed->body);
         if (!page) {
@@ -140,16 +130,13 @@ class KaggleClient final : public ProviderClient {
         byte_request.range = std::pair<std::uint64_t, std::uint64_t>{0, 0};
         auto fetched = http_request(byte_request, m_context.retry);
         if (!fetched) {
-            ProbeResult result = unreachable(fetched.error());
-            result.credential = who;
-            return result;
+            return unreachable(fetched.error(), who);
         }
         long first_status = fetched->first_status != 0 ? fetched->first_status : fetched->status;
         if (first_status >= 400) {
-            return probe_failure(
-                *fetched, byte_request.url,
+            return diagnosis_probe(
                 diagnose(first_status, kaggle_error_message(fetched->body), *slug, *credential, Step::download, first),
-                who);
+                details(*fetched, byte_request.url), who);
         }
         if (fetched->status != 200 && fetched->status != 206) {
             return {ProbeStatus::unreachable,
@@ -181,9 +168,9 @@ class KaggleClient final : public ProviderClient {
                         std::to_string(failure->status) + "; it may have expired)",
                     notes};
         }
-        KaggleDiagnosis diagnosis = diagnose(failure->status, "", *slug, *credential, Step::download, failure->path);
+        ProviderDiagnosis diagnosis = diagnose(failure->status, "", *slug, *credential, Step::download, failure->path);
         notes.insert(notes.begin(), "Kaggle answered HTTP " + std::to_string(failure->status));
-        return {diagnosis.code, failure->path + ": " + diagnosis.summary + ": " + diagnosis.fix, notes};
+        return diagnosis_error(failure->path, diagnosis, notes);
     }
 
   private:
@@ -245,7 +232,7 @@ class KaggleClient final : public ProviderClient {
                 return response.error();
             }
             if (response->status != 200) {
-                return to_error(
+                return diagnosis_error(
                     dataset.id,
                     diagnose(response->status, kaggle_error_message(response->body), slug, credential, Step::list, ""),
                     details(*response, request.url));
@@ -280,7 +267,7 @@ class KaggleClient final : public ProviderClient {
         return Error(ErrorCode::network, dataset.id + ": the Kaggle file list of " + slug + " has too many pages");
     }
 
-    static KaggleDiagnosis no_credentials() {
+    static ProviderDiagnosis no_credentials() {
         return {ErrorCode::access_denied, ProbeStatus::no_credentials, "no Kaggle credentials",
                 std::string(k_no_credentials_fix)};
     }
@@ -290,8 +277,8 @@ class KaggleClient final : public ProviderClient {
     }
 
     // What status means; for a 403, what its body's message (Kaggle's own words, "" when unknown) says.
-    static KaggleDiagnosis diagnose(long status, std::string_view message, const std::string& slug,
-                                    const Credential& credential, Step step, const std::string& file) {
+    static ProviderDiagnosis diagnose(long status, std::string_view message, const std::string& slug,
+                                      const Credential& credential, Step step, const std::string& file) {
         switch (status) {
         case 401:
             return {ErrorCode::access_denied, ProbeStatus::credentials_refused,
@@ -318,7 +305,7 @@ class KaggleClient final : public ProviderClient {
 
     // A 403, told apart by its message: the rules, a competition this account cannot see (or that
     // does not exist), or anything else in Kaggle's words.
-    static KaggleDiagnosis refusal(std::string_view message, const std::string& slug, const Credential& credential) {
+    static ProviderDiagnosis refusal(std::string_view message, const std::string& slug, const Credential& credential) {
         std::string account = credential.user.empty() ? "this account" : credential.user;
         switch (classify_kaggle_refusal(message)) {
         case KaggleRefusal::rules_not_accepted:
@@ -343,26 +330,13 @@ class KaggleClient final : public ProviderClient {
                 "see " + competition_url(slug) + " for what it asks of " + account};
     }
 
-    static Error to_error(const std::string& id, const KaggleDiagnosis& diagnosis, std::vector<std::string> notes) {
-        return {diagnosis.code, id + ": " + diagnosis.summary + ": " + diagnosis.fix, std::move(notes)};
-    }
-
     // Notes for an error response: Kaggle's own message, and the request.
     static std::vector<std::string> details(const HttpResponse& response, const std::string& url) {
-        std::vector<std::string> notes;
         long status = response.first_status != 0 ? response.first_status : response.status;
         std::string message = kaggle_error_message(response.body);
-        notes.push_back("Kaggle answered HTTP " + std::to_string(status) +
-                        (message.empty() ? "" : ": " + printable_excerpt(message)));
-        notes.push_back("request: " + RedactedUrl(url).str());
-        return notes;
-    }
-
-    static ProbeResult probe_failure(const HttpResponse& response, const std::string& url,
-                                     const KaggleDiagnosis& diagnosis, const std::string& who) {
-        std::vector<std::string> notes = details(response, url);
-        return {diagnosis.status, diagnosis.summary + " (" + notes.front() + "; " + notes.back() + ")", diagnosis.fix,
-                who};
+        return answer_notes("Kaggle answered HTTP " + std::to_string(status) +
+                                (message.empty() ? "" : ": " + printable_excerpt(message)),
+                            url);
     }
 
     const ProviderContext& m_context;

@@ -2,32 +2,13 @@
 #include "providers/kaggle_listing.hpp"
 
 #include "cxrcat/text.hpp"
+#include "providers/parsers.hpp"
 
 #include <nlohmann/json.hpp>
-
-#include <charconv>
 
 namespace cxrcat::providers {
 
 namespace {
-
-std::optional<std::uint64_t> parse_size(const nlohmann::json& value) {
-    if (value.is_number_unsigned()) {
-        return value.get<std::uint64_t>();
-    }
-    if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
-        return static_cast<std::uint64_t>(value.get<std::int64_t>());
-    }
-    if (value.is_string()) {
-        const auto& text = value.get_ref<const std::string&>();
-        std::uint64_t size = 0;
-        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), size);
-        if (error == std::errc() && end == text.data() + text.size() && !text.empty()) {
-            return size;
-        }
-    }
-    return std::nullopt;
-}
 
 Error malformed_file_list(const std::string& why) {
     return Error(ErrorCode::network, "unexpected answer from the Kaggle file list: " + why,
@@ -76,7 +57,7 @@ Result<KaggleFilePage> parse_kaggle_file_list(std::string_view body) {
             KaggleDataFile file;
             file.name = name->get_ref<const std::string&>();
             if (auto size = item.find("totalBytes"); size != item.end()) {
-                file.size = parse_size(*size);
+                file.size = json_size(*size);
             }
             page.files.push_back(std::move(file));
         }

@@ -53,20 +53,6 @@ std::optional<std::uint64_t> parse_decimal(std::string_view text) {
     return value;
 }
 
-// A JSON size: an unsigned number, or a decimal string (GCS writes sizes as strings).
-std::optional<std::uint64_t> json_size(const nlohmann::json& value) {
-    if (value.is_number_unsigned()) {
-        return value.get<std::uint64_t>();
-    }
-    if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
-        return static_cast<std::uint64_t>(value.get<std::int64_t>());
-    }
-    if (value.is_string()) {
-        return parse_decimal(value.get<std::string>());
-    }
-    return std::nullopt;
-}
-
 std::string json_text(const nlohmann::json& object, const char* key) {
     auto it = object.find(key);
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
@@ -149,6 +135,19 @@ bool is_series_name(std::string_view name) {
 constexpr std::string_view k_manifest_line_form = "expected `cp s3://BUCKET/SERIES_UUID/* DESTINATION` (or `sync ...`)";
 
 } // namespace
+
+std::optional<std::uint64_t> json_size(const nlohmann::json& value) {
+    if (value.is_number_unsigned()) {
+        return value.get<std::uint64_t>();
+    }
+    if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
+        return static_cast<std::uint64_t>(value.get<std::int64_t>());
+    }
+    if (value.is_string()) {
+        return parse_decimal(value.get<std::string>());
+    }
+    return std::nullopt;
+}
 
 Result<ZenodoRecord> parse_zenodo_record(std::string_view body) {
     auto document = nlohmann::json::parse(body, nullptr, false);

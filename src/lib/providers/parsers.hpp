@@ -5,6 +5,8 @@
 
 #include "cxrcat/result.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -112,6 +114,10 @@ struct BucketPage {
 // One page of a GCS JSON API objects listing (`size` is a decimal string, `md5Hash` base64).
 // Errors: not a JSON object, or an item without a name.
 [[nodiscard]] Result<BucketPage> parse_gcs_listing(std::string_view body);
+
+// A size in a JSON answer: a non-negative number, or a decimal string (GCS and Kaggle write sizes
+// as strings); nullopt for anything else.
+[[nodiscard]] std::optional<std::uint64_t> json_size(const nlohmann::json& value);
 
 // Lowercase hex of a base64-encoded MD5 (GCS md5Hash); nullopt unless it decodes to 16 bytes.
 [[nodiscard]] std::optional<std::string> base64_md5_to_hex(std::string_view base64);

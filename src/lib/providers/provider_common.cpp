@@ -127,12 +127,27 @@ std::string join_url(const std::string& base, const std::string& path) {
     return base + path;
 }
 
-ProbeResult unreachable(const Error& error) {
+ProbeResult unreachable(const Error& error, std::string credential) {
     ProbeResult result;
     result.status = ProbeStatus::unreachable;
     result.detail = error.message();
     result.fix = error.notes().empty() ? "check the network, proxy settings and --cacert" : error.notes().back();
+    result.credential = std::move(credential);
     return result;
+}
+
+Error diagnosis_error(const std::string& subject, const ProviderDiagnosis& diagnosis, std::vector<std::string> notes) {
+    return {diagnosis.code, subject + ": " + diagnosis.summary + ": " + diagnosis.fix, std::move(notes)};
+}
+
+std::vector<std::string> answer_notes(std::string answer, const std::string& url) {
+    return {std::move(answer), "request: " + RedactedUrl(url).str()};
+}
+
+ProbeResult diagnosis_probe(const ProviderDiagnosis& diagnosis, const std::vector<std::string>& notes,
+                            std::string credential) {
+    return {diagnosis.status, diagnosis.summary + " (" + notes.front() + "; " + notes.back() + ")", diagnosis.fix,
+            std::move(credential)};
 }
 
 bool is_transfer_failure(const Error& error) {

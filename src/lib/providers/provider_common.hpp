@@ -29,8 +29,28 @@ std::unique_ptr<ProviderClient> make_tcia_client(const ProviderContext& context)
 // Joins a base URL (no trailing slash) and a path starting with '/'.
 [[nodiscard]] std::string join_url(const std::string& base, const std::string& path);
 
-// A transport failure during a probe, as a ProbeResult.
-[[nodiscard]] ProbeResult unreachable(const Error& error);
+// A transport failure during a probe, as a ProbeResult; credential says whose credential was tried.
+[[nodiscard]] ProbeResult unreachable(const Error& error, std::string credential = "");
+
+// What an answer from a provider that needs an account means, in the user's terms.
+struct ProviderDiagnosis {
+    ErrorCode code = ErrorCode::network;
+    ProbeStatus status = ProbeStatus::unreachable;
+    std::string summary; // what is wrong
+    std::string fix;     // what to do about it
+};
+
+// The diagnosis as an error about subject (a dataset id, a file): "subject: summary: fix".
+[[nodiscard]] Error diagnosis_error(const std::string& subject, const ProviderDiagnosis& diagnosis,
+                                    std::vector<std::string> notes);
+
+// The notes of a refused request: what the provider answered ("Kaggle answered HTTP 403: ..."),
+// then "request: <url, redacted>".
+[[nodiscard]] std::vector<std::string> answer_notes(std::string answer, const std::string& url);
+
+// The diagnosis as a probe result whose detail also carries the two notes answer_notes made.
+[[nodiscard]] ProbeResult diagnosis_probe(const ProviderDiagnosis& diagnosis, const std::vector<std::string>& notes,
+                                          std::string credential);
 
 // True when error is a download failure from the transfer engine (it names its `source: URL`),
 // as opposed to an error resolve() already explained: explain() adds its diagnosis only to those.
