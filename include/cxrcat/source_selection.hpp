@@ -8,6 +8,7 @@
 #include "cxrcat/result.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,12 @@ using SourceCandidates = std::vector<std::size_t>;
 
 // True when chosen (fetch --source) names source: its provider, or its catalog `name`.
 [[nodiscard]] bool source_is_named(const Source& source, const std::string& chosen);
+
+// The sources keep accepts, grouped as alternatives in catalog order of their first source: a source
+// with no `alternative` on its own, sources sharing one together. With chosen (fetch --source), a
+// group that includes sources it names keeps only those.
+[[nodiscard]] std::vector<SourceCandidates> alternative_groups(const Dataset& dataset, const std::string& chosen,
+                                                               const std::function<bool(const Source&)>& keep);
 
 // The parts of dataset, in catalog order of their first source, skipping withdrawn and manual
 // sources. With chosen (a provider or source name, fetch --source), a part whose candidates include

@@ -5,36 +5,13 @@
 #include "cxrcat/text.hpp"
 
 #include <algorithm>
-#include <map>
 
 namespace cxrcat {
 
 std::vector<std::vector<std::size_t>> manual_source_groups(const Dataset& dataset, const std::string& chosen) {
-    std::vector<std::vector<std::size_t>> groups;
-    std::map<std::string, std::size_t> group_of_alternative;
-    for (std::size_t index = 0; index < dataset.sources.size(); ++index) {
-        const Source& source = dataset.sources[index];
-        if (source.provider != Provider::manual || source.status == SourceStatus::withdrawn) {
-            continue;
-        }
-        if (source.alternative.empty()) {
-            groups.push_back({index});
-            continue;
-        }
-        auto [it, added] = group_of_alternative.emplace(source.alternative, groups.size());
-        if (added) {
-            groups.emplace_back();
-        }
-        groups[it->second].push_back(index);
-    }
-    for (auto& group : groups) {
-        bool named = std::any_of(group.begin(), group.end(),
-                                 [&](std::size_t index) { return source_is_named(dataset.sources[index], chosen); });
-        if (named && group.size() > 1) {
-            std::erase_if(group, [&](std::size_t index) { return !source_is_named(dataset.sources[index], chosen); });
-        }
-    }
-    return groups;
+    return alternative_groups(dataset, chosen, [](const Source& source) {
+        return source.provider == Provider::manual && source.status != SourceStatus::withdrawn;
+    });
 }
 
 LocalMatch match_local_files(const Source& source, std::size_t index, const std::vector<std::filesystem::path>& found,

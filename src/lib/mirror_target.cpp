@@ -77,12 +77,8 @@ class BucketTarget final : public MirrorTarget {
     // Skips an object already there with the right size (content-addressed: same key, same bytes).
     Result<bool> place(const std::filesystem::path& from, const std::string& key, std::uint64_t size) override {
         std::string object = m_location.key(key);
-        auto existing = m_client.object_size(m_location.bucket, object);
-        if (!existing) {
-            return existing.error();
-        }
-        if (*existing && **existing == size) {
-            return false;
+        if (auto placed = already_placed(object, size)) {
+            return *placed;
         }
         if (auto uploaded = m_client.upload_file(m_location.bucket, object, from); !uploaded) {
             return uploaded.error();
@@ -95,12 +91,8 @@ class BucketTarget final : public MirrorTarget {
                        std::uint64_t size) override {
         constexpr std::uint64_t k_copy_limit = 5ULL << 30; // CopyObject's limit; above it, upload again
         std::string object = m_location.key(key);
-        auto present = m_client.object_size(m_location.bucket, object);
-        if (!present) {
-            return present.error();
-        }
-        if (*present && **present == size) {
-            return false;
+        if (auto placed = already_placed(object, size)) {
+            return *placed;
         }
         if (size > k_copy_limit) {
             return place(from, key, size);
@@ -122,6 +114,19 @@ class BucketTarget final : public MirrorTarget {
     }
 
   private:
+    // What place and alias return without writing: false when the bucket already has object with this
+    // size (content-addressed: same key, same bytes), the error when asking failed; else nullopt.
+    std::optional<Result<bool>> already_placed(const std::string& object, std::uint64_t size) {
+        auto existing = m_client.object_size(m_location.bucket, object);
+        if (!existing) {
+            return Result<bool>(existing.error());
+        }
+        if (*existing && **existing == size) {
+            return Result<bool>(false);
+        }
+        return std::nullopt;
+    }
+
     S3Location m_location;
     net::S3Client m_client;
 };

@@ -24,13 +24,39 @@ bool source_is_named(const Source& source, const std::string& chosen) {
     return !chosen.empty() && (to_string(source.provider) == chosen || source.name == chosen);
 }
 
-Result<std::vector<SourceCandidates>> source_candidates(const Dataset& dataset, const std::string& chosen) {
-    std::vector<SourceCandidates> parts;
-    std::map<std::string, std::size_t> part_of_name;
-    std::vector<std::string> names;
-    bool chosen_found = chosen.empty();
+std::vector<SourceCandidates> alternative_groups(const Dataset& dataset, const std::string& chosen,
+                                                 const std::function<bool(const Source&)>& keep) {
+    std::vector<SourceCandidates> groups;
+    std::map<std::string, std::size_t> group_of_alternative;
     for (std::size_t index = 0; index < dataset.sources.size(); ++index) {
         const Source& source = dataset.sources[index];
+        if (!keep(source)) {
+            continue;
+        }
+        if (source.alternative.empty()) {
+            groups.push_back({index});
+            continue;
+        }
+        auto [it, added] = group_of_alternative.emplace(source.alternative, groups.size());
+        if (added) {
+            groups.emplace_back();
+        }
+        groups[it->second].push_back(index);
+    }
+    for (auto& group : groups) {
+        bool named = std::any_of(group.begin(), group.end(),
+                                 [&](std::size_t index) { return source_is_named(dataset.sources[index], chosen); });
+        if (named && group.size() > 1) {
+            std::erase_if(group, [&](std::size_t index) { return !source_is_named(dataset.sources[index], chosen); });
+        }
+    }
+    return groups;
+}
+
+Result<std::vector<SourceCandidates>> source_candidates(const Dataset& dataset, const std::string& chosen) {
+    std::vector<std::string> names;
+    bool chosen_found = chosen.empty();
+    for (const Source& source : dataset.sources) {
         if (source.status == SourceStatus::withdrawn) {
             continue;
         }
@@ -41,35 +67,13 @@ Result<std::vector<SourceCandidates>> source_candidates(const Dataset& dataset, 
             }
         }
         chosen_found = chosen_found || source_is_named(source, chosen);
-        if (!downloadable(source)) {
-            continue;
-        }
-        if (source.alternative.empty()) {
-            parts.push_back({index});
-            continue;
-        }
-        auto [it, added] = part_of_name.emplace(source.alternative, parts.size());
-        if (added) {
-            parts.emplace_back();
-        }
-        parts[it->second].push_back(index);
     }
     if (!chosen_found) {
         return Error(ErrorCode::usage, dataset.id + ": no source of this dataset is '" + chosen + "'",
                      {"its sources: " + (names.empty() ? std::string("none") : join(names, ", ")),
                       "run: cxrcat show " + dataset.id + " to see them"});
     }
-    if (!chosen.empty()) {
-        for (auto& part : parts) {
-            bool has = std::any_of(part.begin(), part.end(),
-                                   [&](std::size_t index) { return source_is_named(dataset.sources[index], chosen); });
-            if (has && part.size() > 1) {
-                std::erase_if(part,
-                              [&](std::size_t index) { return !source_is_named(dataset.sources[index], chosen); });
-            }
-        }
-    }
-    return parts;
+    return alternative_groups(dataset, chosen, downloadable);
 }
 
 bool allows_fallback(const Error& error) {
