@@ -7,9 +7,9 @@ namespace cxrcat::providers {
 
 namespace {
 
-class HttpClient final : public ProviderClient {
+class HttpClient final : public ContextClient {
   public:
-    explicit HttpClient(const ProviderContext& context) : m_context(context) {}
+    using ContextClient::ContextClient;
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& /*dataset*/, const Source& source) override {
         std::vector<ResolvedFile> files;
@@ -56,9 +56,6 @@ class HttpClient final : public ProviderClient {
         }
         return {ProbeStatus::unreachable, "HTTP " + std::to_string(status) + " from " + where, "retry later", ""};
     }
-
-  private:
-    const ProviderContext& m_context;
 };
 
 } // namespace

@@ -45,9 +45,9 @@ HubReply hub_reply(const HttpResponse& response) {
     return reply;
 }
 
-class HuggingFaceClient final : public ProviderClient {
+class HuggingFaceClient final : public ContextClient {
   public:
-    explicit HuggingFaceClient(const ProviderContext& context) : m_context(context) {}
+    using ContextClient::ContextClient;
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
         auto repo = repo_of(dataset, source);
@@ -220,10 +220,7 @@ class HuggingFaceClient final : public ProviderClient {
     }
 
     [[nodiscard]] const Credential* hub_token() const {
-        if (m_context.credentials == nullptr || !m_context.credentials->huggingface()) {
-            return nullptr;
-        }
-        return &*m_context.credentials->huggingface();
+        return context_credential(m_context, &CredentialStore::huggingface);
     }
 
     static Result<std::string> repo_of(const Dataset& dataset, const Source& source) {
@@ -343,8 +340,6 @@ class HuggingFaceClient final : public ProviderClient {
                                      const std::string& revision, const Credential* token, const std::string& who) {
         return diagnosis_probe(diagnose(reply, repo, revision, token, ""), details(reply, url), who);
     }
-
-    const ProviderContext& m_context;
 };
 
 } // namespace

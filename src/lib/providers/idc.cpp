@@ -48,9 +48,9 @@ struct SeriesToList {
     std::uint64_t instance_count = 0; // announced by the API (0: unknown)
 };
 
-class IdcClient final : public ProviderClient {
+class IdcClient final : public ContextClient {
   public:
-    explicit IdcClient(const ProviderContext& context) : m_context(context) {}
+    using ContextClient::ContextClient;
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
         m_warnings.clear();
@@ -332,7 +332,6 @@ class IdcClient final : public ProviderClient {
         return files;
     }
 
-    const ProviderContext& m_context;
     std::vector<std::string> m_warnings;
     std::vector<ResolvedFile> m_unlisted;
 };

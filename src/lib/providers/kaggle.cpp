@@ -38,9 +38,9 @@ void apply_credential(const Credential& credential, std::vector<std::pair<std::s
     }
 }
 
-class KaggleClient final : public ProviderClient {
+class KaggleClient final : public ContextClient {
   public:
-    explicit KaggleClient(const ProviderContext& context) : m_context(context) {}
+    using ContextClient::ContextClient;
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
         auto slug = competition_of(dataset, source);
@@ -175,10 +175,7 @@ class KaggleClient final : public ProviderClient {
 
   private:
     [[nodiscard]] const Credential* kaggle_credential() const {
-        if (m_context.credentials == nullptr || !m_context.credentials->kaggle()) {
-            return nullptr;
-        }
-        return &*m_context.credentials->kaggle();
+        return context_credential(m_context, &CredentialStore::kaggle);
     }
 
     static Result<std::string> competition_of(const Dataset& dataset, const Source& source) {
@@ -338,8 +335,6 @@ class KaggleClient final : public ProviderClient {
                                 (message.empty() ? "" : ": " + printable_excerpt(message)),
                             url);
     }
-
-    const ProviderContext& m_context;
 };
 
 } // namespace

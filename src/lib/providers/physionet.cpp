@@ -57,9 +57,9 @@ struct PhysioNetDiagnosis {
     std::string fix;
 };
 
-class PhysioNetClient final : public ProviderClient {
+class PhysioNetClient final : public ContextClient {
   public:
-    explicit PhysioNetClient(const ProviderContext& context) : m_context(context) {}
+    using ContextClient::ContextClient;
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
         std::string project = source.param("project");
@@ -270,8 +270,6 @@ class PhysioNetClient final : public ProviderClient {
             error.note("credential: " + describe_credential(*credential));
         }
     }
-
-    const ProviderContext& m_context;
 };
 
 } // namespace

@@ -127,6 +127,14 @@ std::string join_url(const std::string& base, const std::string& path) {
     return base + path;
 }
 
+const Credential* context_credential(const ProviderContext& context,
+                                     const std::optional<Credential>& (CredentialStore::*which)() const) {
+    if (context.credentials == nullptr || !(context.credentials->*which)()) {
+        return nullptr;
+    }
+    return &*(context.credentials->*which)();
+}
+
 ProbeResult unreachable(const Error& error, std::string credential) {
     ProbeResult result;
     result.status = ProbeStatus::unreachable;

@@ -7,10 +7,21 @@
 #include "cxrcat/text.hpp" // url_encode, used by every provider
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace cxrcat::providers {
+
+// What every client builds on: the context it was made with (endpoints, credentials, retry policy,
+// CA bundle), which outlives it.
+class ContextClient : public ProviderClient {
+  public:
+    explicit ContextClient(const ProviderContext& context) : m_context(context) {}
+
+  protected:
+    const ProviderContext& m_context;
+};
 
 std::unique_ptr<ProviderClient> make_http_client(const ProviderContext& context);
 std::unique_ptr<ProviderClient> make_zenodo_client(const ProviderContext& context);
@@ -19,6 +30,11 @@ std::unique_ptr<ProviderClient> make_kaggle_client(const ProviderContext& contex
 std::unique_ptr<ProviderClient> make_huggingface_client(const ProviderContext& context);
 std::unique_ptr<ProviderClient> make_idc_client(const ProviderContext& context);
 std::unique_ptr<ProviderClient> make_tcia_client(const ProviderContext& context);
+
+// The credential the context holds for one provider, picked by its CredentialStore accessor
+// (&CredentialStore::kaggle), or nullptr when there is none.
+[[nodiscard]] const Credential* context_credential(const ProviderContext& context,
+                                                   const std::optional<Credential>& (CredentialStore::*which)() const);
 
 // A request with the context's CA bundle and user agent.
 [[nodiscard]] HttpRequest base_request(const ProviderContext& context, std::string url);

@@ -19,9 +19,9 @@ namespace {
 // The member of each series zip that lists `Filename,MD5Hash` (NBIA V1_getImageWithMD5Hash).
 constexpr std::string_view k_nbia_checksum_member = "md5hashes.csv";
 
-class TciaClient final : public ProviderClient {
+class TciaClient final : public ContextClient {
   public:
-    explicit TciaClient(const ProviderContext& context) : m_context(context) {}
+    using ContextClient::ContextClient;
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
         auto rows = query_series(dataset, source);
@@ -125,8 +125,6 @@ class TciaClient final : public ProviderClient {
         }
         return rows;
     }
-
-    const ProviderContext& m_context;
 };
 
 } // namespace

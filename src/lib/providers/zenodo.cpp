@@ -11,9 +11,9 @@ namespace cxrcat::providers {
 
 namespace {
 
-class ZenodoClient final : public ProviderClient {
+class ZenodoClient final : public ContextClient {
   public:
-    explicit ZenodoClient(const ProviderContext& context) : m_context(context) {}
+    using ContextClient::ContextClient;
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
         std::string record = source.param("record");
@@ -240,8 +240,6 @@ class ZenodoClient final : public ProviderClient {
         }
         return text;
     }
-
-    const ProviderContext& m_context;
 };
 
 } // namespace
