@@ -40,13 +40,11 @@ int run_validate(AppContext& context, const std::vector<std::string>& paths) {
 } // namespace
 
 void add_catalog_command(CLI::App& app, AppContext& context) {
-    CLI::App* command = app.add_subcommand("catalog", "Work with catalog files");
-    command->require_subcommand(1);
+    CLI::App& catalog = add_command_group(app, "catalog", "Work with catalog files");
     auto [validate, paths] =
-        add_command(*command, context, "validate",
+        add_command(catalog, context, "validate",
                     "Check catalog files and print every problem (without PATH: the catalogs in effect)", run_validate);
     validate->add_option("paths", *paths, "Catalog .json files or directories of them");
-    add_help_footer(*command);
 }
 
 } // namespace cxrcat::cli

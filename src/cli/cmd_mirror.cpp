@@ -102,10 +102,9 @@ int run_export(AppContext& context, const MirrorOptions& options) {
 } // namespace
 
 void add_mirror_command(CLI::App& app, AppContext& context) {
-    CLI::App* command = app.add_subcommand("mirror", "Build mirrors for teams and air-gapped CI");
-    command->require_subcommand(1);
+    CLI::App& mirror = add_command_group(app, "mirror", "Build mirrors for teams and air-gapped CI");
     auto [export_command, options] =
-        add_command(*command, context, "export",
+        add_command(mirror, context, "export",
                     "Lay out installed, verified files as DIR/sha256/<hex> (+ md5/<hex>) with DIR/index.json, in a "
                     "directory or an S3 bucket prefix",
                     run_export);
@@ -120,7 +119,6 @@ void add_mirror_command(CLI::App& app, AppContext& context) {
                              "the organisation holding the access rights (writes NOTICE.txt)");
     export_command->add_flag("--request-payer", options->request_payer,
                              "The bucket is requester-pays: agree to pay (x-amz-request-payer: requester)");
-    add_help_footer(*command);
 }
 
 } // namespace cxrcat::cli

@@ -11,6 +11,13 @@ void add_help_footer(CLI::App& command) {
     command.footer(exit_code_help());
 }
 
+CLI::App& add_command_group(CLI::App& parent, const std::string& name, const std::string& description) {
+    CLI::App* group = parent.add_subcommand(name, description);
+    group->require_subcommand(1);
+    add_help_footer(*group);
+    return *group;
+}
+
 std::string choices_type_name(const std::vector<std::string>& choices) {
     return join(choices, "|");
 }

@@ -52,6 +52,9 @@ CLI::Option* add_choice_option(CLI::App& command, const std::string& name, Value
 CLI::Option* add_format_option(CLI::App& command, std::string& format, const std::vector<std::string>& choices,
                                const std::string& description = "Output format");
 
+// Adds a command that only groups subcommands (catalog, mirror): one of them must be given.
+CLI::App& add_command_group(CLI::App& parent, const std::string& name, const std::string& description);
+
 // Adds subcommand name to parent with the exit-code footer in its --help, and fresh Options for its
 // flags to fill: when the command runs, run(context, options) becomes the exit code.
 template <typename Options>
