@@ -2,9 +2,11 @@
 #pragma once
 
 #include "cxrcat/digest.hpp"
+#include "cxrcat/spelled_enum.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -21,6 +23,29 @@ enum class Redistribution { allowed, organisation_only, forbidden, unknown };
 enum class Availability { available, partially_withdrawn, withdrawn, unknown };
 enum class Provider { http, zenodo, physionet, kaggle, huggingface, idc, tcia, manual };
 enum class SourceStatus { available, withdrawn, unknown };
+
+// How catalog files spell each enum (to_string, parse_enum and enum_names read these tables).
+constexpr std::array<std::string_view, 3> spellings(Modality /*unused*/) {
+    return {"cxr", "ct", "mri"};
+}
+constexpr std::array<std::string_view, 2> spellings(Category /*unused*/) {
+    return {"general", "disease-specific"};
+}
+constexpr std::array<std::string_view, 6> spellings(AccessClass /*unused*/) {
+    return {"open", "registration", "credentialed", "competition", "gated", "restricted"};
+}
+constexpr std::array<std::string_view, 4> spellings(Redistribution /*unused*/) {
+    return {"allowed", "organisation-only", "forbidden", "unknown"};
+}
+constexpr std::array<std::string_view, 4> spellings(Availability /*unused*/) {
+    return {"available", "partially-withdrawn", "withdrawn", "unknown"};
+}
+constexpr std::array<std::string_view, 8> spellings(Provider /*unused*/) {
+    return {"http", "zenodo", "physionet", "kaggle", "huggingface", "idc", "tcia", "manual"};
+}
+constexpr std::array<std::string_view, 3> spellings(SourceStatus /*unused*/) {
+    return {"available", "withdrawn", "unknown"};
+}
 
 // One downloadable file of a source. `path` is relative to the dataset directory.
 struct FileEntry {
@@ -134,33 +159,6 @@ struct Dataset {
     // Returns counts["images"] when known.
     [[nodiscard]] std::optional<std::uint64_t> count(std::string_view key) const;
 };
-
-// Canonical spellings of the enums, as written in catalog files.
-[[nodiscard]] std::string_view to_string(Modality value);
-[[nodiscard]] std::string_view to_string(Category value);
-[[nodiscard]] std::string_view to_string(AccessClass value);
-[[nodiscard]] std::string_view to_string(Redistribution value);
-[[nodiscard]] std::string_view to_string(Availability value);
-[[nodiscard]] std::string_view to_string(Provider value);
-[[nodiscard]] std::string_view to_string(SourceStatus value);
-
-// Parses a catalog spelling; nullopt when text is not a valid value.
-[[nodiscard]] std::optional<Modality> parse_modality(std::string_view text);
-[[nodiscard]] std::optional<Category> parse_category(std::string_view text);
-[[nodiscard]] std::optional<AccessClass> parse_access_class(std::string_view text);
-[[nodiscard]] std::optional<Redistribution> parse_redistribution(std::string_view text);
-[[nodiscard]] std::optional<Availability> parse_availability(std::string_view text);
-[[nodiscard]] std::optional<Provider> parse_provider(std::string_view text);
-[[nodiscard]] std::optional<SourceStatus> parse_source_status(std::string_view text);
-
-// Every valid spelling of each enum, in declaration order (for messages and --help).
-[[nodiscard]] std::vector<std::string> modality_names();
-[[nodiscard]] std::vector<std::string> category_names();
-[[nodiscard]] std::vector<std::string> access_class_names();
-[[nodiscard]] std::vector<std::string> redistribution_names();
-[[nodiscard]] std::vector<std::string> availability_names();
-[[nodiscard]] std::vector<std::string> provider_names();
-[[nodiscard]] std::vector<std::string> source_status_names();
 
 // One plain-English sentence saying what an access class means for the user.
 [[nodiscard]] std::string_view explain(AccessClass value);

@@ -4,9 +4,11 @@
 #include "cxrcat/dataset.hpp"
 #include "cxrcat/result.hpp"
 
+#include <array>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cxrcat {
@@ -23,6 +25,9 @@ struct Acceptance {
 };
 
 enum class TermsStatus { accepted, not_accepted, lapsed };
+constexpr std::array<std::string_view, 3> spellings(TermsStatus /*unused*/) {
+    return {"accepted", "not-accepted", "lapsed"};
+}
 
 // The record of accepted terms, kept as JSON in one file (normally
 // $XDG_CONFIG_HOME/cxrcat/accepted-terms.json). A damaged file or entry never crashes: the damaged

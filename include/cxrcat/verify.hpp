@@ -4,15 +4,19 @@
 #include "cxrcat/dataset.hpp"
 #include "cxrcat/paths.hpp"
 #include "cxrcat/result.hpp"
+#include "cxrcat/spelled_enum.hpp"
 
+#include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cxrcat {
 
 enum class VerifyStatus { ok, missing, corrupt };
-
-[[nodiscard]] std::string_view to_string(VerifyStatus status);
+constexpr std::array<std::string_view, 3> spellings(VerifyStatus /*unused*/) {
+    return {"ok", "missing", "corrupt"};
+}
 
 struct VerifyItem {
     std::string path;

@@ -112,13 +112,13 @@ int run_list(AppContext& context, const ListOptions& options) {
     }
     DatasetFilter filter;
     for (const auto& value : options.modalities) {
-        filter.modalities.push_back(*parse_modality(value));
+        filter.modalities.push_back(*parse_enum<Modality>(value));
     }
     for (const auto& value : options.categories) {
-        filter.categories.push_back(*parse_category(value));
+        filter.categories.push_back(*parse_enum<Category>(value));
     }
     for (const auto& value : options.access_classes) {
-        filter.access_classes.push_back(*parse_access_class(value));
+        filter.access_classes.push_back(*parse_enum<AccessClass>(value));
     }
     filter.tasks = options.tasks;
     filter.licenses = options.licenses;
@@ -157,10 +157,12 @@ int run_list(AppContext& context, const ListOptions& options) {
 void add_list_command(CLI::App& app, AppContext& context) {
     auto [command, options] =
         add_command(app, context, "list", "List catalogued datasets, optionally filtered", run_list);
-    add_choice_option(*command, "--modality", options->modalities, "Only this modality (repeatable)", modality_names());
-    add_choice_option(*command, "--category", options->categories, "Only this category (repeatable)", category_names());
+    add_choice_option(*command, "--modality", options->modalities, "Only this modality (repeatable)",
+                      enum_names<Modality>());
+    add_choice_option(*command, "--category", options->categories, "Only this category (repeatable)",
+                      enum_names<Category>());
     add_choice_option(*command, "--access", options->access_classes, "Only this access class (repeatable)",
-                      access_class_names());
+                      enum_names<AccessClass>());
     command->add_option("--task", options->tasks, "Only datasets with a task containing TEXT (repeatable)")
         ->type_name("TEXT");
     command

@@ -14,15 +14,6 @@ struct TermsOptions {
     std::string format = "text";
 };
 
-std::string_view status_name(TermsStatus status) {
-    switch (status) {
-    case TermsStatus::accepted: return "accepted";
-    case TermsStatus::not_accepted: return "not-accepted";
-    case TermsStatus::lapsed: return "lapsed";
-    }
-    return "not-accepted";
-}
-
 int run_terms(AppContext& context, const TermsOptions& options) {
     auto found = context.dataset(options.id);
     if (!found) {
@@ -46,7 +37,7 @@ int run_terms(AppContext& context, const TermsOptions& options) {
                               {"steps", dataset.access.steps},
                               {"redistribution", to_string(dataset.redistribution)},
                               {"terms_sha256", terms_digest(dataset)},
-                              {"status", status_name(status)},
+                              {"status", to_string(status)},
                               {"accepted_at", acceptance ? nlohmann::json(acceptance->accepted_at) : nlohmann::json()}};
         std::cout << out.dump(2) << '\n';
         return 0;

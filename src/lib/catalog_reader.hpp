@@ -5,6 +5,7 @@
 #pragma once
 
 #include "cxrcat/catalog_loader.hpp"
+#include "cxrcat/spelled_enum.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -61,19 +62,18 @@ class Reader {
     std::optional<std::uint64_t> size(const nlohmann::json& object, const std::string& pointer, std::string_view key);
     // A year, 0 to 9999.
     std::optional<int> integer(const nlohmann::json& object, const std::string& pointer, std::string_view key);
-    // A string that parse accepts; names() lists the accepted spellings for the problem.
-    template <typename Enum>
+    // One of Enum's spellings (a problem lists them all).
+    template <SpelledEnum Enum>
     std::optional<Enum> choice(const nlohmann::json& object, const std::string& pointer, std::string_view key,
-                               bool required, std::optional<Enum> (*parse)(std::string_view),
-                               std::vector<std::string> (*names)()) {
+                               bool required) {
         const nlohmann::json* value =
             typed(object, pointer, key, required, nlohmann::json::value_t::string, "a string");
         if (value == nullptr) {
             return std::nullopt;
         }
-        auto parsed = parse(value->get<std::string>());
+        auto parsed = parse_enum<Enum>(value->get<std::string>());
         if (!parsed) {
-            unknown_value(child(pointer, key), value->get<std::string>(), names());
+            unknown_value(child(pointer, key), value->get<std::string>(), enum_names<Enum>());
         }
         return parsed;
     }

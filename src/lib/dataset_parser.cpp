@@ -50,10 +50,8 @@ void parse_identity(Reader& reader, const json& entry, const std::string& pointe
 }
 
 void parse_description(Reader& reader, const json& entry, const std::string& pointer, Dataset& dataset) {
-    dataset.modality =
-        reader.choice(entry, pointer, "modality", true, parse_modality, modality_names).value_or(Modality::cxr);
-    dataset.category =
-        reader.choice(entry, pointer, "category", true, parse_category, category_names).value_or(Category::general);
+    dataset.modality = reader.choice<Modality>(entry, pointer, "modality", true).value_or(Modality::cxr);
+    dataset.category = reader.choice<Category>(entry, pointer, "category", true).value_or(Category::general);
     dataset.tasks = reader.text_list(entry, pointer, "tasks");
     dataset.labels = reader.text_list(entry, pointer, "labels");
     dataset.formats = reader.text_list(entry, pointer, "formats");
@@ -101,29 +99,25 @@ void parse_terms(Reader& reader, const json& entry, const std::string& pointer, 
         dataset.license.note = reader.text(*license, license_pointer, "note");
     }
     dataset.redistribution =
-        reader.choice(entry, pointer, "redistribution", false, parse_redistribution, redistribution_names)
-            .value_or(Redistribution::unknown);
+        reader.choice<Redistribution>(entry, pointer, "redistribution", false).value_or(Redistribution::unknown);
     dataset.redistribution_note = reader.text(entry, pointer, "redistribution_note");
 
     // availability: "withdrawn" or {"status": "withdrawn", "reason": "..."}
     auto availability = entry.find("availability");
     if (availability != entry.end() && availability->is_object()) {
         std::string availability_pointer = child(pointer, "availability");
-        dataset.availability =
-            reader.choice(*availability, availability_pointer, "status", true, parse_availability, availability_names)
-                .value_or(Availability::unknown);
+        dataset.availability = reader.choice<Availability>(*availability, availability_pointer, "status", true)
+                                   .value_or(Availability::unknown);
         dataset.availability_reason = reader.text(*availability, availability_pointer, "reason");
     } else {
         dataset.availability =
-            reader.choice(entry, pointer, "availability", false, parse_availability, availability_names)
-                .value_or(Availability::available);
+            reader.choice<Availability>(entry, pointer, "availability", false).value_or(Availability::available);
     }
 
     if (const json* access = reader.object(entry, pointer, "access", true)) {
         std::string access_pointer = child(pointer, "access");
         dataset.access.access_class =
-            reader.choice(*access, access_pointer, "class", true, parse_access_class, access_class_names)
-                .value_or(AccessClass::restricted);
+            reader.choice<AccessClass>(*access, access_pointer, "class", true).value_or(AccessClass::restricted);
         dataset.access.terms = reader.text(*access, access_pointer, "terms", true);
         dataset.access.terms_url = reader.url(*access, access_pointer, "terms_url", true);
         dataset.access.steps = reader.text_list(*access, access_pointer, "steps");

@@ -86,16 +86,15 @@ void check_param(Reader& reader, const std::string& pointer, std::string_view ke
 
 Source parse_source(Reader& reader, const json& entry, const std::string& pointer) {
     Source source;
-    auto provider = reader.choice(entry, pointer, "provider", true, parse_provider, provider_names);
+    auto provider = reader.choice<Provider>(entry, pointer, "provider", true);
     source.provider = provider.value_or(Provider::manual);
     source.label = reader.text(entry, pointer, "label");
     source.note = reader.text(entry, pointer, "note");
-    source.status = reader.choice(entry, pointer, "status", false, parse_source_status, source_status_names)
-                        .value_or(SourceStatus::available);
+    source.status = reader.choice<SourceStatus>(entry, pointer, "status", false).value_or(SourceStatus::available);
     source.status_reason = reader.text(entry, pointer, "status_reason");
     source.alternative = reader.text(entry, pointer, "alternative");
     source.name = reader.text(entry, pointer, "name");
-    if (!source.name.empty() && (!is_slug(source.name) || parse_provider(source.name))) {
+    if (!source.name.empty() && (!is_slug(source.name) || parse_enum<Provider>(source.name))) {
         reader.problem(child(pointer, "name"),
                        "must be a lowercase slug other than a provider name, got \"" + source.name + "\"");
     }

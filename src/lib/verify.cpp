@@ -10,15 +10,6 @@
 
 namespace cxrcat {
 
-std::string_view to_string(VerifyStatus status) {
-    switch (status) {
-    case VerifyStatus::ok: return "ok";
-    case VerifyStatus::missing: return "missing";
-    case VerifyStatus::corrupt: return "corrupt";
-    }
-    return "corrupt";
-}
-
 bool VerifyReport::ok() const {
     return std::all_of(items.begin(), items.end(),
                        [](const VerifyItem& item) { return item.status == VerifyStatus::ok; });

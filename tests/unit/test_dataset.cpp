@@ -35,44 +35,45 @@ void expect_round_trip(const std::vector<std::string>& names, std::optional<Enum
 }
 
 TEST(DatasetEnums, Modality) {
-    expect_round_trip<Modality>(modality_names(), parse_modality, {"cxr", "ct", "mri"});
+    expect_round_trip<Modality>(enum_names<Modality>(), parse_enum<Modality>, {"cxr", "ct", "mri"});
 }
 
 TEST(DatasetEnums, Category) {
-    expect_round_trip<Category>(category_names(), parse_category, {"general", "disease-specific"});
-    EXPECT_FALSE(parse_category("disease_specific").has_value());
+    expect_round_trip<Category>(enum_names<Category>(), parse_enum<Category>, {"general", "disease-specific"});
+    EXPECT_FALSE(parse_enum<Category>("disease_specific").has_value());
     EXPECT_EQ(to_string(Category::disease_specific), "disease-specific");
 }
 
 TEST(DatasetEnums, AccessClass) {
-    expect_round_trip<AccessClass>(access_class_names(), parse_access_class,
+    expect_round_trip<AccessClass>(enum_names<AccessClass>(), parse_enum<AccessClass>,
                                    {"open", "registration", "credentialed", "competition", "gated", "restricted"});
 }
 
 TEST(DatasetEnums, Redistribution) {
-    expect_round_trip<Redistribution>(redistribution_names(), parse_redistribution,
+    expect_round_trip<Redistribution>(enum_names<Redistribution>(), parse_enum<Redistribution>,
                                       {"allowed", "organisation-only", "forbidden", "unknown"});
-    EXPECT_FALSE(parse_redistribution("organization-only").has_value());
+    EXPECT_FALSE(parse_enum<Redistribution>("organization-only").has_value());
 }
 
 TEST(DatasetEnums, Availability) {
-    expect_round_trip<Availability>(availability_names(), parse_availability,
+    expect_round_trip<Availability>(enum_names<Availability>(), parse_enum<Availability>,
                                     {"available", "partially-withdrawn", "withdrawn", "unknown"});
 }
 
 TEST(DatasetEnums, Provider) {
-    expect_round_trip<Provider>(provider_names(), parse_provider,
+    expect_round_trip<Provider>(enum_names<Provider>(), parse_enum<Provider>,
                                 {"http", "zenodo", "physionet", "kaggle", "huggingface", "idc", "tcia", "manual"});
 }
 
 TEST(DatasetEnums, SourceStatus) {
-    expect_round_trip<SourceStatus>(source_status_names(), parse_source_status, {"available", "withdrawn", "unknown"});
+    expect_round_trip<SourceStatus>(enum_names<SourceStatus>(), parse_enum<SourceStatus>,
+                                    {"available", "withdrawn", "unknown"});
 }
 
 TEST(DatasetEnums, EveryAccessClassIsExplainedDifferently) {
     std::set<std::string> seen;
-    for (const auto& name : access_class_names()) {
-        std::string text(explain(*parse_access_class(name)));
+    for (const auto& name : enum_names<AccessClass>()) {
+        std::string text(explain(*parse_enum<AccessClass>(name)));
         EXPECT_GT(text.size(), 20U) << name;
         EXPECT_NE(text.back(), '.') << name;
         EXPECT_TRUE(seen.insert(text).second) << name;
