@@ -27,9 +27,9 @@ template <SpelledEnum Enum> [[nodiscard]] constexpr std::string_view to_string(E
 
 // The value spelled text (exactly: case and blanks count); nullopt when there is none.
 template <SpelledEnum Enum> [[nodiscard]] constexpr std::optional<Enum> parse_enum(std::string_view text) {
-    constexpr auto names = spellings(Enum{});
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (names[i] == text) {
+    constexpr auto k_names = spellings(Enum{});
+    for (std::size_t i = 0; i < k_names.size(); ++i) {
+        if (k_names[i] == text) {
             return static_cast<Enum>(i);
         }
     }
@@ -38,8 +38,8 @@ template <SpelledEnum Enum> [[nodiscard]] constexpr std::optional<Enum> parse_en
 
 // Every spelling of Enum, in declaration order (for messages and --help).
 template <SpelledEnum Enum> [[nodiscard]] std::vector<std::string> enum_names() {
-    constexpr auto names = spellings(Enum{});
-    return {names.begin(), names.end()};
+    constexpr auto k_names = spellings(Enum{});
+    return {k_names.begin(), k_names.end()};
 }
 
 } // namespace cxrcat
