@@ -22,7 +22,7 @@
 #   BENCH_THROTTLE_RUNS  runs per throttled case [1]
 #   BENCH_SKIP_THROTTLED=1  skip section 5 (the slowest one)
 #   BENCH_WAIT_IDLE      before each section, wait up to this many seconds for the CPU to be < 15 % busy [0]
-#   BENCH_SECTIONS       only these sections, comma-separated, e.g. 2 or 5,8 [1,2,3,5,6,7,8: all]; section 3 and 7
+#   BENCH_SECTIONS       only these sections, comma-separated, e.g. 2 or 5,8 [1,2,3,5,6,7,8,9: all]; section 3 and 7
 #                        use what sections 1 and 2 installed, so they need them
 #   BENCH_BASELINE       the start-up baseline of section 8 (bench/startup_baseline.cpp: links cxrcat's
 #                        libraries, does nothing) [built beside the binary; with CXRCAT given, skipped unless set]
@@ -62,7 +62,7 @@ THROTTLE_MIB=${BENCH_THROTTLE_MIB:-$BIG_MIB}
 THROTTLE_RATE=${BENCH_THROTTLE_RATE:-20m}
 THROTTLE_RUNS=${BENCH_THROTTLE_RUNS:-1}
 SKIP_THROTTLED=${BENCH_SKIP_THROTTLED:-0}
-SECTIONS=",${BENCH_SECTIONS:-1,2,3,5,6,7,8},"
+SECTIONS=",${BENCH_SECTIONS:-1,2,3,5,6,7,8,9},"
 section_on() { [[ "$SECTIONS" == *",$1,"* ]]; }
 section_on 5 || SKIP_THROTTLED=1
 
@@ -106,6 +106,7 @@ work="$(mktemp -d "${BENCH_TMP:-/tmp}/cxrcat-bench.XXXXXX")" || die "cannot crea
 srv="$work/srv"
 cleanup() {
     /usr/bin/python3 "$root/tests/servers/nginx_fixture.py" stop "$srv" >/dev/null 2>&1
+    [[ -d "$work/s3" ]] && /usr/bin/python3 "$root/tests/servers/s3_fixture.py" stop "$work/s3" >/dev/null 2>&1
     if ((keep)); then
         log "kept $work"
     else
@@ -365,6 +366,40 @@ if section_on 8; then
     fast_case py_bare "$work/home-big" "$PY -c pass"
 fi
 
+# 9: fetch --to s3:// (issue 10): the big file streamed into Ceph radosgw (tests/servers/s3_fixture.py, memstore
+# sized for it) against a local-disk fetch of it from the same loopback nginx, interleaved run by run
+if section_on 9; then
+    before_section 9
+    s3dir="$work/s3"
+    log "9. ${BIG_MIB} MiB into radosgw with fetch --to s3://, $RUNS runs per case"
+    if ! command -v s3cmd >/dev/null; then
+        log "9. skipped: s3cmd is missing (scripts/install-deps --test)"
+    elif CXRCAT_S3_MEMSTORE_MIB=$((BIG_MIB + BIG_MIB / 2 + 256)) /usr/bin/python3 "$root/tests/servers/s3_fixture.py" \
+        start "$s3dir" >"$work/logs/s3-fixture.log" 2>&1; then
+        s3_field() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$s3dir/s3.json" "$1"; }
+        s3_env=(AWS_ACCESS_KEY_ID="$(s3_field access_key)" AWS_SECRET_ACCESS_KEY="$(s3_field secret_key)"
+            AWS_ENDPOINT_URL="$(s3_field endpoint)" AWS_REGION="$(s3_field region)")
+        s3_host="$(s3_field endpoint | sed 's|^http://||')"
+        s3c=(s3cmd --config=/dev/null --no-ssl --host="$s3_host" --host-bucket="$s3_host"
+            --access_key="$(s3_field access_key)" --secret_key="$(s3_field secret_key)" --region="$(s3_field region)")
+        "${s3c[@]}" mb s3://cxrcat-bench >>"$work/logs/s3-fixture.log" 2>&1
+        prep_s3() {
+            "${s3c[@]}" del --recursive --force s3://cxrcat-bench/run/ >/dev/null 2>&1
+            rm -rf "$work/home-s3"
+            warm_server
+        }
+        for ((r = 1; r <= RUNS; r++)); do
+            run_case cx_fetch9 prep_home_big "${fetch_big[@]}"
+            run_case cx_to_s3 prep_s3 env "${s3_env[@]}" CXRCAT_HOME="$work/home-s3" "$CX" --catalog "$work/cat-big.json" \
+                fetch bbig --accept-terms --progress none --to s3://cxrcat-bench/run
+        done
+        prep_s3
+        /usr/bin/python3 "$root/tests/servers/s3_fixture.py" stop "$s3dir" >>"$work/logs/s3-fixture.log" 2>&1
+    else
+        log "9. skipped: radosgw did not start: $(tail -2 "$work/logs/s3-fixture.log")"
+    fi
+fi
+
 # 5: throttled, the segmented path (last: the slowest section)
 if ((SKIP_THROTTLED == 0)); then
     before_section 5
@@ -512,6 +547,15 @@ else
     ratio "cxrcat --segments 1 / --segments 4  (speed-up of segments)" cx_seg1 cx_seg4 ">=" 3.5
     ((have_aria2)) && ratio "cxrcat --segments 4 / aria2c -x4" cx_seg4 aria2_thr - -
     [[ -s "$work/res/thr.note" ]] && echo "   $(cat "$work/res/thr.note")"
+fi
+
+if section_on 9; then
+    echo
+    echo "9. ${BIG_MIB} MiB into S3 (radosgw, memstore) vs local disk       median        rate   peak RSS"
+    row "cxrcat fetch (local disk)" cx_fetch9 "$big_bytes"
+    row "cxrcat fetch --to s3:// (stream + verify + multipart)" cx_to_s3 "$big_bytes"
+    echo "   throughput of --to s3:// relative to the local fetch"
+    ratio "throughput of --to s3:// / local fetch (local time / s3 time)" cx_fetch9 cx_to_s3 ">=" 0.7
 fi
 
 echo
