@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <future>
 #include <mutex>
 #include <random>
@@ -24,6 +25,9 @@ constexpr std::uint64_t k_bucket_min_part = 8ULL << 20;
 constexpr std::uint64_t k_bucket_unknown_size_part = 64ULL << 20; // 10,000 parts: 640 GiB
 constexpr std::uint64_t k_bucket_max_parts = 9'000;               // below S3's 10,000
 constexpr std::size_t k_bucket_error_body = 64U << 10;
+// Parts uploading at once for one file while the next one fills: the store's PUTs overlap each
+// other and the download (memory: (this + 1) parts per file).
+constexpr std::size_t k_bucket_parts_in_flight = 3;
 
 // The worker threads' progress, reported one call at a time.
 class BucketProgress {
@@ -107,7 +111,8 @@ class BucketStream {
     bool feed_prior(std::string_view& data);
     bool sniff_head();
     bool flush_part();
-    Result<void> wait_uploader();
+    // Waits until at most `keep` part uploads are running; the first failure, if any.
+    Result<void> wait_uploader(std::size_t keep = 0);
     void abort_upload();
     BucketStep transfer_once(const std::string& url, bool origin);
     BucketStep finish();
@@ -126,8 +131,8 @@ class BucketStream {
     std::optional<Error> m_sink_error; // set by the body callback: the store refused a part (final)
 
     std::string m_upload_id;
-    std::vector<S3Part> m_parts; // uploaded (or, resuming, checked again), in order
-    std::future<Result<S3Part>> m_in_flight;
+    std::vector<S3Part> m_parts;                         // uploaded (or, resuming, checked again), in order
+    std::deque<std::future<Result<S3Part>>> m_in_flight; // in part order
     std::vector<S3Part> m_prior; // an earlier run's parts, checked against the bytes as they arrive again
     std::size_t m_prior_done = 0;
     std::uint64_t m_prior_filled = 0;
@@ -279,15 +284,20 @@ bool BucketStream::feed(std::string_view data) {
     return true;
 }
 
-Result<void> BucketStream::wait_uploader() {
-    if (!m_in_flight.valid()) {
-        return {};
+Result<void> BucketStream::wait_uploader(std::size_t keep) {
+    std::optional<Error> failed;
+    while (m_in_flight.size() > keep) {
+        auto part = m_in_flight.front().get();
+        m_in_flight.pop_front();
+        if (!part) {
+            failed = failed ? failed : part.error();
+        } else if (!failed) {
+            m_parts.push_back(std::move(*part));
+        }
     }
-    auto part = m_in_flight.get();
-    if (!part) {
-        return part.error();
+    if (failed) {
+        return *failed;
     }
-    m_parts.push_back(std::move(*part));
     return {};
 }
 
@@ -303,21 +313,22 @@ bool BucketStream::flush_part() {
             m_records.remember(m_key, PendingUpload{m_upload_id, m_part_size});
         }
     }
-    if (auto waited = wait_uploader(); !waited) {
+    if (auto waited = wait_uploader(k_bucket_parts_in_flight - 1); !waited) {
         m_sink_error = waited.error();
         return false;
     }
-    int number = static_cast<int>(m_parts.size()) + 1;
+    int number = static_cast<int>(m_parts.size() + m_in_flight.size()) + 1;
     std::string body;
     body.swap(m_buffer);
-    // One part in flight while the next one fills: the upload overlaps the download.
-    m_in_flight = std::async(std::launch::async, [this, number, body = std::move(body)]() -> Result<S3Part> {
-        auto etag = m_client.upload_part(m_bucket, m_key, m_upload_id, number, body);
-        if (!etag) {
-            return etag.error();
-        }
-        return S3Part{number, *etag, body.size()};
-    });
+    std::uint64_t size = body.size();
+    m_in_flight.push_back(
+        std::async(std::launch::async, [this, number, size, body = std::move(body)]() mutable -> Result<S3Part> {
+            auto etag = m_client.upload_part(m_bucket, m_key, m_upload_id, number, std::move(body));
+            if (!etag) {
+                return etag.error();
+            }
+            return S3Part{number, *etag, size};
+        }));
     return true;
 }
 

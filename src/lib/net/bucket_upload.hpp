@@ -3,10 +3,11 @@
 // last) through the same checks as a download to disk (payload sniffing, size, every expected
 // digest) into the bucket, with no local copy: a file smaller than one part is held in memory and
 // PUT only once it verified; a larger one goes into a multipart upload whose parts are sent while
-// the rest arrives (one part in flight, one filling) and which is COMPLETED ONLY AFTER the size and
-// the digests matched. Any failure aborts the upload, so the final key never holds wrong bytes and
-// no upload is left behind. The upload id is recorded (BucketUploadRecords) when it starts: a later
-// run resumes it from its part list, reading the uploaded parts' bytes from the source again only to
+// the rest arrives (up to three uploading, one filling) and which is COMPLETED ONLY AFTER the size
+// and the digests matched. A mismatch or a refusal by the store aborts the upload, so the final key
+// never holds wrong bytes and no upload is left behind. A network failure that outlasts the retries
+// keeps the parts: the upload id is recorded (BucketUploadRecords) when it starts, and a later run
+// resumes it from its part list, reading the uploaded parts' bytes from the source again only to
 // rebuild the whole-file digests (a digest's state cannot be saved) and to check each part's MD5
 // against the ETag the store gave it; those bytes are not uploaded again.
 #pragma once

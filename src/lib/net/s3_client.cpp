@@ -208,10 +208,10 @@ Result<S3UploadReport> S3Client::upload_file(const std::string& bucket, const st
     return upload_multipart(bucket, key, path, size, part_size);
 }
 
-Result<std::string> S3Client::put_part(const std::string& url, const std::string& body) const {
+Result<std::string> S3Client::put_part(const std::string& url, std::string body) const {
     HttpRequest put = request("PUT", url);
-    put.post_body = body;
     put.headers = {"Content-MD5: " + content_md5(body)};
+    put.post_body = std::move(body); // a part is megabytes: moved, never copied
     auto response = send(put);
     if (!response) {
         return response.error();
@@ -262,12 +262,13 @@ Result<S3UploadReport> S3Client::upload_multipart(const std::string& bucket, con
             ++report.resumed_parts;
             continue;
         }
-        auto etag = upload_part(bucket, key, upload_id, number, *body);
+        std::uint64_t body_size = body->size();
+        auto etag = upload_part(bucket, key, upload_id, number, std::move(*body));
         if (!etag) {
             abort_upload(bucket, key, upload_id);
             return etag.error();
         }
-        done.push_back(S3Part{number, *etag, body->size()});
+        done.push_back(S3Part{number, *etag, body_size});
     }
     report.parts = static_cast<int>(done.size());
     if (auto completed = complete_upload(bucket, key, upload_id, done); !completed) {
@@ -313,10 +314,10 @@ Result<std::string> S3Client::create_upload(const std::string& bucket, const std
 }
 
 Result<std::string> S3Client::upload_part(const std::string& bucket, const std::string& key,
-                                          const std::string& upload_id, int number, const std::string& body) const {
+                                          const std::string& upload_id, int number, std::string body) const {
     return put_part(m_settings.object_url(bucket, key) + "?partNumber=" + std::to_string(number) +
                         "&uploadId=" + url_encode(upload_id, false),
-                    body);
+                    std::move(body));
 }
 
 Result<std::vector<S3Part>> S3Client::list_parts(const std::string& bucket, const std::string& key,

@@ -73,8 +73,7 @@ class S3Client {
     [[nodiscard]] Result<std::string> create_upload(const std::string& bucket, const std::string& key) const;
     // Uploads part `number` (1-based) with its Content-MD5; returns its ETag.
     [[nodiscard]] Result<std::string> upload_part(const std::string& bucket, const std::string& key,
-                                                  const std::string& upload_id, int number,
-                                                  const std::string& body) const;
+                                                  const std::string& upload_id, int number, std::string body) const;
     // The parts the store holds for the upload, in part order. Errors: not_found when the upload is
     // gone (completed or aborted).
     [[nodiscard]] Result<std::vector<S3Part>> list_parts(const std::string& bucket, const std::string& key,
@@ -94,7 +93,7 @@ class S3Client {
     [[nodiscard]] HttpRequest request(const std::string& method, const std::string& url) const;
     [[nodiscard]] Result<HttpResponse> send(const HttpRequest& request) const;
     [[nodiscard]] Error failure(const HttpResponse& response, const std::string& bucket, const std::string& what) const;
-    [[nodiscard]] Result<std::string> put_part(const std::string& url, const std::string& body) const;
+    [[nodiscard]] Result<std::string> put_part(const std::string& url, std::string body) const;
     [[nodiscard]] Result<S3UploadReport> upload_multipart(const std::string& bucket, const std::string& key,
                                                           const std::filesystem::path& path, std::uint64_t size,
                                                           std::uint64_t part_size) const;
