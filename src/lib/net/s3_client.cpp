@@ -89,14 +89,14 @@ Error S3Client::failure(const HttpResponse& response, const std::string& bucket,
         std::vector<std::string> notes{m_settings.describe_credentials(), "store: " + store};
         if (credentials_rejected(code)) {
             notes.emplace_back("check the key pair (or AWS_SESSION_TOKEN), or choose another profile with AWS_PROFILE");
-            return Error(ErrorCode::access_denied, "the S3 store rejected the credentials (" + shown + ") to " + what,
-                         notes);
+            return {ErrorCode::access_denied, "the S3 store rejected the credentials (" + shown + ") to " + what,
+                    notes};
         }
         notes.emplace_back(m_settings.has_credentials()
                                ? "the bucket's policy refuses these credentials; ask its owner for access"
                                : "the request was unsigned: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
                                  "AWS_PROFILE");
-        return Error(ErrorCode::access_denied, "access denied (" + shown + ") to " + what, notes);
+        return {ErrorCode::access_denied, "access denied (" + shown + ") to " + what, notes};
     }
     if (response.status == 404) {
         return Error(ErrorCode::not_found, "not found (" + shown + "): " + what, {"store: " + store});
