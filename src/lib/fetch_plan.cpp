@@ -174,6 +174,7 @@ void plan_manual(const Dataset& dataset, const FetchOptions& options, const Data
         options.from ? local_files(*options.from) : std::vector<std::filesystem::path>{};
     for (const auto& group : manual_source_groups(dataset, options.source)) {
         std::vector<LocalMatch> matches;
+        matches.reserve(group.size());
         for (std::size_t index : group) {
             matches.push_back(match_local_files(dataset.sources[index], index, found, is_selected));
         }
