@@ -37,7 +37,11 @@ Result<LockFile> LockFile::parse(std::string_view text, const std::filesystem::p
     try {
         json document = json::parse(text);
         LockFile lock;
-        lock.format = document.at("format").get<int>();
+        const json& format = document.at("format");
+        if (!format.is_number_integer()) { // a float such as 6e107 has no int value (fuzz_lock_file found it)
+            throw json::type_error::create(302, "format must be an integer", &format);
+        }
+        lock.format = format.get<int>();
         lock.catalog_sha256 = document.value("catalog_sha256", "");
         for (const auto& [id, value] : document.at("datasets").items()) {
             LockedDataset dataset;
