@@ -6,6 +6,7 @@
 
 #include "cxrcat/digest.hpp"
 #include "cxrcat/http_get.hpp"
+#include "support/fault_stats.hpp"
 #include "support/files.hpp"
 #include "support/fixture_servers.hpp"
 #include "support/process.hpp"
@@ -130,22 +131,7 @@ class S3Test : public ::testing::Test {
         return m_fault + "/ok/" + m_name + "/" + name;
     }
 
-    [[nodiscard]] int origin_requests() const {
-        HttpRequest request;
-        request.url = m_fault + "/__stats";
-        auto reply = http_request(request);
-        if (!reply || reply->status != 200) {
-            throw std::runtime_error("GET /__stats failed");
-        }
-        int total = 0;
-        json all = json::parse(reply->body);
-        for (const auto& [path, stats] : all.items()) {
-            if (has_text(path, "/" + m_name + "/")) {
-                total += stats.value("requests", 0);
-            }
-        }
-        return total;
-    }
+    [[nodiscard]] int origin_requests() const { return fault_requests_under(m_fault, m_name); }
 
     [[nodiscard]] Home home(const std::string& name, const fs::path& catalog) const {
         return Home{m_dir / name, catalog};

@@ -8,6 +8,7 @@
 #include "cxrcat/digest.hpp"
 #include "cxrcat/http_get.hpp"
 #include "cxrcat/version.hpp"
+#include "support/fault_stats.hpp"
 #include "support/files.hpp"
 #include "support/fixture_servers.hpp"
 #include "support/process.hpp"
@@ -203,22 +204,7 @@ class SyncTest : public ::testing::Test {
     }
 
     // Requests the fault server received for this test's files (every mode), since it started.
-    [[nodiscard]] int origin_requests() const {
-        HttpRequest request;
-        request.url = m_fault + "/__stats";
-        auto reply = http_request(request);
-        if (!reply || reply->status != 200) {
-            throw std::runtime_error("GET /__stats failed");
-        }
-        int total = 0;
-        json all = json::parse(reply->body); // named: items() does not extend a temporary's life
-        for (const auto& [path, stats] : all.items()) {
-            if (contains(path, "/" + m_name + "/")) {
-                total += stats.value("requests", 0);
-            }
-        }
-        return total;
-    }
+    [[nodiscard]] int origin_requests() const { return fault_requests_under(m_fault, m_name); }
     [[nodiscard]] int origin_requests(const std::string& name) const {
         HttpRequest request;
         request.url = m_fault + "/__stats?path=" + origin_path(name);
