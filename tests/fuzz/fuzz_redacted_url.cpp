@@ -21,14 +21,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // A secret planted as user info and as a token parameter never survives.
     const std::string secret = "S3cr3tFuzzValue";
     std::string base(input.substr(0, input.find_first_of("?#")));
+    if (base.find(secret) != std::string::npos) {
+        return 0; // the input itself shows the value (say, as a host name): nothing was planted
+    }
     std::size_t scheme = base.find("://");
     if (scheme != std::string::npos && base.find_first_of("/@", scheme + 3) == std::string::npos) {
         std::string with_user = base.substr(0, scheme + 3) + "user:" + secret + "@" + base.substr(scheme + 3);
         fuzz_require(RedactedUrl(with_user).str().find(secret) == std::string::npos, "user info is redacted");
     }
     std::string with_token = base + "?token=" + secret + "&X-Amz-Signature=" + secret;
-    if (base.find(secret) == std::string::npos) {
-        fuzz_require(RedactedUrl(with_token).str().find(secret) == std::string::npos, "secret parameters are redacted");
-    }
+    fuzz_require(RedactedUrl(with_token).str().find(secret) == std::string::npos, "secret parameters are redacted");
     return 0;
 }

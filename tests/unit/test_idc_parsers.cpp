@@ -85,6 +85,19 @@ TEST(S3Listing, TheLastPageAndWhatIsNoListing) {
     EXPECT_FALSE(parse_s3_listing("<ListBucketResult><Contents><Size>1</Size></Contents></ListBucketResult>"));
 }
 
+TEST(S3Listing, ATokenOnAFinalPageIsIgnoredAndAGarbledIsTruncatedIsAnError) {
+    // Found by fuzz_s3_listing: a token beside <IsTruncated>false</IsTruncated> would restart the listing.
+    auto last = parse_s3_listing(
+        "<ListBucketResult><NextContinuationToken>abc=</NextContinuationToken><IsTruncated>false</IsTruncated>"
+        "</ListBucketResult>");
+    ASSERT_TRUE(last) << last.error().message();
+    EXPECT_FALSE(last->truncated);
+    EXPECT_EQ(last->next_continuation_token, "");
+    auto garbled = parse_s3_listing("<ListBucketResult><IsTruncated>x<IsTruncated>true</IsTruncated></ListBucketResult>");
+    ASSERT_FALSE(garbled);
+    EXPECT_NE(garbled.error().message().find("IsTruncated"), std::string::npos);
+}
+
 TEST(S3Listing, AnEtagIsAnMd5OnlyWhenItIsThirtyTwoHexDigits) {
     EXPECT_EQ(md5_from_etag("\"d41d8cd98f00b204e9800998ecf8427e\""), "d41d8cd98f00b204e9800998ecf8427e");
     EXPECT_EQ(md5_from_etag("d41d8cd98f00b204e9800998ecf8427e"), "d41d8cd98f00b204e9800998ecf8427e");

@@ -138,9 +138,13 @@ Result<S3ListingPage> parse_s3_listing(std::string_view body) {
     // <IsTruncated> and the token follow the header elements; the last <Contents> ends before them
     // or after them, so search the whole body outside Contents: keys never contain raw '<'.
     if (auto truncated = xml_element(body, "IsTruncated")) {
+        if (*truncated != "true" && *truncated != "false") {
+            return Error(ErrorCode::network, "the bucket listing's <IsTruncated> is neither true nor false");
+        }
         page.truncated = *truncated == "true";
     }
-    if (auto token = xml_element(body, "NextContinuationToken")) {
+    // A token means "more follows" only on a truncated page; elsewhere it would restart the listing.
+    if (auto token = xml_element(body, "NextContinuationToken"); token && page.truncated) {
         page.next_continuation_token = xml_unescape(*token);
     }
     return page;
