@@ -68,13 +68,18 @@ class DatasetState {
     // dataset lock, when no shard runs).
     Result<void> save() const;
     // A state kept elsewhere than on a local disk (an S3 bucket): parsed from the text of its
-    // state.json (where names it in a warning when damaged; "" text is an empty state), the stamps
-    // of its files read through stamp.
-    [[nodiscard]] static DatasetState from_text(const std::string& text, const std::string& where, StampReader stamp);
+    // state.json and the texts of its shard journals in name order, merged as load() does (where
+    // names it in a warning when damaged; "" text is an empty state), the stamps of its files read
+    // through stamp.
+    [[nodiscard]] static DatasetState from_text(const std::string& text, const std::vector<std::string>& journals,
+                                                const std::string& where, StampReader stamp);
     // The whole state as the text of a state.json.
     [[nodiscard]] std::string to_text() const;
     // Writes what changed since load() into the journal `tag` (under that shard's lock), atomically.
     Result<void> save_journal(const std::string& tag) const;
+    // The text of a shard journal: its earlier text ("" when none) with what changed since loading
+    // on top (what save_journal writes; a bucket store stores it as an object).
+    [[nodiscard]] std::string journal_text(const std::string& earlier) const;
 
     std::map<std::string, InstalledFile> files;
     std::map<std::string, ExtractedArchive> archives;

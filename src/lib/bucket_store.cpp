@@ -5,8 +5,11 @@
 // unfinished multipart uploads are `<prefix>/<id>/.cxrcat/uploads/<sha256 of the path>.json`, and the
 // provenance bundle (CITATION.bib, CITATION.cff, TERMS.txt, SOURCE.json) sits beside the data. No
 // byte of the data touches the local disk. Archives are stored as they were verified, never
-// extracted. Two processes on one machine take turns through a local lock file; S3 itself has no
-// lock, so two machines must not fetch the same dataset into one prefix at the same time.
+// extracted. Shards (`--shard K/N`, on one machine or many) each write only their own journal,
+// `<prefix>/<id>/.cxrcat/journal/shard-K-of-N.json`, merged on read like a directory's, so shards
+// running at once lose no update; an unsharded run folds the journals into state.json. Processes of
+// one machine take turns per shard through local lock files; S3 itself has no lock, so two
+// unsharded runs on two machines must not fetch the same dataset into one prefix at the same time.
 #include "cxrcat/dataset_lock.hpp"
 #include "cxrcat/fetch.hpp"
 #include "cxrcat/install_store.hpp"
@@ -37,14 +40,42 @@ struct BucketDataset {
 
     [[nodiscard]] std::string key(const std::string& relative) const { return location.key(id + "/" + relative); }
     [[nodiscard]] std::string state_key() const { return key(".cxrcat/state.json"); }
+    [[nodiscard]] std::string journal_prefix() const { return key(".cxrcat/journal/"); }
+    [[nodiscard]] std::string journal_key(const std::string& shard_tag) const {
+        return journal_prefix() + shard_tag + ".json";
+    }
     [[nodiscard]] std::string upload_record_key(const std::string& object_key) const {
         return key(".cxrcat/uploads/" + sha256_hex(object_key) + ".json");
     }
 };
 
-// Reads the state and lists the objects (their sizes are the stamps). A store that cannot be read
-// gives an empty state with a warning: everything is fetched again, nothing is trusted.
-DatasetState bucket_load_state(const BucketDataset& dataset) {
+// A dataset's state as its objects hold it: state.json and the shard journals (key and text, in
+// key order, as read).
+struct BucketStateObjects {
+    DatasetState state;
+    std::vector<std::pair<std::string, std::string>> journals;
+};
+
+// The shard journals among the listed keys, read in key order.
+Result<std::vector<std::pair<std::string, std::string>>> bucket_read_journals(const BucketDataset& dataset) {
+    std::vector<std::pair<std::string, std::string>> journals;
+    const std::string prefix = dataset.journal_prefix();
+    for (auto it = dataset.sizes->lower_bound(prefix); it != dataset.sizes->end() && it->first.starts_with(prefix);
+         ++it) {
+        auto text = dataset.client->get_text(dataset.location.bucket, it->first);
+        if (!text) {
+            return text.error();
+        }
+        if (*text) { // gone since the listing: folded by another run
+            journals.emplace_back(it->first, std::move(**text));
+        }
+    }
+    return journals;
+}
+
+// Reads the state and its journals and lists the objects (their sizes are the stamps). A store that
+// cannot be read gives an empty state with a warning: everything is fetched again, nothing is trusted.
+BucketStateObjects bucket_load_state(const BucketDataset& dataset) {
     std::string where = "s3://" + dataset.location.bucket + "/" + dataset.state_key();
     auto text = dataset.client->get_text(dataset.location.bucket, dataset.state_key());
     auto listed = dataset.client->list_sizes(dataset.location.bucket, dataset.key(""));
@@ -52,8 +83,16 @@ DatasetState bucket_load_state(const BucketDataset& dataset) {
     if (listed) {
         *sizes = std::move(*listed);
     }
+    Result<std::vector<std::pair<std::string, std::string>>> journals =
+        listed ? bucket_read_journals(dataset) : Result<std::vector<std::pair<std::string, std::string>>>(listed.error());
+    std::vector<std::string> journal_texts;
+    if (journals) {
+        for (const auto& [key, journal] : *journals) {
+            journal_texts.push_back(journal);
+        }
+    }
     BucketDataset copy = dataset;
-    auto state = DatasetState::from_text(text && *text ? **text : "", where,
+    auto state = DatasetState::from_text(text && *text ? **text : "", journal_texts, where,
                                          [copy](const std::string& path) -> std::optional<FileStamp> {
                                              auto it = copy.sizes->find(copy.key(path));
                                              if (it == copy.sizes->end()) {
@@ -61,17 +100,22 @@ DatasetState bucket_load_state(const BucketDataset& dataset) {
                                              }
                                              return FileStamp{it->second, 0};
                                          });
-    if (!text || !listed) {
+    if (!text || !journals) {
         state.warnings.push_back("cannot read the state at " + where + ": " +
-                                 (!text ? text.error().message() : listed.error().message()));
+                                 (!text ? text.error().message() : journals.error().message()));
+        return {std::move(state), {}};
     }
-    return state;
+    return {std::move(state), std::move(*journals)};
 }
 
 class BucketSession final : public StoreSession {
   public:
     BucketSession(BucketDataset dataset, DatasetLock lock)
-        : m_dataset(std::move(dataset)), m_lock(std::move(lock)), m_state(bucket_load_state(m_dataset)) {}
+        : m_dataset(std::move(dataset)), m_lock(std::move(lock)) {
+        auto loaded = bucket_load_state(m_dataset);
+        m_state = std::move(loaded.state);
+        m_journals = std::move(loaded.journals);
+    }
 
     DatasetState& state() override { return m_state; }
     [[nodiscard]] Result<void> check_room(const FetchPlan& /*plan*/) const override { return {}; }
@@ -126,9 +170,30 @@ class BucketSession final : public StoreSession {
         return m_state.record_file(path, digests, "", now);
     }
 
-    Result<void> save_state(const std::string& /*shard_tag*/) override {
-        return m_dataset.client->put_bytes(m_dataset.location.bucket, m_dataset.state_key(), m_state.to_text(),
-                                           "application/json");
+    Result<void> save_state(const std::string& shard_tag) override {
+        const net::S3Client& client = *m_dataset.client;
+        const std::string& bucket = m_dataset.location.bucket;
+        if (!shard_tag.empty()) {
+            // Only this shard writes its journal (under its lock), so reading then writing it loses nothing.
+            std::string key = m_dataset.journal_key(shard_tag);
+            auto earlier = client.get_text(bucket, key);
+            if (!earlier) {
+                return earlier.error();
+            }
+            return client.put_bytes(bucket, key, m_state.journal_text(*earlier ? **earlier : ""), "application/json");
+        }
+        if (auto put = client.put_bytes(bucket, m_dataset.state_key(), m_state.to_text(), "application/json"); !put) {
+            return put;
+        }
+        // Folded in. A journal that changed since it was read (a shard still running elsewhere) stays
+        // and is merged on the next read.
+        for (const auto& [key, text] : m_journals) {
+            auto now = client.get_text(bucket, key);
+            if (now && *now && **now == text) {
+                (void)client.delete_object(bucket, key);
+            }
+        }
+        return {};
     }
 
     Result<void> write_files(const std::vector<std::pair<std::string, std::string>>& files) override {
@@ -147,6 +212,7 @@ class BucketSession final : public StoreSession {
     BucketDataset m_dataset;
     DatasetLock m_lock;
     DatasetState m_state;
+    std::vector<std::pair<std::string, std::string>> m_journals; // as read when the session opened
 };
 
 class BucketStore final : public InstallStore {
@@ -159,7 +225,7 @@ class BucketStore final : public InstallStore {
     }
 
     [[nodiscard]] DatasetState load_state(const std::string& dataset_id) const override {
-        return bucket_load_state(dataset(dataset_id));
+        return bucket_load_state(dataset(dataset_id)).state;
     }
 
     void adapt_plan(FetchPlan& plan) const override {
@@ -198,9 +264,12 @@ class BucketStore final : public InstallStore {
         if (auto checked = m_client->check_bucket(m_location); !checked) {
             return checked.error();
         }
-        // Processes of this machine take turns on one bucket prefix (S3 has no lock of its own).
+        // Processes of this machine take turns on one bucket prefix, shard by shard (S3 has no lock
+        // of its own).
         std::filesystem::path lock_dir = m_lock_root / sha256_hex(destination(dataset.id).string()).substr(0, 32);
-        auto lock = DatasetLock::acquire(lock_dir, options.holder_description, options.on_lock_wait);
+        const ShardSpec& shard = options.selection.shard;
+        auto lock = DatasetLock::acquire(lock_dir, options.holder_description, options.on_lock_wait,
+                                         shard.active() ? shard.tag() : "");
         if (!lock) {
             return lock.error();
         }
@@ -226,10 +295,6 @@ class BucketStore final : public InstallStore {
 
 Result<std::unique_ptr<InstallStore>> make_bucket_store(const S3Location& location, const FetchOptions& options,
                                                         const Paths& paths) {
-    if (options.selection.shard.active()) {
-        return Error(ErrorCode::usage, "--shard cannot be combined with --to s3:// yet",
-                     {"run the shards into a shared directory, then 'cxrcat mirror export s3://...'"});
-    }
     if (options.from) {
         return Error(ErrorCode::usage, "--from cannot install into a bucket (--to s3://)",
                      {"fetch --from into a local home first, then 'cxrcat mirror export s3://...'"});

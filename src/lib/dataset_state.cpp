@@ -152,6 +152,18 @@ template <typename Map> std::pair<Map, std::vector<std::string>> state_changes(c
     return {std::move(changed), std::move(removed)};
 }
 
+// Merges one state or journal document into the maps: its removals first, then its entries.
+// Throws json::exception when the document is damaged.
+void merge_state_document(const json& document, std::map<std::string, InstalledFile>& files,
+                          std::map<std::string, ExtractedArchive>& archives,
+                          std::map<std::string, RecordedDigest>& recorded) {
+    const json removed = document.value("removed", json::object());
+    erase_state_keys(files, removed.value("files", json::array()));
+    erase_state_keys(archives, removed.value("archives", json::array()));
+    erase_state_keys(recorded, removed.value("recorded_digests", json::array()));
+    read_state_sections(document, files, archives, recorded);
+}
+
 } // namespace
 
 std::filesystem::path state_dir(const std::filesystem::path& dataset_dir) {
@@ -178,11 +190,7 @@ DatasetState DatasetState::load(const std::filesystem::path& dataset_dir) {
             return fresh;
         }
         try {
-            const json removed = document->value("removed", json::object());
-            erase_state_keys(state.files, removed.value("files", json::array()));
-            erase_state_keys(state.archives, removed.value("archives", json::array()));
-            erase_state_keys(state.recorded, removed.value("recorded_digests", json::array()));
-            read_state_sections(*document, state.files, state.archives, state.recorded);
+            merge_state_document(*document, state.files, state.archives, state.recorded);
         } catch (const json::exception& error) {
             DatasetState fresh;
             fresh.m_dir = dataset_dir;
@@ -195,26 +203,33 @@ DatasetState DatasetState::load(const std::filesystem::path& dataset_dir) {
     return state;
 }
 
-DatasetState DatasetState::from_text(const std::string& text, const std::string& where, StampReader stamp) {
+DatasetState DatasetState::from_text(const std::string& text, const std::vector<std::string>& journals,
+                                     const std::string& where, StampReader stamp) {
     DatasetState state;
     state.m_stamp = std::move(stamp);
-    if (text.empty()) {
-        return state;
-    }
-    json document = json::parse(text, nullptr, false);
     auto damaged = [&](const std::string& why) {
         DatasetState fresh;
         fresh.m_stamp = state.m_stamp;
         fresh.warnings.push_back(where + " is damaged" + why + "; every file will be downloaded or verified again");
         return fresh;
     };
-    if (document.is_discarded() || !document.is_object()) {
-        return damaged("");
+    std::vector<const std::string*> documents{&text};
+    for (const auto& journal : journals) {
+        documents.push_back(&journal);
     }
-    try {
-        read_state_sections(document, state.files, state.archives, state.recorded);
-    } catch (const json::exception& error) {
-        return damaged(std::string(" (") + error.what() + ")");
+    for (const std::string* document_text : documents) {
+        if (document_text->empty()) {
+            continue;
+        }
+        json document = json::parse(*document_text, nullptr, false);
+        if (document.is_discarded() || !document.is_object()) {
+            return damaged("");
+        }
+        try {
+            merge_state_document(document, state.files, state.archives, state.recorded);
+        } catch (const json::exception& error) {
+            return damaged(std::string(" (") + error.what() + ")");
+        }
     }
     state.m_loaded = Snapshot{state.files, state.archives, state.recorded};
     return state;
@@ -246,13 +261,23 @@ Result<void> DatasetState::save() const {
 
 Result<void> DatasetState::save_journal(const std::string& tag) const {
     std::filesystem::path path = state_journal_dir(m_dir) / (tag + ".json");
+    std::string earlier;
+    if (std::ifstream stream(path); stream) {
+        std::stringstream content;
+        content << stream.rdbuf();
+        earlier = content.str();
+    }
+    return write_file_atomically(path, journal_text(earlier));
+}
+
+std::string DatasetState::journal_text(const std::string& earlier) const {
     // This shard's earlier journal, with this run's changes on top.
     Snapshot journal;
     json removed = {{"files", json::array()}, {"archives", json::array()}, {"recorded_digests", json::array()}};
-    if (auto earlier = read_state_document(path); earlier && earlier->is_object()) {
+    if (json document = json::parse(earlier, nullptr, false); document.is_object()) {
         try {
-            read_state_sections(*earlier, journal.files, journal.archives, journal.recorded);
-            removed = earlier->value("removed", removed);
+            read_state_sections(document, journal.files, journal.archives, journal.recorded);
+            removed = document.value("removed", removed);
         } catch (const json::exception&) {
             journal = Snapshot{}; // damaged: this run's changes alone
         }
@@ -276,7 +301,7 @@ Result<void> DatasetState::save_journal(const std::string& tag) const {
                      {"archives", state_archives_json(journal.archives)},
                      {"recorded_digests", state_recorded_json(journal.recorded)},
                      {"removed", removed}};
-    return write_file_atomically(path, document.dump(1) + "\n");
+    return document.dump(1) + "\n";
 }
 
 bool DatasetState::is_intact(const std::string& path) const {

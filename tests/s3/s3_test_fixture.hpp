@@ -153,6 +153,12 @@ class S3Test : public ::testing::Test {
 
     [[nodiscard]] ProcessResult cxrcat(const Home& on, const std::vector<std::string>& args,
                                        const std::map<std::string, std::string>& extra_env = {}) const {
+        return start_cxrcat(on, args, extra_env).wait();
+    }
+
+    // The same, without waiting.
+    [[nodiscard]] SpawnedProcess start_cxrcat(const Home& on, const std::vector<std::string>& args,
+                                              const std::map<std::string, std::string>& extra_env = {}) const {
         std::map<std::string, std::string> env{{"HOME", (on.root / "home").string()},
                                                {"XDG_CONFIG_HOME", (on.root / "config").string()},
                                                {"XDG_DATA_HOME", (on.root / "data").string()},
@@ -176,7 +182,7 @@ class S3Test : public ::testing::Test {
         }
         std::vector<std::string> argv{CXRCAT_BINARY};
         argv.insert(argv.end(), args.begin(), args.end());
-        return run_process(argv, env, unset);
+        return start_process(argv, env, unset);
     }
 
     // Home a with the dataset fetched from the origin (and its lock beside the manifest).

@@ -103,6 +103,52 @@ TEST_F(S3ToTest, FetchToBucketStoresVerifiedObjectsWithNoLocalCopyAndARerunMakes
     EXPECT_EQ(origin_requests(), before) << "the origin was contacted on a rerun";
 }
 
+TEST_F(S3ToTest, FourShardsOnFourMachinesIntoOneBucketPrefixFetchEachFileOnceAndMerge) {
+    make_bucket();
+    std::vector<std::tuple<std::string, std::string, std::string>> files;
+    for (std::size_t i = 0; i < 8; ++i) {
+        // One directory a file, so the fault server's counts tell the files apart.
+        std::string name = "part" + std::to_string(i) + "/f.bin";
+        std::string content = s3_random_content(40'000 + 9'973 * i, 30 + i);
+        serve(name, content);
+        files.emplace_back(name, origin_url(name), content);
+    }
+    fs::path catalog = write_catalog({checked_dataset("s3-shards", files)});
+    std::string to = "s3://" + m_bucket + "/lab";
+    // Four homes stand for four machines of a Slurm array: no local lock is shared between them.
+    std::vector<SpawnedProcess> running;
+    for (int k = 1; k <= 4; ++k) {
+        running.push_back(start_cxrcat(home("node" + std::to_string(k), catalog),
+                                       {"fetch", "s3-shards", "--accept-terms", "--to", to, "--shard",
+                                        std::to_string(k) + "/4"},
+                                       aws_env()));
+    }
+    for (auto& process : running) {
+        ProcessResult result = process.wait();
+        ASSERT_EQ(result.exit_code, 0) << result.describe();
+    }
+    for (std::size_t i = 0; i < 8; ++i) {
+        EXPECT_EQ(fault_requests_under(m_fault, "part" + std::to_string(i)), 1) << "part" << i;
+        EXPECT_EQ(read_back("lab/s3-shards/" + std::get<0>(files[i])), std::get<2>(files[i])) << "part" << i;
+    }
+    std::string keys = listing("lab/s3-shards/");
+    EXPECT_TRUE(has_text(keys, "lab/s3-shards/.cxrcat/journal/shard-1-of-4.json")) << keys;
+
+    // An unsharded run on a fifth machine sees every shard's files: no origin request. It folds the
+    // journals into state.json.
+    int before = origin_requests();
+    ProcessResult whole = cxrcat(home("login", catalog), {"fetch", "s3-shards", "--accept-terms", "--to", to,
+                                                          "--format", "json"},
+                                 aws_env());
+    ASSERT_EQ(whole.exit_code, 0) << whole.describe();
+    EXPECT_EQ(json::parse(whole.out)["summary"]["skipped"], 8) << whole.out;
+    EXPECT_EQ(origin_requests(), before) << "an unsharded rerun asked the origin";
+    keys = listing("lab/s3-shards/");
+    EXPECT_FALSE(has_text(keys, ".cxrcat/journal/")) << "journals were not folded\n" << keys;
+    json state = json::parse(read_back("lab/s3-shards/.cxrcat/state.json"));
+    EXPECT_EQ(state["files"].size(), 8U) << state.dump(1);
+}
+
 TEST_F(S3ToTest, CorruptOriginByteIsExit5WithNothingUnderTheKeyAndNoUploadLeft) {
     make_bucket();
     std::string big = s3_random_content((9U << 20U) + 3, 13); // multipart (2 parts); the byte at size/2 is flipped
