@@ -29,6 +29,9 @@ struct HttpRequest {
     std::optional<std::pair<std::uint64_t, std::uint64_t>> range; // inclusive byte range
     std::chrono::seconds timeout{60};
     std::size_t max_body = 64U << 20;
+    // Bytes per second the caller holds this transfer to (--limit-rate); 0: none. The stall
+    // threshold and receive buffer follow it, so a slow but paced transfer is not a stall.
+    std::uint64_t paced_rate = 0;
     // When body_write is set, the body of a 200 answer (206 when range is set) is handed over chunk by chunk as it
     // arrives instead of being kept in HttpResponse::body (max_body then does not apply): for listings too large to
     // hold in memory. body_begin runs before each attempt (a retry starts over); body_write returning false stops the

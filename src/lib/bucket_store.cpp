@@ -84,7 +84,8 @@ BucketStateObjects bucket_load_state(const BucketDataset& dataset) {
         *sizes = std::move(*listed);
     }
     Result<std::vector<std::pair<std::string, std::string>>> journals =
-        listed ? bucket_read_journals(dataset) : Result<std::vector<std::pair<std::string, std::string>>>(listed.error());
+        listed ? bucket_read_journals(dataset)
+               : Result<std::vector<std::pair<std::string, std::string>>>(listed.error());
     std::vector<std::string> journal_texts;
     if (journals) {
         for (const auto& [key, journal] : *journals) {
@@ -110,8 +111,7 @@ BucketStateObjects bucket_load_state(const BucketDataset& dataset) {
 
 class BucketSession final : public StoreSession {
   public:
-    BucketSession(BucketDataset dataset, DatasetLock lock)
-        : m_dataset(std::move(dataset)), m_lock(std::move(lock)) {
+    BucketSession(BucketDataset dataset, DatasetLock lock) : m_dataset(std::move(dataset)), m_lock(std::move(lock)) {
         auto loaded = bucket_load_state(m_dataset);
         m_state = std::move(loaded.state);
         m_journals = std::move(loaded.journals);

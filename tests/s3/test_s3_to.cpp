@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -118,10 +119,9 @@ TEST_F(S3ToTest, FourShardsOnFourMachinesIntoOneBucketPrefixFetchEachFileOnceAnd
     // Four homes stand for four machines of a Slurm array: no local lock is shared between them.
     std::vector<SpawnedProcess> running;
     for (int k = 1; k <= 4; ++k) {
-        running.push_back(start_cxrcat(home("node" + std::to_string(k), catalog),
-                                       {"fetch", "s3-shards", "--accept-terms", "--to", to, "--shard",
-                                        std::to_string(k) + "/4"},
-                                       aws_env()));
+        running.push_back(start_cxrcat(
+            home("node" + std::to_string(k), catalog),
+            {"fetch", "s3-shards", "--accept-terms", "--to", to, "--shard", std::to_string(k) + "/4"}, aws_env()));
     }
     for (auto& process : running) {
         ProcessResult result = process.wait();
@@ -137,9 +137,8 @@ TEST_F(S3ToTest, FourShardsOnFourMachinesIntoOneBucketPrefixFetchEachFileOnceAnd
     // An unsharded run on a fifth machine sees every shard's files: no origin request. It folds the
     // journals into state.json.
     int before = origin_requests();
-    ProcessResult whole = cxrcat(home("login", catalog), {"fetch", "s3-shards", "--accept-terms", "--to", to,
-                                                          "--format", "json"},
-                                 aws_env());
+    ProcessResult whole = cxrcat(home("login", catalog),
+                                 {"fetch", "s3-shards", "--accept-terms", "--to", to, "--format", "json"}, aws_env());
     ASSERT_EQ(whole.exit_code, 0) << whole.describe();
     EXPECT_EQ(json::parse(whole.out)["summary"]["skipped"], 8) << whole.out;
     EXPECT_EQ(origin_requests(), before) << "an unsharded rerun asked the origin";
@@ -147,6 +146,30 @@ TEST_F(S3ToTest, FourShardsOnFourMachinesIntoOneBucketPrefixFetchEachFileOnceAnd
     EXPECT_FALSE(has_text(keys, ".cxrcat/journal/")) << "journals were not folded\n" << keys;
     json state = json::parse(read_back("lab/s3-shards/.cxrcat/state.json"));
     EXPECT_EQ(state["files"].size(), 8U) << state.dump(1);
+}
+
+TEST_F(S3ToTest, LimitRateCapsEveryStreamIntoTheBucketTogether) {
+    make_bucket();
+    std::vector<std::tuple<std::string, std::string, std::string>> files;
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+        std::string name = "rate" + std::to_string(i) + ".bin";
+        std::string content = s3_random_content(768U << 10U, 50 + i);
+        serve(name, content);
+        files.emplace_back(name, origin_url(name), content);
+        total += content.size();
+    }
+    fs::path catalog = write_catalog({checked_dataset("s3-rate", files)});
+    auto start = std::chrono::steady_clock::now();
+    ProcessResult result = cxrcat(
+        home("a", catalog),
+        {"fetch", "s3-rate", "--accept-terms", "--to", "s3://" + m_bucket + "/rate", "-j", "4", "--limit-rate", "1M"},
+        aws_env());
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    // The cap is the process's total over its four streams (the bound that slowness cannot break).
+    EXPECT_LE(static_cast<double>(total) / took.count(), 1024.0 * 1024.0 * 1.10) << "faster than the cap";
+    EXPECT_EQ(read_back("rate/s3-rate/rate3.bin"), std::get<2>(files[3]));
 }
 
 TEST_F(S3ToTest, CorruptOriginByteIsExit5WithNothingUnderTheKeyAndNoUploadLeft) {

@@ -8,6 +8,7 @@
 #include "cxrcat/payload_kind.hpp"
 #include "cxrcat/redacted_url.hpp"
 #include "cxrcat/text.hpp"
+#include "net/receive_pacer.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -89,9 +90,11 @@ enum class BucketStep { done, retry, next_source, fatal };
 class BucketStream {
   public:
     BucketStream(const TransferRequest& request, std::string key, const S3Client& client, std::string bucket,
-                 const BucketUploadRecords& records, const DownloadOptions& options, BucketProgress& progress)
+                 const BucketUploadRecords& records, const DownloadOptions& options, BucketProgress& progress,
+                 ReceivePacer* pacer)
         : m_request(request), m_key(std::move(key)), m_client(client), m_bucket(std::move(bucket)), m_records(records),
-          m_options(options), m_progress(progress), m_part_size(bucket_part_size(request.expected_size)) {
+          m_options(options), m_progress(progress), m_pacer(pacer),
+          m_part_size(bucket_part_size(request.expected_size)) {
         m_outcome.display_path = request.display_path;
         reset();
     }
@@ -125,6 +128,7 @@ class BucketStream {
     const BucketUploadRecords& m_records;
     const DownloadOptions& m_options;
     BucketProgress& m_progress;
+    ReceivePacer* m_pacer; // --limit-rate, shared by the run's streams; nullptr without a cap
     std::uint64_t m_part_size;
     TransferOutcome m_outcome;
     std::optional<Error> m_error;      // the last failure (of a source, or final)
@@ -199,6 +203,9 @@ void BucketStream::resume_pending() {
 
 bool BucketStream::consume(std::string_view data) {
     m_outcome.bytes_received += data.size();
+    if (m_pacer != nullptr) {
+        m_pacer->pace(data.size());
+    }
     if (!m_sniffed) {
         std::size_t take = std::min(data.size(), k_sniff_bytes - m_head.size());
         m_head.append(data.substr(0, take));
@@ -363,6 +370,9 @@ BucketStep BucketStream::transfer_once(const std::string& url, bool origin) {
     request.ca_bundle = m_options.ca_bundle;
     request.timeout = std::chrono::hours(24); // a stall is caught by libcurl's low-speed limit
     request.max_body = k_bucket_error_body;
+    if (m_pacer != nullptr) {
+        request.paced_rate = m_pacer->rate() / static_cast<std::uint64_t>(std::max(1, m_options.jobs));
+    }
     if (m_received > 0) {
         if (!m_request.expected_size || m_received >= *m_request.expected_size) {
             reset(); // no known end to ask a range up to: start over
@@ -536,10 +546,15 @@ std::vector<TransferOutcome> upload_all_to_bucket(const std::vector<TransferRequ
                                                   const DownloadOptions& options, ProgressSink* progress) {
     std::vector<TransferOutcome> outcomes(requests.size());
     BucketProgress locked(progress);
+    std::optional<ReceivePacer> pacer;
+    if (options.max_receive_rate > 0) {
+        pacer.emplace(options.max_receive_rate);
+    }
     std::atomic<std::size_t> next{0};
     auto work = [&] {
         for (std::size_t i = next++; i < requests.size(); i = next++) {
-            BucketStream stream(requests[i], keys.at(i), client, bucket, records, options, locked);
+            BucketStream stream(requests[i], keys.at(i), client, bucket, records, options, locked,
+                                pacer ? &*pacer : nullptr);
             outcomes[i] = stream.run();
         }
     };

@@ -113,6 +113,11 @@ Result<HttpResponse> perform_once(const HttpRequest& request) {
     as_transfer.user_agent = request.user_agent;
     DownloadOptions options;
     options.ca_bundle = request.ca_bundle;
+    if (request.paced_rate > 0) {
+        options.max_receive_rate = request.paced_rate;
+        options.jobs = 1;
+        options.max_segments = 1; // this one connection's share is the whole paced rate
+    }
     std::vector<std::string> headers = request.headers;
     if (request.range) {
         headers.push_back("Range: bytes=" + std::to_string(request.range->first) + "-" +
