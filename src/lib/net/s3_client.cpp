@@ -11,13 +11,17 @@
 #include "providers/bucket_listing.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <fstream>
+#include <future>
 
 namespace cxrcat::net {
 
 namespace {
 
 constexpr std::uint64_t k_max_parts = 10'000;
+// Parts of one exported file in flight at once (each holds one part of memory), as for --to s3://.
+constexpr std::size_t k_export_parts_in_flight = 3;
 constexpr std::size_t k_max_text_object = 64U << 20;
 
 std::string md5_hex_of(std::string_view body) {
@@ -246,12 +250,27 @@ Result<S3UploadReport> S3Client::upload_multipart(const std::string& bucket, con
         upload_id = *created;
     }
     std::vector<S3Part> done;
-    for (std::uint64_t offset = 0; offset < size; offset += part_size) {
-        int number = static_cast<int>(done.size()) + 1;
+    // Up to k_export_parts_in_flight parts are sent at once while the next one is read.
+    std::deque<std::future<Result<S3Part>>> sending;
+    std::optional<Error> failed;
+    auto collect = [&](std::size_t keep) {
+        while (sending.size() > keep) {
+            auto part = sending.front().get();
+            sending.pop_front();
+            if (!part && !failed) {
+                failed = part.error();
+            } else if (part) {
+                done.push_back(*part);
+            }
+        }
+    };
+    int number = 0;
+    for (std::uint64_t offset = 0; offset < size && !failed; offset += part_size) {
+        ++number;
         auto body = read_region(path, offset, std::min(part_size, size - offset));
         if (!body) {
-            abort_upload(bucket, key, upload_id);
-            return body.error();
+            failed = body.error();
+            break;
         }
         auto kept = std::find_if(existing.begin(), existing.end(), [&](const S3Part& part) {
             return part.number == number && part.size == body->size() &&
@@ -262,14 +281,21 @@ Result<S3UploadReport> S3Client::upload_multipart(const std::string& bucket, con
             ++report.resumed_parts;
             continue;
         }
-        std::uint64_t body_size = body->size();
-        auto etag = upload_part(bucket, key, upload_id, number, std::move(*body));
-        if (!etag) {
-            abort_upload(bucket, key, upload_id);
-            return etag.error();
-        }
-        done.push_back(S3Part{number, *etag, body_size});
+        collect(k_export_parts_in_flight - 1);
+        sending.push_back(std::async(
+            std::launch::async, [this, &bucket, &key, &upload_id, number, part = std::move(*body)]() mutable {
+                std::uint64_t part_bytes = part.size();
+                auto etag = upload_part(bucket, key, upload_id, number, std::move(part));
+                return etag ? Result<S3Part>(S3Part{number, *etag, part_bytes}) : Result<S3Part>(etag.error());
+            }));
     }
+    collect(0);
+    if (failed) {
+        abort_upload(bucket, key, upload_id);
+        return *failed;
+    }
+    // CompleteMultipartUpload lists the parts in ascending order.
+    std::sort(done.begin(), done.end(), [](const S3Part& a, const S3Part& b) { return a.number < b.number; });
     report.parts = static_cast<int>(done.size());
     if (auto completed = complete_upload(bucket, key, upload_id, done); !completed) {
         abort_upload(bucket, key, upload_id);
