@@ -15,6 +15,7 @@ struct StatusCommandOptions {
     std::vector<std::string> ids;
     FileFilterFlags filters;
     std::string format = "text";
+    std::string to; // a bucket prefix the datasets were installed into (fetch --to s3://)
 };
 
 struct DatasetStatus {
@@ -61,6 +62,11 @@ int run_status(AppContext& context, const StatusCommandOptions& options) {
     auto fetch = make_plan_options(context, options.filters);
     if (!fetch) {
         return context.fail(fetch.error());
+    }
+    fetch->to = options.to;
+    if (!options.to.empty() && options.ids.empty()) {
+        return context.fail(
+            Error(ErrorCode::usage, "status --to needs the dataset ids to look up under " + options.to));
     }
     std::vector<std::string> ids = options.ids.empty() ? installed_ids(context) : options.ids;
     nlohmann::json records = nlohmann::json::array();
@@ -112,6 +118,8 @@ void add_status_command(CLI::App& app, AppContext& context) {
     command->add_option("ids", options->ids, "Dataset ids or aliases (default: every dataset with a directory)");
     add_file_filter_flags(*command, options->filters);
     add_format_option(*command, options->format, {"text", "json"}, "Output: text, or json");
+    command->add_option("--to", options->to,
+                        "Look in the bucket prefix the datasets were fetched into (s3://BUCKET/PREFIX, as fetch --to)");
     add_selection_flags(*command, options->filters.selection);
 }
 

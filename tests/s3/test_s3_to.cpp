@@ -133,6 +133,12 @@ TEST_F(S3ToTest, FourShardsOnFourMachinesIntoOneBucketPrefixFetchEachFileOnceAnd
     }
     std::string keys = listing("lab/s3-shards/");
     EXPECT_TRUE(has_text(keys, "lab/s3-shards/.cxrcat/journal/shard-1-of-4.json")) << keys;
+    ProcessResult status =
+        cxrcat(home("login", catalog), {"status", "s3-shards", "--to", to, "--format", "json"}, aws_env());
+    ASSERT_EQ(status.exit_code, 0) << status.describe();
+    json entry = json::parse(status.out)["datasets"][0];
+    EXPECT_EQ(entry["files_installed"], 8) << status.out;
+    EXPECT_EQ(entry["destination"], to + "/s3-shards") << status.out;
 
     // An unsharded run on a fifth machine sees every shard's files: no origin request. It folds the
     // journals into state.json.
