@@ -11,6 +11,7 @@
 // one machine take turns per shard through local lock files; S3 itself has no lock, so two
 // unsharded runs on two machines must not fetch the same dataset into one prefix at the same time.
 #include "cxrcat/dataset_lock.hpp"
+#include "cxrcat/digest.hpp"
 #include "cxrcat/fetch.hpp"
 #include "cxrcat/install_store.hpp"
 #include "cxrcat/s3_settings.hpp"
@@ -119,8 +120,48 @@ class BucketSession final : public StoreSession {
 
     DatasetState& state() override { return m_state; }
     [[nodiscard]] Result<void> check_room(const FetchPlan& /*plan*/) const override { return {}; }
-    // An object not in the state cannot be checked without reading it back: it is fetched again.
-    bool adopt_existing(const PlannedFile& /*planned*/, const std::string& /*now*/) override { return false; }
+    // An object in place but not in the state (a run stopped before it saved its state): read back
+    // from the store and hashed; recorded only when its size and every digest match the plan.
+    bool adopt_existing(const PlannedFile& planned, const std::string& now) override {
+        std::string key = m_dataset.key(planned.path);
+        auto listed = m_dataset.sizes->find(key);
+        if (planned.digests.empty() || listed == m_dataset.sizes->end() ||
+            (planned.size && listed->second != *planned.size)) {
+            return false;
+        }
+        std::vector<Hasher> hashers;
+        std::uint64_t size = 0;
+        auto restart = [&] {
+            hashers.clear();
+            hashers.emplace_back(DigestAlgorithm::sha256);
+            for (const auto& [algorithm, hex] : planned.digests) {
+                if (algorithm != DigestAlgorithm::sha256) {
+                    hashers.emplace_back(algorithm);
+                }
+            }
+            size = 0;
+        };
+        auto read = m_dataset.client->read_object(m_dataset.location.bucket, key, restart, [&](std::string_view data) {
+            for (auto& hasher : hashers) {
+                hasher.update(data);
+            }
+            size += data.size();
+            return true;
+        });
+        if (!read || !*read || size != listed->second) {
+            return false;
+        }
+        std::map<DigestAlgorithm, std::string> digests;
+        for (auto& hasher : hashers) {
+            digests[hasher.algorithm()] = hasher.finish_hex();
+        }
+        for (const auto& [algorithm, hex] : planned.digests) {
+            if (digests[algorithm] != hex) {
+                return false;
+            }
+        }
+        return static_cast<bool>(m_state.record_file(planned.path, digests, "", now));
+    }
 
     std::vector<TransferOutcome> transfer(std::vector<TransferRequest>& requests, const DownloadOptions& options,
                                           ProgressSink* progress) override {

@@ -178,6 +178,38 @@ TEST_F(S3ToTest, LimitRateCapsEveryStreamIntoTheBucketTogether) {
     EXPECT_EQ(read_back("rate/s3-rate/rate3.bin"), std::get<2>(files[3]));
 }
 
+TEST_F(S3ToTest, ObjectsInPlaceWithoutAStateAreReadBackAndAdoptedOnlyWhenTheyMatch) {
+    make_bucket();
+    std::string good = s3_random_content(70'001, 61);
+    std::string other = s3_random_content(70'002, 62);
+    serve("good.bin", good);
+    serve("other.bin", other);
+    fs::path catalog = write_catalog({checked_dataset(
+        "s3-adopt", {{"good.bin", origin_url("good.bin"), good}, {"other.bin", origin_url("other.bin"), other}})});
+    std::string to = "s3://" + m_bucket + "/adopt";
+    ASSERT_EQ(cxrcat(home("a", catalog), {"fetch", "s3-adopt", "--accept-terms", "--to", to}, aws_env()).exit_code, 0);
+    // The state is lost (a run stopped before it saved), and other.bin was replaced by bytes of the
+    // same size that are not the dataset's.
+    ASSERT_EQ(s3cmd({"del", "s3://" + m_bucket + "/adopt/s3-adopt/.cxrcat/state.json"}).exit_code, 0);
+    std::string tampered = other;
+    tampered[100] = static_cast<char>(tampered[100] ^ 0x5a);
+    fs::path local = m_dir / "tampered.bin";
+    write_text_file(local, tampered);
+    ASSERT_EQ(s3cmd({"put", local.string(), "s3://" + m_bucket + "/adopt/s3-adopt/other.bin"}).exit_code, 0);
+
+    int good_before = origin_requests();
+    ProcessResult again =
+        cxrcat(home("b", catalog), {"fetch", "s3-adopt", "--accept-terms", "--to", to, "--format", "json"}, aws_env());
+    ASSERT_EQ(again.exit_code, 0) << again.describe();
+    json report = json::parse(again.out);
+    EXPECT_EQ(report["summary"]["skipped"], 1) << again.out;    // good.bin, read back and adopted
+    EXPECT_EQ(report["summary"]["downloaded"], 1) << again.out; // other.bin, from the origin again
+    EXPECT_EQ(origin_requests() - good_before, 1) << "only the mismatching object is fetched again";
+    EXPECT_EQ(read_back("adopt/s3-adopt/other.bin"), other) << "the wrong bytes were kept";
+    json state = json::parse(read_back("adopt/s3-adopt/.cxrcat/state.json"));
+    EXPECT_EQ(state["files"]["good.bin"]["digests"]["sha256"], sha256_hex(good)) << state.dump(1);
+}
+
 TEST_F(S3ToTest, CorruptOriginByteIsExit5WithNothingUnderTheKeyAndNoUploadLeft) {
     make_bucket();
     std::string big = s3_random_content((9U << 20U) + 3, 13); // multipart (2 parts); the byte at size/2 is flipped

@@ -158,6 +158,26 @@ Result<std::optional<std::string>> S3Client::get_text(const std::string& bucket,
     return std::optional<std::string>(std::move(response->body));
 }
 
+Result<bool> S3Client::read_object(const std::string& bucket, const std::string& key,
+                                   const std::function<void()>& restart,
+                                   const std::function<bool(std::string_view)>& sink) const {
+    HttpRequest get = request("GET", m_settings.object_url(bucket, key));
+    get.timeout = std::chrono::hours(24); // an object may be terabytes; a stall is caught by the low-speed limit
+    get.body_begin = restart;
+    get.body_write = sink;
+    auto response = send(get);
+    if (!response) {
+        return response.error();
+    }
+    if (response->status == 404 && providers::s3_xml_text(response->body, "Code") != "NoSuchBucket") {
+        return false;
+    }
+    if (response->status != 200) {
+        return failure(*response, bucket, "read s3://" + bucket + "/" + key);
+    }
+    return true;
+}
+
 Result<void> S3Client::put_bytes(const std::string& bucket, const std::string& key, const std::string& body,
                                  const std::string& content_type) const {
     HttpRequest put = request("PUT", m_settings.object_url(bucket, key));

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -54,6 +55,11 @@ class S3Client {
                                                                    const std::string& key) const;
     // A small object's content (at most 64 MiB), or nullopt when there is no such key.
     [[nodiscard]] Result<std::optional<std::string>> get_text(const std::string& bucket, const std::string& key) const;
+    // Streams an object of any size to sink (which returns false to stop); restart runs before
+    // each attempt (a retry starts over). False when there is no such key.
+    [[nodiscard]] Result<bool> read_object(const std::string& bucket, const std::string& key,
+                                           const std::function<void()>& restart,
+                                           const std::function<bool(std::string_view)>& sink) const;
     // PUT of an in-memory body with its Content-MD5 (the store checks it).
     [[nodiscard]] Result<void> put_bytes(const std::string& bucket, const std::string& key, const std::string& body,
                                          const std::string& content_type) const;
