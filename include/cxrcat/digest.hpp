@@ -46,6 +46,10 @@ class Hasher {
 // "" when hex is not valid hex.
 [[nodiscard]] std::string hex_digest_to_base64(std::string_view hex);
 
+// The lowercase hex of a digest written in base64 (Google Cloud Storage's md5Hash), in the standard
+// or the URL-safe alphabet, padded or not; nullopt unless it decodes to exactly the digest's length.
+[[nodiscard]] std::optional<std::string> base64_digest_to_hex(std::string_view base64, DigestAlgorithm algorithm);
+
 // Returns the lowercase hex SHA-256 of text.
 [[nodiscard]] std::string sha256_hex(std::string_view text);
 

@@ -4,6 +4,7 @@
 #include "cxrcat/digest.hpp"
 #include "cxrcat/error.hpp"
 #include "cxrcat/payload_kind.hpp"
+#include "cxrcat/polymorphic_base.hpp"
 #include "cxrcat/retry_policy.hpp"
 #include "cxrcat/secret.hpp"
 
@@ -73,15 +74,8 @@ struct TransferOutcome {
 };
 
 // Receives progress from the download loop (on the calling thread).
-class ProgressSink {
+class ProgressSink : public PolymorphicBase {
   public:
-    virtual ~ProgressSink() = default;
-    ProgressSink() = default;
-    ProgressSink(const ProgressSink&) = delete;
-    ProgressSink& operator=(const ProgressSink&) = delete;
-    ProgressSink(ProgressSink&&) = delete;
-    ProgressSink& operator=(ProgressSink&&) = delete;
-
     virtual void on_start(const std::string& path, std::optional<std::uint64_t> total) = 0;
     // done counts bytes of the file present so far (a resumed part counts from its start).
     virtual void on_progress(const std::string& path, std::uint64_t done, std::optional<std::uint64_t> total) = 0;

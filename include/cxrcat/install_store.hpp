@@ -2,9 +2,11 @@
 #pragma once
 
 #include "cxrcat/dataset.hpp"
+#include "cxrcat/dataset_lock.hpp"
 #include "cxrcat/dataset_state.hpp"
 #include "cxrcat/download.hpp"
 #include "cxrcat/paths.hpp"
+#include "cxrcat/polymorphic_base.hpp"
 #include "cxrcat/result.hpp"
 
 #include <filesystem>
@@ -22,15 +24,8 @@ struct PlannedFile;
 
 // One dataset's place in a store, held for the length of one fetch: the store's lock, the state
 // loaded under it, and the way verified bytes get into place.
-class StoreSession {
+class StoreSession : public PolymorphicBase {
   public:
-    StoreSession() = default;
-    virtual ~StoreSession() = default;
-    StoreSession(const StoreSession&) = delete;
-    StoreSession& operator=(const StoreSession&) = delete;
-    StoreSession(StoreSession&&) = delete;
-    StoreSession& operator=(StoreSession&&) = delete;
-
     // The dataset's recorded state, loaded under the lock; save_state() keeps the changes.
     [[nodiscard]] virtual DatasetState& state() = 0;
     // Refuses (local_io) a plan that will not fit where the dataset lands.
@@ -54,15 +49,8 @@ class StoreSession {
 // Where fetch and sync install datasets: a local directory per dataset under CXRCAT_HOME (the
 // default), or an S3 bucket prefix (`--to s3://bucket/prefix`: each dataset under
 // `<prefix>/<id>/`, its state and provenance under `<prefix>/<id>/.cxrcat/` and beside the data).
-class InstallStore {
+class InstallStore : public PolymorphicBase {
   public:
-    InstallStore() = default;
-    virtual ~InstallStore() = default;
-    InstallStore(const InstallStore&) = delete;
-    InstallStore& operator=(const InstallStore&) = delete;
-    InstallStore(InstallStore&&) = delete;
-    InstallStore& operator=(InstallStore&&) = delete;
-
     // Where the dataset lands: its directory, or "s3://bucket/prefix/<id>".
     [[nodiscard]] virtual std::filesystem::path destination(const std::string& dataset_id) const = 0;
     // The dataset's recorded state, read without the lock (plans, sync's up-to-date check).
@@ -74,6 +62,12 @@ class InstallStore {
     // for a bucket, not_found (no such bucket) and access_denied (credentials, policy).
     [[nodiscard]] virtual Result<std::unique_ptr<StoreSession>> open(const Dataset& dataset,
                                                                      const FetchOptions& options) = 0;
+
+  protected:
+    // The lock open() takes in dir: with the options' holder description and lock-wait callback,
+    // and the shard's own lock when the options select a shard. Errors: DatasetLock::acquire's.
+    [[nodiscard]] static Result<DatasetLock> lock_for_fetch(const std::filesystem::path& dir,
+                                                            const FetchOptions& options);
 };
 
 // The store options.to names: "" is the local directory under paths, "s3://bucket/prefix" a bucket

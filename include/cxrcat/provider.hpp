@@ -4,6 +4,7 @@
 #include "cxrcat/credentials.hpp"
 #include "cxrcat/dataset.hpp"
 #include "cxrcat/download.hpp"
+#include "cxrcat/polymorphic_base.hpp"
 #include "cxrcat/result.hpp"
 
 #include <filesystem>
@@ -117,15 +118,8 @@ struct ProbeResult {
 };
 
 // One download route. Each provider lives in src/lib/providers/<name>.cpp.
-class ProviderClient {
+class ProviderClient : public PolymorphicBase {
   public:
-    ProviderClient() = default;
-    virtual ~ProviderClient() = default;
-    ProviderClient(const ProviderClient&) = delete;
-    ProviderClient& operator=(const ProviderClient&) = delete;
-    ProviderClient(ProviderClient&&) = delete;
-    ProviderClient& operator=(ProviderClient&&) = delete;
-
     // Lists the source's files with their URLs, credentials, sizes and digests.
     [[nodiscard]] virtual Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) = 0;
     // A cheap request that touches no data and says whether a fetch would be allowed.

@@ -308,9 +308,7 @@ class BucketStore final : public InstallStore {
         // Processes of this machine take turns on one bucket prefix, shard by shard (S3 has no lock
         // of its own).
         std::filesystem::path lock_dir = m_lock_root / sha256_hex(destination(dataset.id).string()).substr(0, 32);
-        const ShardSpec& shard = options.selection.shard;
-        auto lock = DatasetLock::acquire(lock_dir, options.holder_description, options.on_lock_wait,
-                                         shard.active() ? shard.tag() : "");
+        auto lock = lock_for_fetch(lock_dir, options);
         if (!lock) {
             return lock.error();
         }

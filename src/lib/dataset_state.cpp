@@ -28,34 +28,32 @@ std::optional<FileStamp> stamp_of(const std::filesystem::path& path) {
                      static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec};
 }
 
-json state_files_json(const std::map<std::string, InstalledFile>& files) {
-    json out = json::object();
-    for (const auto& [path, entry] : files) {
-        out[path] = {{"size", entry.size},
-                     {"mtime_ns", entry.mtime_ns},
-                     {"digests", digests_to_json(entry.digests)},
-                     {"from_archive", entry.from_archive},
-                     {"installed_at", entry.installed_at}};
-    }
-    return out;
+json state_entry_json(const InstalledFile& entry) {
+    return {{"size", entry.size},
+            {"mtime_ns", entry.mtime_ns},
+            {"digests", digests_to_json(entry.digests)},
+            {"from_archive", entry.from_archive},
+            {"installed_at", entry.installed_at}};
 }
 
-json state_archives_json(const std::map<std::string, ExtractedArchive>& archives) {
-    json out = json::object();
-    for (const auto& [path, entry] : archives) {
-        out[path] = {{"size", entry.size},
-                     {"digests", digests_to_json(entry.digests)},
-                     {"files", entry.files},
-                     {"kept", entry.kept},
-                     {"extracted_at", entry.extracted_at}};
-    }
-    return out;
+json state_entry_json(const ExtractedArchive& entry) {
+    return {{"size", entry.size},
+            {"digests", digests_to_json(entry.digests)},
+            {"files", entry.files},
+            {"kept", entry.kept},
+            {"extracted_at", entry.extracted_at}};
 }
 
-json state_recorded_json(const std::map<std::string, RecordedDigest>& recorded) {
+json state_entry_json(const RecordedDigest& entry) {
+    return {{"sha256", entry.sha256}, {"size", entry.size}, {"recorded_at", entry.recorded_at}};
+}
+
+// One section of a state or journal document ("files", "archives", "recorded_digests"): an object
+// with each path's entry.
+template <typename Entry> json state_section_json(const std::map<std::string, Entry>& entries) {
     json out = json::object();
-    for (const auto& [path, entry] : recorded) {
-        out[path] = {{"sha256", entry.sha256}, {"size", entry.size}, {"recorded_at", entry.recorded_at}};
+    for (const auto& [path, entry] : entries) {
+        out[path] = state_entry_json(entry);
     }
     return out;
 }
@@ -237,9 +235,9 @@ DatasetState DatasetState::from_text(const std::string& text, const std::vector<
 
 std::string DatasetState::to_text() const {
     json document = {{"format", k_state_format},
-                     {"files", state_files_json(files)},
-                     {"archives", state_archives_json(archives)},
-                     {"recorded_digests", state_recorded_json(recorded)}};
+                     {"files", state_section_json(files)},
+                     {"archives", state_section_json(archives)},
+                     {"recorded_digests", state_section_json(recorded)}};
     return document.dump(1) + "\n";
 }
 
@@ -297,9 +295,9 @@ std::string DatasetState::journal_text(const std::string& earlier) const {
     apply(journal.archives, m_loaded.archives, archives, "archives");
     apply(journal.recorded, m_loaded.recorded, recorded, "recorded_digests");
     json document = {{"format", k_state_format},
-                     {"files", state_files_json(journal.files)},
-                     {"archives", state_archives_json(journal.archives)},
-                     {"recorded_digests", state_recorded_json(journal.recorded)},
+                     {"files", state_section_json(journal.files)},
+                     {"archives", state_section_json(journal.archives)},
+                     {"recorded_digests", state_section_json(journal.recorded)},
                      {"removed", removed}};
     return document.dump(1) + "\n";
 }

@@ -5,11 +5,31 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <cctype>
 #include <stdexcept>
+#include <vector>
 
 namespace cxrcat {
 
 namespace {
+
+constexpr std::string_view k_hex_digits = "0123456789abcdef";
+
+std::string bytes_to_hex(std::span<const unsigned char> bytes) {
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (unsigned char byte : bytes) {
+        out.push_back(k_hex_digits[byte >> 4U]);
+        out.push_back(k_hex_digits[byte & 0x0fU]);
+    }
+    return out;
+}
+
+// The value of one hex digit (either case), or nullopt.
+std::optional<unsigned> hex_digit_value(char c) {
+    std::size_t at = k_hex_digits.find(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    return at == std::string_view::npos ? std::nullopt : std::optional<unsigned>(static_cast<unsigned>(at));
+}
 
 const EVP_MD* evp_type(DigestAlgorithm algorithm) {
     switch (algorithm) {
@@ -101,14 +121,7 @@ std::string Hasher::finish_hex() {
     if (EVP_DigestFinal_ex(m_impl->context.get(), digest.data(), &length) != 1) {
         throw std::runtime_error("OpenSSL digest final failed");
     }
-    static constexpr std::string_view k_hex = "0123456789abcdef";
-    std::string out;
-    out.reserve(std::size_t{length} * 2);
-    for (unsigned int i = 0; i < length; ++i) {
-        out.push_back(k_hex[digest[i] >> 4U]);
-        out.push_back(k_hex[digest[i] & 0x0fU]);
-    }
-    return out;
+    return bytes_to_hex(std::span(digest.data(), length));
 }
 
 std::string sha256_hex(std::string_view text) {
@@ -121,32 +134,46 @@ std::string hex_digest_to_base64(std::string_view hex) {
     if (hex.empty() || hex.size() % 2 != 0) {
         return "";
     }
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    };
     std::string bytes;
     for (std::size_t i = 0; i < hex.size(); i += 2) {
-        int high = nibble(hex[i]);
-        int low = nibble(hex[i + 1]);
-        if (high < 0 || low < 0) {
+        auto high = hex_digit_value(hex[i]);
+        auto low = hex_digit_value(hex[i + 1]);
+        if (!high || !low) {
             return "";
         }
-        bytes.push_back(static_cast<char>((high << 4) | low));
+        bytes.push_back(static_cast<char>((*high << 4U) | *low));
     }
     std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
     int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                                   reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
     out.resize(written > 0 ? static_cast<std::size_t>(written) : 0);
     return out;
+}
+
+std::optional<std::string> base64_digest_to_hex(std::string_view base64, DigestAlgorithm algorithm) {
+    static constexpr std::string_view k_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    while (!base64.empty() && base64.back() == '=') {
+        base64.remove_suffix(1);
+    }
+    std::size_t bytes = hex_length(algorithm) / 2;
+    if (base64.size() != (4 * bytes + 2) / 3) { // unpadded base64 of `bytes` bytes
+        return std::nullopt;
+    }
+    std::string standard(base64);
+    for (char& c : standard) {
+        c = c == '-' ? '+' : c == '_' ? '/' : c; // the URL-safe alphabet
+        if (k_alphabet.find(c) == std::string_view::npos) {
+            return std::nullopt;
+        }
+    }
+    // EVP_DecodeBlock wants whole groups of four; it decodes the padding as zero bytes, cut below.
+    standard.append((4 - standard.size() % 4) % 4, '=');
+    std::vector<unsigned char> decoded(standard.size() / 4 * 3);
+    if (EVP_DecodeBlock(decoded.data(), reinterpret_cast<const unsigned char*>(standard.data()),
+                        static_cast<int>(standard.size())) < 0) {
+        return std::nullopt;
+    }
+    return bytes_to_hex(std::span(decoded.data(), bytes));
 }
 
 } // namespace cxrcat

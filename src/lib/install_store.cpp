@@ -114,9 +114,7 @@ class DirectoryStore final : public InstallStore {
         if (!scope) {
             return scope.error();
         }
-        const ShardSpec& shard = options.selection.shard;
-        auto lock = DatasetLock::acquire(dir, options.holder_description, options.on_lock_wait,
-                                         shard.active() ? shard.tag() : "");
+        auto lock = lock_for_fetch(dir, options);
         if (!lock) {
             return lock.error();
         }
@@ -132,6 +130,12 @@ class DirectoryStore final : public InstallStore {
 
 std::unique_ptr<InstallStore> make_directory_store(const Paths& paths) {
     return std::make_unique<DirectoryStore>(paths);
+}
+
+Result<DatasetLock> InstallStore::lock_for_fetch(const std::filesystem::path& dir, const FetchOptions& options) {
+    const ShardSpec& shard = options.selection.shard;
+    return DatasetLock::acquire(dir, options.holder_description, options.on_lock_wait,
+                                shard.active() ? shard.tag() : "");
 }
 
 Result<std::unique_ptr<InstallStore>> make_install_store(const Paths& paths, const FetchOptions& options) {

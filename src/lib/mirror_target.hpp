@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cxrcat/download.hpp"
+#include "cxrcat/polymorphic_base.hpp"
 #include "cxrcat/result.hpp"
 #include "cxrcat/s3_settings.hpp"
 
@@ -15,15 +16,8 @@
 
 namespace cxrcat {
 
-class MirrorTarget {
+class MirrorTarget : public PolymorphicBase {
   public:
-    MirrorTarget() = default;
-    virtual ~MirrorTarget() = default;
-    MirrorTarget(const MirrorTarget&) = delete;
-    MirrorTarget& operator=(const MirrorTarget&) = delete;
-    MirrorTarget(MirrorTarget&&) = delete;
-    MirrorTarget& operator=(MirrorTarget&&) = delete;
-
     // Checks that the target can be written (the bucket exists, the credentials are accepted).
     [[nodiscard]] virtual Result<void> open() = 0;
     // Stores the file under key ("sha256/<hex>") unless an object of that size is already there;

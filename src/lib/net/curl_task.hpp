@@ -2,6 +2,7 @@
 // Private: what the download loop keeps as CURLOPT_PRIVATE for each running easy handle.
 #pragma once
 
+#include "cxrcat/polymorphic_base.hpp"
 #include "net/receive_limiter.hpp"
 
 namespace cxrcat::net {
@@ -14,15 +15,8 @@ enum class AttemptVerdict {
     installing, // verified: the part waits for InstallQueue to make it durable and put it in place
 };
 
-class CurlTask {
+class CurlTask : public PolymorphicBase {
   public:
-    CurlTask() = default;
-    virtual ~CurlTask() = default;
-    CurlTask(const CurlTask&) = delete;
-    CurlTask& operator=(const CurlTask&) = delete;
-    CurlTask(CurlTask&&) = delete;
-    CurlTask& operator=(CurlTask&&) = delete;
-
     // Every body this task receives from now on counts against limiter (--limit-rate).
     void limit_receive_with(ReceiveLimiter* limiter) { m_limiter = limiter; }
 

@@ -80,15 +80,11 @@ class HuggingFaceClient final : public ContextClient {
             }
             auto page = parse_hub_tree_page(response->body);
             if (!page) {
-                return Error(page.error().code(), dataset.id + ": " + page.error().message(),
-                             {"request: " + RedactedUrl(request.url).str(), page.error().notes().front()});
+                return listing_page_error(dataset.id, page.error(), request.url);
             }
             for (auto& file : *page) {
                 if (!is_safe_relative_path(file.path)) {
-                    return Error(ErrorCode::network,
-                                 dataset.id + ": the Hub listed a path that is not a safe relative path: '" +
-                                     printable_excerpt(file.path, 200) + "'",
-                                 {"request: " + RedactedUrl(request.url).str(), "nothing was downloaded"});
+                    return unsafe_listed_path_error(dataset.id, "the Hub listed a path", file.path, request.url);
                 }
                 if (seen_paths.insert(file.path).second) {
                     listed.push_back(std::move(file));
@@ -138,8 +134,7 @@ class HuggingFaceClient final : public ContextClient {
     ProbeResult probe(const Dataset& dataset, const Source& source) override {
         auto repo = repo_of(dataset, source);
         if (!repo) {
-            return {ProbeStatus::unsupported, repo.error().message(),
-                    repo.error().notes().empty() ? "" : repo.error().notes().back(), ""};
+            return catalog_fault_probe(repo.error());
         }
         std::string revision = revision_of(source);
         const Credential* token = hub_token();
@@ -174,21 +169,16 @@ class HuggingFaceClient final : public ContextClient {
         if (!failure || !repo) {
             return error;
         }
-        std::vector<std::string> notes = error.notes();
-        bool from_cdn = !failure->final_url.empty() &&
-                        url_origin(failure->final_url) != url_origin(m_context.endpoints.huggingface);
-        if (from_cdn && failure->status != 429 && failure->status < 500) {
-            notes.emplace_back("rerun to get a fresh link from the Hub");
-            return {error.code(),
-                    failure->path + ": the Hugging Face CDN refused the signed download link (HTTP " +
-                        std::to_string(failure->status) + "; it may have expired)",
-                    notes};
+        if (auto refused = refused_link_error(*failure, m_context.endpoints.huggingface, error,
+                                              "the Hugging Face CDN refused the signed download link",
+                                              "rerun to get a fresh link from the Hub")) {
+            return *refused;
         }
         HubReply reply{failure->status, failure->server_code, ""};
-        ProviderDiagnosis diagnosis = diagnose(reply, *repo, revision_of(source), hub_token(), failure->path);
-        notes.insert(notes.begin(), "the Hub answered HTTP " + std::to_string(failure->status) +
-                                        (failure->server_code.empty() ? "" : " (" + failure->server_code + ")"));
-        return diagnosis_error(failure->path, diagnosis, notes);
+        return explained_failure(*failure, diagnose(reply, *repo, revision_of(source), hub_token(), failure->path),
+                                 error,
+                                 "the Hub answered HTTP " + std::to_string(failure->status) +
+                                     (failure->server_code.empty() ? "" : " (" + failure->server_code + ")"));
     }
 
   private:
@@ -246,8 +236,7 @@ class HuggingFaceClient final : public ContextClient {
     }
 
     [[nodiscard]] HttpRequest hub_request(std::string url, const Credential* token) const {
-        HttpRequest request = base_request(m_context, std::move(url));
-        request.headers.emplace_back("Accept: application/json");
+        HttpRequest request = json_request(m_context, std::move(url));
         if (token != nullptr) {
             request.secret_headers.emplace_back("Authorization", Secret("Bearer " + token->secret.reveal()));
         }

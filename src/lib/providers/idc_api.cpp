@@ -163,8 +163,7 @@ Result<IdcManifestPage> parse_idc_manifest_page(std::string_view body) {
 
 std::string idc_api_version(const ProviderContext& context) {
     std::string url = context.endpoints.idc_api + "/version";
-    HttpRequest request = base_request(context, url);
-    request.headers.emplace_back("Accept: application/json");
+    HttpRequest request = json_request(context, url);
     RetryPolicy once = context.retry;
     once.max_attempts = 1;
     auto response = http_request(request, once);

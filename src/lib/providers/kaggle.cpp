@@ -40,14 +40,16 @@ void apply_credential(const Credential& credential, std::vector<std::pair<std::s
 
 class KaggleClient final : public ContextClient {
   public:
-    using ContextClient::ContextClient;
+    // The credential is looked up once: the context's store does not change while the client lives.
+    explicit KaggleClient(const ProviderContext& context)
+        : ContextClient(context), m_credential(context_credential(context, &CredentialStore::kaggle)) {}
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
         auto slug = competition_of(dataset, source);
         if (!slug) {
             return slug.error();
         }
-        const Credential* credential = kaggle_credential();
+        const Credential* credential = m_credential;
         if (credential == nullptr) {
             return diagnosis_error(dataset.id, no_credentials(), {note_create_token()});
         }
@@ -95,10 +97,9 @@ class KaggleClient final : public ContextClient {
     ProbeResult probe(const Dataset& dataset, const Source& source) override {
         auto slug = competition_of(dataset, source);
         if (!slug) {
-            return {ProbeStatus::unsupported, slug.error().message(),
-                    slug.error().notes().empty() ? "" : slug.error().notes().back(), ""};
+            return catalog_fault_probe(slug.error());
         }
-        const Credential* credential = kaggle_credential();
+        const Credential* credential = m_credential;
         if (credential == nullptr) {
             ProviderDiagnosis diagnosis = no_credentials();
             return {diagnosis.status,
@@ -152,32 +153,23 @@ class KaggleClient final : public ContextClient {
 
     Error explain(const Dataset& dataset, const Source& source, Error error) const override {
         auto failure = parse_engine_http_failure(error);
-        const Credential* credential = kaggle_credential();
+        const Credential* credential = m_credential;
         auto slug = competition_of(dataset, source);
         if (!failure || !slug || credential == nullptr) {
             return error;
         }
-        std::vector<std::string> notes = error.notes();
-        bool from_signed_url =
-            !failure->final_url.empty() && url_origin(failure->final_url) != url_origin(m_context.endpoints.kaggle);
-        if (from_signed_url && failure->status != 429 && failure->status < 500) {
-            // Kaggle itself allowed the download; the short-lived signed URL it redirected to did not.
-            notes.emplace_back("rerun to get a fresh download link from Kaggle");
-            return {error.code(),
-                    failure->path + ": the signed download link from Kaggle was refused (HTTP " +
-                        std::to_string(failure->status) + "; it may have expired)",
-                    notes};
+        // Kaggle itself allowed the download; the short-lived signed URL it redirected to did not.
+        if (auto refused = refused_link_error(*failure, m_context.endpoints.kaggle, error,
+                                              "the signed download link from Kaggle was refused",
+                                              "rerun to get a fresh download link from Kaggle")) {
+            return *refused;
         }
-        ProviderDiagnosis diagnosis = diagnose(failure->status, "", *slug, *credential, Step::download, failure->path);
-        notes.insert(notes.begin(), "Kaggle answered HTTP " + std::to_string(failure->status));
-        return diagnosis_error(failure->path, diagnosis, notes);
+        return explained_failure(*failure,
+                                 diagnose(failure->status, "", *slug, *credential, Step::download, failure->path),
+                                 error, "Kaggle answered HTTP " + std::to_string(failure->status));
     }
 
   private:
-    [[nodiscard]] const Credential* kaggle_credential() const {
-        return context_credential(m_context, &CredentialStore::kaggle);
-    }
-
     static Result<std::string> competition_of(const Dataset& dataset, const Source& source) {
         std::string slug = source.param("competition");
         if (!slug.empty()) {
@@ -209,8 +201,7 @@ class KaggleClient final : public ContextClient {
     }
 
     [[nodiscard]] HttpRequest authed_request(std::string url, const Credential& credential) const {
-        HttpRequest request = base_request(m_context, std::move(url));
-        request.headers.emplace_back("Accept: application/json");
+        HttpRequest request = json_request(m_context, std::move(url));
         apply_credential(credential, request.secret_headers, request.basic_auth);
         return request;
     }
@@ -236,16 +227,11 @@ class KaggleClient final : public ContextClient {
             }
             auto page = parse_kaggle_file_list(response->body);
             if (!page) {
-                const Error& error = page.error();
-                return Error(error.code(), dataset.id + ": " + error.message(),
-                             {"request: " + RedactedUrl(request.url).str(), error.notes().front()});
+                return listing_page_error(dataset.id, page.error(), request.url);
             }
             for (auto& file : page->files) {
                 if (!is_safe_relative_path(file.name)) {
-                    return Error(ErrorCode::network,
-                                 dataset.id + ": Kaggle listed a file name that is not a safe relative path: '" +
-                                     printable_excerpt(file.name, 200) + "'",
-                                 {"request: " + RedactedUrl(request.url).str(), "nothing was downloaded"});
+                    return unsafe_listed_path_error(dataset.id, "Kaggle listed a file name", file.name, request.url);
                 }
                 if (names.insert(file.name).second) {
                     files.push_back(std::move(file));
@@ -335,6 +321,8 @@ class KaggleClient final : public ContextClient {
                                 (message.empty() ? "" : ": " + printable_excerpt(message)),
                             url);
     }
+
+    const Credential* m_credential; // nullptr: none found
 };
 
 } // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "providers/parsers.hpp"
 
+#include "cxrcat/digest.hpp"
 #include "providers/remote_text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -400,53 +401,7 @@ Result<BucketPage> parse_gcs_listing(std::string_view body) {
 }
 
 std::optional<std::string> base64_md5_to_hex(std::string_view base64) {
-    auto value_of = [](char c) -> int {
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A';
-        }
-        if (c >= 'a' && c <= 'z') {
-            return c - 'a' + 26;
-        }
-        if (c >= '0' && c <= '9') {
-            return c - '0' + 52;
-        }
-        if (c == '+' || c == '-') {
-            return 62;
-        }
-        if (c == '/' || c == '_') {
-            return 63;
-        }
-        return -1;
-    };
-    while (!base64.empty() && base64.back() == '=') {
-        base64.remove_suffix(1);
-    }
-    std::string bytes;
-    std::uint32_t buffer = 0;
-    int bits = 0;
-    for (char c : base64) {
-        int value = value_of(c);
-        if (value < 0) {
-            return std::nullopt;
-        }
-        buffer = (buffer << 6U) | static_cast<std::uint32_t>(value);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            bytes.push_back(static_cast<char>((buffer >> static_cast<unsigned>(bits)) & 0xFFU));
-        }
-    }
-    if (bytes.size() != k_md5_bytes) {
-        return std::nullopt;
-    }
-    static constexpr std::string_view k_hex = "0123456789abcdef";
-    std::string hex;
-    for (char byte : bytes) {
-        auto value = static_cast<unsigned char>(byte);
-        hex.push_back(k_hex[value >> 4U]);
-        hex.push_back(k_hex[value & 0x0FU]);
-    }
-    return hex;
+    return base64_digest_to_hex(base64, DigestAlgorithm::md5);
 }
 
 bool is_safe_relative_path(std::string_view path) {

@@ -2,6 +2,7 @@
 #include "providers/provider_common.hpp"
 
 #include "cxrcat/redacted_url.hpp"
+#include "providers/remote_text.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -117,6 +118,12 @@ HttpRequest base_request(const ProviderContext& context, std::string url) {
     return request;
 }
 
+HttpRequest json_request(const ProviderContext& context, std::string url) {
+    HttpRequest request = base_request(context, std::move(url));
+    request.headers.emplace_back("Accept: application/json");
+    return request;
+}
+
 std::string describe_credential(const Credential& credential) {
     std::string who = credential.user.empty() ? "" : " for " + credential.user;
     return std::string(to_string(credential.kind)) + who + " from " + credential.source + " (" +
@@ -142,6 +149,23 @@ ProbeResult unreachable(const Error& error, std::string credential) {
     result.fix = error.notes().empty() ? "check the network, proxy settings and --cacert" : error.notes().back();
     result.credential = std::move(credential);
     return result;
+}
+
+ProbeResult catalog_fault_probe(const Error& error) {
+    return {ProbeStatus::unsupported, error.message(), error.notes().empty() ? "" : error.notes().back(), ""};
+}
+
+Error listing_page_error(const std::string& dataset_id, const Error& error, const std::string& url) {
+    return {error.code(),
+            dataset_id + ": " + error.message(),
+            {"request: " + RedactedUrl(url).str(), error.notes().front()}};
+}
+
+Error unsafe_listed_path_error(const std::string& dataset_id, const std::string& listed, const std::string& path,
+                               const std::string& url) {
+    return {ErrorCode::network,
+            dataset_id + ": " + listed + " that is not a safe relative path: '" + printable_excerpt(path, 200) + "'",
+            {"request: " + RedactedUrl(url).str(), "nothing was downloaded"}};
 }
 
 Error diagnosis_error(const std::string& subject, const ProviderDiagnosis& diagnosis, std::vector<std::string> notes) {

@@ -39,6 +39,9 @@ std::unique_ptr<ProviderClient> make_tcia_client(const ProviderContext& context)
 // A request with the context's CA bundle and user agent.
 [[nodiscard]] HttpRequest base_request(const ProviderContext& context, std::string url);
 
+// base_request asking for a JSON answer (Accept: application/json), as every provider API is asked.
+[[nodiscard]] HttpRequest json_request(const ProviderContext& context, std::string url);
+
 // "****abcd" for a credential, with where it came from.
 [[nodiscard]] std::string describe_credential(const Credential& credential);
 
@@ -47,6 +50,19 @@ std::unique_ptr<ProviderClient> make_tcia_client(const ProviderContext& context)
 
 // A transport failure during a probe, as a ProbeResult; credential says whose credential was tried.
 [[nodiscard]] ProbeResult unreachable(const Error& error, std::string credential = "");
+
+// A source the catalog describes wrongly (no repository, no competition named), as a probe result:
+// unsupported, with the error's message and its last note (what to fix in the catalog).
+[[nodiscard]] ProbeResult catalog_fault_probe(const Error& error);
+
+// A page of a provider's listing that does not parse: "<dataset_id>: <the parser's message>", with
+// the request (redacted) and the parser's first note.
+[[nodiscard]] Error listing_page_error(const std::string& dataset_id, const Error& error, const std::string& url);
+
+// A listed path that is_safe_relative_path refuses: "<dataset_id>: <listed> that is not a safe
+// relative path: '<path>'" (listed: "the Hub listed a path"), with the request; nothing is downloaded.
+[[nodiscard]] Error unsafe_listed_path_error(const std::string& dataset_id, const std::string& listed,
+                                             const std::string& path, const std::string& url);
 
 // What an answer from a provider that needs an account means, in the user's terms.
 struct ProviderDiagnosis {

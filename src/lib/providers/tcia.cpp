@@ -5,9 +5,7 @@
 // Content-Length and no Range support, holding the DICOM files and md5hashes.csv. Fetch installs
 // the series under <SeriesInstanceUID>/ only when every member matches that list (series_archive).
 // A series is a unit from the start, listed or not: there is nothing to list before the download.
-#include "cxrcat/redacted_url.hpp"
 #include "providers/provider_common.hpp"
-#include "providers/remote_text.hpp"
 #include "providers/tcia_api.hpp"
 
 #include <algorithm>
@@ -24,7 +22,7 @@ class TciaClient final : public ContextClient {
     using ContextClient::ContextClient;
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
-        auto rows = query_series(dataset, source);
+        auto rows = query_nbia_series(m_context, dataset, source);
         if (!rows) {
             return rows.error();
         }
@@ -46,7 +44,7 @@ class TciaClient final : public ContextClient {
     }
 
     ProbeResult probe(const Dataset& dataset, const Source& source) override {
-        auto rows = query_series(dataset, source);
+        auto rows = query_nbia_series(m_context, dataset, source);
         if (!rows) {
             const Error& error = rows.error();
             ProbeStatus status = error.code() == ErrorCode::not_found       ? ProbeStatus::not_found
@@ -69,61 +67,6 @@ class TciaClient final : public ContextClient {
                        "account, which cxrcat does not use");
         }
         return error;
-    }
-
-  private:
-    [[nodiscard]] std::string series_url(const Source& source) const {
-        std::string url =
-            m_context.endpoints.tcia + "/getSeries?Collection=" + url_encode(source.param("collection"), false);
-        if (std::string modality = source.param("modality"); !modality.empty()) {
-            url += "&Modality=" + url_encode(modality, false);
-        }
-        return url;
-    }
-
-    [[nodiscard]] Result<std::vector<NbiaSeriesRow>> query_series(const Dataset& dataset, const Source& source) const {
-        std::string url = series_url(source);
-        std::string shown = "request: GET " + RedactedUrl(url).str();
-        HttpRequest request = base_request(m_context, url);
-        request.headers.emplace_back("Accept: application/json");
-        auto response = http_request(request, m_context.retry);
-        if (!response) {
-            return Error(response.error().code(),
-                         dataset.id + ": cannot reach the NBIA API: " + response.error().message(),
-                         response.error().notes());
-        }
-        std::string why = "HTTP " + std::to_string(response->status);
-        std::string text = printable_excerpt(response->body, 200);
-        if (response->status == 401 || response->status == 403) {
-            return Error(ErrorCode::access_denied,
-                         dataset.id + ": the NBIA API refused the series list (" + why + ")" +
-                             (text.empty() ? "" : ": " + text),
-                         {"public collections need no token; this one may need a TCIA account", shown});
-        }
-        if (response->status == 404) {
-            return Error(ErrorCode::not_found, dataset.id + ": the NBIA API has no getSeries (" + why + ")",
-                         {"check CXRCAT_TCIA_URL (the API's base, ending in /nbia-api/services/v1)", shown});
-        }
-        if (response->status != 200) {
-            return Error(ErrorCode::network,
-                         dataset.id + ": the NBIA API failed with " + why + (text.empty() ? "" : ": " + text),
-                         {response->status == 400 ? "the API rejected the query parameters" : "retry later", shown});
-        }
-        auto rows = parse_nbia_series(response->body);
-        if (!rows) {
-            return Error(rows.error().code(),
-                         dataset.id +
-                             ": the NBIA API answered getSeries in an unexpected shape: " + rows.error().message(),
-                         {shown});
-        }
-        if (rows->empty()) {
-            // NBIA's empty answer is "no results": a wrong collection name, never an empty dataset.
-            return Error(ErrorCode::not_found,
-                         dataset.id + ": the NBIA API lists no series for collection '" + source.param("collection") +
-                             "'",
-                         {"check the collection name on " + dataset.homepage, shown});
-        }
-        return rows;
     }
 };
 

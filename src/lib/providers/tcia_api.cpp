@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The getSeries answer of the NBIA REST API (provider-facts.md §4: a live capture of
 // …/nbia-api/services/v1/getSeries, and the client code of kirbyju/tcia_utils nbia.py `getSeries`
-// and `queryData`, and MONAI's apps/tcia/utils.py, which both take an empty body for "no results").
+// and `queryData`, and MONAI's apps/tcia/utils.py, which both take an empty body for "no results"),
+// and the request that asks for it.
 #include "providers/tcia_api.hpp"
 
+#include "cxrcat/redacted_url.hpp"
 #include "providers/parsers.hpp"
+#include "providers/provider_common.hpp"
+#include "providers/remote_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -38,6 +42,14 @@ std::optional<std::uint64_t> nbia_count(const nlohmann::json& row, const char* k
 
 bool nbia_blank(std::string_view body) {
     return body.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+std::string nbia_series_url(const ProviderContext& context, const Source& source) {
+    std::string url = context.endpoints.tcia + "/getSeries?Collection=" + url_encode(source.param("collection"), false);
+    if (std::string modality = source.param("modality"); !modality.empty()) {
+        url += "&Modality=" + url_encode(modality, false);
+    }
+    return url;
 }
 
 } // namespace
@@ -89,6 +101,48 @@ Result<std::vector<NbiaSeriesRow>> parse_nbia_series(std::string_view body) {
         row.image_count = nbia_count(item, "ImageCount").value_or(0);
         row.file_size = nbia_count(item, "FileSize");
         rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+Result<std::vector<NbiaSeriesRow>> query_nbia_series(const ProviderContext& context, const Dataset& dataset,
+                                                     const Source& source) {
+    std::string url = nbia_series_url(context, source);
+    std::string shown = "request: GET " + RedactedUrl(url).str();
+    HttpRequest request = json_request(context, url);
+    auto response = http_request(request, context.retry);
+    if (!response) {
+        return Error(response.error().code(), dataset.id + ": cannot reach the NBIA API: " + response.error().message(),
+                     response.error().notes());
+    }
+    std::string why = "HTTP " + std::to_string(response->status);
+    std::string text = printable_excerpt(response->body, 200);
+    if (response->status == 401 || response->status == 403) {
+        return Error(ErrorCode::access_denied,
+                     dataset.id + ": the NBIA API refused the series list (" + why + ")" +
+                         (text.empty() ? "" : ": " + text),
+                     {"public collections need no token; this one may need a TCIA account", shown});
+    }
+    if (response->status == 404) {
+        return Error(ErrorCode::not_found, dataset.id + ": the NBIA API has no getSeries (" + why + ")",
+                     {"check CXRCAT_TCIA_URL (the API's base, ending in /nbia-api/services/v1)", shown});
+    }
+    if (response->status != 200) {
+        return Error(ErrorCode::network,
+                     dataset.id + ": the NBIA API failed with " + why + (text.empty() ? "" : ": " + text),
+                     {response->status == 400 ? "the API rejected the query parameters" : "retry later", shown});
+    }
+    auto rows = parse_nbia_series(response->body);
+    if (!rows) {
+        return Error(rows.error().code(),
+                     dataset.id + ": the NBIA API answered getSeries in an unexpected shape: " + rows.error().message(),
+                     {shown});
+    }
+    if (rows->empty()) {
+        // NBIA's empty answer is "no results": a wrong collection name, never an empty dataset.
+        return Error(ErrorCode::not_found,
+                     dataset.id + ": the NBIA API lists no series for collection '" + source.param("collection") + "'",
+                     {"check the collection name on " + dataset.homepage, shown});
     }
     return rows;
 }

@@ -3,6 +3,7 @@
 // row per series with its DICOM identifiers, image count and size.
 #pragma once
 
+#include "cxrcat/provider.hpp"
 #include "cxrcat/result.hpp"
 
 #include <cstdint>
@@ -32,5 +33,11 @@ struct NbiaSeriesRow {
 // "no results" and gives no rows. Errors (network) say which part of the shape was unexpected;
 // a SeriesInstanceUID that cannot be a directory name is an integrity error.
 [[nodiscard]] Result<std::vector<NbiaSeriesRow>> parse_nbia_series(std::string_view body);
+
+// The series of the source's collection (and modality, when it names one), asked of the context's
+// NBIA API. Errors: access_denied (401/403), not_found (no getSeries, or no series: a wrong
+// collection name), network (anything else), each saying which request failed.
+[[nodiscard]] Result<std::vector<NbiaSeriesRow>> query_nbia_series(const ProviderContext& context,
+                                                                   const Dataset& dataset, const Source& source);
 
 } // namespace cxrcat::providers

@@ -148,9 +148,7 @@ class ZenodoClient final : public ContextClient {
     }
 
     [[nodiscard]] HttpRequest record_request(const std::string& record) const {
-        HttpRequest request = base_request(m_context, m_context.endpoints.zenodo + "/api/records/" + record);
-        request.headers.emplace_back("Accept: application/json");
-        return request;
+        return json_request(m_context, m_context.endpoints.zenodo + "/api/records/" + record);
     }
 
     Result<ZenodoRecord> fetch_record(const Dataset& dataset, const std::string& record,
