@@ -72,6 +72,18 @@ Result<const Dataset*> AppContext::dataset(std::string_view key) {
     return error;
 }
 
+Result<std::vector<const Dataset*>> AppContext::datasets(const std::vector<std::string>& keys) {
+    std::vector<const Dataset*> out;
+    for (const auto& key : keys) {
+        auto found = dataset(key);
+        if (!found) {
+            return found.error();
+        }
+        out.push_back(*found);
+    }
+    return out;
+}
+
 const Paths& AppContext::paths() {
     if (!m_paths) {
         m_paths = Paths::from_environment();
@@ -106,6 +118,12 @@ int AppContext::fail(const Error& error) const {
 
 void AppContext::warn(std::string_view message) const {
     std::cerr << "cxrcat: warning: " << message << '\n';
+}
+
+void AppContext::warn_all(const std::vector<std::string>& warnings) const {
+    for (const auto& warning : warnings) {
+        warn(warning);
+    }
 }
 
 void AppContext::notice(std::string_view message) const {

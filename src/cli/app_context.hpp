@@ -35,6 +35,8 @@ class AppContext {
     Result<std::vector<DatasetSummary>> summaries();
     // The dataset with this id or alias, or a not_found error suggesting the nearest ids.
     Result<const Dataset*> dataset(std::string_view key);
+    // The datasets of keys, in order, or the first unknown key's error (as dataset() makes it).
+    Result<std::vector<const Dataset*>> datasets(const std::vector<std::string>& keys);
     const Paths& paths();
     // Provider base URLs from the environment, and the credentials found (read once).
     const ProviderEndpoints& endpoints();
@@ -44,6 +46,8 @@ class AppContext {
     int fail(const Error& error) const;
     // Prints `cxrcat: warning: ...` to stderr.
     void warn(std::string_view message) const;
+    // warn() for each of warnings, in order.
+    void warn_all(const std::vector<std::string>& warnings) const;
     // Prints `cxrcat: note: ...` to stderr unless --quiet.
     void notice(std::string_view message) const;
 

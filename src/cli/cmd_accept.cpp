@@ -56,9 +56,7 @@ int list_acceptances(AppContext& context, const TermsLedger& ledger, const std::
 
 int run_accept(AppContext& context, const AcceptOptions& options) {
     TermsLedger ledger = TermsLedger::open(context.paths().terms_ledger());
-    for (const auto& warning : ledger.warnings()) {
-        context.warn(warning);
-    }
+    context.warn_all(ledger.warnings());
     if (options.list) {
         return list_acceptances(context, ledger, options.format);
     }
@@ -66,17 +64,13 @@ int run_accept(AppContext& context, const AcceptOptions& options) {
         return context.fail(Error(ErrorCode::usage, "accept needs at least one dataset id, or --list"));
     }
     // Resolve every id first so that a typo accepts nothing.
-    std::vector<const Dataset*> datasets;
-    for (const auto& id : options.ids) {
-        auto found = context.dataset(id);
-        if (!found) {
-            return context.fail(found.error());
-        }
-        datasets.push_back(*found);
+    auto datasets = context.datasets(options.ids);
+    if (!datasets) {
+        return context.fail(datasets.error());
     }
     std::string now = utc_now_iso8601();
     std::size_t warnings_seen = ledger.warnings().size();
-    for (const Dataset* dataset : datasets) {
+    for (const Dataset* dataset : *datasets) {
         if (auto written = ledger.accept(*dataset, now); !written) {
             return context.fail(written.error());
         }

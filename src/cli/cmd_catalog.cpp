@@ -25,16 +25,16 @@ int run_validate(AppContext& context, const std::vector<std::string>& paths) {
     for (const auto& problem : loaded.problems) {
         std::cout << problem.to_string() << '\n';
     }
-    if (!loaded.ok()) {
-        std::cerr << "cxrcat: error: " << loaded.problems.size() << " problem"
-                  << (loaded.problems.size() == 1 ? "" : "s") << " found in " << loaded.files_read
-                  << " catalog files\n";
-        return exit_code(ErrorCode::invalid_catalog);
+    if (loaded.ok()) {
+        context.notice("catalog ok: " + std::to_string(loaded.catalog.size()) + " datasets from " +
+                       std::to_string(loaded.files_read) + " files (built-in catalog " +
+                       std::string(embedded_catalog_version()) + ")");
+        return 0;
     }
-    context.notice("catalog ok: " + std::to_string(loaded.catalog.size()) + " datasets from " +
-                   std::to_string(loaded.files_read) + " files (built-in catalog " +
-                   std::string(embedded_catalog_version()) + ")");
-    return 0;
+    std::size_t count = loaded.problems.size();
+    return context.fail(Error(ErrorCode::invalid_catalog, std::to_string(count) + " problem" + (count == 1 ? "" : "s") +
+                                                              " found in " + std::to_string(loaded.files_read) +
+                                                              " catalog files"));
 }
 
 } // namespace

@@ -82,7 +82,8 @@ std::vector<SourceCheck> probe_sources(AppContext& context, const Dataset& datas
     return checks;
 }
 
-int run_check(AppContext& context, const CheckOptions& options) {
+// The provider context of a preflight: one attempt per request, --cacert (else CURL_CA_BUNDLE), --manifest.
+ProviderContext check_providers(AppContext& context, const CheckOptions& options) {
     ProviderContext providers;
     providers.endpoints = context.endpoints();
     providers.credentials = &context.credentials();
@@ -96,73 +97,89 @@ int run_check(AppContext& context, const CheckOptions& options) {
     if (!options.manifest.empty()) {
         providers.manifest = std::filesystem::absolute(options.manifest);
     }
-    TermsLedger ledger = TermsLedger::open(context.paths().terms_ledger());
-    int exit = 0;
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& id : options.ids) {
-        auto found = context.dataset(id);
-        if (!found) {
-            return context.fail(found.error());
+    return providers;
+}
+
+// What a fetch of the dataset would fail with (ok when it is allowed): a refused access outranks
+// every other failure; a failed source that an alternative covers does not count.
+ErrorCode worst_code(TermsStatus terms, const std::vector<SourceCheck>& checks) {
+    ErrorCode worst = terms == TermsStatus::accepted ? ErrorCode::ok : ErrorCode::access_denied;
+    for (const auto& check : checks) {
+        ErrorCode code = covered_by_alternative(check, checks) ? ErrorCode::ok : code_for(check.result.status);
+        if (worst == ErrorCode::ok || (code != ErrorCode::ok && code == ErrorCode::access_denied)) {
+            worst = code == ErrorCode::ok ? worst : code;
         }
-        const Dataset& dataset = **found;
+    }
+    return worst;
+}
+
+nlohmann::json check_json(const Dataset& dataset, TermsStatus terms, const std::vector<SourceCheck>& checks,
+                          ErrorCode worst) {
+    nlohmann::json sources = nlohmann::json::array();
+    for (const auto& check : checks) {
+        sources.push_back({{"provider", check.provider},
+                           {"label", check.label},
+                           {"status", to_string(check.result.status)},
+                           {"detail", check.result.detail},
+                           {"fix", check.result.fix},
+                           {"credential", check.result.credential}});
+    }
+    return {{"id", dataset.id},
+            {"access_class", to_string(dataset.access.access_class)},
+            {"terms", terms == TermsStatus::accepted ? "accepted"
+                      : terms == TermsStatus::lapsed ? "lapsed"
+                                                     : "not-accepted"},
+            {"terms_fix", terms == TermsStatus::accepted ? "" : "cxrcat accept " + dataset.id},
+            {"sources", sources},
+            {"fetch_allowed", worst == ErrorCode::ok},
+            {"exit_code", exit_code(worst)}};
+}
+
+void print_check(const Dataset& dataset, TermsStatus terms, const std::vector<SourceCheck>& checks, ErrorCode worst) {
+    std::string terms_text = terms == TermsStatus::accepted ? "accepted"
+                             : terms == TermsStatus::lapsed ? "lapsed (the terms changed)"
+                                                            : "not accepted";
+    std::cout << dataset.id << " (" << to_string(dataset.access.access_class) << ")\n";
+    std::cout << "  terms: " << terms_text;
+    if (terms != TermsStatus::accepted) {
+        std::cout << " — run: cxrcat accept " << dataset.id;
+    }
+    std::cout << '\n';
+    for (const auto& check : checks) {
+        std::cout << "  " << check.provider << (check.label.empty() ? "" : " (" + check.label + ")") << ": "
+                  << to_string(check.result.status) << " — " << check.result.detail << '\n';
+        if (!check.result.credential.empty()) {
+            std::cout << "    credential: " << check.result.credential << '\n';
+        }
+        if (!check.result.fix.empty()) {
+            std::cout << "    fix: " << check.result.fix << '\n';
+        }
+    }
+    std::cout << "  fetch allowed: " << (worst == ErrorCode::ok ? "yes" : "no") << '\n';
+}
+
+int run_check(AppContext& context, const CheckOptions& options) {
+    ProviderContext providers = check_providers(context, options);
+    TermsLedger ledger = TermsLedger::open(context.paths().terms_ledger());
+    nlohmann::json out = nlohmann::json::array();
+    auto exit = for_each_dataset(context, options.ids, [&](const Dataset& dataset) {
         TermsStatus terms = ledger.status(dataset);
         auto checks = probe_sources(context, dataset, providers);
-        ErrorCode worst = terms == TermsStatus::accepted ? ErrorCode::ok : ErrorCode::access_denied;
-        for (const auto& check : checks) {
-            ErrorCode code = covered_by_alternative(check, checks) ? ErrorCode::ok : code_for(check.result.status);
-            if (worst == ErrorCode::ok || (code != ErrorCode::ok && code == ErrorCode::access_denied)) {
-                worst = code == ErrorCode::ok ? worst : code;
-            }
-        }
-        if (exit == 0) {
-            exit = exit_code(worst);
-        }
-        std::string terms_text = terms == TermsStatus::accepted ? "accepted"
-                                 : terms == TermsStatus::lapsed ? "lapsed (the terms changed)"
-                                                                : "not accepted";
+        ErrorCode worst = worst_code(terms, checks);
         if (options.format == "json") {
-            nlohmann::json sources = nlohmann::json::array();
-            for (const auto& check : checks) {
-                sources.push_back({{"provider", check.provider},
-                                   {"label", check.label},
-                                   {"status", to_string(check.result.status)},
-                                   {"detail", check.result.detail},
-                                   {"fix", check.result.fix},
-                                   {"credential", check.result.credential}});
-            }
-            out.push_back({{"id", dataset.id},
-                           {"access_class", to_string(dataset.access.access_class)},
-                           {"terms", terms == TermsStatus::accepted ? "accepted"
-                                     : terms == TermsStatus::lapsed ? "lapsed"
-                                                                    : "not-accepted"},
-                           {"terms_fix", terms == TermsStatus::accepted ? "" : "cxrcat accept " + dataset.id},
-                           {"sources", sources},
-                           {"fetch_allowed", worst == ErrorCode::ok},
-                           {"exit_code", exit_code(worst)}});
-            continue;
+            out.push_back(check_json(dataset, terms, checks, worst));
+        } else {
+            print_check(dataset, terms, checks, worst);
         }
-        std::cout << dataset.id << " (" << to_string(dataset.access.access_class) << ")\n";
-        std::cout << "  terms: " << terms_text;
-        if (terms != TermsStatus::accepted) {
-            std::cout << " — run: cxrcat accept " << dataset.id;
-        }
-        std::cout << '\n';
-        for (const auto& check : checks) {
-            std::cout << "  " << check.provider << (check.label.empty() ? "" : " (" + check.label + ")") << ": "
-                      << to_string(check.result.status) << " — " << check.result.detail << '\n';
-            if (!check.result.credential.empty()) {
-                std::cout << "    credential: " << check.result.credential << '\n';
-            }
-            if (!check.result.fix.empty()) {
-                std::cout << "    fix: " << check.result.fix << '\n';
-            }
-        }
-        std::cout << "  fetch allowed: " << (worst == ErrorCode::ok ? "yes" : "no") << '\n';
+        return exit_code(worst);
+    });
+    if (!exit) {
+        return context.fail(exit.error());
     }
     if (options.format == "json") {
         std::cout << out.dump(2) << '\n';
     }
-    return exit;
+    return *exit;
 }
 
 } // namespace
@@ -171,16 +188,11 @@ void add_check_command(CLI::App& app, AppContext& context) {
     auto [command, options] = add_command(
         app, context, "check",
         "Preflight: are the terms accepted, are credentials present and accepted? Touches no data", run_check);
-    command->add_option("ids", options->ids, "Dataset ids or aliases")->required();
+    add_dataset_ids(*command, options->ids);
     add_format_option(*command, options->format, {"text", "json"});
-    command->add_option("--cacert", options->cacert, "CA bundle to trust for HTTPS")
-        ->type_name("FILE")
-        ->check(CLI::ExistingFile);
-    command
-        ->add_option("--manifest", options->manifest,
-                     "IDC series manifest to probe (as for 'cxrcat fetch --manifest'), for nlst and lidc-idri")
-        ->type_name("FILE")
-        ->check(CLI::ExistingFile);
+    add_file_option(*command, "--cacert", options->cacert, "CA bundle to trust for HTTPS");
+    add_file_option(*command, "--manifest", options->manifest,
+                    "IDC series manifest to probe (as for 'cxrcat fetch --manifest'), for nlst and lidc-idri");
 }
 
 } // namespace cxrcat::cli

@@ -66,8 +66,7 @@ int run_cite(AppContext& context, const CiteOptions& options) {
 } // namespace
 
 void add_cite_command(CLI::App& app, AppContext& context) {
-    auto [command, options] = add_command(app, context, "cite", "Print how to cite a dataset", run_cite);
-    command->add_option("id", options->id, "Dataset id or alias")->required();
+    auto [command, options] = add_dataset_command(app, context, "cite", "Print how to cite a dataset", run_cite);
     add_format_option(*command, options->format, {"bibtex", "text"}, "Citation format");
 }
 

@@ -4,15 +4,16 @@
 #include "cxrcat/fetch.hpp"
 #include "cxrcat/terms_ledger.hpp"
 #include "cxrcat/text.hpp"
+#include "file_filter_flags.hpp"
 #include "output.hpp"
 #include "progress.hpp"
-#include "selection_flags.hpp"
 #include "terms_gate.hpp"
 #include "transfer_flags.hpp"
 
 #include <array>
 #include <cstdlib>
 #include <iostream>
+#include <type_traits>
 
 namespace cxrcat::cli {
 
@@ -20,15 +21,12 @@ namespace {
 
 struct FetchCommandOptions {
     std::vector<std::string> ids;
-    std::vector<std::string> include;
-    std::vector<std::string> exclude;
+    FileFilterFlags filters; // --include, --exclude, --manifest and the selection flags
     bool dry_run = false;
     std::string format = "text";
     std::string from;
-    std::string manifest;
     std::string source;
     TransferFlags transfer;
-    SelectionFlags selection;
 };
 
 // Series lines shown by a text dry run before the rest is summed up (NLST has about 200,000).
@@ -47,16 +45,15 @@ nlohmann::json error_json(const Error& error) {
     return out;
 }
 
-FetchOptions library_options(AppContext& context, const FetchCommandOptions& options) {
+// Errors: those of make_selection.
+Result<FetchOptions> library_options(AppContext& context, const FetchCommandOptions& options) {
     FetchOptions out = make_fetch_options(context, options.transfer);
-    out.include = options.include;
-    out.exclude = options.exclude;
+    if (auto applied = apply_file_filters(context, options.filters, out); !applied) {
+        return applied.error();
+    }
     out.source = options.source;
     if (!options.from.empty()) {
         out.from = std::filesystem::absolute(options.from);
-    }
-    if (!options.manifest.empty()) {
-        out.providers.manifest = std::filesystem::absolute(options.manifest);
     }
     return out;
 }
@@ -191,97 +188,107 @@ void print_report(const FetchReport& report, nlohmann::json* json) {
     }
 }
 
-int run_fetch(AppContext& context, const FetchCommandOptions& options) {
-    std::vector<const Dataset*> datasets;
-    for (const auto& id : options.ids) {
-        auto found = context.dataset(id);
-        if (!found) {
-            return context.fail(found.error());
+// Why a file of a plan or a report failed, or nullptr when it did not.
+const Error* file_failure(const PlannedFile& file) {
+    return file.unavailable ? &*file.unavailable : nullptr;
+}
+
+const Error* file_failure(const FileResult& file) {
+    return file.status == TransferStatus::failed && file.error ? &*file.error : nullptr;
+}
+
+// Shows one dataset's plan or report after its warnings, then each file's failure: returns the first
+// failure's exit code (0 when none).
+template <typename Outcome> int render_outcome(AppContext& context, const Outcome& outcome, nlohmann::json* json) {
+    context.warn_all(outcome.warnings);
+    if constexpr (std::is_same_v<Outcome, FetchPlan>) {
+        print_plan(outcome, json);
+    } else {
+        print_report(outcome, json);
+    }
+    int exit = 0;
+    for (const auto& file : outcome.files) {
+        if (const Error* failure = file_failure(file)) {
+            int code = context.fail(*failure);
+            exit = exit == 0 ? code : exit;
         }
-        datasets.push_back(*found);
     }
-    FetchOptions fetch_options = library_options(context, options);
-    auto selection = make_selection(context, options.selection);
-    if (!selection) {
-        return context.fail(selection.error());
+    return exit;
+}
+
+// What the report leaves to a person: the manual steps, what --from lacked, the alternatives.
+Error manual_step_error(const Dataset& dataset, const FetchReport& report, bool from_given) {
+    Error manual(ErrorCode::manual_step, dataset.id + ": part of this dataset must be downloaded by hand (" +
+                                             std::string(to_string(dataset.access.access_class)) + ")");
+    for (std::size_t i = 0; i < report.manual_steps.size(); ++i) {
+        manual.note(std::to_string(i + 1) + ". " + report.manual_steps[i]);
     }
-    fetch_options.selection = std::move(*selection);
+    if (!report.missing_local.empty()) {
+        manual.note("not found under --from: " + join(report.missing_local, ", "));
+    }
+    if (!report.local_alternatives.empty()) {
+        manual.note(std::string(from_given ? "--from holds the files of no alternative completely; " : "") +
+                    "any one of these alternatives will do (--source NAME picks one):");
+        for (const auto& alternative : report.local_alternatives) {
+            manual.note(alternative);
+        }
+    }
+    manual.note("then run: cxrcat fetch " + dataset.id + " --from PATH");
+    return manual;
+}
+
+// Fetches one dataset (after its terms are accepted): returns the first failure's exit code.
+int fetch_one(AppContext& context, const Dataset& dataset, const FetchCommandOptions& options,
+              FetchOptions& fetch_options, nlohmann::json* json) {
+    if (auto accepted = ensure_terms_accepted(context, dataset, options.transfer.accept_terms); !accepted) {
+        return context.fail(accepted.error());
+    }
+    // The ledger must outlive the pointer find() returns.
+    TermsLedger ledger = TermsLedger::open(context.paths().terms_ledger());
+    if (const Acceptance* acceptance = ledger.find(dataset.id)) {
+        fetch_options.accepted_at = acceptance->accepted_at;
+    }
+    fetch_options.holder_description = "cxrcat fetch " + dataset.id;
+    fetch_options.on_lock_wait = [&context, &dataset](const std::string& holder) {
+        context.notice("waiting for " + holder + " (it holds the lock on " + dataset.id + ")");
+    };
+    auto progress = make_progress(options.transfer.progress);
+    auto report = fetch_dataset(dataset, context.paths(), fetch_options, progress.get());
+    progress.reset();
+    if (!report) {
+        return context.fail(report.error());
+    }
+    int exit = render_outcome(context, *report, json);
+    if (!report->manual_steps.empty() &&
+        (!fetch_options.from || !report->missing_local.empty() || !report->local_alternatives.empty())) {
+        int code = context.fail(manual_step_error(dataset, *report, fetch_options.from.has_value()));
+        exit = exit == 0 ? code : exit;
+    }
+    return exit;
+}
+
+int run_fetch(AppContext& context, const FetchCommandOptions& options) {
+    auto datasets = context.datasets(options.ids);
+    if (!datasets) {
+        return context.fail(datasets.error());
+    }
+    auto fetch_options = library_options(context, options);
+    if (!fetch_options) {
+        return context.fail(fetch_options.error());
+    }
     bool json_output = options.format == "json";
     nlohmann::json records = nlohmann::json::array();
+    nlohmann::json* json = json_output ? &records : nullptr;
     int exit = 0;
-    auto remember = [&exit](int code) {
-        if (exit == 0) {
-            exit = code;
-        }
-    };
-    for (const Dataset* dataset : datasets) {
+    for (const Dataset* dataset : *datasets) {
+        int code = 0;
         if (options.dry_run) {
-            auto plan = plan_fetch(*dataset, context.paths(), fetch_options);
-            if (!plan) {
-                remember(context.fail(plan.error()));
-                continue;
-            }
-            for (const auto& warning : plan->warnings) {
-                context.warn(warning);
-            }
-            print_plan(*plan, json_output ? &records : nullptr);
-            for (const auto& file : plan->files) {
-                if (file.unavailable) {
-                    remember(context.fail(*file.unavailable));
-                }
-            }
-            continue;
+            auto plan = plan_fetch(*dataset, context.paths(), *fetch_options);
+            code = plan ? render_outcome(context, *plan, json) : context.fail(plan.error());
+        } else {
+            code = fetch_one(context, *dataset, options, *fetch_options, json);
         }
-        if (auto accepted = ensure_terms_accepted(context, *dataset, options.transfer.accept_terms); !accepted) {
-            remember(context.fail(accepted.error()));
-            continue;
-        }
-        // The ledger must outlive the pointer find() returns.
-        TermsLedger ledger = TermsLedger::open(context.paths().terms_ledger());
-        if (const Acceptance* acceptance = ledger.find(dataset->id)) {
-            fetch_options.accepted_at = acceptance->accepted_at;
-        }
-        fetch_options.holder_description = "cxrcat fetch " + dataset->id;
-        fetch_options.on_lock_wait = [&context, dataset](const std::string& holder) {
-            context.notice("waiting for " + holder + " (it holds the lock on " + dataset->id + ")");
-        };
-        auto progress = make_progress(options.transfer.progress);
-        auto report = fetch_dataset(*dataset, context.paths(), fetch_options, progress.get());
-        progress.reset();
-        if (!report) {
-            remember(context.fail(report.error()));
-            continue;
-        }
-        for (const auto& warning : report->warnings) {
-            context.warn(warning);
-        }
-        print_report(*report, json_output ? &records : nullptr);
-        for (const auto& file : report->files) {
-            if (file.status == TransferStatus::failed && file.error) {
-                remember(context.fail(*file.error));
-            }
-        }
-        if (!report->manual_steps.empty() &&
-            (!fetch_options.from || !report->missing_local.empty() || !report->local_alternatives.empty())) {
-            Error manual(ErrorCode::manual_step, dataset->id + ": part of this dataset must be downloaded by hand (" +
-                                                     std::string(to_string(dataset->access.access_class)) + ")");
-            for (std::size_t i = 0; i < report->manual_steps.size(); ++i) {
-                manual.note(std::to_string(i + 1) + ". " + report->manual_steps[i]);
-            }
-            if (!report->missing_local.empty()) {
-                manual.note("not found under --from: " + join(report->missing_local, ", "));
-            }
-            if (!report->local_alternatives.empty()) {
-                manual.note(
-                    std::string(fetch_options.from ? "--from holds the files of no alternative completely; " : "") +
-                    "any one of these alternatives will do (--source NAME picks one):");
-                for (const auto& alternative : report->local_alternatives) {
-                    manual.note(alternative);
-                }
-            }
-            manual.note("then run: cxrcat fetch " + dataset->id + " --from PATH");
-            remember(context.fail(manual));
-        }
+        exit = exit == 0 ? code : exit;
     }
     if (json_output) {
         nlohmann::json out = options.dry_run ? nlohmann::json{{"plans", records}} : nlohmann::json{{"files", records}};
@@ -306,13 +313,9 @@ int run_fetch(AppContext& context, const FetchCommandOptions& options) {
 } // namespace
 
 void add_fetch_command(CLI::App& app, AppContext& context) {
-    auto options = std::make_shared<FetchCommandOptions>();
-    CLI::App* command = app.add_subcommand("fetch", "Download, verify and install datasets");
-    command->add_option("ids", options->ids, "Dataset ids or aliases")->required();
-    command->add_option("--include", options->include, "Only files whose path (or name) matches GLOB (repeatable)")
-        ->type_name("GLOB");
-    command->add_option("--exclude", options->exclude, "Skip files whose path (or name) matches GLOB (repeatable)")
-        ->type_name("GLOB");
+    auto [command, options] = add_command(app, context, "fetch", "Download, verify and install datasets", run_fetch);
+    add_dataset_ids(*command, options->ids);
+    add_glob_filter_flags(*command, options->filters);
     command->add_flag("--dry-run", options->dry_run,
                       "Show files, sizes, what is already verified, destination and free space; download nothing");
     command
@@ -321,26 +324,18 @@ void add_fetch_command(CLI::App& app, AppContext& context) {
                      "hard-linked or copied; your files are never moved or changed")
         ->type_name("PATH")
         ->check(CLI::ExistingPath);
-    command
-        ->add_option("--manifest", options->manifest,
-                     "IDC series manifest (s5cmd 'cp s3://bucket/<series uuid>/* ...' lines from the IDC portal or "
-                     "idc-index) for a cohort chosen there, instead of the whole collection (nlst, lidc-idri)")
-        ->type_name("FILE")
-        ->check(CLI::ExistingFile);
+    add_file_option(*command, "--manifest", options->filters.manifest,
+                    "IDC series manifest (s5cmd 'cp s3://bucket/<series uuid>/* ...' lines from the IDC portal or "
+                    "idc-index) for a cohort chosen there, instead of the whole collection (nlst, lidc-idri)");
     command
         ->add_option("--source", options->source,
                      "Use this provider among a dataset's alternative sources (e.g. tcia for lidc-idri) instead of "
                      "the first reachable one; sources of one provider by their name (e.g. legacy-small for "
                      "chexpert --from)")
         ->type_name("PROVIDER");
-    command->add_option("--format", options->format, "Result output: text, or json (a record per file and a summary)")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->type_name("text|json")
-        ->capture_default_str();
+    add_result_format_option(*command, options->format);
     add_transfer_flags(*command, options->transfer);
-    add_selection_flags(*command, options->selection);
-    add_help_footer(*command);
-    command->callback([&context, options] { context.exit_code = run_fetch(context, *options); });
+    add_selection_flags(*command, options->filters.selection);
 }
 
 } // namespace cxrcat::cli

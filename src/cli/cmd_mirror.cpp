@@ -40,6 +40,18 @@ Result<MirrorExportReport> export_to_bucket(const MirrorOptions& options, const 
     return export_mirror_to_s3(*location, *settings, ca_bundle, datasets, paths, options.internal);
 }
 
+// The datasets of the catalog that are installed (have a state file), when no id is given. Never an
+// error: a Result only to stand in for context.datasets(ids).
+Result<std::vector<const Dataset*>> installed_datasets(const Catalog& catalog, const Paths& paths) {
+    std::vector<const Dataset*> datasets;
+    for (const auto& dataset : catalog.datasets()) {
+        if (std::filesystem::exists(state_dir(paths.dataset_dir(dataset.id)) / "state.json")) {
+            datasets.push_back(&dataset);
+        }
+    }
+    return datasets;
+}
+
 int run_export(AppContext& context, const MirrorOptions& options) {
     bool to_bucket = is_s3_url(options.directory);
     if (has_url_scheme(options.directory) && !to_bucket) {
@@ -58,34 +70,21 @@ int run_export(AppContext& context, const MirrorOptions& options) {
     if (!catalog) {
         return context.fail(catalog.error());
     }
-    std::vector<const Dataset*> datasets;
-    if (options.ids.empty()) {
-        // Every installed dataset.
-        for (const auto& dataset : (*catalog)->datasets()) {
-            if (std::filesystem::exists(state_dir(context.paths().dataset_dir(dataset.id)) / "state.json")) {
-                datasets.push_back(&dataset);
-            }
-        }
+    auto datasets =
+        options.ids.empty() ? installed_datasets(**catalog, context.paths()) : context.datasets(options.ids);
+    if (!datasets) {
+        return context.fail(datasets.error());
     }
-    for (const auto& id : options.ids) {
-        auto found = context.dataset(id);
-        if (!found) {
-            return context.fail(found.error());
-        }
-        datasets.push_back(*found);
-    }
-    if (datasets.empty()) {
+    if (datasets->empty()) {
         return context.fail(
             Error(ErrorCode::not_found, "nothing is installed to export", {"run cxrcat fetch ID first"}));
     }
-    auto report = to_bucket ? export_to_bucket(options, datasets, context.paths())
-                            : export_mirror(options.directory, datasets, context.paths(), options.internal);
+    auto report = to_bucket ? export_to_bucket(options, *datasets, context.paths())
+                            : export_mirror(options.directory, *datasets, context.paths(), options.internal);
     if (!report) {
         return context.fail(report.error());
     }
-    for (const auto& warning : report->warnings) {
-        context.warn(warning);
-    }
+    context.warn_all(report->warnings);
     std::cout << "exported " << report->files << " files (" << human_size(report->bytes) << ") of "
               << join(report->datasets, ", ") << " to " << options.directory;
     if (to_bucket) {

@@ -11,10 +11,11 @@ namespace cxrcat::cli {
 
 namespace {
 
+// In the order of the flags in --help.
 struct PlanCommandOptions {
     std::vector<std::string> ids;
-    FileFilterFlags filters;
     std::string format = "json";
+    FileFilterFlags filters; // with the selection flags, added last
     bool no_extract = false;
 };
 
@@ -53,7 +54,7 @@ void add_plan_command(CLI::App& app, AppContext& context) {
                     "Write the files still to download as input for aria2c, s5cmd, Storage Transfer Service or a URL "
                     "list; then adopt the downloads with 'cxrcat fetch ID --from DIR'",
                     run_plan);
-    command->add_option("ids", options->ids, "Dataset ids or aliases")->required();
+    add_dataset_ids(*command, options->ids);
     add_format_option(*command, options->format, {"aria2", "s5cmd", "tsv", "urls", "json"},
                       "aria2 (aria2c -i, with out= and checksum=), s5cmd (cp lines, bucket sources), tsv (Storage "
                       "Transfer Service TsvHttpData-1.0), urls, or json");

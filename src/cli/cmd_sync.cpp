@@ -73,9 +73,7 @@ int run_sync(AppContext& context, const SyncCommandOptions& options) {
             }
         }
         if (dataset.report) {
-            for (const auto& warning : dataset.report->warnings) {
-                context.warn(warning);
-            }
+            context.warn_all(dataset.report->warnings);
             for (const auto& file : dataset.report->files) {
                 downloaded += file.status == TransferStatus::downloaded ? 1U : 0U;
                 skipped += file.status == TransferStatus::skipped ? 1U : 0U;
@@ -133,9 +131,9 @@ int run_sync(AppContext& context, const SyncCommandOptions& options) {
 } // namespace
 
 void add_sync_command(CLI::App& app, AppContext& context) {
-    auto options = std::make_shared<SyncCommandOptions>();
-    CLI::App* command = app.add_subcommand(
-        "sync", "Fetch every dataset in ./cxrcat.json and record the exact bytes in cxrcat.lock beside it");
+    auto [command, options] = add_command(
+        app, context, "sync",
+        "Fetch every dataset in ./cxrcat.json and record the exact bytes in cxrcat.lock beside it", run_sync);
     command->add_option("--manifest", options->manifest, "The manifest to read")
         ->type_name("FILE")
         ->capture_default_str();
@@ -144,14 +142,9 @@ void add_sync_command(CLI::App& app, AppContext& context) {
                       "never rewrite the lock");
     command->add_flag("--offline", options->offline,
                       "Make no network request: check what is installed against the lock (also CXRCAT_OFFLINE=1)");
-    command->add_option("--format", options->format, "Result output: text, or json (a record per file and a summary)")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->type_name("text|json")
-        ->capture_default_str();
+    add_result_format_option(*command, options->format);
     add_transfer_flags(*command, options->transfer);
     add_selection_flags(*command, options->selection);
-    add_help_footer(*command);
-    command->callback([&context, options] { context.exit_code = run_sync(context, *options); });
 }
 
 } // namespace cxrcat::cli

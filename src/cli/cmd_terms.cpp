@@ -21,9 +21,7 @@ int run_terms(AppContext& context, const TermsOptions& options) {
     }
     const Dataset& dataset = **found;
     TermsLedger ledger = TermsLedger::open(context.paths().terms_ledger());
-    for (const auto& warning : ledger.warnings()) {
-        context.warn(warning);
-    }
+    context.warn_all(ledger.warnings());
     TermsStatus status = ledger.status(dataset);
     const Acceptance* acceptance = ledger.find(dataset.id);
 
@@ -81,8 +79,7 @@ int run_terms(AppContext& context, const TermsOptions& options) {
 
 void add_terms_command(CLI::App& app, AppContext& context) {
     auto [command, options] =
-        add_command(app, context, "terms", "Show a dataset's licence, terms and access steps", run_terms);
-    command->add_option("id", options->id, "Dataset id or alias")->required();
+        add_dataset_command(app, context, "terms", "Show a dataset's licence, terms and access steps", run_terms);
     add_format_option(*command, options->format, {"text", "json"});
 }
 

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -48,9 +49,33 @@ CLI::Option* add_choice_option(CLI::App& command, const std::string& name, Value
         ->type_name(choices_type_name(choices));
 }
 
+// Adds an option whose value --help names type_name (FILE, URL, GLOB, ...).
+template <typename Value>
+CLI::Option* add_typed_option(CLI::App& command, const std::string& name, Value& value, const std::string& type_name,
+                              const std::string& description) {
+    return command.add_option(name, value, description)->type_name(type_name);
+}
+
+// Adds an option naming a file that must exist (FILE in --help).
+CLI::Option* add_file_option(CLI::App& command, const std::string& name, std::string& path,
+                             const std::string& description);
+
+// Adds a whole-number option from min to max, its default shown in --help.
+CLI::Option* add_range_option(CLI::App& command, const std::string& name, int& value, int min, int max,
+                              const std::string& description);
+
 // Adds --format: one of choices, its default (format's value now) shown in --help.
 CLI::Option* add_format_option(CLI::App& command, std::string& format, const std::vector<std::string>& choices,
                                const std::string& description = "Output format");
+
+// Adds the required positional "ids" of a command that works on the datasets named.
+void add_dataset_ids(CLI::App& command, std::vector<std::string>& ids);
+
+// Calls each(dataset) for the datasets ids name, in order, looking each id up just before its turn,
+// and returns the first nonzero exit code each returned (0 when none). Errors: an unknown id's, which
+// stops the run there (what the datasets before it printed stays).
+[[nodiscard]] Result<int> for_each_dataset(AppContext& context, const std::vector<std::string>& ids,
+                                           const std::function<int(const Dataset&)>& each);
 
 // Adds a command that only groups subcommands (catalog, mirror): one of them must be given.
 CLI::App& add_command_group(CLI::App& parent, const std::string& name, const std::string& description);
@@ -66,6 +91,16 @@ std::pair<CLI::App*, std::shared_ptr<Options>> add_command(CLI::App& parent, App
     add_help_footer(*command);
     command->callback([&context, options, run] { context.exit_code = run(context, *options); });
     return {command, options};
+}
+
+// add_command for a command about one dataset: Options::id becomes its required positional "id".
+template <typename Options>
+std::pair<CLI::App*, std::shared_ptr<Options>>
+add_dataset_command(CLI::App& parent, AppContext& context, const std::string& name, const std::string& description,
+                    int (*run)(AppContext&, const Options&)) {
+    auto added = add_command(parent, context, name, description, run);
+    added.first->add_option("id", added.second->id, "Dataset id or alias")->required();
+    return added;
 }
 
 } // namespace cxrcat::cli

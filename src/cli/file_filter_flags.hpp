@@ -21,11 +21,18 @@ struct FileFilterFlags {
     SelectionFlags selection; // added to the command by add_selection_flags
 };
 
+// Adds --include and --exclude.
+void add_glob_filter_flags(CLI::App& command, FileFilterFlags& flags);
+
 // Adds --include, --exclude and --manifest (worded "as for fetch"), not the selection flags.
 void add_file_filter_flags(CLI::App& command, FileFilterFlags& flags);
 
-// The options to plan with: the environment's defaults and no transfer flags, the filters, the manifest
-// (made absolute) and the selection. Errors: those of make_selection.
+// Sets fetch's include and exclude globs, manifest (made absolute) and selection from filters.
+// Errors: those of make_selection.
+[[nodiscard]] Result<void> apply_file_filters(AppContext& context, const FileFilterFlags& filters, FetchOptions& fetch);
+
+// The options to plan with: the environment's defaults and no transfer flags, with the filters
+// applied. Errors: those of make_selection.
 [[nodiscard]] Result<FetchOptions> make_plan_options(AppContext& context, const FileFilterFlags& filters);
 
 } // namespace cxrcat::cli

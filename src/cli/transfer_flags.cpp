@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "transfer_flags.hpp"
 
+#include "commands.hpp"
 #include "cxrcat/text.hpp"
 
 #include <cstdlib>
@@ -34,71 +35,65 @@ std::vector<std::string> split_mirrors(const std::string& text) {
     return out;
 }
 
+// --limit-rate: a rate parse_rate reads.
+CLI::Validator rate_validator() {
+    return CLI::Validator(
+        [](const std::string& text) {
+            return parse_rate(text) ? std::string{}
+                                    : "not a rate: '" + text + "' (a number of bytes per second, with K, M or G)";
+        },
+        "RATE");
+}
+
+// --to: the store installs go to, when it is not the local one under CXRCAT_HOME.
+void add_store_flag(CLI::App& command, std::string& to) {
+    add_typed_option(command, "--to", to, "s3://BUCKET/PREFIX",
+                     "Install into an S3 bucket instead of CXRCAT_HOME: each dataset under PREFIX/ID/, verified before "
+                     "any object is completed, with no local copy; archives are stored as they are, not extracted "
+                     "(AWS credentials, region and endpoint from the environment, as for s3:// mirrors)");
+}
+
 } // namespace
 
 void add_transfer_flags(CLI::App& command, TransferFlags& flags) {
-    command.add_option("-j,--jobs", flags.jobs, "Parallel transfers (also the per-host connection limit)")
-        ->check(CLI::Range(1, 64))
-        ->capture_default_str();
+    add_range_option(command, "-j,--jobs", flags.jobs, 1, 64,
+                     "Parallel transfers (also the per-host connection limit)");
     command.add_flag("--accept-terms", flags.accept_terms,
                      "Accept the datasets' terms now (recorded as with 'cxrcat accept')");
-    command
-        .add_option("--cacert", flags.cacert,
-                    "CA bundle to trust for HTTPS (default: CURL_CA_BUNDLE, else the system's)")
-        ->type_name("FILE")
-        ->check(CLI::ExistingFile);
-    command.add_option("--progress", flags.progress, "Progress on stderr (auto: a bar on a terminal, else none)")
-        ->check(CLI::IsMember({"auto", "bar", "json", "none"}))
-        ->type_name("auto|bar|json|none")
+    add_file_option(command, "--cacert", flags.cacert,
+                    "CA bundle to trust for HTTPS (default: CURL_CA_BUNDLE, else the system's)");
+    add_choice_option(command, "--progress", flags.progress,
+                      "Progress on stderr (auto: a bar on a terminal, else none)", {"auto", "bar", "json", "none"})
         ->capture_default_str();
-    command.add_option("--retries", flags.retries, "Retries per file for transient failures")
-        ->check(CLI::Range(0, 50))
-        ->capture_default_str();
-    command
-        .add_option("--stall-timeout", flags.stall_timeout,
-                    "Seconds below 1 KB/s after which a transfer counts as stalled and is retried")
-        ->check(CLI::Range(1, 3600))
-        ->capture_default_str();
-    command
-        .add_option("--segments", flags.segments,
-                    "Connections for one slow large file from a server that accepts ranges (1 = never split)")
-        ->check(CLI::Range(1, 16))
-        ->capture_default_str();
-    command
-        .add_option("--mirror", flags.mirrors,
-                    "Mirror tried before the origin, looked up by content: URL/sha256/<hex> or URL/md5/<hex>; "
-                    "URL may be s3://BUCKET/PREFIX (AWS credentials and endpoint from the environment) "
-                    "(repeatable; also CXRCAT_MIRRORS, space- or comma-separated)")
-        ->type_name("URL");
+    add_range_option(command, "--retries", flags.retries, 0, 50, "Retries per file for transient failures");
+    add_range_option(command, "--stall-timeout", flags.stall_timeout, 1, 3600,
+                     "Seconds below 1 KB/s after which a transfer counts as stalled and is retried");
+    add_range_option(command, "--segments", flags.segments, 1, 16,
+                     "Connections for one slow large file from a server that accepts ranges (1 = never split)");
+    add_typed_option(command, "--mirror", flags.mirrors, "URL",
+                     "Mirror tried before the origin, looked up by content: URL/sha256/<hex> or URL/md5/<hex>; "
+                     "URL may be s3://BUCKET/PREFIX (AWS credentials and endpoint from the environment) "
+                     "(repeatable; also CXRCAT_MIRRORS, space- or comma-separated)");
     command.add_flag("--request-payer", flags.request_payer,
                      "Requests to s3:// mirrors agree to pay for them (x-amz-request-payer: requester)");
     command.add_flag("--no-origin", flags.no_origin,
                      "Never contact upstream servers, only mirrors (also CXRCAT_NO_ORIGIN=1)");
     command.add_flag("--no-extract", flags.no_extract, "Keep archives as they are instead of unpacking them");
-    command
-        .add_option("--group", flags.group,
-                    "Give the install to this Unix group (setgid, group-writable directories) so a lab shares one "
-                    "copy (also CXRCAT_GROUP)")
-        ->type_name("GROUP");
-    command
-        .add_option("--limit-rate", flags.limit_rate,
-                    "Cap the total receive rate of all connections together, in bytes per second: 50M, 512K, "
-                    "1.5G (K, M, G are powers of 1024, as in curl)")
-        ->type_name("RATE")
-        ->check(CLI::Validator(
-            [](const std::string& text) {
-                return parse_rate(text) ? std::string{}
-                                        : "not a rate: '" + text + "' (a number of bytes per second, with K, M or G)";
-            },
-            "RATE"));
-    command
-        .add_option("--to", flags.to,
-                    "Install into an S3 bucket instead of CXRCAT_HOME: each dataset under PREFIX/ID/, verified before "
-                    "any object is completed, with no local copy; archives are stored as they are, not extracted "
-                    "(AWS credentials, region and endpoint from the environment, as for s3:// mirrors)")
-        ->type_name("s3://BUCKET/PREFIX");
+    add_typed_option(command, "--group", flags.group, "GROUP",
+                     "Give the install to this Unix group (setgid, group-writable directories) so a lab shares one "
+                     "copy (also CXRCAT_GROUP)");
+    add_typed_option(command, "--limit-rate", flags.limit_rate, "RATE",
+                     "Cap the total receive rate of all connections together, in bytes per second: 50M, 512K, "
+                     "1.5G (K, M, G are powers of 1024, as in curl)")
+        ->check(rate_validator());
+    add_store_flag(command, flags.to);
     command.add_flag("--keep-archives", flags.keep_archives,
                      "Keep each archive after unpacking it (needed to export it to a mirror)");
+}
+
+void add_result_format_option(CLI::App& command, std::string& format) {
+    add_format_option(command, format, {"text", "json"},
+                      "Result output: text, or json (a record per file and a summary)");
 }
 
 FetchOptions make_fetch_options(AppContext& context, const TransferFlags& flags) {

@@ -34,6 +34,9 @@ struct TransferFlags {
 // --request-payer, --no-origin, --no-extract, --keep-archives, --group, --limit-rate and --to to command.
 void add_transfer_flags(CLI::App& command, TransferFlags& flags);
 
+// Adds --format text|json for what a transfer did (json: a record per file and a summary).
+void add_result_format_option(CLI::App& command, std::string& format);
+
 // The library options the flags and the environment (CURL_CA_BUNDLE, CXRCAT_MIRRORS,
 // CXRCAT_NO_ORIGIN, CXRCAT_RETRY_BASE_MS, CXRCAT_SEGMENT_THRESHOLD) describe.
 [[nodiscard]] FetchOptions make_fetch_options(AppContext& context, const TransferFlags& flags);
