@@ -37,12 +37,11 @@ std::vector<std::string> split_mirrors(const std::string& text) {
 
 // --limit-rate: a rate parse_rate reads.
 CLI::Validator rate_validator() {
-    return CLI::Validator(
-        [](const std::string& text) {
-            return parse_rate(text) ? std::string{}
-                                    : "not a rate: '" + text + "' (a number of bytes per second, with K, M or G)";
-        },
-        "RATE");
+    return {[](const std::string& text) {
+                return parse_rate(text) ? std::string{}
+                                        : "not a rate: '" + text + "' (a number of bytes per second, with K, M or G)";
+            },
+            "RATE"};
 }
 
 // --to: the store installs go to, when it is not the local one under CXRCAT_HOME.
