@@ -32,7 +32,7 @@ std::optional<std::uint64_t> nbia_count(const nlohmann::json& row, const char* k
         return static_cast<std::uint64_t>(it->get<std::int64_t>());
     }
     if (it->is_string()) {
-        const std::string& text = it->get_ref<const std::string&>();
+        const auto& text = it->get_ref<const std::string&>();
         if (!text.empty() && text.size() < 20 && text.find_first_not_of("0123456789") == std::string::npos) {
             return std::stoull(text);
         }
