@@ -93,7 +93,8 @@ TEST(S3Listing, ATokenOnAFinalPageIsIgnoredAndAGarbledIsTruncatedIsAnError) {
     ASSERT_TRUE(last) << last.error().message();
     EXPECT_FALSE(last->truncated);
     EXPECT_EQ(last->next_continuation_token, "");
-    auto garbled = parse_s3_listing("<ListBucketResult><IsTruncated>x<IsTruncated>true</IsTruncated></ListBucketResult>");
+    auto garbled =
+        parse_s3_listing("<ListBucketResult><IsTruncated>x<IsTruncated>true</IsTruncated></ListBucketResult>");
     ASSERT_FALSE(garbled);
     EXPECT_NE(garbled.error().message().find("IsTruncated"), std::string::npos);
 }

@@ -15,16 +15,16 @@ constexpr std::chrono::milliseconds k_pacer_burst{100};
 } // namespace
 
 ReceivePacer::ReceivePacer(std::uint64_t bytes_per_second)
-    : m_rate(std::max<std::uint64_t>(1, bytes_per_second)), m_due(Clock::now()) {}
+    : m_rate(std::max<std::uint64_t>(1, bytes_per_second)), m_due(std::chrono::steady_clock::now()) {}
 
 void ReceivePacer::pace(std::size_t bytes) {
-    Clock::time_point wake;
+    std::chrono::steady_clock::time_point wake;
     {
         std::lock_guard lock(m_mutex);
-        Clock::time_point now = Clock::now();
+        auto now = std::chrono::steady_clock::now();
         // Idle time does not bank more than one burst.
         m_due = std::max(m_due, now - k_pacer_burst);
-        m_due += std::chrono::duration_cast<Clock::duration>(
+        m_due += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
             std::chrono::duration<double>(static_cast<double>(bytes) / static_cast<double>(m_rate)));
         wake = m_due - k_pacer_burst;
     }

@@ -15,20 +15,17 @@ namespace cxrcat::net {
 
 class ReceivePacer {
   public:
-    using Clock = std::chrono::steady_clock;
-
+    // At most bytes_per_second over every thread that calls pace().
     explicit ReceivePacer(std::uint64_t bytes_per_second);
-
+    [[nodiscard]] std::uint64_t rate() const { return m_rate; }
     // Counts bytes received by any thread and sleeps while the total runs ahead of the rate (by
     // more than a tenth of a second's burst).
     void pace(std::size_t bytes);
-    // The rate, in bytes per second.
-    [[nodiscard]] std::uint64_t rate() const { return m_rate; }
 
   private:
     std::uint64_t m_rate;
     std::mutex m_mutex;
-    Clock::time_point m_due; // when every byte counted so far is due at the rate
+    std::chrono::steady_clock::time_point m_due; // when every byte counted so far is due at the rate
 };
 
 } // namespace cxrcat::net
