@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// The ordinary (GCC, ASan + UBSan) build of a fuzz harness: feeds every file of the directories given
-// on the command line to LLVMFuzzerTestOneInput once, so the seeds and every input that ever crashed
-// a harness are replayed by CTest without clang. A crash is the sanitizer's report or the harness's
-// abort(); the last "replay:" line names the input.
-//   fuzz_NAME SEED_DIR... [--regressions DIR]   (the regressions directory may not exist yet)
+// The ordinary (GCC, ASan + UBSan) build of the fuzz harnesses: feeds every file of the directories
+// given on the command line once to the harness named first, so the seeds and every input that ever
+// crashed a harness are replayed by CTest without clang. A crash is the sanitizer's report or the
+// harness's abort(); the last "replay:" line names the input.
+//   cxrcat_fuzz_replay NAME SEED_DIR... [--regressions DIR]   (that directory may not exist yet)
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -13,11 +13,30 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
+namespace {
+
+struct FuzzHarness {
+    std::string_view name;
+    int (*test_one_input)(const std::uint8_t* data, std::size_t size);
+};
+
+} // namespace
+
+#include "fuzz_replay_table.inc"
 
 namespace {
+
+const FuzzHarness* harness_named(std::string_view name) {
+    for (const auto& harness : fuzz_harnesses) {
+        if (harness.name == name) {
+            return &harness;
+        }
+    }
+    return nullptr;
+}
 
 std::vector<std::filesystem::path> replay_inputs_under(const std::filesystem::path& dir) {
     std::vector<std::filesystem::path> files;
@@ -33,8 +52,17 @@ std::vector<std::filesystem::path> replay_inputs_under(const std::filesystem::pa
 } // namespace
 
 int main(int argc, char** argv) {
+    const FuzzHarness* harness = argc > 1 ? harness_named(argv[1]) : nullptr;
+    if (harness == nullptr) {
+        std::fprintf(stderr, "replay: the first argument must name a harness:");
+        for (const auto& known : fuzz_harnesses) {
+            std::fprintf(stderr, " %.*s", static_cast<int>(known.name.size()), known.name.data());
+        }
+        std::fprintf(stderr, "\n");
+        return 2;
+    }
     std::vector<std::filesystem::path> inputs;
-    for (int i = 1; i < argc; ++i) {
+    for (int i = 2; i < argc; ++i) {
         std::string arg = argv[i];
         bool optional = arg == "--regressions" && i + 1 < argc;
         std::filesystem::path dir = optional ? argv[++i] : arg;
@@ -61,7 +89,7 @@ int main(int argc, char** argv) {
         // A copy of exactly the input's size, so ASan sees a read past its end.
         auto exact = std::make_unique<std::uint8_t[]>(data.size());
         std::copy(data.begin(), data.end(), exact.get());
-        LLVMFuzzerTestOneInput(exact.get(), data.size());
+        harness->test_one_input(exact.get(), data.size());
     }
     std::printf("replay: %zu inputs, none crashed\n", inputs.size());
     return 0;
