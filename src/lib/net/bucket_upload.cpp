@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // fetch --to s3://: one file streamed from its sources into the bucket, verified before the object
-// exists (see bucket_upload.hpp).
+// exists (see bucket_upload.hpp). This file is the source side (attempts, sniffing, whole-file
+// digests); BucketPartWriter is the bucket side.
 #include "net/bucket_upload.hpp"
+
+#include "net/bucket_part_writer.hpp"
 
 #include "cxrcat/digest.hpp"
 #include "cxrcat/http_get.hpp"
@@ -12,8 +15,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
-#include <future>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -26,9 +27,6 @@ constexpr std::uint64_t k_bucket_min_part = 8ULL << 20;
 constexpr std::uint64_t k_bucket_unknown_size_part = 64ULL << 20; // 10,000 parts: 640 GiB
 constexpr std::uint64_t k_bucket_max_parts = 9'000;               // below S3's 10,000
 constexpr std::size_t k_bucket_error_body = 64U << 10;
-// Parts uploading at once for one file while the next one fills: the store's PUTs overlap each
-// other and the download (memory: (this + 1) parts per file).
-constexpr std::size_t k_bucket_parts_in_flight = 3;
 
 // The worker threads' progress, reported one call at a time.
 class BucketProgress {
@@ -64,12 +62,6 @@ class BucketProgress {
     std::mutex m_mutex;
 };
 
-// An S3 ETag as the MD5 it is for a part: lowercase, no quotes.
-std::string bucket_etag_hex(std::string etag) {
-    etag.erase(std::remove(etag.begin(), etag.end(), '"'), etag.end());
-    return to_lower(etag);
-}
-
 Error bucket_http_error(long status, const TransferRequest& request, const std::string& url) {
     std::string where = RedactedUrl(url).str();
     ErrorCode code = status == 401 || status == 403   ? ErrorCode::access_denied
@@ -92,17 +84,12 @@ class BucketStream {
     BucketStream(const TransferRequest& request, std::string key, const S3Client& client, std::string bucket,
                  const BucketUploadRecords& records, const DownloadOptions& options, BucketProgress& progress,
                  ReceivePacer* pacer)
-        : m_request(request), m_key(std::move(key)), m_client(client), m_bucket(std::move(bucket)), m_records(records),
-          m_options(options), m_progress(progress), m_pacer(pacer),
-          m_part_size(bucket_part_size(request.expected_size)) {
+        : m_request(request), m_target("s3://" + bucket + "/" + key), m_options(options), m_progress(progress),
+          m_pacer(pacer),
+          m_writer(client, std::move(bucket), std::move(key), records, bucket_part_size(request.expected_size)) {
         m_outcome.display_path = request.display_path;
         reset();
     }
-    BucketStream(const BucketStream&) = delete;
-    BucketStream& operator=(const BucketStream&) = delete;
-    BucketStream(BucketStream&&) = delete;
-    BucketStream& operator=(BucketStream&&) = delete;
-    ~BucketStream() { (void)wait_uploader(); }
 
     TransferOutcome run();
 
@@ -111,55 +98,30 @@ class BucketStream {
     void resume_pending();
     bool consume(std::string_view data);
     bool feed(std::string_view data);
-    bool feed_prior(std::string_view& data);
     bool sniff_head();
-    bool flush_part();
-    // Waits until at most `keep` part uploads are running; the first failure, if any.
-    Result<void> wait_uploader(std::size_t keep = 0);
-    void abort_upload();
     BucketStep transfer_once(const std::string& url, bool origin);
     BucketStep finish();
-    [[nodiscard]] std::string target() const { return "s3://" + m_bucket + "/" + m_key; }
 
     const TransferRequest& m_request;
-    std::string m_key;
-    const S3Client& m_client;
-    std::string m_bucket;
-    const BucketUploadRecords& m_records;
+    std::string m_target; // s3://bucket/key, for messages
     const DownloadOptions& m_options;
     BucketProgress& m_progress;
     ReceivePacer* m_pacer; // --limit-rate, shared by the run's streams; nullptr without a cap
-    std::uint64_t m_part_size;
+    BucketPartWriter m_writer;
     TransferOutcome m_outcome;
-    std::optional<Error> m_error;      // the last failure (of a source, or final)
-    std::optional<Error> m_sink_error; // set by the body callback: the store refused a part (final)
-
-    std::string m_upload_id;
-    std::vector<S3Part> m_parts;                         // uploaded (or, resuming, checked again), in order
-    std::deque<std::future<Result<S3Part>>> m_in_flight; // in part order
-    std::vector<S3Part> m_prior; // an earlier run's parts, checked against the bytes as they arrive again
-    std::size_t m_prior_done = 0;
-    std::uint64_t m_prior_filled = 0;
-    bool m_prior_mismatch = false;
-    std::optional<Hasher> m_part_md5;
+    std::optional<Error> m_error; // the last failure (of a source, or final)
 
     std::vector<Hasher> m_hashers;
     std::uint64_t m_received = 0; // bytes of the file hashed so far (a Range request continues here)
-    std::string m_buffer;         // the part being filled
     std::string m_head;           // the first bytes, held back until sniffed
     bool m_sniffed = false;
 };
 
 void BucketStream::reset() {
-    (void)wait_uploader();
-    m_parts.clear();
-    m_buffer.clear();
+    m_writer.restart();
     m_head.clear();
     m_sniffed = false;
     m_received = 0;
-    m_prior_done = 0;
-    m_prior_filled = 0;
-    m_part_md5.emplace(DigestAlgorithm::md5);
     m_hashers.clear();
     m_hashers.emplace_back(DigestAlgorithm::sha256);
     for (const auto& [algorithm, hex] : m_request.expected_digests) {
@@ -170,33 +132,11 @@ void BucketStream::reset() {
 }
 
 void BucketStream::resume_pending() {
-    if (!m_records.find) {
-        return;
-    }
-    auto pending = m_records.find(m_key);
-    if (!pending || pending->upload_id.empty() || pending->part_size == 0) {
-        return;
-    }
-    auto listed = m_client.list_parts(m_bucket, m_key, pending->upload_id);
-    bool usable = listed.has_value();
-    for (std::size_t i = 0; usable && i < listed->size(); ++i) {
-        usable = (*listed)[i].number == static_cast<int>(i + 1) && (*listed)[i].size == pending->part_size;
-    }
-    if (!usable) {
-        // Gone (completed or aborted elsewhere) or not ours to continue: drop it and start over.
-        if (listed) {
-            m_client.abort_upload(m_bucket, m_key, pending->upload_id);
-        }
-        m_records.forget(m_key);
-        return;
-    }
-    m_upload_id = pending->upload_id;
-    m_part_size = pending->part_size;
-    m_prior = std::move(*listed);
-    if (!m_prior.empty()) {
+    std::size_t prior = m_writer.resume_pending();
+    if (prior > 0) {
         m_outcome.resumed = true;
         m_outcome.warnings.push_back(m_request.display_path + ": resuming the multipart upload an earlier run left (" +
-                                     std::to_string(m_prior.size()) +
+                                     std::to_string(prior) +
                                      " part(s) in the store; their bytes are read again only to be hashed)");
     }
 }
@@ -232,14 +172,14 @@ bool BucketStream::sniff_head() {
                   m_request.display_path + ": the server sent a web page, not a " +
                       std::string(to_string(m_request.expected_kind)) + " — probably a login, consent or quota page",
                   {"open the dataset's page in a browser, complete the step it asks for, then rerun",
-                   "nothing was stored under " + target()});
+                   "nothing was stored under " + m_target});
         return false;
     }
     if (verdict == SniffVerdict::wrong_format) {
         m_error = Error(ErrorCode::integrity,
                         m_request.display_path + ": the data is not a " +
                             std::string(to_string(m_request.expected_kind)) + " as its name says",
-                        {"nothing was stored under " + target()});
+                        {"nothing was stored under " + m_target});
         return false;
     }
     std::string head = std::move(m_head);
@@ -247,109 +187,12 @@ bool BucketStream::sniff_head() {
     return feed(head);
 }
 
-// Bytes an earlier run uploaded already: hashed for the whole-file digests and checked part by part
-// against the MD5 the store recorded, never uploaded again.
-bool BucketStream::feed_prior(std::string_view& data) {
-    while (!data.empty() && m_prior_done < m_prior.size()) {
-        const S3Part& part = m_prior[m_prior_done];
-        std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(data.size(), part.size - m_prior_filled));
-        m_part_md5->update(data.substr(0, take));
-        m_prior_filled += take;
-        m_received += take;
-        data.remove_prefix(take);
-        if (m_prior_filled == part.size) {
-            if (m_part_md5->finish_hex() != bucket_etag_hex(part.etag)) {
-                m_prior_mismatch = true; // the source changed since: start a new upload
-                return false;
-            }
-            m_parts.push_back(part);
-            m_part_md5.emplace(DigestAlgorithm::md5);
-            m_prior_filled = 0;
-            ++m_prior_done;
-        }
-    }
-    return true;
-}
-
 bool BucketStream::feed(std::string_view data) {
     for (auto& hasher : m_hashers) {
         hasher.update(data);
     }
-    if (!feed_prior(data)) {
-        return false;
-    }
-    while (!data.empty()) {
-        std::size_t take =
-            static_cast<std::size_t>(std::min<std::uint64_t>(data.size(), m_part_size - m_buffer.size()));
-        m_buffer.append(data.substr(0, take));
-        m_received += take;
-        data.remove_prefix(take);
-        if (m_buffer.size() == m_part_size && !flush_part()) {
-            return false;
-        }
-    }
-    return true;
-}
-
-Result<void> BucketStream::wait_uploader(std::size_t keep) {
-    std::optional<Error> failed;
-    while (m_in_flight.size() > keep) {
-        auto part = m_in_flight.front().get();
-        m_in_flight.pop_front();
-        if (!part) {
-            failed = failed ? failed : part.error();
-        } else if (!failed) {
-            m_parts.push_back(std::move(*part));
-        }
-    }
-    if (failed) {
-        return *failed;
-    }
-    return {};
-}
-
-bool BucketStream::flush_part() {
-    if (m_upload_id.empty()) {
-        auto created = m_client.create_upload(m_bucket, m_key);
-        if (!created) {
-            m_sink_error = created.error();
-            return false;
-        }
-        m_upload_id = *created;
-        if (m_records.remember) {
-            m_records.remember(m_key, PendingUpload{m_upload_id, m_part_size});
-        }
-    }
-    if (auto waited = wait_uploader(k_bucket_parts_in_flight - 1); !waited) {
-        m_sink_error = waited.error();
-        return false;
-    }
-    int number = static_cast<int>(m_parts.size() + m_in_flight.size()) + 1;
-    std::string body;
-    body.swap(m_buffer);
-    std::uint64_t size = body.size();
-    m_in_flight.push_back(
-        std::async(std::launch::async, [this, number, size, body = std::move(body)]() mutable -> Result<S3Part> {
-            auto etag = m_client.upload_part(m_bucket, m_key, m_upload_id, number, std::move(body));
-            if (!etag) {
-                return etag.error();
-            }
-            return S3Part{number, *etag, size};
-        }));
-    return true;
-}
-
-void BucketStream::abort_upload() {
-    (void)wait_uploader();
-    if (!m_upload_id.empty()) {
-        m_client.abort_upload(m_bucket, m_key, m_upload_id);
-        if (m_records.forget) {
-            m_records.forget(m_key);
-        }
-        m_upload_id.clear();
-    }
-    m_parts.clear();
-    m_prior.clear();
+    m_received += data.size();
+    return m_writer.write(data);
 }
 
 BucketStep BucketStream::transfer_once(const std::string& url, bool origin) {
@@ -384,13 +227,12 @@ BucketStep BucketStream::transfer_once(const std::string& url, bool origin) {
     RetryPolicy once;
     once.max_attempts = 1; // retries are ours: each continues where the bytes stopped
     auto response = http_request(request, once);
-    if (m_sink_error) {
-        m_error = m_sink_error;
+    if (m_writer.store_error()) {
+        m_error = m_writer.store_error();
         return BucketStep::fatal;
     }
-    if (m_prior_mismatch) {
-        abort_upload();
-        m_prior_mismatch = false;
+    if (m_writer.prior_mismatch()) {
+        m_writer.start_over(); // the source changed since the earlier run: send everything again
         reset();
         m_outcome.restarted = true;
         return BucketStep::retry;
@@ -417,16 +259,16 @@ BucketStep BucketStream::transfer_once(const std::string& url, bool origin) {
 }
 
 BucketStep BucketStream::finish() {
-    if (!m_sniffed && (!sniff_head() || m_sink_error)) {
-        m_error = m_sink_error ? m_sink_error : m_error;
-        return m_sink_error ? BucketStep::fatal : BucketStep::next_source;
+    if (!m_sniffed && (!sniff_head() || m_writer.store_error())) {
+        m_error = m_writer.store_error() ? m_writer.store_error() : m_error;
+        return m_writer.store_error() ? BucketStep::fatal : BucketStep::next_source;
     }
     std::map<DigestAlgorithm, std::string> digests;
     for (auto& hasher : m_hashers) {
         digests[hasher.algorithm()] = hasher.finish_hex();
     }
     std::string origin = m_request.digest_origin.empty() ? "" : " (" + m_request.digest_origin + ")";
-    std::string nothing = "nothing was stored under " + target() + "; the upload was aborted";
+    std::string nothing = "nothing was stored under " + m_target + "; the upload was aborted";
     if (m_request.expected_size && m_received != *m_request.expected_size) {
         m_error = Error(ErrorCode::integrity, m_request.display_path + ": size mismatch",
                         {"expected " + group_thousands(*m_request.expected_size) + " bytes",
@@ -440,32 +282,15 @@ BucketStep BucketStream::finish() {
         }
     }
     if (m_error) {
-        abort_upload();
+        m_writer.abort();
         reset();
         return BucketStep::next_source;
     }
-    Result<void> stored;
-    if (m_upload_id.empty()) {
-        // Smaller than one part: it was held in memory, and is PUT only now that it verified.
-        stored = m_client.put_bytes(m_bucket, m_key, m_buffer, "application/octet-stream");
-    } else {
-        stored = m_buffer.empty() ? Result<void>{} : (flush_part() ? Result<void>{} : Result<void>(*m_sink_error));
-        if (stored) {
-            stored = wait_uploader();
-        }
-        if (stored) {
-            stored = m_client.complete_upload(m_bucket, m_key, m_upload_id, m_parts);
-        }
-        if (stored && m_records.forget) {
-            m_records.forget(m_key);
-        }
-    }
-    if (!stored) {
+    if (auto stored = m_writer.commit(); !stored) {
         m_error = stored.error();
-        abort_upload();
+        m_writer.abort();
         return BucketStep::fatal;
     }
-    m_upload_id.clear();
     m_outcome.status = TransferStatus::downloaded;
     m_outcome.size = m_received;
     m_outcome.digests = std::move(digests);
@@ -518,12 +343,12 @@ TransferOutcome BucketStream::run() {
     }
     // A network failure keeps the parts uploaded so far (their upload id is recorded) for the next
     // run to resume; anything else (a mismatch, a refusal by the store) leaves no upload behind.
-    bool keep = m_error->code() == ErrorCode::network && !m_upload_id.empty() && wait_uploader() && !m_parts.empty();
+    bool keep = m_error->code() == ErrorCode::network && m_writer.worth_keeping();
     if (keep) {
-        m_error->note("the " + std::to_string(m_parts.size()) + " part(s) uploaded so far are kept (upload id " +
-                      "recorded beside the data): rerun to resume; nothing is under " + target() + " yet");
+        m_error->note("the " + std::to_string(m_writer.parts_stored()) + " part(s) uploaded so far are kept (upload " +
+                      "id recorded beside the data): rerun to resume; nothing is under " + m_target + " yet");
     } else {
-        abort_upload();
+        m_writer.abort();
     }
     m_outcome.status = TransferStatus::failed;
     m_outcome.error = m_error;
