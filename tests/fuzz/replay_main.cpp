@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -54,11 +54,11 @@ std::vector<std::filesystem::path> replay_inputs_under(const std::filesystem::pa
 int main(int argc, char** argv) {
     const FuzzHarness* harness = argc > 1 ? harness_named(argv[1]) : nullptr;
     if (harness == nullptr) {
-        std::fprintf(stderr, "replay: the first argument must name a harness:");
+        std::cerr << "replay: the first argument must name a harness:";
         for (const auto& known : fuzz_harnesses) {
-            std::fprintf(stderr, " %.*s", static_cast<int>(known.name.size()), known.name.data());
+            std::cerr << ' ' << known.name;
         }
-        std::fprintf(stderr, "\n");
+        std::cerr << '\n';
         return 2;
     }
     std::vector<std::filesystem::path> inputs;
@@ -70,19 +70,18 @@ int main(int argc, char** argv) {
             if (optional) {
                 continue;
             }
-            std::fprintf(stderr, "replay: %s is not a directory\n", dir.c_str());
+            std::cerr << "replay: " << dir.string() << " is not a directory\n";
             return 2;
         }
         auto found = replay_inputs_under(dir);
         inputs.insert(inputs.end(), found.begin(), found.end());
     }
     if (inputs.empty()) {
-        std::fprintf(stderr, "replay: no input found\n");
+        std::cerr << "replay: no input found\n";
         return 2;
     }
     for (const auto& path : inputs) {
-        std::printf("replay: %s\n", path.c_str());
-        std::fflush(stdout);
+        std::cout << "replay: " << path.string() << std::endl; // flushed: a crash must follow its name
         std::ifstream stream(path, std::ios::binary);
         std::vector<char> bytes{std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
         std::vector<std::uint8_t> data(bytes.begin(), bytes.end());
@@ -91,6 +90,6 @@ int main(int argc, char** argv) {
         std::copy(data.begin(), data.end(), exact.get());
         harness->test_one_input(exact.get(), data.size());
     }
-    std::printf("replay: %zu inputs, none crashed\n", inputs.size());
+    std::cout << "replay: " << inputs.size() << " inputs, none crashed\n";
     return 0;
 }
