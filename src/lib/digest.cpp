@@ -88,7 +88,7 @@ bool is_valid_hex_digest(DigestAlgorithm algorithm, std::string_view text) {
 struct Hasher::Impl {
     // Nested, not in an anonymous namespace: Impl has external linkage, and its members must too.
     struct EvpContextDeleter {
-        void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+        void operator()(EVP_MD_CTX* owned) const { EVP_MD_CTX_free(owned); }
     };
     std::unique_ptr<EVP_MD_CTX, EvpContextDeleter> context;
 };
