@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
-#include <utility>
 
 namespace cxrcat {
 
@@ -117,11 +116,6 @@ void HashingWriter::hand_over_current() {
     m_changed.notify_all();
 }
 
-void HashingWriter::write_first(std::function<Result<void>()> task) {
-    std::lock_guard lock(m_mutex);
-    m_first = std::move(task);
-}
-
 void HashingWriter::run_worker() {
     std::uint64_t offset = m_offset;
     std::unique_lock lock(m_mutex);
@@ -132,18 +126,9 @@ void HashingWriter::run_worker() {
         }
         std::vector<char> chunk = std::move(m_full.front());
         m_full.pop_front();
-        std::function<Result<void>()> first = std::exchange(m_first, nullptr);
         bool failed = m_error.has_value();
         lock.unlock();
         m_changed.notify_all();
-        if (first && !failed) {
-            if (auto done = first(); !done) {
-                lock.lock();
-                m_error = done.error();
-                failed = true;
-                lock.unlock();
-            }
-        }
         if (!failed) {
             for (auto& hasher : m_hashers) {
                 hasher.update(std::as_bytes(std::span(chunk.data(), chunk.size())));

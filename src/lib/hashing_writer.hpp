@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -38,11 +37,6 @@ class HashingWriter {
     // Feeds the bytes already in [0, offset) to the digests by reading them back: a resumed
     // digest must cover the whole file. Call before the first append.
     Result<void> rehash_existing();
-    // Runs `task` on the worker just before it writes the first byte, never on the caller's thread
-    // (the resume record of a download: no byte is written before the record that describes it,
-    // and the network thread does not wait for it). Its failure fails the writer. Call before the
-    // first append.
-    void write_first(std::function<Result<void>()> task);
     // Queues bytes; false once a write has failed (the caller aborts the transfer).
     bool append(const char* data, std::size_t size);
     // Flushes, waits for the worker and returns the first write error, if any.
@@ -79,7 +73,6 @@ class HashingWriter {
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::deque<std::vector<char>> m_full;
-    std::function<Result<void>()> m_first; // write_first()'s task, until the worker runs it
     bool m_closing = false;
     std::optional<Error> m_error;
     std::shared_ptr<std::atomic<std::uint64_t>> m_flushed;

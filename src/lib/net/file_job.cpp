@@ -56,7 +56,6 @@ void FileJob::reset_attempt_state() {
     m_abort_transient = false;
     m_retry_after.reset();
     m_reached_limit = false;
-    m_unwritten_meta.reset();
     std::fill(m_error_buffer.begin(), m_error_buffer.end(), '\0');
 }
 

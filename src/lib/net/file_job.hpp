@@ -155,7 +155,6 @@ class FileJob final : public CurlTask {
     // Per attempt.
     std::uint64_t m_resume_from = 0;
     std::string m_validator;
-    std::optional<PartMeta> m_unwritten_meta; // a 200's resume record, until the writer takes it
     ResponseHeaders m_response;
     bool m_response_started = false;
     std::optional<std::uint64_t> m_total;

@@ -6,7 +6,6 @@
 #include "net/file_job.hpp"
 
 #include <algorithm>
-#include <utility>
 
 namespace cxrcat::net {
 
@@ -65,9 +64,11 @@ bool FileJob::accept_full_response() {
     std::string etag = m_response.get("etag");
     std::string last_modified = m_response.get("last-modified");
     m_validator = is_strong_etag(etag) ? etag : last_modified;
-    // Written by the file's writer thread before the first byte (see begin_response): every part
-    // with bytes has its record, and the network thread never waits for the file system here.
-    m_unwritten_meta = PartMeta{sha256_hex(current_url()), etag, last_modified, length, {}};
+    PartMeta meta{sha256_hex(current_url()), etag, last_modified, length, {}};
+    if (auto written = meta.write(m_part->meta_path()); !written) {
+        m_abort_error = written.error();
+        return false;
+    }
     return true;
 }
 
@@ -93,11 +94,6 @@ bool FileJob::begin_response() {
                   {"nothing was installed", "source: " + RedactedUrl(current_url()).str()});
     }
     m_writer = std::make_unique<HashingWriter>(m_part->fd(), m_part->part_path(), m_resume_from, algorithms());
-    if (m_unwritten_meta) {
-        m_writer->write_first([meta = *std::exchange(m_unwritten_meta, std::nullopt), path = m_part->meta_path()] {
-            return meta.write(path);
-        });
-    }
     if (m_resume_from > 0) {
         if (auto rehashed = m_writer->rehash_existing(); !rehashed) {
             m_abort_error = rehashed.error();
