@@ -25,8 +25,8 @@ std::string etag_hex(std::string etag) {
 
 BucketPartWriter::BucketPartWriter(const S3Client& client, std::string bucket, std::string key,
                                    const BucketUploadRecords& records, std::uint64_t part_size)
-    : m_client(client), m_bucket(std::move(bucket)), m_key(std::move(key)), m_records(records),
-      m_part_size(part_size) {}
+    : m_client(client), m_bucket(std::move(bucket)), m_key(std::move(key)), m_records(records), m_part_size(part_size) {
+}
 
 std::size_t BucketPartWriter::resume_pending() {
     if (!m_records.find) {

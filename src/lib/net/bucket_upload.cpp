@@ -4,13 +4,12 @@
 // digests); BucketPartWriter is the bucket side.
 #include "net/bucket_upload.hpp"
 
-#include "net/bucket_part_writer.hpp"
-
 #include "cxrcat/digest.hpp"
 #include "cxrcat/http_get.hpp"
 #include "cxrcat/payload_kind.hpp"
 #include "cxrcat/redacted_url.hpp"
 #include "cxrcat/text.hpp"
+#include "net/bucket_part_writer.hpp"
 #include "net/receive_pacer.hpp"
 
 #include <algorithm>
