@@ -3,7 +3,7 @@
 // and the object made only on commit() (see bucket_part_writer.hpp).
 #include "net/bucket_part_writer.hpp"
 
-#include "cxrcat/text.hpp"
+#include "providers/bucket_listing.hpp"
 
 #include <algorithm>
 
@@ -14,12 +14,6 @@ namespace {
 // Parts uploading at once for one file while the next one fills: the store's PUTs overlap each
 // other and the download (memory: (this + 1) parts per file).
 constexpr std::size_t k_parts_in_flight = 3;
-
-// An S3 ETag as the MD5 it is for a part: lowercase, no quotes.
-std::string etag_hex(std::string etag) {
-    etag.erase(std::remove(etag.begin(), etag.end(), '"'), etag.end());
-    return to_lower(etag);
-}
 
 } // namespace
 
@@ -65,7 +59,7 @@ bool BucketPartWriter::check_prior(std::string_view& data) {
         m_prior_filled += take;
         data.remove_prefix(take);
         if (m_prior_filled == part.size) {
-            if (m_prior_md5.finish_hex() != etag_hex(part.etag)) {
+            if (m_prior_md5.finish_hex() != providers::md5_from_etag(part.etag)) {
                 m_prior_mismatch = true;
                 return false;
             }
