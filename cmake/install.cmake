@@ -22,7 +22,8 @@ write_basic_package_version_file("${PROJECT_BINARY_DIR}/cxrcatConfigVersion.cmak
 install(FILES "${PROJECT_BINARY_DIR}/cxrcatConfig.cmake" "${PROJECT_BINARY_DIR}/cxrcatConfigVersion.cmake"
         DESTINATION "${cxrcat_cmake_dir}")
 
-# pkg-config: the library is static, so its dependencies are in Requires (not Requires.private). The
+# pkg-config: the library is static, so its dependencies are in Requires (not Requires.private);
+# libcurl, libcrypto and libarchive are opened at run time (dlopen, hence -ldl), not linked. The
 # prefix is found from the .pc file's own place, so the install can be moved (--prefix, DESTDIR, a .deb).
 file(RELATIVE_PATH CXRCAT_PC_PREFIX_FROM_PCDIR "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
 string(REGEX REPLACE "/$" "" CXRCAT_PC_PREFIX_FROM_PCDIR "${CXRCAT_PC_PREFIX_FROM_PCDIR}")

@@ -14,6 +14,16 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "cxrcat maintainers")
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# dpkg-shlibdeps cannot see the libraries cxrcat opens on first use (cmake/on_demand_libraries.cmake):
+# their packages are named here, and shlibdeps' findings are appended.
+set(cxrcat_opened_packages "")
+foreach(package IN ITEMS "${CXRCAT_LIBCURL_PACKAGE}" "${CXRCAT_LIBCRYPTO_PACKAGE}" "${CXRCAT_LIBARCHIVE_PACKAGE}")
+  if(package)
+    list(APPEND cxrcat_opened_packages "${package}")
+  endif()
+endforeach()
+list(REMOVE_DUPLICATES cxrcat_opened_packages)
+string(REPLACE ";" ", " CPACK_DEBIAN_PACKAGE_DEPENDS "${cxrcat_opened_packages}")
 # HTTPS needs the system CA certificates at run time; dpkg-shlibdeps cannot see that.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "ca-certificates")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
