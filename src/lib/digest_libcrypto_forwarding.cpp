@@ -21,14 +21,11 @@ CXRCAT_FORWARD(libcrypto, const EVP_MD*, EVP_sha1, (void), ())
 CXRCAT_FORWARD(libcrypto, const EVP_MD*, EVP_sha256, (void), ())
 CXRCAT_FORWARD(libcrypto, const EVP_MD*, EVP_sha512, (void), ())
 CXRCAT_FORWARD(libcrypto, EVP_MD_CTX*, EVP_MD_CTX_new, (void), ())
-CXRCAT_FORWARD(libcrypto, void, EVP_MD_CTX_free, (EVP_MD_CTX * context), (context))
-CXRCAT_FORWARD(libcrypto, int, EVP_DigestInit_ex, (EVP_MD_CTX * context, const EVP_MD* type, ENGINE* engine),
-               (context, type, engine))
-CXRCAT_FORWARD(libcrypto, int, EVP_DigestUpdate, (EVP_MD_CTX * context, const void* bytes, size_t size),
-               (context, bytes, size))
-CXRCAT_FORWARD(libcrypto, int, EVP_DigestFinal_ex, (EVP_MD_CTX * context, unsigned char* digest, unsigned* size),
-               (context, digest, size))
-CXRCAT_FORWARD(libcrypto, int, EVP_EncodeBlock, (unsigned char* to, const unsigned char* from, int size),
-               (to, from, size))
-CXRCAT_FORWARD(libcrypto, int, EVP_DecodeBlock, (unsigned char* to, const unsigned char* from, int size),
-               (to, from, size))
+CXRCAT_FORWARD(libcrypto, void, EVP_MD_CTX_free, (EVP_MD_CTX * ctx), (ctx))
+CXRCAT_FORWARD(libcrypto, int, EVP_DigestInit_ex, (EVP_MD_CTX * ctx, const EVP_MD* type, ENGINE* impl),
+               (ctx, type, impl))
+CXRCAT_FORWARD(libcrypto, int, EVP_DigestUpdate, (EVP_MD_CTX * ctx, const void* d, size_t cnt), (ctx, d, cnt))
+CXRCAT_FORWARD(libcrypto, int, EVP_DigestFinal_ex, (EVP_MD_CTX * ctx, unsigned char* md, unsigned* size),
+               (ctx, md, size))
+CXRCAT_FORWARD(libcrypto, int, EVP_EncodeBlock, (unsigned char* t, const unsigned char* f, int n), (t, f, n))
+CXRCAT_FORWARD(libcrypto, int, EVP_DecodeBlock, (unsigned char* t, const unsigned char* f, int n), (t, f, n))

@@ -5,21 +5,22 @@
 #include "cli_test.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace cxrcat::test {
 namespace {
 
 using Startup = CliTest;
 
-const std::vector<std::string> k_on_demand_libraries{"libcurl.so", "libcrypto.so", "libssl.so", "libarchive.so",
-                                                     "libgnutls.so"};
+const std::array<const char*, 5> k_on_demand_libraries{"libcurl.so", "libcrypto.so", "libssl.so", "libarchive.so",
+                                                       "libgnutls.so"};
 
 // The libraries of k_on_demand_libraries that the loader's trace shows being loaded.
 std::vector<std::string> loaded_on_demand_libraries(const ProcessResult& result) {
     std::vector<std::string> loaded;
     for (const auto& library : k_on_demand_libraries) {
-        if (contains(result.err, "file=" + library)) {
-            loaded.push_back(library);
+        if (contains(result.err, std::string("file=") + library)) {
+            loaded.emplace_back(library);
         }
     }
     return loaded;

@@ -42,10 +42,12 @@ CXRCAT_FORWARD(libarchive, int, archive_read_support_filter_lz4, (archive * hand
 CXRCAT_FORWARD(libarchive, int, archive_read_support_filter_compress, (archive * handle), (handle))
 
 // Opening: one file by name, a memory buffer, or cxrcat's own callbacks (the parts of a split archive).
-CXRCAT_FORWARD(libarchive, int, archive_read_open_filename, (archive * handle, const char* name, size_t block),
-               (handle, name, block))
-CXRCAT_FORWARD(libarchive, int, archive_read_open_memory, (archive * handle, const void* bytes, size_t size),
-               (handle, bytes, size))
+CXRCAT_FORWARD(libarchive, int, archive_read_open_filename,
+               (archive * handle, const char* name,
+                size_t _block_size), // NOLINT(bugprone-reserved-identifier): archive.h's name
+               (handle, name, _block_size))
+CXRCAT_FORWARD(libarchive, int, archive_read_open_memory, (archive * handle, const void* buff, size_t size),
+               (handle, buff, size))
 CXRCAT_FORWARD(libarchive, int, archive_read_open1, (archive * handle), (handle))
 CXRCAT_FORWARD(libarchive, int, archive_read_set_callback_data, (archive * handle, void* data), (handle, data))
 CXRCAT_FORWARD(libarchive, int, archive_read_set_read_callback, (archive * handle, archive_read_callback* call),
@@ -58,7 +60,7 @@ CXRCAT_FORWARD(libarchive, int, archive_read_set_skip_callback, (archive * handl
 // Reading entries and their data.
 CXRCAT_FORWARD(libarchive, int, archive_read_next_header, (archive * handle, archive_entry** entry), (handle, entry))
 CXRCAT_FORWARD(libarchive, int, archive_read_data_block,
-               (archive * handle, const void** block, size_t* size, la_int64_t* offset), (handle, block, size, offset))
+               (archive * a, const void** buff, size_t* size, la_int64_t* offset), (a, buff, size, offset))
 CXRCAT_FORWARD(libarchive, const char*, archive_entry_pathname, (archive_entry * entry), (entry))
 CXRCAT_FORWARD(libarchive, const char*, archive_entry_pathname_utf8, (archive_entry * entry), (entry))
 CXRCAT_FORWARD(libarchive, const char*, archive_entry_symlink, (archive_entry * entry), (entry))
