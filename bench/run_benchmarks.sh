@@ -596,7 +596,7 @@ for key in rerun_big rerun_many; do
 done
 
 echo
-echo "8. cold start (issue 2)                                           median"
+echo "8. cold start (issues 2, 11)                                      median"
 printf '  %-52s %8s ms\n' "cxrcat list (built-in catalog)" "$(get_ms list_cx)"
 printf '  %-52s %8s ms\n' "start-up baseline (links the same libraries, no work)" "$(get_ms list_base)"
 if [[ -n "$(get_ms list_cx)" && -n "$(get_ms list_base)" ]]; then
