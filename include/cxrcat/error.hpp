@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,19 @@ class Error {
     std::string m_message;
     std::vector<std::string> m_notes;
     std::optional<HttpFailure> m_http;
+};
+
+// Thrown when a library cxrcat opens on first use (libcurl, libcrypto, libarchive) cannot be loaded:
+// the installation lacks it, which no command argument can fix. what() says which file and why.
+class LibraryUnavailable : public std::runtime_error {
+  public:
+    LibraryUnavailable(const std::string& what, std::string package)
+        : std::runtime_error(what), m_package(std::move(package)) {}
+    // The Debian package that provides the library ("" when the build could not tell).
+    [[nodiscard]] const std::string& package() const { return m_package; }
+
+  private:
+    std::string m_package;
 };
 
 } // namespace cxrcat

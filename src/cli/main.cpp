@@ -2,6 +2,7 @@
 // The cxrcat executable: parse arguments, run one command of the library, map errors to exit codes.
 #include "commands.hpp"
 #include "cxrcat/embedded_catalog.hpp"
+#include "cxrcat/error.hpp"
 #include "cxrcat/version.hpp"
 #include "output.hpp"
 
@@ -90,6 +91,12 @@ int main(int argc, char** argv) {
     (void)std::signal(SIGXFSZ, SIG_IGN);
     try {
         return cxrcat::cli::run(argc, argv);
+    } catch (const cxrcat::LibraryUnavailable& e) {
+        // Not a bug: the installation lacks a library that only this command needed.
+        std::cerr << "cxrcat: error: " << e.what() << '\n';
+        if (!e.package().empty()) {
+            std::cerr << "note: install the Debian package " << e.package() << " (apt install " << e.package() << ")\n";
+        }
     } catch (const std::exception& e) {
         std::cerr << "cxrcat: error: internal error: " << e.what() << '\n'
                   << "note: this is a bug in cxrcat; please report it with the command you ran\n";

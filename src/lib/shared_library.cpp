@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "shared_library.hpp"
 
+#include "cxrcat/error.hpp"
+
 #include <dlfcn.h>
 #include <mutex>
 #include <stdexcept>
@@ -29,8 +31,7 @@ void* SharedLibrary::open() {
         // RTLD_LOCAL: the library's symbols resolve its own references only, as with ordinary linking.
         m_handle = dlopen(m_soname.c_str(), RTLD_LAZY | RTLD_LOCAL);
         if (m_handle == nullptr) {
-            throw std::runtime_error("cannot load " + m_soname + " (Debian package " + m_package +
-                                     "): " + last_dl_error());
+            throw LibraryUnavailable("cannot load " + m_soname + ": " + last_dl_error(), m_package);
         }
     }
     return m_handle;
@@ -40,7 +41,8 @@ void* SharedLibrary::function(const char* name) {
     void* handle = open();
     void* address = dlsym(handle, name);
     if (address == nullptr) {
-        throw std::runtime_error(std::string("cannot find ") + name + " in " + m_soname + ": " + last_dl_error());
+        throw LibraryUnavailable(std::string("cannot find ") + name + " in " + m_soname + ": " + last_dl_error(),
+                                 m_package);
     }
     return address;
 }

@@ -25,7 +25,7 @@ class SharedLibrary {
     ~SharedLibrary() = default;
 
     // The address of the library's function `name`; opens the library on the first call. Throws
-    // std::runtime_error naming the library and its package when either cannot be found.
+    // LibraryUnavailable (cxrcat/error.hpp) naming the file when either cannot be found.
     [[nodiscard]] void* function(const char* name);
 
   private:

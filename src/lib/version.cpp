@@ -1,41 +1,63 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cxrcat/version.hpp"
 
+#include "cxrcat/error.hpp"
+
 #include <archive.h>
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
 namespace cxrcat {
 
+namespace {
+
+// text(), or what is wrong when its library cannot be loaded: --version and doctor report a missing
+// library instead of failing on it (the commands that need it fail with LibraryUnavailable).
+template <typename Text> std::string library_text(const char* library, Text text) {
+    try {
+        return text();
+    } catch (const LibraryUnavailable& missing) {
+        return std::string(library) + " unavailable (" + missing.what() + ")";
+    }
+}
+
+} // namespace
+
 std::string version() {
     return CXRCAT_VERSION;
 }
 
 std::string curl_version_text() {
-    const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
-    return std::string("libcurl ") + (info && info->version ? info->version : "unknown");
+    return library_text("libcurl", [] {
+        const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+        return std::string("libcurl ") + (info && info->version ? info->version : "unknown");
+    });
 }
 
 std::string openssl_version_text() {
-    return OpenSSL_version(OPENSSL_VERSION);
+    return library_text("OpenSSL", [] { return std::string(OpenSSL_version(OPENSSL_VERSION)); });
 }
 
 std::string curl_default_ca_bundle() {
-    CURL* easy = curl_easy_init();
-    if (easy == nullptr) {
-        return {};
+    try {
+        CURL* easy = curl_easy_init();
+        if (easy == nullptr) {
+            return {};
+        }
+        char* path = nullptr;
+        std::string out;
+        if (curl_easy_getinfo(easy, CURLINFO_CAINFO, &path) == CURLE_OK && path != nullptr) {
+            out = path;
+        }
+        curl_easy_cleanup(easy);
+        return out;
+    } catch (const LibraryUnavailable&) {
+        return {}; // curl_version_text() says why
     }
-    char* path = nullptr;
-    std::string out;
-    if (curl_easy_getinfo(easy, CURLINFO_CAINFO, &path) == CURLE_OK && path != nullptr) {
-        out = path;
-    }
-    curl_easy_cleanup(easy);
-    return out;
 }
 
 std::string libarchive_version_text() {
-    return archive_version_string();
+    return library_text("libarchive", [] { return std::string(archive_version_string()); });
 }
 
 } // namespace cxrcat

@@ -55,48 +55,40 @@ OptionArgument option_argument(int option) {
     return OptionArgument::pointer; // object, string, function, slist and blob pointers
 }
 
+// NOLINTBEGIN(cppcoreguidelines-pro-type-vararg,clang-analyzer-valist.Uninitialized): forwarding
+// libcurl's own variadic API; the caller va_start'ed `arguments` (the analyzer does not follow a
+// va_list into a called function)
+
+// real(handle, option, the one argument after `option`), read as the type the option's number says.
+template <typename Code, typename Handle, typename Option>
+Code forward_option(Code (*real)(Handle*, Option, ...), Handle* handle, Option option, va_list arguments) {
+    OptionArgument kind = option_argument(option);
+    if (kind == OptionArgument::long_value) {
+        return real(handle, option, va_arg(arguments, long));
+    }
+    if (kind == OptionArgument::off_t_value) {
+        return real(handle, option, va_arg(arguments, curl_off_t));
+    }
+    return real(handle, option, va_arg(arguments, void*));
+}
+
 } // namespace
 
-// NOLINTBEGIN(cppcoreguidelines-pro-type-vararg): forwarding libcurl's own variadic API
-extern "C" CURLcode(curl_easy_setopt)(CURL* curl, CURLoption option, ...) {
-    static auto* const real = cxrcat::library_function<decltype(curl_easy_setopt)>(libcurl(), "curl_easy_setopt");
-    OptionArgument kind = option_argument(option);
-    CURLcode code = CURLE_OK;
-    va_list arguments;
-    va_start(arguments, option);
-    if (kind == OptionArgument::long_value) {
-        long value = va_arg(arguments, long);
-        code = real(curl, option, value);
-    } else if (kind == OptionArgument::off_t_value) {
-        curl_off_t value = va_arg(arguments, curl_off_t);
-        code = real(curl, option, value);
-    } else {
-        void* value = va_arg(arguments, void*);
-        code = real(curl, option, value);
+// The two option setters: `handle` is the parameter's name in the header.
+// NOLINTBEGIN(cppcoreguidelines-macro-usage,bugprone-macro-parentheses): see CXRCAT_FORWARD
+#define FORWARD_OPTION_SETTER(returns, name, handle_type, handle, option_type)                                         \
+    extern "C" returns(name)(handle_type * handle, option_type option, ...) {                                          \
+        static auto* const real = cxrcat::library_function<decltype(name)>(libcurl(), #name);                          \
+        va_list arguments;                                                                                             \
+        va_start(arguments, option);                                                                                   \
+        returns code = forward_option(real, handle, option, arguments);                                                \
+        va_end(arguments);                                                                                             \
+        return code;                                                                                                   \
     }
-    va_end(arguments);
-    return code;
-}
+// NOLINTEND(cppcoreguidelines-macro-usage,bugprone-macro-parentheses)
 
-extern "C" CURLMcode(curl_multi_setopt)(CURLM* multi_handle, CURLMoption option, ...) {
-    static auto* const real = cxrcat::library_function<decltype(curl_multi_setopt)>(libcurl(), "curl_multi_setopt");
-    OptionArgument kind = option_argument(option);
-    CURLMcode code = CURLM_OK;
-    va_list arguments;
-    va_start(arguments, option);
-    if (kind == OptionArgument::long_value) {
-        long value = va_arg(arguments, long);
-        code = real(multi_handle, option, value);
-    } else if (kind == OptionArgument::off_t_value) {
-        curl_off_t value = va_arg(arguments, curl_off_t);
-        code = real(multi_handle, option, value);
-    } else {
-        void* value = va_arg(arguments, void*);
-        code = real(multi_handle, option, value);
-    }
-    va_end(arguments);
-    return code;
-}
+FORWARD_OPTION_SETTER(CURLcode, curl_easy_setopt, CURL, curl, CURLoption)
+FORWARD_OPTION_SETTER(CURLMcode, curl_multi_setopt, CURLM, multi_handle, CURLMoption)
 
 // Every CURLINFO's argument is a pointer to where the answer goes (curl_easy_getinfo(3)).
 extern "C" CURLcode(curl_easy_getinfo)(CURL* curl, CURLINFO info, ...) {
@@ -107,4 +99,4 @@ extern "C" CURLcode(curl_easy_getinfo)(CURL* curl, CURLINFO info, ...) {
     va_end(arguments);
     return real(curl, info, answer);
 }
-// NOLINTEND(cppcoreguidelines-pro-type-vararg)
+// NOLINTEND(cppcoreguidelines-pro-type-vararg,clang-analyzer-valist.Uninitialized)
