@@ -8,9 +8,10 @@
 
 namespace {
 
+// Never destroyed: a forwarder may still be called while static objects are destroyed at exit.
 cxrcat::SharedLibrary& libcrypto() {
-    static cxrcat::SharedLibrary library(CXRCAT_LIBCRYPTO_SONAME, CXRCAT_LIBCRYPTO_PACKAGE);
-    return library;
+    static auto* const library = new cxrcat::SharedLibrary(CXRCAT_LIBCRYPTO_SONAME, CXRCAT_LIBCRYPTO_PACKAGE);
+    return *library;
 }
 
 } // namespace

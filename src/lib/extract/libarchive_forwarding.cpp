@@ -9,9 +9,10 @@
 
 namespace {
 
+// Never destroyed: a forwarder may still be called while static objects are destroyed at exit.
 cxrcat::SharedLibrary& libarchive() {
-    static cxrcat::SharedLibrary library(CXRCAT_LIBARCHIVE_SONAME, CXRCAT_LIBARCHIVE_PACKAGE);
-    return library;
+    static auto* const library = new cxrcat::SharedLibrary(CXRCAT_LIBARCHIVE_SONAME, CXRCAT_LIBARCHIVE_PACKAGE);
+    return *library;
 }
 
 } // namespace

@@ -9,9 +9,10 @@
 
 namespace {
 
+// Never destroyed: a forwarder may still be called while static objects are destroyed at exit.
 cxrcat::SharedLibrary& libcurl() {
-    static cxrcat::SharedLibrary library(CXRCAT_LIBCURL_SONAME, CXRCAT_LIBCURL_PACKAGE);
-    return library;
+    static auto* const library = new cxrcat::SharedLibrary(CXRCAT_LIBCURL_SONAME, CXRCAT_LIBCURL_PACKAGE);
+    return *library;
 }
 
 } // namespace
