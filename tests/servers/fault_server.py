@@ -27,6 +27,9 @@ import threading
 import time
 import urllib.parse
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from request_stats import RequestStats  # noqa: E402  (beside this file: the script's own directory)
+
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 CHUNK = 256 * 1024
 STALL_PREFIX_MAX = 64 * 1024
@@ -59,66 +62,15 @@ LOGIN_PAGE = b"""<!DOCTYPE html>
 """
 
 
-class State:
-    """Per-server-instance counters and the request log, shared by every listener and thread."""
+class State(RequestStats):
+    """Per-server-instance counters and the request log (request_stats.py), shared by every listener
+    and thread, plus what the fault handlers need: the served tree, the stop flag, ETag serials."""
 
     def __init__(self, www, log_path):
+        super().__init__(log_path)
         self.www = os.path.realpath(www)
-        self.lock = threading.Lock()
-        self.paths = {}
         self.stop = threading.Event()
         self.etag_serial = itertools.count(1)
-        self.log_file = open(log_path, "a", buffering=1, encoding="utf-8") if log_path else None
-
-    def begin(self, path, entry):
-        """Records a request for path; returns its 0-based index among requests for path since reset."""
-        with self.lock:
-            stats = self.paths.setdefault(
-                path, {"requests": 0, "bytes_sent": 0, "ranges": [], "statuses": [], "authorization": 0, "log": []})
-            index = stats["requests"]
-            stats["requests"] += 1
-            if entry["range"] is not None:
-                stats["ranges"].append(entry["range"])
-            if entry["authorization"]:
-                stats["authorization"] += 1
-            stats["log"].append(entry)
-            entry["_stats"] = stats
-            return index
-
-    def set_status(self, entry, status):
-        with self.lock:
-            entry["status"] = status
-            if "_stats" in entry:
-                entry["_stats"]["statuses"].append(status)
-
-    def add_bytes(self, entry, count):
-        with self.lock:
-            entry["bytes_sent"] += count
-            if "_stats" in entry:
-                entry["_stats"]["bytes_sent"] += count
-
-    def snapshot(self, path=None):
-        with self.lock:
-            selected = {p: s for p, s in self.paths.items() if path is None or p == path}
-            return {p: {k: (v if k != "log" else [{lk: lv for lk, lv in e.items() if lk != "_stats"} for e in v])
-                        for k, v in s.items()} for p, s in selected.items()}
-
-    def reset(self, path=None):
-        with self.lock:
-            if path is None:
-                self.paths.clear()
-            else:
-                self.paths.pop(path, None)
-
-    def log(self, record):
-        if self.log_file is None:
-            return
-        line = json.dumps(record, sort_keys=True)
-        with self.lock:
-            try:
-                self.log_file.write(line + "\n")
-            except (OSError, ValueError):
-                pass
 
 
 class ClientGone(Exception):

@@ -41,6 +41,7 @@ import zipfile
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fault_server import CONTENT_TYPES, http_date, parse_range  # noqa: E402  (same type map and Range rules)
+from request_stats import RequestStats  # noqa: E402
 
 SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_cdn", "idc", "idc_api", "tcia")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -320,60 +321,7 @@ class Digests:
 
 # --- per-server counters and request log ------------------------------------------------------------------
 
-class Stats:
-    """Per-path request counters and the request log of one server (same shape as fault_server.py's)."""
-
-    def __init__(self, log_path):
-        self.lock = threading.Lock()
-        self.paths = {}
-        self.log_file = open(log_path, "a", buffering=1, encoding="utf-8") if log_path else None
-
-    def begin(self, path, entry):
-        with self.lock:
-            stats = self.paths.setdefault(path, {"requests": 0, "bytes_sent": 0, "ranges": [], "statuses": [],
-                                                 "authorization": 0, "log": []})
-            stats["requests"] += 1
-            if entry["range"] is not None:
-                stats["ranges"].append(entry["range"])
-            if entry["authorization"]:
-                stats["authorization"] += 1
-            stats["log"].append(entry)
-            entry["_stats"] = stats
-
-    def set_status(self, entry, status):
-        with self.lock:
-            entry["status"] = status
-            if "_stats" in entry:
-                entry["_stats"]["statuses"].append(status)
-
-    def add_bytes(self, entry, count):
-        with self.lock:
-            entry["bytes_sent"] += count
-            if "_stats" in entry:
-                entry["_stats"]["bytes_sent"] += count
-
-    def snapshot(self, path=None):
-        with self.lock:
-            return {p: {k: (v if k != "log" else [{lk: lv for lk, lv in e.items() if lk != "_stats"} for e in v])
-                        for k, v in s.items()}
-                    for p, s in self.paths.items() if path is None or p == path}
-
-    def reset(self, path=None):
-        with self.lock:
-            if path is None:
-                self.paths.clear()
-            else:
-                self.paths.pop(path, None)
-
-    def log(self, record):
-        if self.log_file is None:
-            return
-        line = json.dumps(record, sort_keys=True, default=str)
-        with self.lock:
-            try:
-                self.log_file.write(line + "\n")
-            except (OSError, ValueError):
-                pass
+Stats = RequestStats  # per-server counters and request log, same shape as fault_server.py's
 
 
 class ClientGone(Exception):
