@@ -205,16 +205,35 @@ def http_get(url, context=None):
 
 # --- state directory --------------------------------------------------------------------------------------
 
-def prepare_state_dir(state):
-    if os.path.isdir(state) and os.listdir(state) and not os.path.exists(os.path.join(state, MARKER)):
+def claim_state_dir(state, marker, made_by, subdirs, mode=0o777):
+    """Makes state a fixture's directory: refuses a non-empty one without this fixture's marker file
+    (never clobbers a directory someone else made), then recreates each of subdirs empty (with mode)."""
+    if os.path.isdir(state) and os.listdir(state) and not os.path.exists(os.path.join(state, marker)):
         raise FixtureError(f"{state} is not empty and was not made by this script; refusing to reuse it")
     os.makedirs(state, exist_ok=True)
-    with open(os.path.join(state, MARKER), "w", encoding="utf-8") as f:
-        f.write("created by tests/servers/nginx_fixture.py; `stop` ends the servers recorded here\n")
-    for name in SUBDIRS:
+    with open(os.path.join(state, marker), "w", encoding="utf-8") as f:
+        f.write(f"created by {made_by}\n")
+    for name in subdirs:
         shutil.rmtree(os.path.join(state, name), ignore_errors=True)
-        os.makedirs(os.path.join(state, name))
+        os.makedirs(os.path.join(state, name), mode=mode)
+
+
+def prepare_state_dir(state):
+    claim_state_dir(state, MARKER, "tests/servers/nginx_fixture.py; `stop` ends the servers recorded here", SUBDIRS)
     os.chmod(os.path.join(state, "conf"), 0o700)
+
+
+def run_command(argv, commands, errors, usage):
+    """The `start|stop|status STATE_DIR` command line of the provider and S3 fixtures: runs
+    commands[name](state) and turns an error of the types in `errors` into exit status 1."""
+    if len(argv) != 3 or argv[1] not in commands:
+        print(usage, file=sys.stderr)
+        return 2
+    try:
+        return commands[argv[1]](argv[2])
+    except errors as error:
+        print(f"{os.path.basename(argv[0]).removesuffix('.py')}: error: {error}", file=sys.stderr, flush=True)
+        return 1
 
 
 def write_atomically(path, text, mode=0o644):

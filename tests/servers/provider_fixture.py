@@ -18,13 +18,12 @@ CXRCAT_REQUIRE_SERVERS=1. Runs with Debian's /usr/bin/python3, standard library 
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from nginx_fixture import (FixtureError, end_process, http_get, is_running, poll, read_pid,  # noqa: I001
-                           write_atomically)
+from nginx_fixture import (FixtureError, claim_state_dir, end_process, http_get, is_running, poll,  # noqa: I001
+                           read_pid, run_command, write_atomically)
 
 EXIT_SKIP = 77
 MARKER = ".cxrcat-provider-stubs"
@@ -41,14 +40,8 @@ def log(message):
 
 
 def prepare_state_dir(state):
-    if os.path.isdir(state) and os.listdir(state) and not os.path.exists(os.path.join(state, MARKER)):
-        raise FixtureError(f"{state} is not empty and was not made by this script; refusing to reuse it")
-    os.makedirs(state, exist_ok=True)
-    with open(os.path.join(state, MARKER), "w", encoding="utf-8") as f:
-        f.write("created by tests/servers/provider_fixture.py; `stop` ends the stub process recorded here\n")
-    for name in SUBDIRS:
-        shutil.rmtree(os.path.join(state, name), ignore_errors=True)
-        os.makedirs(os.path.join(state, name))
+    claim_state_dir(state, MARKER, "tests/servers/provider_fixture.py; `stop` ends the stub process recorded here",
+                    SUBDIRS)
     world = os.path.join(state, "world")
     for provider in PROVIDERS:
         os.makedirs(os.path.join(world, provider))
@@ -138,19 +131,8 @@ def status(state):
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("start", "stop", "status"):
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
-        return 2
-    command, state = sys.argv[1], sys.argv[2]
-    try:
-        if command == "start":
-            return start(state)
-        if command == "stop":
-            return stop(state)
-        return status(state)
-    except FixtureError as error:
-        log(f"error: {error}")
-        return 1
+    return run_command(sys.argv, {"start": start, "stop": stop, "status": status}, FixtureError,
+                       __doc__.split("\n\n")[1])
 
 
 if __name__ == "__main__":

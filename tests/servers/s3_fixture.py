@@ -31,8 +31,8 @@ import urllib.request
 import uuid
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from nginx_fixture import (FixtureError, end_process, free_ports, is_running, poll,  # noqa: I001
-                           write_atomically)
+from nginx_fixture import (FixtureError, claim_state_dir, end_process, free_ports, is_running, poll,  # noqa: I001
+                           run_command, write_atomically)
 
 EXIT_SKIP = 77
 MARKER = ".cxrcat-s3"
@@ -208,14 +208,8 @@ def start(state):
     if missing:
         log(f"missing {', '.join(missing)} (scripts/install-deps --test installs radosgw ceph-mon ceph-osd ceph-mgr)")
         return 1 if os.environ.get("CXRCAT_REQUIRE_SERVERS") == "1" else EXIT_SKIP
-    if os.path.isdir(state) and os.listdir(state) and not os.path.exists(os.path.join(state, MARKER)):
-        raise FixtureError(f"{state} is not empty and was not made by this script; refusing to reuse it")
-    os.makedirs(state, exist_ok=True)
-    with open(os.path.join(state, MARKER), "w", encoding="utf-8") as f:
-        f.write("created by tests/servers/s3_fixture.py; `stop` ends the ceph daemons recorded here\n")
-    for name in SUBDIRS:
-        shutil.rmtree(os.path.join(state, name), ignore_errors=True)
-        os.makedirs(os.path.join(state, name), mode=0o700)
+    claim_state_dir(state, MARKER, "tests/servers/s3_fixture.py; `stop` ends the ceph daemons recorded here", SUBDIRS,
+                    mode=0o700)
 
     began = time.monotonic()
     mon_port, rgw_port = free_ports(2, False)
@@ -272,19 +266,8 @@ def status(state):
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("start", "stop", "status"):
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
-        return 2
-    command, state = sys.argv[1], sys.argv[2]
-    try:
-        if command == "start":
-            return start(state)
-        if command == "stop":
-            return stop(state)
-        return status(state)
-    except (FixtureError, subprocess.TimeoutExpired) as error:
-        log(f"error: {error}")
-        return 1
+    return run_command(sys.argv, {"start": start, "stop": stop, "status": status},
+                       (FixtureError, subprocess.TimeoutExpired), __doc__.split("\n\n")[1])
 
 
 if __name__ == "__main__":
