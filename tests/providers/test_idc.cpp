@@ -1,32 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The idc route with --manifest against the IDC bucket stub: an s5cmd series manifest, paged
 // ListObjectsV2 listings, MD5 from single-part ETags, one directory per series.
-#include "stub_route_test.hpp"
+#include "idc_bucket_test.hpp"
 
 namespace cxrcat::test {
 namespace {
 
-class IdcRoute : public StubRouteTest {
+class IdcRoute : public IdcBucketTest {
   protected:
-    // A fake DICOM instance: the 128-byte preamble, "DICM", then bytes.
-    static std::string dicom(std::size_t body) { return std::string(128, '\0') + "DICM" + random_bytes(body); }
-
-    // A series uuid-like name no other test uses.
-    static std::string series_uuid() {
-        return random_hex(4) + "-" + random_hex(2) + "-" + random_hex(2) + "-" + random_hex(2) + "-" + random_hex(6);
-    }
-
-    // Puts instances (name → content) of series into bucket (created if needed).
-    void publish_series(const std::string& bucket, const std::string& series,
-                        const std::map<std::string, std::string>& instances) {
-        std::filesystem::path staging = world("idc") / ("_staging-" + series);
-        for (const auto& [name, content] : instances) {
-            write_text_file(staging / name, content);
-        }
-        std::filesystem::create_directories(world("idc") / bucket);
-        std::filesystem::rename(staging, world("idc") / bucket / series);
-    }
-
     std::string add_idc_dataset() {
         std::string id = unique("nlst");
         add_dataset(dataset_entry(id, "open", {{"provider", "idc"}, {"collection", "nlst"}}));

@@ -3,38 +3,23 @@
 // /cohort/manifest, paged), each series listed in the bucket stub's S3 ListObjectsV2 XML form
 // (continuation tokens, a directory marker key, a multipart ETag), for the built-in lidc-idri and
 // nlst entries.
-#include "stub_route_test.hpp"
+#include "idc_bucket_test.hpp"
 
 namespace cxrcat::test {
 namespace {
 
 using nlohmann::json;
 
-class IdcApiRoute : public StubRouteTest {
+class IdcApiRoute : public IdcBucketTest {
   protected:
     void SetUp() override {
-        StubRouteTest::SetUp();
+        IdcBucketTest::SetUp();
         if (IsSkipped() || HasFatalFailure()) {
             return;
         }
         m_unit = unique("api");
         std::filesystem::create_directories(world("idc_api") / m_unit);
         m_env["CXRCAT_IDC_API_URL"] = base("idc_api") + "/" + m_unit + "/v3";
-    }
-
-    static std::string dicom(std::size_t body) { return std::string(128, '\0') + "DICM" + random_bytes(body); }
-    static std::string series_uuid() {
-        return random_hex(4) + "-" + random_hex(2) + "-" + random_hex(2) + "-" + random_hex(2) + "-" + random_hex(6);
-    }
-
-    void publish_series(const std::string& bucket, const std::string& series,
-                        const std::map<std::string, std::string>& instances) {
-        std::filesystem::path staging = world("idc") / ("_staging-" + series);
-        for (const auto& [name, content] : instances) {
-            write_text_file(staging / name, content);
-        }
-        std::filesystem::create_directories(world("idc") / bucket);
-        std::filesystem::rename(staging, world("idc") / bucket / series);
     }
 
     // A row of the API's index, in the shape of the live capture (provider-facts.md §1.2).
