@@ -5,7 +5,6 @@
 
 #include <dlfcn.h>
 #include <mutex>
-#include <stdexcept>
 #include <utility>
 
 namespace cxrcat {
