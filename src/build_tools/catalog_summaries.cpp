@@ -3,8 +3,8 @@
 // fails the build) and writes a C++ source defining cxrcat::cli::builtin_summaries_json(), the
 // summaries `cxrcat list` reads instead of parsing every full record at start-up.
 //   cxrcat_catalog_summaries OUTPUT.cpp
-#include "cxrcat/catalog_loader.hpp"
-#include "cxrcat/dataset_summary.hpp"
+#include "cxrcat/catalog/catalog_loader.hpp"
+#include "cxrcat/catalog/dataset_summary.hpp"
 
 #include <fstream>
 #include <iostream>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat accept ID...` records acceptance of the current terms; `accept --list` shows the record.
 #include "commands.hpp"
-#include "cxrcat/terms_ledger.hpp"
+#include "cxrcat/access/terms_ledger.hpp"
 #include "output.hpp"
 
 #include <iostream>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat catalog validate [PATH...]`: every problem in catalog files, as `file: /pointer: problem`.
 #include "commands.hpp"
-#include "cxrcat/embedded_catalog.hpp"
+#include "cxrcat/catalog/embedded_catalog.hpp"
 
 #include <iostream>
 

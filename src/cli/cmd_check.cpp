@@ -2,8 +2,8 @@
 // `cxrcat check ID...`: a preflight that touches no data. Would a fetch be allowed, and if not,
 // what exactly fixes it?
 #include "commands.hpp"
-#include "cxrcat/terms_ledger.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/access/terms_ledger.hpp"
+#include "cxrcat/base/text.hpp"
 
 #include <algorithm>
 #include <cstdlib>

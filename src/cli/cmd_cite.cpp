@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat cite ID`: the dataset's citation as BibTeX or as one line of text.
 #include "commands.hpp"
-#include "cxrcat/bibtex.hpp"
+#include "cxrcat/catalog/bibtex.hpp"
 
 #include <iostream>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat fetch ID...`: download, verify and install datasets (or show the plan with --dry-run).
 #include "commands.hpp"
-#include "cxrcat/fetch.hpp"
-#include "cxrcat/terms_ledger.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/fetch/fetch.hpp"
+#include "cxrcat/access/terms_ledger.hpp"
+#include "cxrcat/base/text.hpp"
 #include "file_filter_flags.hpp"
 #include "output.hpp"
 #include "progress.hpp"

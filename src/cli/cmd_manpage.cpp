@@ -2,7 +2,7 @@
 // `cxrcat manpage` (hidden): prints cxrcat(1); the build runs it to generate the installed man page.
 #include "command_model.hpp"
 #include "commands.hpp"
-#include "cxrcat/version.hpp"
+#include "cxrcat/base/version.hpp"
 #include "man_page.hpp"
 
 #include <iostream>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat show ID`: every fact about one dataset, including how to get it and what it overlaps.
 #include "commands.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/text.hpp"
 #include "output.hpp"
 
 #include <algorithm>

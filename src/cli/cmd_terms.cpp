@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat terms ID`: licence, terms, access route in plain words, and whether they are accepted.
 #include "commands.hpp"
-#include "cxrcat/terms_ledger.hpp"
+#include "cxrcat/access/terms_ledger.hpp"
 
 #include <iostream>
 

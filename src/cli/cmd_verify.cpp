@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat verify ID...`: re-hash every installed file on every core; exit 5 when any is bad.
 #include "commands.hpp"
-#include "cxrcat/text.hpp"
-#include "cxrcat/verify.hpp"
+#include "cxrcat/base/text.hpp"
+#include "cxrcat/verify/verify.hpp"
 
 #include <iostream>
 

@@ -2,7 +2,7 @@
 // What every command's setup shares: the --help footer, choice options and --format, the callback.
 #include "commands.hpp"
 
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/text.hpp"
 #include "output.hpp"
 
 namespace cxrcat::cli {

@@ -2,7 +2,7 @@
 // bash, zsh and fish completion scripts, generated from the command model (the CLI11 definitions).
 #include "completion_scripts.hpp"
 
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/text.hpp"
 
 #include <functional>
 

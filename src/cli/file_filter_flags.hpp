@@ -4,7 +4,7 @@
 #pragma once
 
 #include "app_context.hpp"
-#include "cxrcat/fetch.hpp"
+#include "cxrcat/fetch/fetch.hpp"
 #include "selection_flags.hpp"
 
 #include <CLI/CLI.hpp>

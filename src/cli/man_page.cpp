@@ -3,7 +3,7 @@
 #include "man_page.hpp"
 
 #include "cli_reference.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/text.hpp"
 
 namespace cxrcat::cli {
 

@@ -2,7 +2,7 @@
 #include "output.hpp"
 
 #include "cli_reference.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/text.hpp"
 
 #include <algorithm>
 #include <cstdlib>

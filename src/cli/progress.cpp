@@ -2,7 +2,7 @@
 // Progress on stderr: a live block of lines on a terminal, or one JSON event per line.
 #include "progress.hpp"
 
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/text.hpp"
 #include "output.hpp"
 
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/download.hpp"
+#include "cxrcat/net/download.hpp"
 
 #include <memory>
 #include <string>

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "app_context.hpp"
-#include "cxrcat/selection.hpp"
+#include "cxrcat/plan/selection.hpp"
 
 #include <CLI/CLI.hpp>
 

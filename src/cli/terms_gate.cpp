@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "terms_gate.hpp"
 
-#include "cxrcat/terms_ledger.hpp"
+#include "cxrcat/access/terms_ledger.hpp"
 #include "output.hpp"
 
 #include <iostream>

@@ -2,7 +2,7 @@
 #include "transfer_flags.hpp"
 
 #include "commands.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/text.hpp"
 
 #include <cstdlib>
 

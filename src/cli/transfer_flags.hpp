@@ -3,7 +3,7 @@
 #pragma once
 
 #include "app_context.hpp"
-#include "cxrcat/fetch.hpp"
+#include "cxrcat/fetch/fetch.hpp"
 
 #include <CLI/CLI.hpp>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // User catalogs: --catalog and CXRCAT_CATALOG, replacing built-in entries, and `catalog validate`.
 #include "cli_test.hpp"
-#include "cxrcat/catalog_loader.hpp"
+#include "cxrcat/catalog/catalog_loader.hpp"
 
 namespace cxrcat::test {
 namespace {

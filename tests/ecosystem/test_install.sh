@@ -14,7 +14,7 @@ cmake --install "$build" --prefix "$prefix" >"$scratch/install.log"
 fail() { echo "FAIL: $*"; exit 1; }
 libdir=$(dirname "$(find "$prefix" -name libcxrcat_core.a | head -1)")
 [[ -f $libdir/libcxrcat_core.a ]] || fail "libcxrcat_core.a is not installed"
-for f in bin/cxrcat include/cxrcat/catalog_loader.hpp include/cxrcat/query.hpp share/doc/cxrcat/LICENSE \
+for f in bin/cxrcat include/cxrcat/catalog/catalog_loader.hpp include/cxrcat/catalog/query.hpp share/doc/cxrcat/LICENSE \
          share/doc/cxrcat/schemas/fetch.schema.json share/man/man1/cxrcat.1.gz \
          share/bash-completion/completions/cxrcat share/zsh/vendor-completions/_cxrcat \
          share/fish/vendor_completions.d/cxrcat.fish; do
@@ -22,16 +22,16 @@ for f in bin/cxrcat include/cxrcat/catalog_loader.hpp include/cxrcat/query.hpp s
 done
 [[ -f $libdir/cmake/cxrcat/cxrcatConfig.cmake && -f $libdir/pkgconfig/cxrcat.pc ]] || fail "package files missing"
 # Only the public headers, and none of them exposes a C library's header.
-if find "$prefix/include" -type f ! -path "$prefix/include/cxrcat/*.hpp" | grep .; then fail "stray headers installed"; fi
-if grep -nE '#include <(curl/|openssl/|archive|spdlog/|CLI/|sys/|unistd|fcntl)' "$prefix"/include/cxrcat/*.hpp; then
+if find "$prefix/include" -type f ! -path "$prefix/include/cxrcat/*/*.hpp" | grep .; then fail "stray headers installed"; fi
+if grep -nE '#include <(curl/|openssl/|archive|spdlog/|CLI/|sys/|unistd|fcntl)' "$prefix"/include/cxrcat/*/*.hpp; then
     fail "a public header includes a C library or CLI-only header"
 fi
 [[ $(find "$prefix/include/cxrcat" -name '*.hpp' | wc -l) -ge 10 ]] || fail "public headers missing"
 
 mkdir "$scratch/consumer"
 cat >"$scratch/consumer/main.cpp" <<'CPP'
-#include <cxrcat/catalog_loader.hpp>
-#include <cxrcat/query.hpp>
+#include <cxrcat/catalog/catalog_loader.hpp>
+#include <cxrcat/catalog/query.hpp>
 #include <iostream>
 int main() {
     cxrcat::LoadedCatalog loaded = cxrcat::load_catalog({});

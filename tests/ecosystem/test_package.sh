@@ -27,7 +27,7 @@ contents=$(dpkg-deb --contents "$deb" | awk '{print $6}')
 for path in ./usr/bin/cxrcat ./usr/share/man/man1/cxrcat.1.gz ./usr/share/bash-completion/completions/cxrcat \
             ./usr/share/zsh/vendor-completions/_cxrcat ./usr/share/fish/vendor_completions.d/cxrcat.fish \
             ./usr/share/doc/cxrcat/copyright ./usr/share/doc/cxrcat/schemas/list.schema.json \
-            ./usr/include/cxrcat/catalog.hpp ./usr/lib/pkgconfig/cxrcat.pc; do
+            ./usr/include/cxrcat/catalog/catalog.hpp ./usr/lib/pkgconfig/cxrcat.pc; do
     grep -qxF "$path" <<<"$contents" || fail "$path is not in the package"
 done
 if grep -E '^\./usr/local/|^\./home/|^\./root/' <<<"$contents"; then fail "files outside /usr"; fi

@@ -6,7 +6,7 @@
 // The archive is unpacked into parent/dest inside a fresh parent. Afterwards nothing may exist in the
 // parent but dest (and, in state 2, the untouched outside directory), no symlink under dest may point
 // outside it, and a refused archive must leave dest as it was.
-#include "cxrcat/extract.hpp"
+#include "cxrcat/archive/extract.hpp"
 #include "fuzz_support.hpp"
 
 #include <algorithm>

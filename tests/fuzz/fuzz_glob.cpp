@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes --include/--exclude glob matching: input is "glob\0path".
-#include "cxrcat/fetch.hpp"
+#include "cxrcat/fetch/fetch.hpp"
 #include "fuzz_support.hpp"
 
 #include <string>

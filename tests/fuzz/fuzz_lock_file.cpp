@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes the cxrcat.lock reader; whatever it accepts must survive writing and reading back unchanged.
-#include "cxrcat/lock_file.hpp"
+#include "cxrcat/state/lock_file.hpp"
 #include "fuzz_support.hpp"
 
 using namespace cxrcat;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes the project manifest reader (cxrcat.json).
-#include "cxrcat/manifest.hpp"
+#include "cxrcat/plan/manifest.hpp"
 #include "fuzz_support.hpp"
 
 using namespace cxrcat;

@@ -2,7 +2,7 @@
 // Fuzzes the NBIA `getSeries` parser and the md5hashes.csv parser of TCIA series zips.
 #include "fuzz_support.hpp"
 #include "providers/tcia_api.hpp"
-#include "series_archive.hpp"
+#include "fetch/series_archive.hpp"
 
 using namespace cxrcat;
 using namespace cxrcat::fuzz;

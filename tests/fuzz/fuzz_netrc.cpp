@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes the netrc reader: input is "host\0netrc text".
-#include "cxrcat/credentials.hpp"
+#include "cxrcat/access/credentials.hpp"
 #include "fuzz_support.hpp"
 
 using namespace cxrcat;

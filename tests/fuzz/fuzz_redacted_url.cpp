@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes URL redaction and url_origin: whatever the URL, the redacted form never shows the user info
 // or the value of a secret query parameter.
-#include "cxrcat/redacted_url.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/redacted_url.hpp"
+#include "cxrcat/base/text.hpp"
 #include "fuzz_support.hpp"
 
 #include <string>

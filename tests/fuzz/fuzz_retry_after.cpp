@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes the Retry-After parser (delta-seconds and HTTP dates) and the backoff it feeds.
-#include "cxrcat/retry_policy.hpp"
+#include "cxrcat/base/retry_policy.hpp"
 #include "fuzz_support.hpp"
 
 #include <chrono>

@@ -2,7 +2,7 @@
 // Hostile archives fetched through the engine: every one is refused (exit 5), nothing is written
 // outside the dataset directory, nothing of the archive is installed, and it is not marked extracted.
 #include "archive_builder.hpp"
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
 #include <gmock/gmock.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Every fault the fault server can inject maps to the right exit code, with nothing wrong left at
 // the destination: retried and resumed when transient, refused at once when not.
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
 #include <gmock/gmock.h>

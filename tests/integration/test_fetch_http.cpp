@@ -2,7 +2,7 @@
 // Open datasets end to end over plain HTTP and HTTPS: install, terms, recorded digests for files
 // without a published checksum, reruns without network I/O, --dry-run and progress output.
 #include "archive_builder.hpp"
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
 #include <gmock/gmock.h>

@@ -2,7 +2,7 @@
 // Issue 10: --limit-rate caps the receive rate of the whole process, all connections together.
 // The cap is a correctness property (never faster than asked), so the test bounds the time from
 // below only tightly; the upper bound is loose, for a loaded machine.
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
 #include <gmock/gmock.h>

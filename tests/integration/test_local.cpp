@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The local side of a fetch: two processes on one dataset, a full disk, a file size limit, the
 // free-space check, and `verify` finding damage.
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
 #include <gmock/gmock.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Issue 10: `cxrcat plan` hands the selection to an external engine. Real aria2c (Debian package
 // aria2) consumes an aria2 plan against the loopback nginx, and `fetch --from` adopts its downloads.
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
 #include <gmock/gmock.h>

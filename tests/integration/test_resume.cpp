@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Interrupted downloads: a SIGKILLed or otherwise stopped fetch resumes with Range + If-Range, and
 // starts over (never appends) when the remote changed or ignores Range; segmented downloads too.
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
 #include <gmock/gmock.h>

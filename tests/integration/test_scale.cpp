@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Issue 10: choosing what to fetch (--files-from, --sample, --where, dry-run JSON), sharding over
 // workers (--shard K/N and auto, shards running at once into one CXRCAT_HOME) and `status`.
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
 #include <gmock/gmock.h>

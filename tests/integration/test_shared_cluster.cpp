@@ -2,7 +2,7 @@
 // Issue 10, shared clusters: permissions of private datasets whatever the umask, --group, the
 // inode check before anything starts, and doctor's warning about a world-readable private install.
 #include "archive_builder.hpp"
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
 #include <gmock/gmock.h>

@@ -5,7 +5,7 @@
 // URL points at its stub. Each test builds its own world content under unique names.
 #pragma once
 
-#include "cxrcat/http_get.hpp"
+#include "cxrcat/net/http_get.hpp"
 #include "support/files.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"

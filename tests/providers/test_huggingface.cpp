@@ -2,7 +2,7 @@
 // The huggingface route against the Hub stub and its CDN: paged tree API, LFS SHA-256 checked,
 // first-download digests for regular files, the token kept off the CDN, and every gated, refused,
 // missing and rate-limited answer with the fix it needs.
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "stub_route_test.hpp"
 
 namespace cxrcat::test {

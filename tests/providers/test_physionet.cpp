@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The physionet route against the PhysioNet stub: SHA256SUMS.txt as the file list, HTTP Basic auth
 // behind the User-Agent gate, and a diagnosis that names the fix for every refusal.
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "stub_route_test.hpp"
 
 #include <fstream>

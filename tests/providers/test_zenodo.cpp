@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The zenodo route against the Zenodo stub: record API → files, md5, download URLs, failures.
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "stub_route_test.hpp"
 
 #include <sstream>

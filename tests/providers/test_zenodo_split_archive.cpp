@@ -3,7 +3,7 @@
 // luna25_nodule_blocks.zip.001, .002, .003 (7-Zip volume naming, provider-facts.md section 6), each
 // part a file of the record with its own md5 in the record API, declared in the catalog entry's
 // split_archives. The parts are verified one by one and extracted as one archive.
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "stub_route_test.hpp"
 
 namespace cxrcat::test {

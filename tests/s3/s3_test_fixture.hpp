@@ -4,8 +4,8 @@
 // client, and the real cxrcat binary run in a home of its own.
 #pragma once
 
-#include "cxrcat/digest.hpp"
-#include "cxrcat/http_get.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "cxrcat/net/http_get.hpp"
 #include "support/fault_stats.hpp"
 #include "support/files.hpp"
 #include "support/fixture_servers.hpp"

@@ -3,7 +3,7 @@
 // path with its "requests"), for tests that prove a rerun asked the origin nothing.
 #pragma once
 
-#include "cxrcat/http_get.hpp"
+#include "cxrcat/net/http_get.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -5,9 +5,9 @@
 // mirror is a directory below `www` served by nginx (`/files/<dir>`), and an origin that is "down" is a
 // loopback port where nothing listens. Each test serves its own directory below www and runs cxrcat
 // with HOME, the XDG directories and CXRCAT_HOME in fresh temporary directories ("machines").
-#include "cxrcat/digest.hpp"
-#include "cxrcat/http_get.hpp"
-#include "cxrcat/version.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "cxrcat/net/http_get.hpp"
+#include "cxrcat/base/version.hpp"
 #include "support/fault_stats.hpp"
 #include "support/files.hpp"
 #include "support/fixture_servers.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/atomic_file.hpp"
+#include "cxrcat/files/atomic_file.hpp"
 #include "support/files.hpp"
 #include "support/temp_dir.hpp"
 

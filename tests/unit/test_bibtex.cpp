@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/bibtex.hpp"
+#include "cxrcat/catalog/bibtex.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/catalog.hpp"
+#include "cxrcat/catalog/catalog.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/catalog_loader.hpp"
+#include "cxrcat/catalog/catalog_loader.hpp"
 #include "support/files.hpp"
 #include "support/temp_dir.hpp"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/credentials.hpp"
+#include "cxrcat/access/credentials.hpp"
 #include "support/files.hpp"
 #include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/dataset_parser.hpp"
+#include "cxrcat/catalog/dataset_parser.hpp"
 
 #include <gtest/gtest.h>
 

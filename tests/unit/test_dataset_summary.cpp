@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/catalog_loader.hpp"
-#include "cxrcat/dataset_summary.hpp"
-#include "cxrcat/query.hpp"
+#include "cxrcat/catalog/catalog_loader.hpp"
+#include "cxrcat/catalog/dataset_summary.hpp"
+#include "cxrcat/catalog/query.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 
 #include <gtest/gtest.h>
 

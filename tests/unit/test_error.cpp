@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/error.hpp"
+#include "cxrcat/base/error.hpp"
 
 #include <gtest/gtest.h>
 

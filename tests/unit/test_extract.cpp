@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Archives are built here with libarchive's writer, so every hostile shape is explicit in the test.
-#include "cxrcat/digest.hpp"
-#include "cxrcat/extract.hpp"
-#include "series_archive.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "cxrcat/archive/extract.hpp"
+#include "fetch/series_archive.hpp"
 #include "support/files.hpp"
 #include "support/temp_dir.hpp"
 

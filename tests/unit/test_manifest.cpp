@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/manifest.hpp"
+#include "cxrcat/plan/manifest.hpp"
 
 #include <gtest/gtest.h>
 

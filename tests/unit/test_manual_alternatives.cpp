@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "manual_alternatives.hpp"
+#include "plan/manual_alternatives.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/provider.hpp"
+#include "cxrcat/providers/provider.hpp"
 #include "support/scoped_env.hpp"
 
 #include <gtest/gtest.h>

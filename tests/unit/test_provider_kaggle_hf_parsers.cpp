@@ -6,7 +6,7 @@
 #include "providers/huggingface_tree.hpp"
 #include "providers/kaggle_listing.hpp"
 #include "providers/link_header.hpp"
-#include "providers/remote_text.hpp"
+#include "base/remote_text.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/query.hpp"
+#include "cxrcat/catalog/query.hpp"
 
 #include <gtest/gtest.h>
 

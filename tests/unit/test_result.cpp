@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/result.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // s3:// URLs and the AWS conventions for credentials, region and endpoint (include/cxrcat/s3_settings.hpp).
-#include "cxrcat/s3_settings.hpp"
+#include "cxrcat/net/s3_settings.hpp"
 #include "support/files.hpp"
 #include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"

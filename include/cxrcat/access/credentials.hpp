@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/secret.hpp"
+#include "cxrcat/base/secret.hpp"
 
 #include <filesystem>
 #include <map>

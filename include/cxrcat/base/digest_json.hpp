@@ -2,7 +2,7 @@
 // Digest maps in JSON form ({"sha256": "<hex>", ...}), as the state, lock and command outputs write them.
 #pragma once
 
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 
 #include <nlohmann/json.hpp>
 

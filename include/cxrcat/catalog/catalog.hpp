@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/dataset.hpp"
+#include "cxrcat/catalog/dataset.hpp"
 
 #include <map>
 #include <string>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/catalog.hpp"
+#include "cxrcat/catalog/catalog.hpp"
 
 #include <filesystem>
 #include <string>

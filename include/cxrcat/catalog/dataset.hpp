@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/digest.hpp"
-#include "cxrcat/spelled_enum.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "cxrcat/base/spelled_enum.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/catalog_loader.hpp"
-#include "cxrcat/dataset.hpp"
+#include "cxrcat/catalog/catalog_loader.hpp"
+#include "cxrcat/catalog/dataset.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -4,8 +4,8 @@
 // records; with user catalogs they are made from the loaded catalog by the same summarize().
 #pragma once
 
-#include "cxrcat/catalog.hpp"
-#include "cxrcat/result.hpp"
+#include "cxrcat/catalog/catalog.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 

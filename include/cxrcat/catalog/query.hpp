@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/catalog.hpp"
-#include "cxrcat/dataset_summary.hpp"
+#include "cxrcat/catalog/catalog.hpp"
+#include "cxrcat/catalog/dataset_summary.hpp"
 
 #include <span>
 #include <string>

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/dataset.hpp"
-#include "cxrcat/download.hpp"
-#include "cxrcat/lock_file.hpp"
-#include "cxrcat/paths.hpp"
-#include "cxrcat/provider.hpp"
-#include "cxrcat/result.hpp"
-#include "cxrcat/selection.hpp"
+#include "cxrcat/catalog/dataset.hpp"
+#include "cxrcat/net/download.hpp"
+#include "cxrcat/state/lock_file.hpp"
+#include "cxrcat/base/paths.hpp"
+#include "cxrcat/providers/provider.hpp"
+#include "cxrcat/base/result.hpp"
+#include "cxrcat/plan/selection.hpp"
 
 #include <functional>
 #include <string>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/catalog.hpp"
-#include "cxrcat/fetch.hpp"
-#include "cxrcat/lock_file.hpp"
-#include "cxrcat/manifest.hpp"
+#include "cxrcat/catalog/catalog.hpp"
+#include "cxrcat/fetch/fetch.hpp"
+#include "cxrcat/state/lock_file.hpp"
+#include "cxrcat/plan/manifest.hpp"
 
 #include <functional>
 

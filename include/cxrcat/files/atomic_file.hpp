@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/result.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <filesystem>
 #include <string_view>

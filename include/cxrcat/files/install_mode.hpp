@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/dataset.hpp"
-#include "cxrcat/result.hpp"
+#include "cxrcat/catalog/dataset.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <cstdint>
 #include <filesystem>

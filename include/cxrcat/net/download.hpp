@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/digest.hpp"
-#include "cxrcat/error.hpp"
-#include "cxrcat/payload_kind.hpp"
-#include "cxrcat/polymorphic_base.hpp"
-#include "cxrcat/retry_policy.hpp"
-#include "cxrcat/secret.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "cxrcat/base/error.hpp"
+#include "cxrcat/archive/payload_kind.hpp"
+#include "cxrcat/base/polymorphic_base.hpp"
+#include "cxrcat/base/retry_policy.hpp"
+#include "cxrcat/base/secret.hpp"
 
 #include <chrono>
 #include <cstdint>

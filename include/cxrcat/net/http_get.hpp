@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/download.hpp"
-#include "cxrcat/result.hpp"
+#include "cxrcat/net/download.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <functional>
 #include <map>

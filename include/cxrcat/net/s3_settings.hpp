@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/download.hpp"
-#include "cxrcat/result.hpp"
-#include "cxrcat/secret.hpp"
+#include "cxrcat/net/download.hpp"
+#include "cxrcat/base/result.hpp"
+#include "cxrcat/base/secret.hpp"
 
 #include <filesystem>
 #include <optional>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/result.hpp"
-#include "cxrcat/selection.hpp"
+#include "cxrcat/base/result.hpp"
+#include "cxrcat/plan/selection.hpp"
 
 #include <filesystem>
 #include <optional>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/fetch.hpp"
-#include "cxrcat/result.hpp"
+#include "cxrcat/fetch/fetch.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <optional>
 #include <string>

@@ -3,9 +3,9 @@
 // data, and the first reachable one (catalog order) is used; `fetch --source PROVIDER` picks one.
 #pragma once
 
-#include "cxrcat/dataset.hpp"
-#include "cxrcat/provider.hpp"
-#include "cxrcat/result.hpp"
+#include "cxrcat/catalog/dataset.hpp"
+#include "cxrcat/providers/provider.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <cstddef>
 #include <functional>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/credentials.hpp"
-#include "cxrcat/dataset.hpp"
-#include "cxrcat/download.hpp"
-#include "cxrcat/polymorphic_base.hpp"
-#include "cxrcat/result.hpp"
+#include "cxrcat/access/credentials.hpp"
+#include "cxrcat/catalog/dataset.hpp"
+#include "cxrcat/net/download.hpp"
+#include "cxrcat/base/polymorphic_base.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <filesystem>
 #include <functional>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/digest.hpp"
-#include "cxrcat/result.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/dataset.hpp"
-#include "cxrcat/dataset_lock.hpp"
-#include "cxrcat/dataset_state.hpp"
-#include "cxrcat/download.hpp"
-#include "cxrcat/paths.hpp"
-#include "cxrcat/polymorphic_base.hpp"
-#include "cxrcat/result.hpp"
+#include "cxrcat/catalog/dataset.hpp"
+#include "cxrcat/state/dataset_lock.hpp"
+#include "cxrcat/state/dataset_state.hpp"
+#include "cxrcat/net/download.hpp"
+#include "cxrcat/base/paths.hpp"
+#include "cxrcat/base/polymorphic_base.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <filesystem>
 #include <map>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/credentials.hpp"
+#include "cxrcat/access/credentials.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/terms_ledger.hpp"
+#include "cxrcat/access/terms_ledger.hpp"
 
-#include "cxrcat/atomic_file.hpp"
-#include "cxrcat/digest.hpp"
+#include "cxrcat/files/atomic_file.hpp"
+#include "cxrcat/base/digest.hpp"
 
 #include <array>
 #include <chrono>

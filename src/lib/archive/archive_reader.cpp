@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The only file that talks to libarchive's reader.
-#include "extract/archive_reader.hpp"
+#include "archive/archive_reader.hpp"
 
-#include "extract/extract_errors.hpp"
+#include "archive/extract_errors.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>

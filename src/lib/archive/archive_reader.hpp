@@ -4,8 +4,8 @@
 // state into an Error. No other unit sees a libarchive type.
 #pragma once
 
-#include "cxrcat/result.hpp"
-#include "extract/parts_stream.hpp"
+#include "cxrcat/base/result.hpp"
+#include "archive/parts_stream.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "extract/entry_path.hpp"
+#include "archive/entry_path.hpp"
 
 #include <algorithm>
 

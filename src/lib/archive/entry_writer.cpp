@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "extract/entry_writer.hpp"
+#include "archive/entry_writer.hpp"
 
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -3,11 +3,11 @@
 // charged to the output budget before a byte is written.
 #pragma once
 
-#include "cxrcat/result.hpp"
-#include "extract/archive_reader.hpp"
-#include "extract/extract_errors.hpp"
-#include "extract/output_budget.hpp"
-#include "extract/staging_area.hpp"
+#include "cxrcat/base/result.hpp"
+#include "archive/archive_reader.hpp"
+#include "archive/extract_errors.hpp"
+#include "archive/output_budget.hpp"
+#include "archive/staging_area.hpp"
 
 #include <cstddef>
 #include <filesystem>

@@ -8,16 +8,16 @@
 // in-memory tree is an exact model of it, so no path we open in staging can cross a symlink we did
 // not vet. Nothing reaches destination until the whole archive has been read, checked and flushed
 // to disk.
-#include "cxrcat/extract.hpp"
+#include "cxrcat/archive/extract.hpp"
 
-#include "cxrcat/install_mode.hpp"
-#include "extract/archive_reader.hpp"
-#include "extract/entry_writer.hpp"
-#include "extract/extract_errors.hpp"
-#include "extract/output_budget.hpp"
-#include "extract/publish.hpp"
-#include "extract/staging_area.hpp"
-#include "extract/symlink_check.hpp"
+#include "cxrcat/files/install_mode.hpp"
+#include "archive/archive_reader.hpp"
+#include "archive/entry_writer.hpp"
+#include "archive/extract_errors.hpp"
+#include "archive/output_budget.hpp"
+#include "archive/publish.hpp"
+#include "archive/staging_area.hpp"
+#include "archive/symlink_check.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "extract/extract_errors.hpp"
+#include "archive/extract_errors.hpp"
 
 #include <cerrno>
 #include <system_error>

@@ -2,7 +2,7 @@
 // The error texts the extract units share: I/O failures and refusals of a hostile archive.
 #pragma once
 
-#include "cxrcat/error.hpp"
+#include "cxrcat/base/error.hpp"
 
 #include <filesystem>
 #include <string>

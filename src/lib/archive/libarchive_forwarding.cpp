@@ -2,7 +2,7 @@
 // The libarchive functions cxrcat calls, forwarded to libarchive opened on first use
 // (shared_library.hpp says why). A function used anywhere in the extract unit needs its line here,
 // or the link fails.
-#include "shared_library.hpp"
+#include "base/shared_library.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>

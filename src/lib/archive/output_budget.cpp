@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "extract/output_budget.hpp"
+#include "archive/output_budget.hpp"
 
 #include <cmath>
 #include <limits>

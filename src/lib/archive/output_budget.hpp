@@ -2,7 +2,7 @@
 // Extraction limits and accounting: how many bytes and entries one archive may produce.
 #pragma once
 
-#include "cxrcat/extract.hpp"
+#include "cxrcat/archive/extract.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "extract/parts_stream.hpp"
+#include "archive/parts_stream.hpp"
 
 #include <algorithm>
 #include <cerrno>

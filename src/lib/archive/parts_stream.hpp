@@ -5,8 +5,8 @@
 // ("unknown error", ARCHIVE_FATAL with no message; libarchive issue 2733), so it is not used.
 #pragma once
 
-#include "cxrcat/result.hpp"
-#include "extract/unique_fd.hpp"
+#include "cxrcat/base/result.hpp"
+#include "archive/unique_fd.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Recognises "the server sent a web page" before a body is trusted: an HTML login or quota page
 // saved as images.tar.gz otherwise surfaces much later as a baffling checksum mismatch.
-#include "cxrcat/payload_kind.hpp"
+#include "cxrcat/archive/payload_kind.hpp"
 
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/text.hpp"
 
 #include <array>
 #include <cstring>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "extract/publish.hpp"
+#include "archive/publish.hpp"
 
-#include "cxrcat/install_mode.hpp"
-#include "extract/extract_errors.hpp"
+#include "cxrcat/files/install_mode.hpp"
+#include "archive/extract_errors.hpp"
 
 #include <cerrno>
 #include <cstdio>

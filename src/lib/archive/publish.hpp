@@ -2,8 +2,8 @@
 // The publish step: moves a fully read, checked and flushed staging area into its destination.
 #pragma once
 
-#include "cxrcat/result.hpp"
-#include "extract/staging_area.hpp"
+#include "cxrcat/base/result.hpp"
+#include "archive/staging_area.hpp"
 
 #include <string>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "single_member_zip.hpp"
+#include "archive/single_member_zip.hpp"
 
-#include "cxrcat/extract.hpp"
-#include "cxrcat/text.hpp"
-#include "providers/remote_text.hpp"
+#include "cxrcat/archive/extract.hpp"
+#include "cxrcat/base/text.hpp"
+#include "base/remote_text.hpp"
 
 #include <array>
 #include <cerrno>

@@ -5,7 +5,7 @@
 // zip of the file"; tensorflow/datasets#844, train.csv of severstal-steel-defect-detection).
 #pragma once
 
-#include "cxrcat/result.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <cstdint>
 #include <filesystem>

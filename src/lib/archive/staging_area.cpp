@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "extract/staging_area.hpp"
+#include "archive/staging_area.hpp"
 
-#include "cxrcat/install_mode.hpp"
+#include "cxrcat/files/install_mode.hpp"
 
 #include <cerrno>
 #include <cstdlib>

@@ -3,10 +3,10 @@
 // exact in-memory model of it, so no path opened there can cross a symlink nobody vetted.
 #pragma once
 
-#include "cxrcat/result.hpp"
-#include "extract/entry_path.hpp"
-#include "extract/extract_errors.hpp"
-#include "extract/unique_fd.hpp"
+#include "cxrcat/base/result.hpp"
+#include "archive/entry_path.hpp"
+#include "archive/extract_errors.hpp"
+#include "archive/unique_fd.hpp"
 
 #include <cstdint>
 #include <filesystem>

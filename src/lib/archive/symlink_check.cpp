@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "extract/symlink_check.hpp"
+#include "archive/symlink_check.hpp"
 
 #include <array>
 #include <deque>

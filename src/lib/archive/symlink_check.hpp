@@ -3,9 +3,9 @@
 // individually harmless links ("d/l -> ..", "e -> d/l/..") can still lead out.
 #pragma once
 
-#include "cxrcat/result.hpp"
-#include "extract/extract_errors.hpp"
-#include "extract/staging_area.hpp"
+#include "cxrcat/base/result.hpp"
+#include "archive/extract_errors.hpp"
+#include "archive/staging_area.hpp"
 
 namespace cxrcat::extraction {
 

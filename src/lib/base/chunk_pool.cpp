@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "chunk_pool.hpp"
+#include "base/chunk_pool.hpp"
 
 #include <algorithm>
 

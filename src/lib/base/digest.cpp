@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The only file that talks to OpenSSL's digest API.
-#include "cxrcat/digest.hpp"
+#include "cxrcat/base/digest.hpp"
 
 #include <openssl/evp.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/digest_json.hpp"
+#include "cxrcat/base/digest_json.hpp"
 
 namespace cxrcat {
 

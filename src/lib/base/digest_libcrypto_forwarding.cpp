@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The libcrypto (OpenSSL) functions the digest unit calls, forwarded to libcrypto opened on first use
 // (shared_library.hpp says why). A function used in digest.cpp needs its line here, or the link fails.
-#include "shared_library.hpp"
+#include "base/shared_library.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

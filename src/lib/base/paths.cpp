@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/paths.hpp"
+#include "cxrcat/base/paths.hpp"
 
 #include <cstdlib>
 

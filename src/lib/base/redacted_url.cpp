@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/redacted_url.hpp"
+#include "cxrcat/base/redacted_url.hpp"
 
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/text.hpp"
 
 #include <array>
 

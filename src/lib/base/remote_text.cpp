@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "providers/remote_text.hpp"
+#include "base/remote_text.hpp"
 
 namespace cxrcat::providers {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/retry_policy.hpp"
+#include "cxrcat/base/retry_policy.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "shared_library.hpp"
+#include "base/shared_library.hpp"
 
-#include "cxrcat/error.hpp"
+#include "cxrcat/base/error.hpp"
 
 #include <dlfcn.h>
 #include <mutex>

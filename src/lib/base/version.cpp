@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/version.hpp"
+#include "cxrcat/base/version.hpp"
 
-#include "cxrcat/error.hpp"
+#include "cxrcat/base/error.hpp"
 
 #include <archive.h>
 #include <curl/curl.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // A reader for the few BibTeX fields `cite --format text` needs; not a BibTeX parser.
-#include "cxrcat/bibtex.hpp"
+#include "cxrcat/catalog/bibtex.hpp"
 
 #include <cctype>
 #include <vector>

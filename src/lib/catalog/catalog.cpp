@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/catalog.hpp"
+#include "cxrcat/catalog/catalog.hpp"
 
-#include "cxrcat/digest.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "cxrcat/base/text.hpp"
 
 #include <algorithm>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/catalog_loader.hpp"
+#include "cxrcat/catalog/catalog_loader.hpp"
 
-#include "cxrcat/dataset_parser.hpp"
-#include "cxrcat/embedded_catalog.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/catalog/dataset_parser.hpp"
+#include "cxrcat/catalog/embedded_catalog.hpp"
+#include "cxrcat/base/text.hpp"
 
 #include <algorithm>
 #include <cerrno>

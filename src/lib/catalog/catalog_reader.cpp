@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "catalog_reader.hpp"
+#include "catalog/catalog_reader.hpp"
 
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/text.hpp"
 
 #include <algorithm>
 #include <utility>

@@ -4,8 +4,8 @@
 // everything wrong with a file. The dataset parser and the source parser share it.
 #pragma once
 
-#include "cxrcat/catalog_loader.hpp"
-#include "cxrcat/spelled_enum.hpp"
+#include "cxrcat/catalog/catalog_loader.hpp"
+#include "cxrcat/base/spelled_enum.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/dataset.hpp"
+#include "cxrcat/catalog/dataset.hpp"
 
 #include <utility>
 

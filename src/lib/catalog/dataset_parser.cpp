@@ -2,10 +2,10 @@
 // Validation and conversion of one dataset object, part by part (identity, description, provenance,
 // terms, lineage, sources). Every check appends a problem and carries on, so that one run reports
 // everything wrong with a file.
-#include "cxrcat/dataset_parser.hpp"
+#include "cxrcat/catalog/dataset_parser.hpp"
 
-#include "catalog_reader.hpp"
-#include "source_parser.hpp"
+#include "catalog/catalog_reader.hpp"
+#include "catalog/source_parser.hpp"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/dataset_summary.hpp"
+#include "cxrcat/catalog/dataset_summary.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/query.hpp"
+#include "cxrcat/catalog/query.hpp"
 
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/text.hpp"
 
 #include <algorithm>
 #include <array>

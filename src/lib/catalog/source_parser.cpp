@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // A dataset's `sources`: each provider's parameters, the files the catalog lists, split archives.
-#include "source_parser.hpp"
+#include "catalog/source_parser.hpp"
 
-#include "cxrcat/digest.hpp"
-#include "split_archive_parser.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "catalog/split_archive_parser.hpp"
 
 #include <algorithm>
 

@@ -2,8 +2,8 @@
 // Private: reading the `sources` of a catalog entry (the dataset parser's largest part).
 #pragma once
 
-#include "catalog_reader.hpp"
-#include "cxrcat/dataset.hpp"
+#include "catalog/catalog_reader.hpp"
+#include "cxrcat/catalog/dataset.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "split_archive_parser.hpp"
+#include "catalog/split_archive_parser.hpp"
 
 #include <algorithm>
 #include <set>

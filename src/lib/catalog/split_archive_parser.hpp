@@ -2,7 +2,7 @@
 // Private: the `split_archives` declaration of a catalog source.
 #pragma once
 
-#include "cxrcat/dataset.hpp"
+#include "cxrcat/catalog/dataset.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 // fetch: plan what is missing, download it through the engine, verify, install, extract, and
 // remember what is installed so that a rerun is instant.
-#include "cxrcat/fetch.hpp"
+#include "cxrcat/fetch/fetch.hpp"
 
-#include "cxrcat/dataset_state.hpp"
-#include "cxrcat/extract.hpp"
-#include "cxrcat/install_mode.hpp"
-#include "cxrcat/install_store.hpp"
-#include "cxrcat/redacted_url.hpp"
-#include "cxrcat/s3_settings.hpp"
-#include "cxrcat/terms_ledger.hpp"
-#include "cxrcat/text.hpp"
-#include "fetch_plan.hpp"
-#include "file_hash.hpp"
-#include "provenance.hpp"
-#include "series_archive.hpp"
-#include "split_archives.hpp"
+#include "cxrcat/state/dataset_state.hpp"
+#include "cxrcat/archive/extract.hpp"
+#include "cxrcat/files/install_mode.hpp"
+#include "cxrcat/store/install_store.hpp"
+#include "cxrcat/base/redacted_url.hpp"
+#include "cxrcat/net/s3_settings.hpp"
+#include "cxrcat/access/terms_ledger.hpp"
+#include "cxrcat/base/text.hpp"
+#include "fetch/fetch_plan.hpp"
+#include "verify/file_hash.hpp"
+#include "fetch/provenance.hpp"
+#include "fetch/series_archive.hpp"
+#include "fetch/split_archives.hpp"
 
 #include <algorithm>
 

@@ -2,16 +2,16 @@
 // fetch's planning: which files of a dataset a fetch handles (sources, alternatives, --from, include
 // and exclude, the selection and the shard, sync's pins), what is already installed in the store and
 // what the rest needs. The transfer itself is in fetch.cpp.
-#include "fetch_plan.hpp"
+#include "fetch/fetch_plan.hpp"
 
-#include "cxrcat/dataset_state.hpp"
-#include "cxrcat/install_store.hpp"
-#include "cxrcat/redacted_url.hpp"
-#include "cxrcat/source_selection.hpp"
-#include "cxrcat/text.hpp"
-#include "manual_alternatives.hpp"
-#include "plan_selection.hpp"
-#include "split_archives.hpp"
+#include "cxrcat/state/dataset_state.hpp"
+#include "cxrcat/store/install_store.hpp"
+#include "cxrcat/base/redacted_url.hpp"
+#include "cxrcat/plan/source_selection.hpp"
+#include "cxrcat/base/text.hpp"
+#include "plan/manual_alternatives.hpp"
+#include "plan/plan_selection.hpp"
+#include "fetch/split_archives.hpp"
 
 #include <algorithm>
 #include <fnmatch.h>

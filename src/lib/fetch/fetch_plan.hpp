@@ -2,9 +2,9 @@
 // Private: fetch's planning (fetch_plan.cpp), shared by plan_fetch and fetch_dataset.
 #pragma once
 
-#include "cxrcat/dataset_state.hpp"
-#include "cxrcat/fetch.hpp"
-#include "cxrcat/install_store.hpp"
+#include "cxrcat/state/dataset_state.hpp"
+#include "cxrcat/fetch/fetch.hpp"
+#include "cxrcat/store/install_store.hpp"
 
 namespace cxrcat {
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "provenance.hpp"
+#include "fetch/provenance.hpp"
 
-#include "cxrcat/atomic_file.hpp"
-#include "cxrcat/redacted_url.hpp"
-#include "cxrcat/terms_ledger.hpp"
-#include "cxrcat/version.hpp"
+#include "cxrcat/files/atomic_file.hpp"
+#include "cxrcat/base/redacted_url.hpp"
+#include "cxrcat/access/terms_ledger.hpp"
+#include "cxrcat/base/version.hpp"
 
 #include <sstream>
 

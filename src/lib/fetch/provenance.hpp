@@ -3,8 +3,8 @@
 // data-use audits: CITATION.bib, CITATION.cff, TERMS.txt and SOURCE.json.
 #pragma once
 
-#include "cxrcat/dataset_state.hpp"
-#include "cxrcat/fetch.hpp"
+#include "cxrcat/state/dataset_state.hpp"
+#include "cxrcat/fetch/fetch.hpp"
 
 #include <string>
 #include <utility>

@@ -4,10 +4,10 @@
 // FormatOutput.toCsv with the columns Filename,MD5Hash, rows in no particular order (a HashMap),
 // each MD5 the one NBIA's database recorded for the file. MONAI (apps/tcia/utils.py) and IDC's ETL
 // read it the same way: skip the header, then name,md5 per line, and drop the list afterwards.
-#include "series_archive.hpp"
+#include "fetch/series_archive.hpp"
 
-#include "cxrcat/digest.hpp"
-#include "split_archives.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "fetch/split_archives.hpp"
 
 #include <algorithm>
 #include <fstream>

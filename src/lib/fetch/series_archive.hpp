@@ -4,11 +4,11 @@
 // when every member matches the list; a single wrong member installs nothing of the series.
 #pragma once
 
-#include "cxrcat/dataset_state.hpp"
-#include "cxrcat/download.hpp"
-#include "cxrcat/extract.hpp"
-#include "cxrcat/fetch.hpp"
-#include "cxrcat/result.hpp"
+#include "cxrcat/state/dataset_state.hpp"
+#include "cxrcat/net/download.hpp"
+#include "cxrcat/archive/extract.hpp"
+#include "cxrcat/fetch/fetch.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <filesystem>
 #include <map>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "split_archives.hpp"
+#include "fetch/split_archives.hpp"
 
 #include <algorithm>
 #include <system_error>

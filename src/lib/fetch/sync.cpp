@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // sync: the manifest's datasets, exactly as cxrcat.lock records them.
-#include "cxrcat/sync.hpp"
+#include "cxrcat/fetch/sync.hpp"
 
-#include "cxrcat/dataset_state.hpp"
-#include "cxrcat/install_store.hpp"
-#include "cxrcat/terms_ledger.hpp"
+#include "cxrcat/state/dataset_state.hpp"
+#include "cxrcat/store/install_store.hpp"
+#include "cxrcat/access/terms_ledger.hpp"
 
 #include <algorithm>
 

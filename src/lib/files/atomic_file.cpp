@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/atomic_file.hpp"
+#include "cxrcat/files/atomic_file.hpp"
 
-#include "cxrcat/install_mode.hpp"
+#include "cxrcat/files/install_mode.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Permissions of installed datasets on shared machines: the umask, private datasets, --group.
-#include "cxrcat/install_mode.hpp"
+#include "cxrcat/files/install_mode.hpp"
 
 #include <algorithm>
 #include <atomic>

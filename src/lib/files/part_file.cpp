@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "part_file.hpp"
+#include "files/part_file.hpp"
 
-#include "cxrcat/atomic_file.hpp"
+#include "cxrcat/files/atomic_file.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -2,7 +2,7 @@
 // Private: the `<file>.part` being downloaded and the metadata that makes resuming it safe.
 #pragma once
 
-#include "cxrcat/result.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <cstdint>
 #include <filesystem>

@@ -7,8 +7,8 @@
 // memory and PUT by commit().
 #pragma once
 
-#include "cxrcat/digest.hpp"
-#include "cxrcat/result.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "cxrcat/base/result.hpp"
 #include "net/bucket_upload.hpp"
 #include "net/s3_client.hpp"
 

@@ -12,7 +12,7 @@
 // against the ETag the store gave it; those bytes are not uploaded again.
 #pragma once
 
-#include "cxrcat/download.hpp"
+#include "cxrcat/net/download.hpp"
 #include "net/s3_client.hpp"
 
 #include <functional>

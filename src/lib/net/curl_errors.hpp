@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/error.hpp"
+#include "cxrcat/base/error.hpp"
 
 #include <curl/curl.h>
 

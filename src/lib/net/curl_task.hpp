@@ -2,7 +2,7 @@
 // Private: what the download loop keeps as CURLOPT_PRIVATE for each running easy handle.
 #pragma once
 
-#include "cxrcat/polymorphic_base.hpp"
+#include "cxrcat/base/polymorphic_base.hpp"
 #include "net/receive_limiter.hpp"
 
 namespace cxrcat::net {

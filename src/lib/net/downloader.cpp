@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The download loop: many files at once over one curl multi handle, slow large files split over
 // several connections, retries scheduled with backoff, progress reported from this thread only.
-#include "cxrcat/download.hpp"
+#include "cxrcat/net/download.hpp"
 #include "net/curl_errors.hpp"
 #include "net/file_job.hpp"
 #include "net/install_queue.hpp"

@@ -2,7 +2,7 @@
 // Private: the libcurl options every transfer of a file shares (whole file or one segment).
 #pragma once
 
-#include "cxrcat/download.hpp"
+#include "cxrcat/net/download.hpp"
 #include "net/curl_handles.hpp"
 
 #include <string>

@@ -4,12 +4,12 @@
 // connections (SegmentTask), and the digest then follows the file's contiguous prefix on disk.
 #pragma once
 
-#include "cxrcat/download.hpp"
-#include "hashing_writer.hpp"
+#include "cxrcat/net/download.hpp"
+#include "verify/hashing_writer.hpp"
 #include "net/curl_task.hpp"
 #include "net/easy_setup.hpp"
 #include "net/segment_task.hpp"
-#include "part_file.hpp"
+#include "files/part_file.hpp"
 
 #include <atomic>
 #include <chrono>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // FileJob's response handling, called from libcurl's callbacks: the status line and headers decide
 // whether the body is written, its first bytes are sniffed before anything reaches the part.
-#include "cxrcat/redacted_url.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/redacted_url.hpp"
+#include "cxrcat/base/text.hpp"
 #include "net/file_job.hpp"
 
 #include <algorithm>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // FileJob's verdict on a finished attempt: retry, move to the next source, fail, or verify and
 // install the part.
-#include "cxrcat/redacted_url.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/redacted_url.hpp"
+#include "cxrcat/base/text.hpp"
 #include "net/curl_errors.hpp"
 #include "net/file_job.hpp"
 

@@ -6,8 +6,8 @@
 // caller (and the state file after it) never counts a file whose install a crash could undo.
 #pragma once
 
-#include "cxrcat/result.hpp"
-#include "part_file.hpp"
+#include "cxrcat/base/result.hpp"
+#include "files/part_file.hpp"
 
 #include <condition_variable>
 #include <cstddef>

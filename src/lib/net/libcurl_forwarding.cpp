@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The libcurl functions cxrcat calls, forwarded to libcurl opened on first use (shared_library.hpp
 // says why). A function used anywhere in src/lib/net needs its line here, or the link fails.
-#include "shared_library.hpp"
+#include "base/shared_library.hpp"
 
 #include <curl/curl.h>
 

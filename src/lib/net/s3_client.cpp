@@ -5,9 +5,9 @@
 // (names sorted, values percent-encoded, `uploads=`) because libcurl 7.88 signs them as given.
 #include "net/s3_client.hpp"
 
-#include "cxrcat/digest.hpp"
-#include "cxrcat/redacted_url.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "cxrcat/base/redacted_url.hpp"
+#include "cxrcat/base/text.hpp"
 #include "providers/bucket_listing.hpp"
 
 #include <algorithm>

@@ -4,10 +4,10 @@
 // through the download engine (signed mirror URLs).
 #pragma once
 
-#include "cxrcat/download.hpp"
-#include "cxrcat/http_get.hpp"
-#include "cxrcat/result.hpp"
-#include "cxrcat/s3_settings.hpp"
+#include "cxrcat/net/download.hpp"
+#include "cxrcat/net/http_get.hpp"
+#include "cxrcat/base/result.hpp"
+#include "cxrcat/net/s3_settings.hpp"
 
 #include <cstdint>
 #include <filesystem>

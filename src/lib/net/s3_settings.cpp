@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // S3 addressing and the AWS conventions for credentials, region and endpoint (the AWS CLI's
 // "Configuration and credential file settings" and "Environment variables" pages).
-#include "cxrcat/s3_settings.hpp"
+#include "cxrcat/net/s3_settings.hpp"
 
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/text.hpp"
 
 #include <cstdlib>
 #include <fstream>

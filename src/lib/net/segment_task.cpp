@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "net/segment_task.hpp"
 
-#include "cxrcat/redacted_url.hpp"
+#include "cxrcat/base/redacted_url.hpp"
 #include "net/curl_errors.hpp"
 
 #include <algorithm>

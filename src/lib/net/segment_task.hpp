@@ -3,11 +3,11 @@
 // digest is computed in file order by its FileJob.
 #pragma once
 
-#include "cxrcat/download.hpp"
-#include "hashing_writer.hpp"
+#include "cxrcat/net/download.hpp"
+#include "verify/hashing_writer.hpp"
 #include "net/curl_task.hpp"
 #include "net/easy_setup.hpp"
-#include "part_file.hpp"
+#include "files/part_file.hpp"
 
 #include <atomic>
 #include <memory>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "manual_alternatives.hpp"
+#include "plan/manual_alternatives.hpp"
 
-#include "cxrcat/source_selection.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/plan/source_selection.hpp"
+#include "cxrcat/base/text.hpp"
 
 #include <algorithm>
 

@@ -3,7 +3,7 @@
 // are alternatives for the same data (CheXpert: the AIMI portal's batches, or the legacy small zip).
 #pragma once
 
-#include "cxrcat/dataset.hpp"
+#include "cxrcat/catalog/dataset.hpp"
 
 #include <cstddef>
 #include <filesystem>

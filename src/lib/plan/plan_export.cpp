@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat plan`: the selected files as input for aria2c, s5cmd, Storage Transfer Service, or any
 // tool that reads a URL list. What they download is adopted with `fetch ID --from DIR`.
-#include "cxrcat/plan_export.hpp"
+#include "cxrcat/plan/plan_export.hpp"
 
-#include "cxrcat/digest_json.hpp"
-#include "cxrcat/redacted_url.hpp"
+#include "cxrcat/base/digest_json.hpp"
+#include "cxrcat/base/redacted_url.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Planning after the sources are resolved: --files-from, --where, --sample, --shard, --from
 // adoption, and the totals the free-space and inode checks use.
-#include "plan_selection.hpp"
+#include "plan/plan_selection.hpp"
 
-#include "cxrcat/digest.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "cxrcat/base/text.hpp"
 
 #include <algorithm>
 #include <numeric>

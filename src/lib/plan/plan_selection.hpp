@@ -3,8 +3,8 @@
 // totals (bytes, inodes) the free-space checks use. fetch, plan and status share it.
 #pragma once
 
-#include "cxrcat/dataset_state.hpp"
-#include "cxrcat/fetch.hpp"
+#include "cxrcat/state/dataset_state.hpp"
+#include "cxrcat/fetch/fetch.hpp"
 
 #include <cstdint>
 #include <optional>

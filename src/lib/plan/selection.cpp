@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Parsing of the selection flags: --files-from, --where, --shard (K/N, or auto from a Slurm array or
 // a Kubernetes Indexed Job).
-#include "cxrcat/selection.hpp"
+#include "cxrcat/plan/selection.hpp"
 
 #include "providers/parsers.hpp"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/source_selection.hpp"
+#include "cxrcat/plan/source_selection.hpp"
 
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/text.hpp"
 
 #include <algorithm>
 #include <map>

@@ -4,7 +4,7 @@
 // are this request. The answer is flat XML (no nesting beyond <Contents>), read here by tag.
 #include "providers/bucket_listing.hpp"
 
-#include "cxrcat/redacted_url.hpp"
+#include "cxrcat/base/redacted_url.hpp"
 #include "providers/engine_failure.hpp"
 #include "providers/provider_common.hpp"
 

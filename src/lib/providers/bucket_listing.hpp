@@ -3,8 +3,8 @@
 // XML form that both S3 and GCS answer (`GET /<bucket>?list-type=2&prefix=<uuid>/`).
 #pragma once
 
-#include "cxrcat/provider.hpp"
-#include "cxrcat/result.hpp"
+#include "cxrcat/providers/provider.hpp"
+#include "cxrcat/base/result.hpp"
 #include "providers/parsers.hpp"
 
 #include <string>

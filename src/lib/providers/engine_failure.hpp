@@ -2,7 +2,7 @@
 // Private: reading back the HTTP failure the download engine reported, for ProviderClient::explain.
 #pragma once
 
-#include "cxrcat/error.hpp"
+#include "cxrcat/base/error.hpp"
 #include "providers/provider_common.hpp"
 
 #include <optional>

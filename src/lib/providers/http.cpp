@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Plain HTTP(S) URLs fixed in the catalog.
-#include "cxrcat/redacted_url.hpp"
+#include "cxrcat/base/redacted_url.hpp"
 #include "providers/provider_common.hpp"
 
 namespace cxrcat::providers {

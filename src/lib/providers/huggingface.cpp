@@ -3,15 +3,15 @@
 // of LFS files; each file downloads from /resolve/, which redirects LFS files to a CDN on another
 // host (libcurl does not forward the Authorization header there). Gated repositories are told
 // apart by status + X-Error-Code, never by the message text.
-#include "cxrcat/redacted_url.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/redacted_url.hpp"
+#include "cxrcat/base/text.hpp"
 #include "providers/engine_failure.hpp"
 #include "providers/huggingface_reply.hpp"
 #include "providers/huggingface_tree.hpp"
 #include "providers/link_header.hpp"
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
-#include "providers/remote_text.hpp"
+#include "base/remote_text.hpp"
 
 #include <optional>
 #include <set>

@@ -2,7 +2,7 @@
 // Private: the body of the Hugging Face Hub tree API (provider-apis.md §4.3).
 #pragma once
 
-#include "cxrcat/result.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <cstdint>
 #include <optional>

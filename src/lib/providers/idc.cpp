@@ -4,7 +4,7 @@
 // each series is then listed in its bucket (bucket_listing.cpp: names, sizes, MD5) and laid out as
 // <series uuid>/<instance>.dcm under the dataset directory. Only the series being fetched are
 // listed: a dry run reports what the API says.
-#include "cxrcat/redacted_url.hpp"
+#include "cxrcat/base/redacted_url.hpp"
 #include "providers/bucket_listing.hpp"
 #include "providers/idc_api.hpp"
 #include "providers/parsers.hpp"

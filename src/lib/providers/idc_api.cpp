@@ -6,7 +6,7 @@
 // empty cohort.
 #include "providers/idc_api.hpp"
 
-#include "cxrcat/redacted_url.hpp"
+#include "cxrcat/base/redacted_url.hpp"
 #include "providers/engine_failure.hpp"
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "providers/kaggle_listing.hpp"
 
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/text.hpp"
 #include "providers/parsers.hpp"
 
 #include <nlohmann/json.hpp>

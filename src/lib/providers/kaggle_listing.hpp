@@ -2,7 +2,7 @@
 // Private: the bodies of Kaggle's competition API (provider-apis.md §3.3, §3.5).
 #pragma once
 
-#include "cxrcat/result.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "providers/link_header.hpp"
 
-#include "cxrcat/redacted_url.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/redacted_url.hpp"
+#include "cxrcat/base/text.hpp"
 
 namespace cxrcat::providers {
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "providers/parsers.hpp"
 
-#include "cxrcat/digest.hpp"
-#include "providers/remote_text.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "base/remote_text.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -3,7 +3,7 @@
 // Errors carry a bare description ("line 3: ..."); the client adds which dataset and URL.
 #pragma once
 
-#include "cxrcat/result.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // PhysioNet projects: the version's SHA256SUMS.txt is the file list and the digests (no crawling
 // of HTML listings); files come from /files/{project}/{version}/{path} with HTTP Basic auth.
-#include "cxrcat/redacted_url.hpp"
-#include "cxrcat/text.hpp"
-#include "cxrcat/version.hpp"
+#include "cxrcat/base/redacted_url.hpp"
+#include "cxrcat/base/text.hpp"
+#include "cxrcat/base/version.hpp"
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
 

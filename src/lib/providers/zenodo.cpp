@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Zenodo records: the record API lists names, sizes and md5; the bytes come from the API content URL.
-#include "cxrcat/redacted_url.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/base/redacted_url.hpp"
+#include "cxrcat/base/text.hpp"
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/dataset_lock.hpp"
+#include "cxrcat/state/dataset_lock.hpp"
 
-#include "cxrcat/dataset_state.hpp"
+#include "cxrcat/state/dataset_state.hpp"
 
 #include <array>
 #include <cerrno>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/lock_file.hpp"
+#include "cxrcat/state/lock_file.hpp"
 
-#include "cxrcat/atomic_file.hpp"
-#include "cxrcat/digest_json.hpp"
+#include "cxrcat/files/atomic_file.hpp"
+#include "cxrcat/base/digest_json.hpp"
 
 #include <fstream>
 #include <sstream>

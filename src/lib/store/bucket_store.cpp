@@ -10,13 +10,13 @@
 // running at once lose no update; an unsharded run folds the journals into state.json. Processes of
 // one machine take turns per shard through local lock files; S3 itself has no lock, so two
 // unsharded runs on two machines must not fetch the same dataset into one prefix at the same time.
-#include "cxrcat/dataset_lock.hpp"
-#include "cxrcat/digest.hpp"
-#include "cxrcat/fetch.hpp"
-#include "cxrcat/install_store.hpp"
-#include "cxrcat/s3_settings.hpp"
-#include "cxrcat/terms_ledger.hpp"
-#include "cxrcat/text.hpp"
+#include "cxrcat/state/dataset_lock.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "cxrcat/fetch/fetch.hpp"
+#include "cxrcat/store/install_store.hpp"
+#include "cxrcat/net/s3_settings.hpp"
+#include "cxrcat/access/terms_ledger.hpp"
+#include "cxrcat/base/text.hpp"
 #include "net/bucket_upload.hpp"
 #include "net/s3_client.hpp"
 

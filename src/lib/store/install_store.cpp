@@ -2,16 +2,16 @@
 // The local directory store: each dataset in its own directory under CXRCAT_HOME, with the
 // dataset lock, the install permissions (umask, private datasets, --group), the state files and
 // the provenance bundle inside it. The bucket store is in bucket_store.cpp.
-#include "cxrcat/install_store.hpp"
+#include "cxrcat/store/install_store.hpp"
 
-#include "cxrcat/atomic_file.hpp"
-#include "cxrcat/dataset_lock.hpp"
-#include "cxrcat/fetch.hpp"
-#include "cxrcat/install_mode.hpp"
-#include "cxrcat/s3_settings.hpp"
-#include "cxrcat/text.hpp"
-#include "file_hash.hpp"
-#include "plan_selection.hpp"
+#include "cxrcat/files/atomic_file.hpp"
+#include "cxrcat/state/dataset_lock.hpp"
+#include "cxrcat/fetch/fetch.hpp"
+#include "cxrcat/files/install_mode.hpp"
+#include "cxrcat/net/s3_settings.hpp"
+#include "cxrcat/base/text.hpp"
+#include "verify/file_hash.hpp"
+#include "plan/plan_selection.hpp"
 
 namespace cxrcat {
 

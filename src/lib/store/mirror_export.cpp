@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // mirror export: verified files laid out by content, ready for a static HTTP server or a bucket.
-#include "cxrcat/mirror_export.hpp"
+#include "cxrcat/store/mirror_export.hpp"
 
-#include "cxrcat/dataset_state.hpp"
-#include "cxrcat/terms_ledger.hpp"
-#include "mirror_target.hpp"
+#include "cxrcat/state/dataset_state.hpp"
+#include "cxrcat/access/terms_ledger.hpp"
+#include "store/mirror_target.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "mirror_target.hpp"
+#include "store/mirror_target.hpp"
 
-#include "cxrcat/atomic_file.hpp"
+#include "cxrcat/files/atomic_file.hpp"
 #include "net/s3_client.hpp"
 
 #include <fstream>

@@ -3,10 +3,10 @@
 // The export itself (policy, index, notice) is the same for both.
 #pragma once
 
-#include "cxrcat/download.hpp"
-#include "cxrcat/polymorphic_base.hpp"
-#include "cxrcat/result.hpp"
-#include "cxrcat/s3_settings.hpp"
+#include "cxrcat/net/download.hpp"
+#include "cxrcat/base/polymorphic_base.hpp"
+#include "cxrcat/base/result.hpp"
+#include "cxrcat/net/s3_settings.hpp"
 
 #include <cstdint>
 #include <filesystem>

@@ -2,8 +2,8 @@
 // Private: hashing a file that is already on disk (verify, adopting a file found in place).
 #pragma once
 
-#include "cxrcat/digest.hpp"
-#include "cxrcat/result.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <filesystem>
 #include <map>

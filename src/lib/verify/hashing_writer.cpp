@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "hashing_writer.hpp"
+#include "verify/hashing_writer.hpp"
 
-#include "part_file.hpp"
+#include "files/part_file.hpp"
 
 #include <cerrno>
 #include <fcntl.h>

@@ -4,9 +4,9 @@
 // writes them and gives each chunk back at once.
 #pragma once
 
-#include "chunk_pool.hpp"
-#include "cxrcat/digest.hpp"
-#include "cxrcat/result.hpp"
+#include "base/chunk_pool.hpp"
+#include "cxrcat/base/digest.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <atomic>
 #include <condition_variable>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/verify.hpp"
+#include "cxrcat/verify/verify.hpp"
 
-#include "cxrcat/dataset_lock.hpp"
-#include "cxrcat/dataset_state.hpp"
-#include "file_hash.hpp"
+#include "cxrcat/state/dataset_lock.hpp"
+#include "cxrcat/state/dataset_state.hpp"
+#include "verify/file_hash.hpp"
 
 #include <atomic>
 #include <thread>
