@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/fetch/fetch.hpp"
+#include "cxrcat/plan/fetch_options.hpp"
 #include "cxrcat/base/result.hpp"
 
 #include <optional>

@@ -3,7 +3,7 @@
 // and the object made only on commit() (see bucket_part_writer.hpp).
 #include "net/bucket_part_writer.hpp"
 
-#include "providers/bucket_listing.hpp"
+#include "net/s3_listing.hpp"
 
 #include <algorithm>
 
@@ -59,7 +59,7 @@ bool BucketPartWriter::check_prior(std::string_view& data) {
         m_prior_filled += take;
         data.remove_prefix(take);
         if (m_prior_filled == part.size) {
-            if (m_prior_md5.finish_hex() != providers::md5_from_etag(part.etag)) {
+            if (m_prior_md5.finish_hex() != md5_from_etag(part.etag)) {
                 m_prior_mismatch = true;
                 return false;
             }

@@ -8,7 +8,7 @@
 #include "cxrcat/base/digest.hpp"
 #include "cxrcat/base/redacted_url.hpp"
 #include "cxrcat/base/text.hpp"
-#include "providers/bucket_listing.hpp"
+#include "net/s3_listing.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -81,7 +81,7 @@ Result<HttpResponse> S3Client::send(const HttpRequest& request) const {
 }
 
 Error S3Client::failure(const HttpResponse& response, const std::string& bucket, const std::string& what) const {
-    std::string code = providers::s3_xml_text(response.body, "Code");
+    std::string code = s3_xml_text(response.body, "Code");
     std::string shown =
         code.empty() ? "HTTP " + std::to_string(response.status) : code + ", HTTP " + std::to_string(response.status);
     std::string store = m_settings.endpoint.empty() ? "AWS S3" : m_settings.endpoint;
@@ -149,7 +149,7 @@ Result<std::optional<std::string>> S3Client::get_text(const std::string& bucket,
     if (!response) {
         return response.error();
     }
-    if (response->status == 404 && providers::s3_xml_text(response->body, "Code") != "NoSuchBucket") {
+    if (response->status == 404 && s3_xml_text(response->body, "Code") != "NoSuchBucket") {
         return std::optional<std::string>{};
     }
     if (response->status != 200) {
@@ -169,7 +169,7 @@ Result<bool> S3Client::read_object(const std::string& bucket, const std::string&
     if (!response) {
         return response.error();
     }
-    if (response->status == 404 && providers::s3_xml_text(response->body, "Code") != "NoSuchBucket") {
+    if (response->status == 404 && s3_xml_text(response->body, "Code") != "NoSuchBucket") {
         return false;
     }
     if (response->status != 200) {
@@ -294,7 +294,7 @@ Result<S3UploadReport> S3Client::upload_multipart(const std::string& bucket, con
         }
         auto kept = std::find_if(existing.begin(), existing.end(), [&](const S3Part& part) {
             return part.number == number && part.size == body->size() &&
-                   to_lower(providers::md5_from_etag(part.etag)) == md5_hex_of(*body);
+                   to_lower(md5_from_etag(part.etag)) == md5_hex_of(*body);
         });
         if (kept != existing.end()) {
             done.push_back(*kept);
@@ -335,8 +335,8 @@ std::string S3Client::pending_upload(const std::string& bucket, const std::strin
     for (std::size_t at = body.find("<Upload>"); at != std::string_view::npos; at = body.find("<Upload>", at + 1)) {
         std::size_t end = body.find("</Upload>", at);
         std::string_view block = body.substr(at, end == std::string_view::npos ? end : end - at);
-        if (providers::s3_xml_text(block, "Key") == key) {
-            return providers::s3_xml_text(block, "UploadId");
+        if (s3_xml_text(block, "Key") == key) {
+            return s3_xml_text(block, "UploadId");
         }
     }
     return "";
@@ -352,7 +352,7 @@ Result<std::string> S3Client::create_upload(const std::string& bucket, const std
     if (!created) {
         return created.error();
     }
-    std::string upload_id = providers::s3_xml_text(created->body, "UploadId");
+    std::string upload_id = s3_xml_text(created->body, "UploadId");
     if (created->status != 200 || upload_id.empty()) {
         return failure(*created, bucket, "start a multipart upload of s3://" + bucket + "/" + key);
     }
@@ -388,18 +388,18 @@ Result<std::vector<S3Part>> S3Client::list_parts(const std::string& bucket, cons
             std::string_view block = body.substr(at, end == std::string_view::npos ? end : end - at);
             S3Part part;
             try {
-                part.number = std::stoi(providers::s3_xml_text(block, "PartNumber"));
-                part.size = std::stoull(providers::s3_xml_text(block, "Size"));
+                part.number = std::stoi(s3_xml_text(block, "PartNumber"));
+                part.size = std::stoull(s3_xml_text(block, "Size"));
             } catch (const std::exception&) {
                 return Error(ErrorCode::network, "the S3 store listed a part without a number or size");
             }
-            part.etag = providers::s3_xml_text(block, "ETag");
+            part.etag = s3_xml_text(block, "ETag");
             parts.push_back(std::move(part));
         }
-        if (providers::s3_xml_text(body, "IsTruncated") != "true") {
+        if (s3_xml_text(body, "IsTruncated") != "true") {
             return parts;
         }
-        marker = providers::s3_xml_text(body, "NextPartNumberMarker");
+        marker = s3_xml_text(body, "NextPartNumberMarker");
         if (marker.empty()) {
             return parts;
         }
@@ -448,7 +448,7 @@ Result<std::map<std::string, std::uint64_t>> S3Client::list_sizes(const std::str
         if (listed->status != 200) {
             return failure(*listed, bucket, "list s3://" + bucket + "/" + prefix);
         }
-        auto page = providers::parse_s3_listing(listed->body);
+        auto page = parse_s3_listing(listed->body);
         if (!page) {
             return page.error();
         }

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "cxrcat/state/dataset_state.hpp"
-#include "cxrcat/fetch/fetch.hpp"
+#include "cxrcat/plan/fetch_options.hpp"
 
 #include <cstdint>
 #include <optional>

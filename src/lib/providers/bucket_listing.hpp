@@ -5,6 +5,7 @@
 
 #include "cxrcat/providers/provider.hpp"
 #include "cxrcat/base/result.hpp"
+#include "net/s3_listing.hpp"
 #include "providers/parsers.hpp"
 
 #include <string>
@@ -13,25 +14,11 @@
 
 namespace cxrcat::providers {
 
-// One page of a ListObjectsV2 answer.
-struct S3ListingPage {
-    std::vector<BucketObject> objects;   // md5 set only for a single-part ETag (32 hex, no "-N")
-    std::string next_continuation_token; // "" unless IsTruncated
-    bool truncated = false;
-};
-
-// Parses a ListObjectsV2 XML body: every <Contents> with <Key>, <Size> and <ETag> (XML entities
-// such as &quot; decoded), <IsTruncated> and <NextContinuationToken>. Errors (network): not a
-// ListBucketResult, or a <Contents> without a key.
-[[nodiscard]] Result<S3ListingPage> parse_s3_listing(std::string_view body);
-
-// The decoded text of the first <tag> element of an S3 XML answer (an <Error>'s <Code>, an
-// <UploadId>), or "" when there is none.
-[[nodiscard]] std::string s3_xml_text(std::string_view xml, std::string_view tag);
-
-// The MD5 an S3 ETag stands for: the lowercase hex when the ETag (quotes removed) is exactly 32 hex
-// characters; "" for a multipart ("<hex>-N") or otherwise opaque ETag.
-[[nodiscard]] std::string md5_from_etag(std::string_view etag);
+// The S3 XML readers live with the S3 client (net/s3_listing.hpp); the IDC listing uses them here.
+using net::md5_from_etag;
+using net::parse_s3_listing;
+using net::S3ListingPage;
+using net::s3_xml_text;
 
 // The bucket name to use on the endpoint: the GCS name (gcs_bucket_for) unless the endpoint is
 // an AWS S3 one, which serves the AWS names.

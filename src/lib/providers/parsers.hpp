@@ -3,6 +3,8 @@
 // Errors carry a bare description ("line 3: ..."); the client adds which dataset and URL.
 #pragma once
 
+#include "net/s3_listing.hpp"
+
 #include "cxrcat/base/result.hpp"
 
 #include <nlohmann/json_fwd.hpp>
@@ -99,12 +101,7 @@ struct S5cmdManifest {
 // idc-open-data-cr → idc-open-cr; every other name (idc-open-data, public-datasets-idc) is the same.
 [[nodiscard]] std::string gcs_bucket_for(std::string_view bucket);
 
-// One object of a bucket listing.
-struct BucketObject {
-    std::string name;
-    std::optional<std::uint64_t> size;
-    std::string md5; // lowercase hex; "" for composite objects (no md5Hash)
-};
+using net::BucketObject; // one object of a bucket listing (net/s3_listing.hpp)
 
 struct BucketPage {
     std::vector<BucketObject> objects;

@@ -12,7 +12,7 @@
 // unsharded runs on two machines must not fetch the same dataset into one prefix at the same time.
 #include "cxrcat/state/dataset_lock.hpp"
 #include "cxrcat/base/digest.hpp"
-#include "cxrcat/fetch/fetch.hpp"
+#include "cxrcat/plan/fetch_options.hpp"
 #include "cxrcat/store/install_store.hpp"
 #include "cxrcat/net/s3_settings.hpp"
 #include "cxrcat/access/terms_ledger.hpp"

@@ -6,7 +6,7 @@
 
 #include "cxrcat/files/atomic_file.hpp"
 #include "cxrcat/state/dataset_lock.hpp"
-#include "cxrcat/fetch/fetch.hpp"
+#include "cxrcat/plan/fetch_options.hpp"
 #include "cxrcat/files/install_mode.hpp"
 #include "cxrcat/net/s3_settings.hpp"
 #include "cxrcat/base/text.hpp"
