@@ -9,7 +9,7 @@ function(cxrcat_embed_catalog output)
     OUTPUT "${output}"
     COMMAND "${CMAKE_COMMAND}" "-DOUTPUT=${output}" "-DCATALOG_DIR=${PROJECT_SOURCE_DIR}/catalog"
             -P "${PROJECT_SOURCE_DIR}/cmake/write_embedded_catalog.cmake"
-    DEPENDS ${catalog_files} "${PROJECT_SOURCE_DIR}/catalog/VERSION"
+    DEPENDS ${catalog_files} "${PROJECT_SOURCE_DIR}/catalog/VERSION" "${PROJECT_SOURCE_DIR}/catalog/vocabulary.json"
             "${PROJECT_SOURCE_DIR}/cmake/write_embedded_catalog.cmake"
     COMMENT "Embedding the catalog"
     VERBATIM)

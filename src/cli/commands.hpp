@@ -30,6 +30,7 @@ void add_sync_command(CLI::App& app, AppContext& context);
 void add_mirror_command(CLI::App& app, AppContext& context);
 void add_status_command(CLI::App& app, AppContext& context);
 void add_plan_command(CLI::App& app, AppContext& context);
+void add_labels_command(CLI::App& app, AppContext& context);
 // `completion` and the hidden `manpage` describe app itself, so they are added after every other command.
 void add_completion_command(CLI::App& app, AppContext& context);
 void add_manpage_command(CLI::App& app, AppContext& context);

@@ -61,6 +61,7 @@ int run(int argc, char** argv) {
     add_mirror_command(app, context);
     add_status_command(app, context);
     add_plan_command(app, context);
+    add_labels_command(app, context);
     add_completion_command(app, context);
     add_manpage_command(app, context);
 

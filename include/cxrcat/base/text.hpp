@@ -13,6 +13,9 @@ namespace cxrcat {
 
 // ASCII lowercase copy of text.
 [[nodiscard]] std::string to_lower(std::string_view text);
+[[nodiscard]] std::string to_upper(std::string_view text);
+// text without leading and trailing ASCII white space (space, tab, CR, LF).
+[[nodiscard]] std::string_view trim(std::string_view text);
 // True when needle occurs in haystack, ignoring ASCII case.
 [[nodiscard]] bool contains_ignoring_case(std::string_view haystack, std::string_view needle);
 // Levenshtein distance, for "did you mean" suggestions.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cxrcat/base/digest.hpp"
+#include "cxrcat/catalog/label_table_spec.hpp"
 #include "cxrcat/base/spelled_enum.hpp"
 
 #include <nlohmann/json.hpp>
@@ -151,6 +152,7 @@ struct Dataset {
     std::vector<LineageLink> lineage;
     std::vector<std::string> notes;
     std::vector<Source> sources;
+    std::optional<LabelTableSpec> label_table; // how `cxrcat labels` reads its label files
 
     std::string origin; // the file it was loaded from ("catalog/datasets/x.json" when built in)
     bool builtin = false;

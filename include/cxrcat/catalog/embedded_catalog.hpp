@@ -16,5 +16,7 @@ struct EmbeddedFile {
 [[nodiscard]] std::span<const EmbeddedFile> embedded_catalog_files();
 // The built-in catalog's release label (catalog/VERSION).
 [[nodiscard]] std::string_view embedded_catalog_version();
+// The built-in common finding vocabulary (catalog/vocabulary.json).
+[[nodiscard]] std::string_view embedded_vocabulary();
 
 } // namespace cxrcat

@@ -40,6 +40,8 @@ FORWARD_ON_READER(int, archive_read_support_format_rar)
 FORWARD_ON_READER(int, archive_read_support_format_rar5)
 FORWARD_ON_READER(int, archive_read_support_format_xar)
 FORWARD_ON_READER(int, archive_read_support_filter_gzip)
+// A compressed single file (a label table .csv.gz): the "raw" format, one entry of the whole stream.
+FORWARD_ON_READER(int, archive_read_support_format_raw)
 FORWARD_ON_READER(int, archive_read_support_filter_bzip2)
 FORWARD_ON_READER(int, archive_read_support_filter_xz)
 FORWARD_ON_READER(int, archive_read_support_filter_lzma)

@@ -21,9 +21,25 @@ bool is_continuation_byte(char c) {
 
 } // namespace
 
+std::string_view trim(std::string_view text) {
+    constexpr std::string_view k_blank = " \t\r\n";
+    std::size_t first = text.find_first_not_of(k_blank);
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    return text.substr(first, text.find_last_not_of(k_blank) - first + 1);
+}
+
 std::string to_lower(std::string_view text) {
     std::string out(text);
     std::transform(out.begin(), out.end(), out.begin(), lower);
+    return out;
+}
+
+std::string to_upper(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; });
     return out;
 }
 

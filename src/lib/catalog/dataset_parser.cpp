@@ -5,6 +5,7 @@
 #include "cxrcat/catalog/dataset_parser.hpp"
 
 #include "catalog/catalog_reader.hpp"
+#include "catalog/label_table_parser.hpp"
 #include "catalog/source_parser.hpp"
 
 #include <algorithm>
@@ -160,6 +161,7 @@ std::optional<Dataset> parse_dataset(const nlohmann::json& entry, const std::str
     catalog_entry::parse_terms(reader, entry, pointer, dataset);
     catalog_entry::parse_lineage(reader, entry, pointer, dataset);
     catalog_entry::parse_sources(reader, entry, pointer, dataset);
+    dataset.label_table = catalog_entry::parse_label_table(reader, entry, pointer);
     if (reader.failed()) {
         return std::nullopt;
     }

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private: the label tables as the publishers ship them are RFC 4180 CSV with their own traps (NIH's
+// header has unquoted commas inside brackets, SIIM's column name a leading space, PadChest's cells
+// hold quoted Python lists). This reader splits records exactly (quotes, doubled quotes, CRLF, line
+// breaks inside quotes) and leaves every trap to the dataset's reader, which knows it.
+#pragma once
+
+#include "cxrcat/base/result.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cxrcat::labels {
+
+class CsvReader {
+  public:
+    // text must outlive the reader; name is the file's display name for errors. delimiter ',' or '\t'.
+    CsvReader(std::string_view text, std::string name, char delimiter = ',');
+
+    // The next record's fields, or nullopt at the end. Errors (integrity): a quote left open at the
+    // end of the file, or text after a closing quote, naming the file and line.
+    [[nodiscard]] Result<std::optional<std::vector<std::string>>> next();
+
+    // The line the last record returned by next() started on (1-based).
+    [[nodiscard]] std::size_t line() const { return m_record_line; }
+    [[nodiscard]] const std::string& name() const { return m_name; }
+
+    // An integrity error at the current record: "<file>:<line>: <what>".
+    [[nodiscard]] Error error(const std::string& what) const;
+
+  private:
+    std::string_view m_text;
+    std::string m_name;
+    char m_delimiter;
+    std::size_t m_position = 0;
+    std::size_t m_line = 1;
+    std::size_t m_record_line = 0;
+};
+
+// The index of column name in header (compared exactly), or nullopt.
+[[nodiscard]] std::optional<std::size_t> column_index(const std::vector<std::string>& header, std::string_view name);
+
+// As column_index, but a missing column is an integrity error naming the file, the column and the
+// header's columns.
+[[nodiscard]] Result<std::size_t> require_column(const CsvReader& reader, const std::vector<std::string>& header,
+                                                 std::string_view name);
+
+} // namespace cxrcat::labels
