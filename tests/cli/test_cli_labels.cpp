@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: Apache-2.0
+// `cxrcat labels` (issue 20) on the label fixtures of tests/fixtures/labels (README there cites each
+// header and trap in labels-facts.md): exact rows, uncertain vs not mentioned, splits, formats, errors.
+#include "cli_test.hpp"
+
+#include <sstream>
+
+namespace cxrcat::test {
+namespace {
+
+class LabelsTest : public CliTest {
+  protected:
+    // Copies the fixture folder of id to where fetch installs the dataset.
+    std::filesystem::path install(const std::string& id) {
+        std::filesystem::path dir = dataset_dir(id);
+        std::filesystem::create_directories(dir);
+        std::filesystem::copy(fixture("labels/" + id), dir, std::filesystem::copy_options::recursive);
+        return dir;
+    }
+    std::filesystem::path dataset_dir(const std::string& id) const { return m_dir / "cxrcat-home" / "datasets" / id; }
+    // Empty image files, so that rows name images that are on disk.
+    void touch(const std::string& id, const std::vector<std::string>& images) const {
+        for (const std::string& image : images) {
+            write_text_file(dataset_dir(id) / image, "");
+        }
+    }
+    // MIMIC's tables as PhysioNet serves them: .csv.gz, made with gzip itself.
+    void install_mimic() {
+        std::filesystem::path dir = install("mimic-cxr-jpg");
+        for (const char* name : {"mimic-cxr-2.0.0-metadata.csv", "mimic-cxr-2.0.0-split.csv", "mimic-cxr-2.0.0-chexpert.csv"}) {
+            ProcessResult gzip = run_process({"gzip", (dir / name).string()}, {}, {});
+            ASSERT_EQ(gzip.exit_code, 0) << gzip.describe();
+        }
+    }
+    static std::vector<std::string> lines(const std::string& text) {
+        std::vector<std::string> out;
+        std::istringstream in(text);
+        for (std::string line; std::getline(in, line);) {
+            out.push_back(line);
+        }
+        return out;
+    }
+};
+
+const std::string k_fixed = "dataset,image,patient,study,view,sex,age,split,source_image,";
+
+TEST_F(LabelsTest, NihRowsFromTheElevenFieldHeaderWithOfficialSplitAndNotListedNegative) {
+    install("nih-cxr14");
+    ProcessResult result = cxrcat({"labels", "nih-cxr14"});
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    EXPECT_EQ(lines(result.out),
+              (std::vector<std::string>{
+                  k_fixed + "No Finding,Cardiomegaly,Edema,Consolidation,Pneumonia,Atelectasis,Pneumothorax,"
+                            "Pleural Effusion,Infiltration,Mass,Nodule,Emphysema,Fibrosis,Pleural Thickening,Hernia",
+                  "nih-cxr14,images/00000001_000.png,1,,PA,M,57,train,,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0",
+                  "nih-cxr14,images/00000001_001.png,1,,PA,M,58,train,,0,1,0,0,0,0,0,0,0,0,0,1,0,0,0",
+                  "nih-cxr14,images/00000002_000.png,2,,PA,M,80,train,,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0",
+                  "nih-cxr14,images/00000003_001.png,3,,PA,F,74,train,,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1",
+                  "nih-cxr14,images/00000013_005.png,13,,AP,M,60,test,,0,0,0,0,0,0,1,1,0,0,0,0,0,1,0"}));
+    EXPECT_TRUE(contains(result.err, "5 row(s) name an image that is not on disk")) << result.err;
+}
+
+TEST_F(LabelsTest, NativeNamesKeepTheDatasetsOwnSpellingAndOrder) {
+    install("nih-cxr14");
+    ProcessResult result = cxrcat({"labels", "nih-cxr14", "--findings", "native", "--split", "test"});
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    EXPECT_EQ(lines(result.out),
+              (std::vector<std::string>{
+                  k_fixed + "Atelectasis,Cardiomegaly,Consolidation,Edema,Effusion,Emphysema,Fibrosis,Hernia,"
+                            "Infiltration,Mass,Nodule,Pleural_Thickening,Pneumonia,Pneumothorax,No Finding",
+                  "nih-cxr14,images/00000013_005.png,13,,AP,M,60,test,,0,0,0,0,1,0,0,0,0,0,0,1,0,1,0"}));
+}
+
+TEST_F(LabelsTest, ChexpertKeepsUncertainApartFromNotMentionedAndStripsTheReleasePrefix) {
+    install("chexpert");
+    ProcessResult result = cxrcat({"labels", "chexpert"});
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    EXPECT_EQ(lines(result.out),
+              (std::vector<std::string>{
+                  k_fixed + "No Finding,Enlarged Cardiomediastinum,Cardiomegaly,Lung Lesion,Lung Opacity,Edema,"
+                            "Consolidation,Pneumonia,Atelectasis,Pneumothorax,Pleural Effusion,Pleural Other,"
+                            "Fracture,Support Devices",
+                  "chexpert,train/patient00001/study1/view1_frontal.jpg,patient00001,patient00001/study1,AP,F,68,train,,"
+                  "1,,,,,,,,,0,,,,1",
+                  "chexpert,train/patient00002/study2/view1_frontal.jpg,patient00002,patient00002/study2,AP,F,87,train,,"
+                  ",,-1,,1,-1,-1,,-1,,-1,,1,",
+                  "chexpert,train/patient00002/study2/view2_lateral.jpg,patient00002,patient00002/study2,LATERAL,F,87,"
+                  "train,,,,,,1,,,,,,,,,",
+                  "chexpert,train/patient00003/study1/view1_frontal.jpg,patient00003,patient00003/study1,LL,,0,train,,"
+                  ",,,,,1,,,,0,,,,",
+                  "chexpert,valid/patient64541/study1/view1_frontal.jpg,patient64541,patient64541/study1,PA,M,73,"
+                  "validate,,0,1,1,0,1,0,0,0,0,0,0,0,0,0"}));
+}
+
+TEST_F(LabelsTest, MimicJoinsStudyLabelsOntoImagesFromGzippedTables) {
+    install_mimic();
+    ProcessResult result = cxrcat({"labels", "mimic-cxr-jpg"});
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    std::vector<std::string> rows = lines(result.out);
+    ASSERT_EQ(rows.size(), 5U) << result.out;
+    EXPECT_EQ(rows[1], "mimic-cxr-jpg,files/p10/p10000032/s50414267/02aa804e-bde0afdd-112c0b34-7bc16630-4e384014.jpg,"
+                       "10000032,50414267,PA,,,train,,1,,,,,,,,,,,,,");
+    EXPECT_EQ(rows[2], "mimic-cxr-jpg,files/p10/p10000032/s50414267/174413ec-4ec4c1f7-34ea26b7-c5f994f8-79ef1962.jpg,"
+                       "10000032,50414267,LATERAL,,,train,,1,,,,,,,,,,,,,");
+    // The empty ViewPosition stays empty; uncertain Pneumonia stays -1.
+    EXPECT_EQ(rows[4], "mimic-cxr-jpg,files/p10/p10000764/s57375967/e084de3b-be89b11e-20fe3f9f-9c8d8dfe-4cfd202c.jpg,"
+                       "10000764,57375967,,,,test,,,,,,,,1,-1,,1,,,,");
+}
+
+TEST_F(LabelsTest, MimicSelectsByViewAndFinding) {
+    install_mimic();
+    ProcessResult pa = cxrcat({"labels", "mimic-cxr-jpg", "--view", "PA", "--format", "jsonl"});
+    ASSERT_EQ(pa.exit_code, 0) << pa.describe();
+    std::vector<std::string> rows = lines(pa.out);
+    ASSERT_EQ(rows.size(), 2U) << pa.out;
+    for (const std::string& row : rows) {
+        EXPECT_EQ(nlohmann::json::parse(row)["view"], "PA");
+    }
+    ProcessResult pneumothorax = cxrcat({"labels", "mimic-cxr-jpg", "--where", "finding.pneumothorax=1"});
+    ASSERT_EQ(pneumothorax.exit_code, 0) << pneumothorax.describe();
+    ASSERT_EQ(lines(pneumothorax.out).size(), 2U) << pneumothorax.out;
+    EXPECT_TRUE(contains(lines(pneumothorax.out)[1], "e084de3b-be89b11e-20fe3f9f-9c8d8dfe-4cfd202c"));
+    ProcessResult none = cxrcat({"labels", "mimic-cxr-jpg", "--where", "finding.Pneumothorax=none", "--view", "PA"});
+    EXPECT_EQ(lines(none.out).size(), 3U) << none.describe();
+}
+
+TEST_F(LabelsTest, MimicRadiologistTestSetIsKeyedByStudyAloneAndSpellsAirspaceOpacity) {
+    install_mimic();
+    ProcessResult result = cxrcat({"labels", "mimic-cxr-jpg", "--labeler", "radiologist", "--split", "test"});
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    EXPECT_EQ(lines(result.out).at(1),
+              "mimic-cxr-jpg,files/p10/p10000764/s57375967/e084de3b-be89b11e-20fe3f9f-9c8d8dfe-4cfd202c.jpg,"
+              "10000764,57375967,,,,test,,,,,,1,,1,-1,,1,0,,,");
+}
+
+TEST_F(LabelsTest, NlmTuberculosisFromTheFileNameAndAgeAndSexFromFreeTextReadings) {
+    install("montgomery");
+    touch("montgomery", {"MontgomerySet/CXR_png/MCUCXR_0001_0.png", "MontgomerySet/CXR_png/MCUCXR_0104_1.png"});
+    install("shenzhen");
+    touch("shenzhen", {"ChinaSet_AllFiles/CXR_png/CHNCXR_0001_0.png", "ChinaSet_AllFiles/CXR_png/CHNCXR_0002_0.png",
+                       "ChinaSet_AllFiles/CXR_png/CHNCXR_0003_0.png", "ChinaSet_AllFiles/CXR_png/CHNCXR_0327_1.png"});
+    ProcessResult result = cxrcat({"labels", "montgomery", "shenzhen"});
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    EXPECT_EQ(lines(result.out),
+              (std::vector<std::string>{
+                  k_fixed + "Tuberculosis", "montgomery,MontgomerySet/CXR_png/MCUCXR_0001_0.png,MCUCXR_0001,,,F,27,,,0",
+                  "montgomery,MontgomerySet/CXR_png/MCUCXR_0104_1.png,MCUCXR_0104,,,,45,,,1",
+                  "shenzhen,ChinaSet_AllFiles/CXR_png/CHNCXR_0001_0.png,CHNCXR_0001,,,F,32,,,0",
+                  "shenzhen,ChinaSet_AllFiles/CXR_png/CHNCXR_0002_0.png,CHNCXR_0002,,,M,1,,,0",
+                  "shenzhen,ChinaSet_AllFiles/CXR_png/CHNCXR_0003_0.png,CHNCXR_0003,,,F,24,,,0",
+                  "shenzhen,ChinaSet_AllFiles/CXR_png/CHNCXR_0327_1.png,CHNCXR_0327,,,M,29,,,1"}));
+    EXPECT_FALSE(contains(result.err, "not on disk")) << result.err;
+}
+
+TEST_F(LabelsTest, FindingsADatasetDoesNotAssessStayEmptyBesideAnotherDatasets) {
+    install("nih-cxr14");
+    install("montgomery");
+    touch("montgomery", {"MontgomerySet/CXR_png/MCUCXR_0001_0.png"});
+    ProcessResult result = cxrcat({"labels", "montgomery", "nih-cxr14", "--format", "jsonl"});
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    std::vector<std::string> rows = lines(result.out);
+    ASSERT_EQ(rows.size(), 6U);
+    nlohmann::json tb = nlohmann::json::parse(rows[0]);
+    EXPECT_EQ(tb["Tuberculosis"], 0);
+    EXPECT_TRUE(tb["Cardiomegaly"].is_null());
+    nlohmann::json nih = nlohmann::json::parse(rows[1]);
+    EXPECT_TRUE(nih["Tuberculosis"].is_null());
+    EXPECT_EQ(nih["Cardiomegaly"], 1);
+    EXPECT_EQ(nlohmann::ordered_json::parse(rows[1]).begin().key(), "dataset"); // keys in column order
+}
+
+TEST_F(LabelsTest, PatientSplitIsStableAndNeverSplitsAPatient) {
+    install("chexpert");
+    std::vector<std::string> args{"labels", "chexpert", "--split-by", "patient", "--seed", "7", "--override-official"};
+    ProcessResult first = cxrcat(args);
+    ProcessResult second = cxrcat(args);
+    ASSERT_EQ(first.exit_code, 0) << first.describe();
+    EXPECT_EQ(first.out, second.out);
+    std::map<std::string, std::string> split_of_patient;
+    for (const std::string& row : lines(first.out)) {
+        std::vector<std::string> fields;
+        std::istringstream in(row);
+        for (std::string field; std::getline(in, field, ',');) {
+            fields.push_back(field);
+        }
+        if (fields[0] == "dataset") {
+            continue;
+        }
+        auto [entry, fresh] = split_of_patient.emplace(fields[2], fields[7]);
+        EXPECT_EQ(entry->second, fields[7]) << "patient " << fields[2] << " is in two splits";
+        EXPECT_TRUE(fields[7] == "train" || fields[7] == "validate" || fields[7] == "test") << row;
+    }
+    ProcessResult all_test = cxrcat({"labels", "chexpert", "--split-by", "patient", "--ratios", "0,0,1",
+                                     "--override-official", "--split", "test"});
+    EXPECT_EQ(lines(all_test.out).size(), 6U) << all_test.describe();
+    // Without --override-official the official split stays.
+    ProcessResult official = cxrcat({"labels", "chexpert", "--split-by", "patient", "--ratios", "0,0,1"});
+    EXPECT_EQ(lines(official.out).back().find(",validate,") != std::string::npos, true) << official.out;
+}
+
+TEST_F(LabelsTest, MonaiDatalistAndHuggingFaceMetadata) {
+    install("montgomery");
+    touch("montgomery", {"MontgomerySet/CXR_png/MCUCXR_0001_0.png", "MontgomerySet/CXR_png/MCUCXR_0104_1.png"});
+    ProcessResult monai = cxrcat({"labels", "montgomery", "--format", "monai"});
+    ASSERT_EQ(monai.exit_code, 0) << monai.describe();
+    nlohmann::json datalist = nlohmann::json::parse(monai.out);
+    ASSERT_EQ(datalist["training"].size(), 2U);
+    EXPECT_TRUE(datalist["validation"].empty());
+    EXPECT_EQ(datalist["training"][1]["image"],
+              (dataset_dir("montgomery") / "MontgomerySet/CXR_png/MCUCXR_0104_1.png").string());
+    EXPECT_EQ(datalist["training"][1]["label"], nlohmann::json::array({1}));
+    ProcessResult hf = cxrcat({"labels", "montgomery", "--format", "hf", "-o", (m_dir / "metadata.jsonl").string()});
+    ASSERT_EQ(hf.exit_code, 0) << hf.describe();
+    EXPECT_TRUE(hf.out.empty());
+    std::vector<std::string> rows = lines(read_text_file(m_dir / "metadata.jsonl"));
+    ASSERT_EQ(rows.size(), 2U);
+    nlohmann::json first = nlohmann::json::parse(rows[0]);
+    EXPECT_EQ(nlohmann::ordered_json::parse(rows[0]).begin().key(), "file_name");
+    EXPECT_EQ(first["file_name"], "MontgomerySet/CXR_png/MCUCXR_0001_0.png");
+    EXPECT_EQ(first["Tuberculosis"], 0);
+}
+
+TEST_F(LabelsTest, RequireImagesDropsRowsWhoseImageIsMissing) {
+    install("nih-cxr14");
+    touch("nih-cxr14", {"images/00000002_000.png"});
+    ProcessResult result = cxrcat({"labels", "nih-cxr14", "--require-images", "--absolute"});
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    ASSERT_EQ(lines(result.out).size(), 2U) << result.out;
+    EXPECT_TRUE(contains(lines(result.out)[1], (dataset_dir("nih-cxr14") / "images/00000002_000.png").string()));
+    EXPECT_TRUE(contains(result.err, "4 row(s) name an image that is not on disk")) << result.err;
+}
+
+TEST_F(LabelsTest, MissingLabelFilesAreExit7NamingThemAndTheFetchThatGetsThem) {
+    install("nih-cxr14");
+    std::filesystem::remove(dataset_dir("nih-cxr14") / "test_list.txt");
+    ProcessResult result = cxrcat({"labels", "nih-cxr14"});
+    EXPECT_EQ(result.exit_code, 7) << result.describe();
+    EXPECT_TRUE(result.out.empty()) << result.out;
+    EXPECT_TRUE(contains(result.err, "label files not installed")) << result.err;
+    EXPECT_TRUE(contains(result.err, "test_list.txt")) << result.err;
+    EXPECT_TRUE(contains(result.err, "cxrcat fetch nih-cxr14 --include 'test_list.txt'")) << result.err;
+}
+
+TEST_F(LabelsTest, AFileThatDoesNotParseIsExit5NamingFileLineAndWhatWasExpected) {
+    install("nih-cxr14");
+    std::filesystem::path entries = dataset_dir("nih-cxr14") / "Data_Entry_2017_v2020.csv";
+    std::string text = read_text_file(entries);
+    write_text_file(entries, text + "00000099_000.png,Nodule,0,99,40,F,PA,2500,2048,0.171\n");
+    ProcessResult short_row = cxrcat({"labels", "nih-cxr14", "-o", (m_dir / "out.csv").string()});
+    EXPECT_EQ(short_row.exit_code, 5) << short_row.describe();
+    EXPECT_TRUE(contains(short_row.err, "Data_Entry_2017_v2020.csv:7: expected 11 fields as in the header, got 10"))
+        << short_row.err;
+    EXPECT_FALSE(std::filesystem::exists(m_dir / "out.csv")) << "a failed run left a half table";
+    write_text_file(entries, text + "00000099_000.png,Nodules,0,99,40,F,PA,2500,2048,0.171,0.171\n");
+    ProcessResult unknown = cxrcat({"labels", "nih-cxr14"});
+    EXPECT_EQ(unknown.exit_code, 5) << unknown.describe();
+    EXPECT_TRUE(contains(unknown.err, ":7: finding \"Nodules\" is not in the catalog's label map")) << unknown.err;
+}
+
+TEST_F(LabelsTest, UsageErrorsNameTheValidChoices) {
+    install("nih-cxr14");
+    ProcessResult field = cxrcat({"labels", "nih-cxr14", "--where", "colour=red"});
+    EXPECT_EQ(field.exit_code, 2) << field.describe();
+    EXPECT_TRUE(contains(field.err, "fields: view, split, sex, finding.NAME")) << field.err;
+    ProcessResult finding = cxrcat({"labels", "nih-cxr14", "--where", "finding.Fracture=1"});
+    EXPECT_EQ(finding.exit_code, 2) << finding.describe();
+    EXPECT_TRUE(contains(finding.err, "findings: No Finding, Cardiomegaly")) << finding.err;
+    ProcessResult labeler = cxrcat({"labels", "nih-cxr14", "--labeler", "negbio"});
+    EXPECT_EQ(labeler.exit_code, 2) << labeler.describe();
+    EXPECT_EQ(cxrcat({"labels", "no-such-dataset"}).exit_code, 3);
+}
+
+TEST_F(LabelsTest, ListFindingsNamesTheDatasetsAndTheirOwnSpelling) {
+    ProcessResult result = cxrcat({"labels", "--list-findings"});
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    EXPECT_TRUE(contains(result.out, "Pleural Effusion\tchexpert, mimic-cxr-jpg, nih-cxr14 (Effusion)\n")) << result.out;
+    EXPECT_TRUE(contains(result.out, "Lung Opacity\tchexpert, mimic-cxr-jpg, mimic-cxr-jpg (Airspace Opacity)\n"));
+    EXPECT_EQ(lines(result.out).front(), "No Finding\tchexpert, mimic-cxr-jpg, nih-cxr14");
+}
+
+} // namespace
+} // namespace cxrcat::test
