@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat fetch ID...`: download, verify and install datasets (or show the plan with --dry-run).
 #include "commands.hpp"
+#include "label_selection_step.hpp"
 #include "cxrcat/fetch/fetch.hpp"
 #include "cxrcat/access/terms_ledger.hpp"
 #include "cxrcat/base/text.hpp"
@@ -282,11 +283,14 @@ int run_fetch(AppContext& context, const FetchCommandOptions& options) {
     int exit = 0;
     for (const Dataset* dataset : *datasets) {
         int code = 0;
-        if (options.dry_run) {
-            auto plan = plan_fetch(*dataset, context.paths(), *fetch_options);
+        auto narrowed = apply_label_selection(context, *dataset, *fetch_options, options.transfer.accept_terms);
+        if (!narrowed) {
+            code = context.fail(narrowed.error());
+        } else if (options.dry_run) {
+            auto plan = plan_fetch(*dataset, context.paths(), *narrowed);
             code = plan ? render_outcome(context, *plan, json) : context.fail(plan.error());
         } else {
-            code = fetch_one(context, *dataset, options, *fetch_options, json);
+            code = fetch_one(context, *dataset, options, *narrowed, json);
         }
         exit = exit == 0 ? code : exit;
     }

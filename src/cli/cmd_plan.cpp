@@ -2,6 +2,7 @@
 // `cxrcat plan ID... --format aria2|s5cmd|tsv|urls|json`: hand the selected files to an external
 // download engine; `cxrcat fetch ID --from DIR` then adopts and verifies what it downloaded.
 #include "commands.hpp"
+#include "label_selection_step.hpp"
 #include "cxrcat/plan/plan_export.hpp"
 #include "file_filter_flags.hpp"
 
@@ -31,7 +32,8 @@ int run_plan(AppContext& context, const PlanCommandOptions& options) {
         if (!dataset) {
             return context.fail(dataset.error());
         }
-        auto plan = plan_fetch(**dataset, context.paths(), *fetch);
+        auto narrowed = apply_label_selection(context, **dataset, *fetch, false);
+        auto plan = narrowed ? plan_fetch(**dataset, context.paths(), *narrowed) : Result<FetchPlan>(narrowed.error());
         if (!plan) {
             return context.fail(plan.error());
         }

@@ -15,7 +15,8 @@ void add_selection_flags(CLI::App& command, SelectionFlags& flags, bool with_sha
         .add_option("--where", flags.where,
                     "Only files whose metadata has FIELD=VALUE (repeatable: values of one field are alternatives, "
                     "fields combine with AND); IDC: PatientID, StudyInstanceUID, SeriesInstanceUID, Modality; "
-                    "PhysioNet patient folders: subject_id, study_id")
+                    "PhysioNet patient folders: subject_id, study_id; datasets with label files (cxrcat labels): view, "
+                    "split, sex, labeler, finding.NAME=1|0|-1|none, read from the label files fetched first")
         ->type_name("FIELD=VALUE");
     flags.sample_option =
         command

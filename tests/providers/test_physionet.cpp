@@ -464,3 +464,94 @@ TEST_F(PhysioNetRoute, ThreeFilesOfAHugeListingFetchWithinABoundedMemory) {
 
 } // namespace
 } // namespace cxrcat::test
+
+namespace cxrcat::test {
+namespace {
+
+// MIMIC-CXR-JPG's label tables in their distributed shape (labels-facts.md §1.4: metadata, split and
+// chexpert columns; values 1.0 / 0.0 / -1.0 / empty), gzip-compressed by gzip itself as PhysioNet
+// serves them.
+std::string gzipped(const std::string& text) {
+    ProcessResult gzip = start_process({"gzip", "-c", "-n"}, {}, {}, text).wait();
+    EXPECT_EQ(gzip.exit_code, 0) << gzip.describe();
+    return gzip.out;
+}
+
+std::string mimic_image(const std::string& subject, const std::string& study, const std::string& dicom) {
+    return "files/p" + subject.substr(0, 2) + "/p" + subject + "/s" + study + "/" + dicom + ".jpg";
+}
+
+TEST_F(PhysioNetRoute, LabelSelectionFetchesTheLabelFilesThenOnlyThePaImagesWithAPneumothorax) {
+    const std::string metadata_header = "dicom_id,subject_id,study_id,PerformedProcedureStepDescription,ViewPosition,"
+                                        "Rows,Columns,StudyDate,StudyTime,ProcedureCodeSequence_CodeMeaning,"
+                                        "ViewCodeSequence_CodeMeaning,PatientOrientationCodeSequence_CodeMeaning\n";
+    struct Image {
+        std::string dicom, subject, study, view;
+    };
+    // a: PA + pneumothorax; b: its study's lateral; c: PA, negative; d: PA, uncertain; e: a pneumothorax
+    // whose ViewPosition is empty.
+    const std::vector<Image> images{{"aaaaaaaa-00000001", "10000032", "50414267", "PA"},
+                                    {"bbbbbbbb-00000002", "10000032", "50414267", "LATERAL"},
+                                    {"cccccccc-00000003", "10000032", "53189527", "PA"},
+                                    {"dddddddd-00000004", "10000764", "57375967", "PA"},
+                                    {"eeeeeeee-00000005", "10000898", "50771383", ""}};
+    std::string metadata = metadata_header;
+    std::string split = "dicom_id,study_id,subject_id,split\n";
+    for (const Image& image : images) {
+        metadata += image.dicom + "," + image.subject + "," + image.study + ",CHEST (PA AND LAT)," + image.view +
+                    ",3056,2544,21800506,213014.531,CHEST (PA AND LAT),,\n";
+        split += image.dicom + "," + image.study + "," + image.subject + ",train\n";
+        // Bytes that start as a JPEG does (SOI + APP0), which the payload check looks for.
+        m_files[mimic_image(image.subject, image.study, image.dicom)] = "\xFF\xD8\xFF\xE0" + random_bytes(4000);
+    }
+    // e's ViewPosition is empty (MIMIC has 15,769 such rows): `view=PA` must not select it.
+    const std::string chexpert =
+        "subject_id,study_id,Atelectasis,Cardiomegaly,Consolidation,Edema,Enlarged Cardiomediastinum,Fracture,"
+        "Lung Lesion,Lung Opacity,No Finding,Pleural Effusion,Pleural Other,Pneumonia,Pneumothorax,Support Devices\n"
+        "10000032,50414267,,,,,,,,,,,,,1.0,\n"
+        "10000032,53189527,,,,,,,,,1.0,,,,0.0,\n"
+        "10000764,57375967,,,,,,,,1.0,,,,,-1.0,\n"
+        "10000898,50771383,,,,,,,,,,,,,1.0,\n";
+    m_files["mimic-cxr-2.0.0-metadata.csv.gz"] = gzipped(metadata);
+    m_files["mimic-cxr-2.0.0-split.csv.gz"] = gzipped(split);
+    m_files["mimic-cxr-2.0.0-chexpert.csv.gz"] = gzipped(chexpert);
+    publish_project();
+    add_account(true, {m_slug + "/" + k_version});
+    std::string id = unique("mimic");
+    nlohmann::json entry =
+        dataset_entry(id, "credentialed", {{"provider", "physionet"}, {"project", m_slug}, {"version", k_version}});
+    std::ifstream builtin(std::filesystem::path(CXRCAT_SOURCE_DIR) / "catalog/datasets/mimic-cxr-jpg.json");
+    entry["label_table"] = nlohmann::json::parse(builtin)["label_table"];
+    add_dataset(entry);
+
+    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--where", "finding.Pneumothorax=1", "--where", "view=PA"},
+                        with_credentials());
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "the labels select 1 image(s)")) << fetch.err;
+    std::string prefix = "/files/" + m_slug + "/" + k_version + "/";
+    for (const Image& image : images) {
+        std::string path = mimic_image(image.subject, image.study, image.dicom);
+        bool wanted = image.dicom == "aaaaaaaa-00000001";
+        EXPECT_EQ(std::filesystem::exists(dataset_dir(id) / path), wanted) << path;
+        EXPECT_EQ(stats("physionet", prefix + path).value("requests", 0) > 0, wanted) << path;
+    }
+    EXPECT_EQ(read_text_file(dataset_dir(id) / mimic_image("10000032", "50414267", "aaaaaaaa-00000001")),
+              m_files[mimic_image("10000032", "50414267", "aaaaaaaa-00000001")]);
+    EXPECT_FALSE(std::filesystem::exists(dataset_dir(id) / "LICENSE.txt"));
+    EXPECT_TRUE(std::filesystem::exists(dataset_dir(id) / "mimic-cxr-2.0.0-chexpert.csv.gz"));
+
+    // The same selection again downloads nothing.
+    auto again = cxrcat({"fetch", id, "--accept-terms", "--where", "finding.Pneumothorax=1", "--where", "view=PA",
+                         "--format", "json"},
+                        with_credentials());
+    ASSERT_EQ(again.exit_code, 0) << again.describe();
+    EXPECT_EQ(nlohmann::json::parse(again.out)["summary"]["downloaded"], 0) << again.out;
+
+    // An unknown finding stops before any request, naming the valid ones.
+    auto unknown = cxrcat({"fetch", id, "--accept-terms", "--where", "finding.Pneumothoraxx=1"}, with_credentials());
+    EXPECT_EQ(unknown.exit_code, 2) << unknown.describe();
+    EXPECT_TRUE(has_text(unknown.err, "findings: No Finding, Enlarged Cardiomediastinum")) << unknown.err;
+}
+
+} // namespace
+} // namespace cxrcat::test

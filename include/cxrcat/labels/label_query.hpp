@@ -48,6 +48,9 @@ struct LabelStats {
 [[nodiscard]] Result<std::vector<LabelCondition>> parse_label_conditions(const std::vector<std::string>& texts,
                                                                          const LabelColumns& columns);
 
+// True when row satisfies condition (one of its values); columns are the row's finding columns.
+[[nodiscard]] bool label_row_matches(const LabelRow& row, const LabelCondition& condition, const LabelColumns& columns);
+
 // The split ("train", "validate", "test") of unit (a patient, or an image where a dataset has no
 // patient ids): a stable hash of seed, dataset and unit against the ratios.
 [[nodiscard]] std::string patient_split(const PatientSplit& split, std::string_view dataset, std::string_view unit);

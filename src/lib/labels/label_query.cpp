@@ -22,7 +22,9 @@ std::string field_value(const LabelRow& row, const std::string& field) {
     return field == "split" ? row.split : row.sex;
 }
 
-bool matches(const LabelRow& row, const LabelCondition& condition, const LabelColumns& columns) {
+} // namespace
+
+bool label_row_matches(const LabelRow& row, const LabelCondition& condition, const LabelColumns& columns) {
     if (condition.field.starts_with(k_finding_prefix)) {
         std::string name = condition.field.substr(k_finding_prefix.size());
         auto column = std::find(columns.findings.begin(), columns.findings.end(), name);
@@ -34,6 +36,8 @@ bool matches(const LabelRow& row, const LabelCondition& condition, const LabelCo
     return std::any_of(condition.values.begin(), condition.values.end(),
                        [&](const std::string& wanted) { return to_lower(wanted) == to_lower(value); });
 }
+
+namespace {
 
 Result<LabelCondition> parse_condition(const std::string& text, const LabelColumns& columns) {
     std::size_t equals = text.find('=');
@@ -160,7 +164,7 @@ Result<LabelStats> write_label_table(const std::vector<const Dataset*>& datasets
                 row.split = patient_split(*query.split_by_patient, row.dataset, row.patient.empty() ? row.image : row.patient);
             }
             if (!std::all_of(query.where.begin(), query.where.end(),
-                             [&](const LabelCondition& condition) { return matches(row, condition, *columns); })) {
+                             [&](const LabelCondition& condition) { return label_row_matches(row, condition, *columns); })) {
                 return;
             }
             std::error_code error;

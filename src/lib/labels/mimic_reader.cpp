@@ -95,7 +95,7 @@ Result<StudyLabels> read_study_labels(const ReaderContext& context) {
 }
 
 // dicom_id -> split.
-Result<std::unordered_map<std::string, std::string>> read_split(const ReaderContext& context) {
+Result<std::unordered_map<std::string, std::string>> read_dicom_split(const ReaderContext& context) {
     std::string text;
     std::optional<CsvReader> reader;
     auto header = open_table(context, "split", text, reader);
@@ -128,7 +128,7 @@ Result<void> read_mimic(const ReaderContext& context, const NativeSink& each) {
     if (!labels) {
         return labels.error();
     }
-    auto splits = read_split(context);
+    auto splits = read_dicom_split(context);
     if (!splits) {
         return splits.error();
     }

@@ -21,7 +21,7 @@ constexpr std::size_t k_v2020_width = 11; // the bracket commas split two header
 std::vector<std::string> nih_roles(const LabelOptions& /*options*/) { return {"entries", "train_list", "test_list"}; }
 
 // file name -> "train" or "test" from the two list files.
-Result<std::unordered_map<std::string, std::string>> read_split(const ReaderContext& context) {
+Result<std::unordered_map<std::string, std::string>> read_list_split(const ReaderContext& context) {
     std::unordered_map<std::string, std::string> split;
     for (auto [role, name] : {std::pair{"train_list", "train"}, std::pair{"test_list", "test"}}) {
         auto text = context.read(role);
@@ -42,16 +42,16 @@ Result<std::unordered_map<std::string, std::string>> read_split(const ReaderCont
     return split;
 }
 
-struct Columns {
+struct EntryColumns {
     std::size_t image, findings, patient, age, sex, view;
 };
 
-Result<Columns> find_columns(const CsvReader& reader, const std::vector<std::string>& header) {
+Result<EntryColumns> find_columns(const CsvReader& reader, const std::vector<std::string>& header) {
     if (header.size() != k_v2020_width) {
         return reader.error("expected the v2020 header's 11 fields (its bracketed names hold unquoted commas), got " +
                             std::to_string(header.size()));
     }
-    Columns columns{};
+    EntryColumns columns{};
     for (auto [field, name] : {std::pair{&columns.image, "Image Index"}, std::pair{&columns.findings, "Finding Labels"},
                                std::pair{&columns.patient, "Patient ID"}, std::pair{&columns.age, "Patient Age"},
                                std::pair{&columns.sex, "Patient Gender"}, std::pair{&columns.view, "View Position"}}) {
@@ -86,7 +86,7 @@ Result<std::vector<FindingValue>> findings_of(const ReaderContext& context, cons
 }
 
 Result<void> read_nih(const ReaderContext& context, const NativeSink& each) {
-    auto split = read_split(context);
+    auto split = read_list_split(context);
     auto text = split ? context.read("entries") : Result<std::string>(split.error());
     if (!text) {
         return text.error();
