@@ -125,6 +125,24 @@ void print_lineage(const Catalog& catalog, const Dataset& dataset) {
                  "(train/test leakage)\n";
 }
 
+// "Effusion → Pleural Effusion, … (cxrcat labels)": how the dataset's own finding names map onto the
+// common vocabulary; names mapped to nothing say so.
+std::string label_map_text(const Dataset& dataset) {
+    if (!dataset.label_table) {
+        return "";
+    }
+    std::vector<std::string> pairs;
+    for (const FindingMapping& mapping : dataset.label_table->findings) {
+        if (!mapping.common) {
+            pairs.push_back(mapping.native + " → (none)");
+        } else {
+            pairs.push_back(mapping.native == *mapping.common ? mapping.native : mapping.native + " → " + *mapping.common);
+        }
+    }
+    return join(pairs, ", ") + " (cxrcat labels " + dataset.id + "; not listed means " +
+           (dataset.label_table->not_listed_negative ? "negative" : "not mentioned") + ")";
+}
+
 void print_dataset(const Catalog& catalog, const Dataset& dataset) {
     std::cout << dataset.id << " — " << dataset.name << '\n';
     field("aliases", join(dataset.aliases, ", "));
@@ -140,6 +158,7 @@ void print_dataset(const Catalog& catalog, const Dataset& dataset) {
     field("labels", dataset.labels.empty()
                         ? ""
                         : "(" + std::to_string(dataset.labels.size()) + ") " + join(dataset.labels, ", "));
+    field("label map", label_map_text(dataset));
     field("counts", counts_text(dataset));
     field("formats", join(dataset.formats, ", "));
     field("size", dataset.size_bytes ? human_size(*dataset.size_bytes) + " (" + group_thousands(*dataset.size_bytes) +

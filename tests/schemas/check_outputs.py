@@ -11,6 +11,7 @@ sync; without it exits 77 (skipped), or 1 under CXRCAT_REQUIRE_SERVERS=1. Runs w
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -145,6 +146,17 @@ def run_all(run, validators, work):
     installed.unlink()
     run.json(["sync", "--manifest", manifest, "--offline", "--format", "json"], "sync", v, expect_exit=5)
     run.json(["doctor", "--format", "json"], "doctor", v)
+    # labels: the label fixtures installed where fetch puts them (tests/fixtures/labels/README.md).
+    fixtures = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "labels"
+    for dataset in ("nih-cxr14", "montgomery"):
+        shutil.copytree(fixtures / dataset, pathlib.Path(run.env["CXRCAT_HOME"]) / "datasets" / dataset)
+    image = pathlib.Path(run.env["CXRCAT_HOME"]) / "datasets" / "montgomery" / "MontgomerySet" / "CXR_png"
+    image.mkdir()
+    (image / "MCUCXR_0001_0.png").write_bytes(b"")
+    rows = run.json(["labels", "nih-cxr14", "montgomery", "--format", "json"], "labels", v)
+    expect(rows and len(rows) == 6 and rows[0]["Cardiomegaly"] == 1, "labels: expected five NIH rows and one")
+    run.json(["labels", "nih-cxr14", "--format", "jsonl", "--findings", "native"], "labels", v, jsonl=True)
+    run.json(["labels", "nih-cxr14", "--format", "hf"], "labels", v, jsonl=True)
     run.env.update({"KAGGLE_USERNAME": "schema-user", "KAGGLE_KEY": "0123456789abcdef0123456789abcdef"})
     doctor = run.json(["doctor", "--format", "json"], "doctor", v)
     expect(doctor and "0123456789abcdef0123456789abcdef" not in json.dumps(doctor), "doctor: the secret leaked")
