@@ -22,7 +22,7 @@
 #   BENCH_THROTTLE_RUNS  runs per throttled case [1]
 #   BENCH_SKIP_THROTTLED=1  skip section 5 (the slowest one)
 #   BENCH_WAIT_IDLE      before each section, wait up to this many seconds for the CPU to be < 15 % busy [0]
-#   BENCH_SECTIONS       only these sections, comma-separated, e.g. 2 or 5,8 [1,2,3,5,6,7,8,9: all]; section 3 and 7
+#   BENCH_SECTIONS       only these sections, comma-separated, e.g. 2 or 5,8 [1,2,3,5,6,7,8,9,10: all]; section 3 and 7
 #                        use what sections 1 and 2 installed, so they need them
 #   BENCH_BASELINE       the start-up baseline of section 8 (bench/startup_baseline.cpp: links cxrcat's
 #                        libraries, does nothing) [built beside the binary; with CXRCAT given, skipped unless set]
@@ -62,7 +62,7 @@ THROTTLE_MIB=${BENCH_THROTTLE_MIB:-$BIG_MIB}
 THROTTLE_RATE=${BENCH_THROTTLE_RATE:-20m}
 THROTTLE_RUNS=${BENCH_THROTTLE_RUNS:-1}
 SKIP_THROTTLED=${BENCH_SKIP_THROTTLED:-0}
-SECTIONS=",${BENCH_SECTIONS:-1,2,3,5,6,7,8,9},"
+SECTIONS=",${BENCH_SECTIONS:-1,2,3,5,6,7,8,9,10},"
 section_on() { [[ "$SECTIONS" == *",$1,"* ]]; }
 section_on 5 || SKIP_THROTTLED=1
 
@@ -366,6 +366,21 @@ if section_on 8; then
     fast_case py_bare "$work/home-big" "$PY -c pass"
 fi
 
+# 10: cxrcat labels at MIMIC-CXR-JPG scale (issue 20 §4) against pandas doing the same work, run by run
+if section_on 10; then
+    before_section 10
+    log "10. labels of MIMIC-CXR-JPG size (377,110 images, 227,827 studies), $RUNS runs per case"
+    labels_dir="$work/home-labels/datasets/mimic-cxr-jpg"
+    "$PY" "$root/bench/make_mimic_labels.py" "$labels_dir" || die "cannot generate the MIMIC-size label tables"
+    for ((r = 1; r <= RUNS; r++)); do
+        run_case labels_cx prep_none env CXRCAT_HOME="$work/home-labels" $CX labels mimic-cxr-jpg --view PA \
+            -o "$work/labels-cx.csv"
+        run_case labels_pd prep_none "$PY" "$root/bench/pandas_mimic_labels.py" "$labels_dir" "$work/labels-pd.csv"
+    done
+    echo "$(($(wc -l <"$work/labels-cx.csv") - 1)) rows from cxrcat, $(($(wc -l <"$work/labels-pd.csv") - 1)) from pandas" \
+        >"$work/res/labels.note"
+fi
+
 # 9: fetch --to s3:// (issue 10): the big file streamed into Ceph radosgw (tests/servers/s3_fixture.py, memstore
 # sized for it) against a local-disk fetch of it from the same loopback nginx, interleaved run by run
 if section_on 9; then
@@ -575,6 +590,19 @@ if section_on 9; then
     echo "   throughput of --to s3:// relative to the local fetch"
     ratio "throughput of --to s3:// / local fetch (local time / s3 time)" cx_fetch9 cx_to_s3 ">=" 0.7
     ratio "--to s3:// / curl PUT of the same bytes (reference)" cx_to_s3 curl_put_s3 - -
+fi
+
+if section_on 10; then
+    echo
+    echo "10. labels at MIMIC-CXR-JPG scale (--view PA)                     median        rate   peak RSS"
+    row "cxrcat labels mimic-cxr-jpg --view PA -o FILE" labels_cx
+    row "pandas: read 3 tables, join, paths, PA, to_csv" labels_pd
+    echo "   cxrcat / baseline"
+    ratio "cxrcat labels / pandas" labels_cx labels_pd "<=" 0.5
+    rss="$(max_rss_mib labels_cx)"
+    [[ -n "$rss" ]] && printf '  %-60s %6s MiB   target <= 128 MiB   %s\n' "peak RSS of cxrcat labels" "$rss" \
+        "$(awk -v v="$rss" 'BEGIN{print (v <= 128) ? "met" : "MISSED"}')"
+    [[ -s "$work/res/labels.note" ]] && echo "   $(cat "$work/res/labels.note")"
 fi
 
 echo

@@ -3,9 +3,12 @@
 // patient splits, as CSV / JSON Lines / JSON / a MONAI datalist / Hugging Face metadata.jsonl.
 #include "commands.hpp"
 #include "cxrcat/base/text.hpp"
-#include "cxrcat/files/atomic_file.hpp"
 #include "cxrcat/labels/label_query.hpp"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -94,6 +97,13 @@ Result<LabelQuery> make_query(const LabelsOptions& options, const LabelColumns& 
     return query;
 }
 
+// A table of any dataset that is not open to anyone holds data under a use agreement: its file is
+// readable by its owner alone.
+bool holds_private_data(const std::vector<const Dataset*>& datasets) {
+    return std::any_of(datasets.begin(), datasets.end(),
+                       [](const Dataset* dataset) { return dataset->access.access_class != AccessClass::open; });
+}
+
 void report(AppContext& context, const LabelStats& stats) {
     for (const std::string& note : stats.notes) {
         context.warn(note);
@@ -106,6 +116,50 @@ void report(AppContext& context, const LabelStats& stats) {
         context.warn(std::to_string(stats.missing_images) + " row(s) name an image that is not on disk" +
                      " (--require-images drops them)");
     }
+}
+
+// Writes the table to stdout, or through a temporary file renamed over -o FILE only when the table is
+// whole: a failed run leaves no half table, and MIMIC's 377,110 rows are never held in memory.
+int write_table(AppContext& context, const LabelsOptions& options, const std::vector<const Dataset*>& datasets,
+                const LabelOptions& label_options, const LabelQuery& query) {
+    const Paths& paths = context.paths();
+    std::filesystem::path output(options.output);
+    std::filesystem::path partial = output;
+    partial += ".part-" + std::to_string(::getpid());
+    std::ofstream file;
+    std::error_code error;
+    if (!options.output.empty()) {
+        file.open(partial, std::ios::binary | std::ios::trunc);
+        if (file && holds_private_data(datasets)) {
+            std::filesystem::permissions(partial, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                         std::filesystem::perm_options::replace, error);
+        }
+        if (!file || error) {
+            return context.fail(Error(ErrorCode::local_io, "cannot write " + partial.string()));
+        }
+    }
+    auto writer = make_label_writer(*parse_enum<LabelFormat>(options.format),
+                                    options.output.empty() ? std::cout : file, [&](const LabelRow& row) {
+                                        std::filesystem::path image(row.image);
+                                        return image.is_absolute() ? row.image
+                                                                   : (paths.dataset_dir(row.dataset) / image).string();
+                                    });
+    auto stats = write_label_table(datasets, paths, builtin_vocabulary(), label_options, query, *writer);
+    if (!options.output.empty()) {
+        file.close();
+        if (stats && !file.fail()) {
+            std::filesystem::rename(partial, output, error);
+        }
+        if (!stats || file.fail() || error) {
+            std::filesystem::remove(partial, error);
+            return context.fail(stats ? Error(ErrorCode::local_io, "cannot write " + output.string()) : stats.error());
+        }
+    }
+    if (!stats) {
+        return context.fail(stats.error());
+    }
+    report(context, *stats);
+    return 0;
 }
 
 int run_labels(AppContext& context, const LabelsOptions& options) {
@@ -129,24 +183,7 @@ int run_labels(AppContext& context, const LabelsOptions& options) {
     if (!query) {
         return context.fail(query.error());
     }
-    std::ostringstream buffered;
-    std::ostream& out = options.output.empty() ? std::cout : buffered;
-    const Paths& paths = context.paths();
-    auto writer = make_label_writer(*parse_enum<LabelFormat>(options.format), out, [&](const LabelRow& row) {
-        std::filesystem::path image(row.image);
-        return image.is_absolute() ? row.image : (paths.dataset_dir(row.dataset) / image).string();
-    });
-    auto stats = write_label_table(*datasets, paths, builtin_vocabulary(), label_options, *query, *writer);
-    if (!stats) {
-        return context.fail(stats.error());
-    }
-    if (!options.output.empty()) {
-        if (auto written = write_file_atomically(options.output, buffered.str()); !written) {
-            return context.fail(written.error());
-        }
-    }
-    report(context, *stats);
-    return 0;
+    return write_table(context, options, *datasets, label_options, *query);
 }
 
 } // namespace

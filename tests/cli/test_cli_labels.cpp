@@ -273,9 +273,103 @@ TEST_F(LabelsTest, UsageErrorsNameTheValidChoices) {
 TEST_F(LabelsTest, ListFindingsNamesTheDatasetsAndTheirOwnSpelling) {
     ProcessResult result = cxrcat({"labels", "--list-findings"});
     ASSERT_EQ(result.exit_code, 0) << result.describe();
-    EXPECT_TRUE(contains(result.out, "Pleural Effusion\tchexpert, mimic-cxr-jpg, nih-cxr14 (Effusion)\n")) << result.out;
-    EXPECT_TRUE(contains(result.out, "Lung Opacity\tchexpert, mimic-cxr-jpg, mimic-cxr-jpg (Airspace Opacity)\n"));
-    EXPECT_EQ(lines(result.out).front(), "No Finding\tchexpert, mimic-cxr-jpg, nih-cxr14");
+    EXPECT_TRUE(contains(result.out, "Pleural Effusion\tchexpert, mimic-cxr-jpg, nih-cxr14 (Effusion), vindr-cxr "
+                                     "(Pleural effusion)\n"))
+        << result.out;
+    EXPECT_TRUE(contains(result.out, "Lung Opacity\tchexpert, mimic-cxr-jpg, mimic-cxr-jpg (Airspace Opacity), "
+                                     "rsna-pneumonia, vindr-cxr\n"));
+    EXPECT_TRUE(contains(result.out, "Fracture\tchexpert, mimic-cxr-jpg, vindr-cxr (Clavicle fracture), vindr-cxr "
+                                     "(Rib fracture)\n"));
+    EXPECT_EQ(lines(result.out).front(),
+              "No Finding\tchexpert, mimic-cxr-jpg, nih-cxr14, rsna-pneumonia (Normal), vindr-cxr (No finding)");
+}
+
+TEST_F(LabelsTest, VindrReadersPolicyDecidesWhenThreeReadersMakeAPositive) {
+    install("vindr-cxr");
+    auto rows_with = [&](const std::string& policy) {
+        ProcessResult result = cxrcat({"labels", "vindr-cxr", "--readers", policy, "--format", "jsonl"});
+        EXPECT_EQ(result.exit_code, 0) << result.describe();
+        std::vector<nlohmann::json> rows;
+        for (const std::string& line : lines(result.out)) {
+            rows.push_back(nlohmann::json::parse(line));
+        }
+        return rows;
+    };
+    std::vector<nlohmann::json> any = rows_with("any");
+    ASSERT_EQ(any.size(), 3U);
+    EXPECT_EQ(any[0]["image"], "train/000434271f63a053c4128a0ba6352c7f.dicom");
+    EXPECT_EQ(any[0]["split"], "train");
+    EXPECT_EQ(any[0]["Cardiomegaly"], 1); // two of three readers
+    EXPECT_EQ(any[0]["No Finding"], 1);   // one of three
+    EXPECT_EQ(any[0]["Pneumothorax"], 0); // assessed, not marked: negative, not empty
+    EXPECT_EQ(any[1]["Pneumothorax"], 1);
+    EXPECT_EQ(any[1]["Other Disease"], 1); // train's "Other diseases"
+    // The test set's one consensus row; "Rib fracture" counts as Fracture, "Other disease" as Other Disease.
+    EXPECT_EQ(any[2]["image"], "test/002a34c58c5b758217ed1f584ccbcfe9.dicom");
+    EXPECT_EQ(any[2]["split"], "test");
+    EXPECT_EQ(any[2]["Fracture"], 1);
+    EXPECT_EQ(any[2]["Other Disease"], 1);
+    std::vector<nlohmann::json> majority = rows_with("majority");
+    EXPECT_EQ(majority[0]["Cardiomegaly"], 1);
+    EXPECT_EQ(majority[0]["No Finding"], 0);
+    EXPECT_EQ(majority[1]["Pneumothorax"], 0);
+    std::vector<nlohmann::json> all = rows_with("all");
+    EXPECT_EQ(all[0]["Cardiomegaly"], 0);
+    EXPECT_EQ(all[2]["Fracture"], 1); // one reader row: all of it
+}
+
+TEST_F(LabelsTest, RsnaOneRowPerImageFromTargetAndClassWithItsNihSourceAndOverlap) {
+    install("rsna-pneumonia");
+    ProcessResult alone = cxrcat({"labels", "rsna-pneumonia"});
+    ASSERT_EQ(alone.exit_code, 0) << alone.describe();
+    EXPECT_EQ(lines(alone.out),
+              (std::vector<std::string>{
+                  k_fixed + "No Finding,Lung Opacity",
+                  "rsna-pneumonia,stage_2_train_images/0004cfab-14fd-4e49-80ba-63a80b6bddd6.dcm,1,,,,,train,"
+                  "nih-cxr14:00000001_000.png,0,0",
+                  "rsna-pneumonia,stage_2_train_images/003d8fa0-6bf1-40ed-b54c-ac657f8495c5.dcm,,,,,,train,,1,0",
+                  "rsna-pneumonia,stage_2_train_images/00436515-870c-4b36-a041-de91049b9ab4.dcm,13,,,,,train,"
+                  "nih-cxr14:00000013_005.png,0,1"}));
+    install("nih-cxr14");
+    ProcessResult both = cxrcat({"labels", "nih-cxr14", "rsna-pneumonia"});
+    ASSERT_EQ(both.exit_code, 0) << both.describe();
+    EXPECT_EQ(lines(both.out).size(), 9U);
+    EXPECT_TRUE(contains(both.err, "2 row(s) are images of a dataset named earlier")) << both.err;
+    EXPECT_TRUE(contains(both.err, "rsna-pneumonia and nih-cxr14 share images")) << both.err;
+    ProcessResult dropped = cxrcat({"labels", "nih-cxr14", "rsna-pneumonia", "--drop-overlap"});
+    ASSERT_EQ(dropped.exit_code, 0) << dropped.describe();
+    EXPECT_EQ(lines(dropped.out).size(), 7U);
+    EXPECT_FALSE(contains(dropped.out, "00436515-870c-4b36-a041-de91049b9ab4")) << dropped.out;
+}
+
+TEST_F(LabelsTest, SiimReadsTheLeadingSpaceColumnAndOneRowPerImage) {
+    install("siim-acr-pneumothorax");
+    const std::string nested = "dicom-images-train/1.2.276.0.7230010.3.1.2.8323329.12515.1517875239.501136/"
+                               "1.2.276.0.7230010.3.1.3.8323329.12515.1517875239.501135/"
+                               "1.2.276.0.7230010.3.1.4.8323329.12515.1517875239.501137.dcm";
+    touch("siim-acr-pneumothorax", {nested});
+    ProcessResult result = cxrcat({"labels", "siim-acr-pneumothorax"});
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    EXPECT_EQ(lines(result.out),
+              (std::vector<std::string>{
+                  k_fixed + "Pneumothorax", "siim-acr-pneumothorax," + nested + ",,,,,,train,,1",
+                  "siim-acr-pneumothorax,dicom-images-train/1.2.276.0.7230010.3.1.4.8323329.4904.1517875185.355709.dcm"
+                  ",,,,,,train,,0",
+                  "siim-acr-pneumothorax,dicom-images-train/1.2.276.0.7230010.3.1.4.8323329.5597.1517875188.959090.dcm"
+                  ",,,,,,train,,0"}));
+}
+
+TEST_F(LabelsTest, RanzcrCatheterColumnsAndPatientIds) {
+    install("ranzcr-clip");
+    ProcessResult result = cxrcat({"labels", "ranzcr-clip", "--where", "finding.NGT - Incompletely Imaged=1"});
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    EXPECT_EQ(lines(result.out),
+              (std::vector<std::string>{
+                  k_fixed + "ETT - Abnormal,ETT - Borderline,ETT - Normal,NGT - Abnormal,NGT - Borderline,"
+                            "NGT - Incompletely Imaged,NGT - Normal,CVC - Abnormal,CVC - Borderline,CVC - Normal,"
+                            "Swan Ganz Catheter Present",
+                  "ranzcr-clip,train/1.2.826.0.1.3680043.8.498.46302891597398758759818628675365157729.jpg,bf4c6da3c,"
+                  "1.2.826.0.1.3680043.8.498.46302891597398758759818628675365157729,,,,train,,0,0,1,0,0,1,0,0,0,1,0"}));
 }
 
 } // namespace

@@ -59,18 +59,13 @@ std::string view_of(std::string_view frontal_lateral, std::string_view ap_pa) {
 
 Result<void> read_table(const ReaderContext& context, std::string_view role, const std::string& split,
                         const NativeSink& each) {
-    auto text = context.read(role);
-    if (!text) {
-        return text.error();
-    }
-    CsvReader reader(*text, context.display(*context.locate(role)));
-    auto header = reader.next();
-    if (!header || !*header) {
-        return header ? Result<void>(reader.error("the file is empty")) : Result<void>(header.error());
+    auto file = open_csv(context, role);
+    if (!file) {
+        return file.error();
     }
     std::vector<std::size_t> metadata;
     for (std::string_view name : k_metadata) {
-        auto index = require_column(reader, **header, name);
+        auto index = file->column(name);
         if (!index) {
             return index.error();
         }
@@ -78,36 +73,24 @@ Result<void> read_table(const ReaderContext& context, std::string_view role, con
     }
     // Every column after the metadata is a finding the catalog's map must know.
     std::vector<std::pair<std::size_t, std::size_t>> findings; // column -> native index
-    for (std::size_t column = 0; column < (*header)->size(); ++column) {
-        const std::string& name = (**header)[column];
+    for (std::size_t column = 0; column < file->header.size(); ++column) {
         if (std::find(metadata.begin(), metadata.end(), column) != metadata.end()) {
             continue;
         }
-        auto native = context.require_native(reader, name);
+        auto native = context.require_native(*file->reader, file->header[column]);
         if (!native) {
             return native.error();
         }
         findings.emplace_back(column, *native);
     }
-    for (;;) {
-        auto record = reader.next();
-        if (!record) {
-            return record.error();
-        }
-        if (!*record) {
-            return {};
-        }
-        const std::vector<std::string>& fields = **record;
-        if (auto width = check_width(reader, **header, fields); !width) {
-            return width.error();
-        }
+    return each_record(*file, [&](const std::vector<std::string>& fields) -> Result<void> {
         NativeRow row;
         row.native.assign(context.spec.findings.size(), FindingValue::not_mentioned);
         for (auto [column, native] : findings) {
             auto value = parse_finding_value(fields[column]);
             if (!value) {
-                return reader.error("column \"" + (**header)[column] + "\": expected 1.0, 0.0, -1.0 or blank, got \"" +
-                                    fields[column] + "\"");
+                return file->reader->error("column \"" + file->header[column] +
+                                           "\": expected 1.0, 0.0, -1.0 or blank, got \"" + fields[column] + "\"");
             }
             row.native[native] = *value;
         }
@@ -118,7 +101,8 @@ Result<void> read_table(const ReaderContext& context, std::string_view role, con
         row.row.view = view_of(fields[metadata[3]], fields[metadata[4]]);
         row.row.split = split;
         each(std::move(row));
-    }
+        return {};
+    });
 }
 
 Result<void> read_chexpert(const ReaderContext& context, const NativeSink& each) {

@@ -7,60 +7,112 @@
 
 namespace cxrcat::labels {
 
+namespace {
+
+constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
+
+} // namespace
+
 CsvReader::CsvReader(std::string_view text, std::string name, char delimiter)
-    : m_text(text), m_name(std::move(name)), m_delimiter(delimiter) {
-    // A UTF-8 byte order mark is not part of the first column's name.
-    if (m_text.starts_with("\xEF\xBB\xBF")) {
-        m_position = 3;
-    }
-}
+    : CsvReader([text, given = false]() mutable -> Result<std::string_view> {
+          bool first = !given;
+          given = true;
+          return first ? text : std::string_view();
+      },
+                std::move(name), delimiter) {}
+
+CsvReader::CsvReader(TextSource source, std::string name, char delimiter)
+    : m_source(std::move(source)), m_name(std::move(name)), m_delimiter(delimiter) {}
 
 Error CsvReader::error(const std::string& what) const {
     return Error(ErrorCode::integrity, m_name + ":" + std::to_string(m_record_line) + ": " + what);
 }
 
+bool CsvReader::fill() {
+    while (m_position >= m_chunk.size()) {
+        if (m_ended) {
+            return false;
+        }
+        auto chunk = m_source();
+        if (!chunk) {
+            m_failed = chunk.error();
+            m_ended = true;
+            return false;
+        }
+        m_chunk = *chunk;
+        m_position = 0;
+        m_ended = m_chunk.empty();
+    }
+    return true;
+}
+
+std::optional<char> CsvReader::take() {
+    if (!fill()) {
+        return std::nullopt;
+    }
+    return m_chunk[m_position++];
+}
+
+std::optional<char> CsvReader::peek() {
+    if (!fill()) {
+        return std::nullopt;
+    }
+    return m_chunk[m_position];
+}
+
 Result<std::optional<std::vector<std::string>>> CsvReader::next() {
-    if (m_position >= m_text.size()) {
+    if (!peek()) {
+        if (m_failed) {
+            return *m_failed;
+        }
         return std::optional<std::vector<std::string>>();
     }
     m_record_line = m_line;
+    // A UTF-8 byte order mark that opens the file is not part of the first column's name.
+    bool may_hold_bom = m_record_line == 1;
     std::vector<std::string> fields(1);
     bool quoted = false;
     bool after_quote = false; // a quoted field closed: only a delimiter or the record's end may follow
-    while (m_position < m_text.size()) {
-        char c = m_text[m_position++];
+    while (auto c = take()) {
         if (quoted) {
-            if (c == '"') {
-                if (m_position < m_text.size() && m_text[m_position] == '"') {
+            if (*c == '"') {
+                if (peek() == '"') {
                     fields.back() += '"';
-                    ++m_position;
+                    take();
                 } else {
                     quoted = false;
                     after_quote = true;
                 }
             } else {
-                m_line += c == '\n' ? 1U : 0U;
-                fields.back() += c;
+                m_line += *c == '\n' ? 1U : 0U;
+                fields.back() += *c;
             }
             continue;
         }
-        if (c == '\n' || c == '\r') {
-            if (c == '\r' && m_position < m_text.size() && m_text[m_position] == '\n') {
-                ++m_position;
+        if (*c == '\n' || *c == '\r') {
+            if (*c == '\r' && peek() == '\n') {
+                take();
             }
             ++m_line;
             return std::optional(std::move(fields));
         }
-        if (c == m_delimiter) {
+        if (*c == m_delimiter) {
             fields.emplace_back();
             after_quote = false;
         } else if (after_quote) {
             return error("text after a closing quote in field " + std::to_string(fields.size()));
-        } else if (c == '"' && fields.back().empty()) {
+        } else if (*c == '"' && fields.back().empty()) {
             quoted = true;
         } else {
-            fields.back() += c;
+            fields.back() += *c;
+            if (may_hold_bom && fields.size() == 1 && fields.back() == k_utf8_bom) {
+                fields.back().clear();
+                may_hold_bom = false;
+            }
         }
+    }
+    if (m_failed) {
+        return *m_failed;
     }
     if (quoted) {
         return error("a quoted field is not closed before the end of the file");

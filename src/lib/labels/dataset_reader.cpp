@@ -54,11 +54,56 @@ std::string ReaderContext::display(const std::filesystem::path& path) const {
 }
 
 const DatasetReader* find_reader(std::string_view name) {
-    static const std::array<const DatasetReader*, 4> k_readers{&k_nih_reader, &k_chexpert_reader, &k_mimic_reader,
-                                                               &k_nlm_tb_reader};
+    static const std::array<const DatasetReader*, 8> k_readers{&k_nih_reader,    &k_chexpert_reader, &k_mimic_reader,
+                                                               &k_nlm_tb_reader, &k_vindr_reader,    &k_rsna_reader,
+                                                               &k_siim_reader,   &k_ranzcr_reader};
     auto found = std::find_if(k_readers.begin(), k_readers.end(),
                               [&](const DatasetReader* reader) { return reader->name == name; });
     return found == k_readers.end() ? nullptr : *found;
+}
+
+Result<std::size_t> CsvFile::column(std::string_view name) const { return require_column(*reader, header, name); }
+
+Result<CsvFile> open_csv(const ReaderContext& context, std::string_view role, char delimiter) {
+    auto path = context.locate(role);
+    if (!path) {
+        return Error(ErrorCode::manual_step, context.dataset.id + ": label file " + std::string(role) + " is not installed");
+    }
+    auto stream = DecompressedStream::open(*path);
+    if (!stream) {
+        return stream.error();
+    }
+    CsvFile file;
+    file.stream = std::make_unique<DecompressedStream>(std::move(*stream));
+    DecompressedStream* source = file.stream.get();
+    file.reader = std::make_unique<CsvReader>([source] { return source->next(); }, context.display(*path), delimiter);
+    auto header = file.reader->next();
+    if (!header) {
+        return header.error();
+    }
+    if (!*header) {
+        return file.reader->error("the file is empty");
+    }
+    file.header = std::move(**header);
+    return file;
+}
+
+Result<void> each_record(CsvFile& file, const std::function<Result<void>(const std::vector<std::string>&)>& each) {
+    for (;;) {
+        auto record = file.reader->next();
+        if (!record) {
+            return record.error();
+        }
+        if (!*record) {
+            return {};
+        }
+        if (auto width = check_width(*file.reader, file.header, **record); !width) {
+            return width;
+        }
+        if (auto handled = each(**record); !handled) {
+            return handled;
+        }
+    }
 }
 
 std::optional<FindingValue> parse_finding_value(std::string_view text) {

@@ -6,10 +6,12 @@
 #pragma once
 
 #include "cxrcat/labels/label_table.hpp"
+#include "archive/decompressed_file.hpp"
 #include "labels/csv_reader.hpp"
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,6 +61,28 @@ extern const DatasetReader k_nih_reader;
 extern const DatasetReader k_chexpert_reader;
 extern const DatasetReader k_mimic_reader;
 extern const DatasetReader k_nlm_tb_reader;
+extern const DatasetReader k_vindr_reader;
+extern const DatasetReader k_rsna_reader;
+extern const DatasetReader k_siim_reader;
+extern const DatasetReader k_ranzcr_reader;
+
+// A label table opened for reading, streamed: the decompressed file, its reader, the header.
+struct CsvFile {
+    std::unique_ptr<DecompressedStream> stream; // on the heap: the reader keeps pulling from it after a move
+    std::unique_ptr<CsvReader> reader;
+    std::vector<std::string> header;
+
+    // The index of column name; an integrity error naming the file and the header when absent.
+    [[nodiscard]] Result<std::size_t> column(std::string_view name) const;
+};
+
+// Opens role's file (decompressed) and reads its header. Errors: those of reading, an empty file.
+[[nodiscard]] Result<CsvFile> open_csv(const ReaderContext& context, std::string_view role, char delimiter = ',');
+
+// Calls each(record) for every record after the header, each as wide as the header; stops at the
+// first error (a malformed record, a width other than the header's, or one each returns).
+[[nodiscard]] Result<void> each_record(CsvFile& file,
+                                       const std::function<Result<void>(const std::vector<std::string>&)>& each);
 
 // Shared value readers.
 // "1.0"/"1" positive, "0.0"/"0" negative, "-1.0"/"-1" uncertain, "" not mentioned; nullopt otherwise.

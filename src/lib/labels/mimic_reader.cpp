@@ -11,6 +11,8 @@
 
 #include "cxrcat/base/text.hpp"
 
+#include <cstdint>
+#include <functional>
 #include <unordered_map>
 
 namespace cxrcat::labels {
@@ -25,157 +27,116 @@ std::vector<std::string> mimic_roles(const LabelOptions& options) {
     return {"metadata", "split", label_role(options)};
 }
 
-// The header and a reader over role's text (kept alive in text).
-Result<std::vector<std::string>> open_table(const ReaderContext& context, std::string_view role, std::string& text,
-                                            std::optional<CsvReader>& reader) {
-    auto read = context.read(role);
-    if (!read) {
-        return read.error();
-    }
-    text = std::move(*read);
-    reader.emplace(text, context.display(*context.locate(role)));
-    auto header = reader->next();
-    if (!header) {
-        return header.error();
-    }
-    if (!*header) {
-        return reader->error("the file is empty");
-    }
-    return std::move(**header);
-}
-
-using StudyLabels = std::unordered_map<std::string, std::vector<FindingValue>>;
+// Study labels in one flat pool: a study's values are pool[offset, offset + findings).
+struct StudyLabels {
+    std::unordered_map<std::string, std::size_t> offset_of; // study_id -> offset
+    std::vector<FindingValue> pool;
+};
 
 Result<StudyLabels> read_study_labels(const ReaderContext& context) {
-    std::string text;
-    std::optional<CsvReader> reader;
-    auto header = open_table(context, label_role(context.options), text, reader);
-    if (!header) {
-        return header.error();
-    }
-    auto study = require_column(*reader, *header, "study_id");
+    auto file = open_csv(context, label_role(context.options));
+    auto study = file ? file->column("study_id") : Result<std::size_t>(file.error());
     if (!study) {
         return study.error();
     }
     std::vector<std::pair<std::size_t, std::size_t>> findings; // column -> native index
-    for (std::size_t column = 0; column < header->size(); ++column) {
-        const std::string& name = (*header)[column];
+    for (std::size_t column = 0; column < file->header.size(); ++column) {
+        const std::string& name = file->header[column];
         if (name == "subject_id" || name == "study_id") {
             continue;
         }
-        auto native = context.require_native(*reader, name);
+        auto native = context.require_native(*file->reader, name);
         if (!native) {
             return native.error();
         }
         findings.emplace_back(column, *native);
     }
     StudyLabels labels;
-    for (;;) {
-        auto record = reader->next();
-        if (!record) {
-            return record.error();
-        }
-        if (!*record) {
-            return labels;
-        }
-        if (auto width = check_width(*reader, *header, **record); !width) {
-            return width.error();
-        }
-        std::vector<FindingValue> values(context.spec.findings.size(), FindingValue::not_mentioned);
+    std::size_t width = context.spec.findings.size();
+    auto read = each_record(*file, [&](const std::vector<std::string>& record) -> Result<void> {
+        std::size_t offset = labels.pool.size();
+        labels.pool.resize(offset + width, FindingValue::not_mentioned);
         for (auto [column, native] : findings) {
-            auto value = parse_finding_value((**record)[column]);
+            auto value = parse_finding_value(record[column]);
             if (!value) {
-                return reader->error("column \"" + (*header)[column] + "\": expected 1.0, 0.0, -1.0 or empty, got \"" +
-                                     (**record)[column] + "\"");
+                return file->reader->error("column \"" + file->header[column] +
+                                           "\": expected 1.0, 0.0, -1.0 or empty, got \"" + record[column] + "\"");
             }
-            values[native] = *value;
+            labels.pool[offset + native] = *value;
         }
-        labels[(**record)[*study]] = std::move(values);
+        labels.offset_of[record[*study]] = offset;
+        return {};
+    });
+    if (!read) {
+        return read.error();
     }
+    return labels;
 }
 
-// dicom_id -> split.
-Result<std::unordered_map<std::string, std::string>> read_dicom_split(const ReaderContext& context) {
-    std::string text;
-    std::optional<CsvReader> reader;
-    auto header = open_table(context, "split", text, reader);
-    if (!header) {
-        return header.error();
-    }
-    auto dicom = require_column(*reader, *header, "dicom_id");
-    auto split = dicom ? require_column(*reader, *header, "split") : dicom;
+// dicom_id -> split, keyed by a 64-bit hash of the id (377,110 ids: a collision is ~1e-8 likely),
+// which keeps the map a tenth of the size of one keyed by the 44-character ids.
+using SplitIndex = std::unordered_map<std::uint64_t, std::string>;
+
+std::uint64_t id_hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+
+Result<SplitIndex> read_dicom_split(const ReaderContext& context) {
+    auto file = open_csv(context, "split");
+    auto dicom = file ? file->column("dicom_id") : Result<std::size_t>(file.error());
+    auto split = dicom ? file->column("split") : dicom;
     if (!split) {
         return split.error();
     }
-    std::unordered_map<std::string, std::string> splits;
-    for (;;) {
-        auto record = reader->next();
-        if (!record) {
-            return record.error();
-        }
-        if (!*record) {
-            return splits;
-        }
-        if (auto width = check_width(*reader, *header, **record); !width) {
-            return width.error();
-        }
-        splits[(**record)[*dicom]] = (**record)[*split];
+    SplitIndex splits;
+    auto read = each_record(*file, [&](const std::vector<std::string>& record) -> Result<void> {
+        splits[id_hash(record[*dicom])] = record[*split];
+        return {};
+    });
+    if (!read) {
+        return read.error();
     }
+    return splits;
 }
 
 Result<void> read_mimic(const ReaderContext& context, const NativeSink& each) {
     auto labels = read_study_labels(context);
-    if (!labels) {
-        return labels.error();
-    }
-    auto splits = read_dicom_split(context);
-    if (!splits) {
-        return splits.error();
-    }
-    std::string text;
-    std::optional<CsvReader> reader;
-    auto header = open_table(context, "metadata", text, reader);
-    if (!header) {
-        return header.error();
+    auto splits = labels ? read_dicom_split(context) : Result<SplitIndex>(labels.error());
+    auto file = splits ? open_csv(context, "metadata") : Result<CsvFile>(splits.error());
+    if (!file) {
+        return file.error();
     }
     std::vector<std::size_t> columns;
     for (std::string_view name : {"dicom_id", "subject_id", "study_id", "ViewPosition"}) {
-        auto index = require_column(*reader, *header, name);
+        auto index = file->column(name);
         if (!index) {
             return index.error();
         }
         columns.push_back(*index);
     }
-    const std::vector<FindingValue> unlabelled(context.spec.findings.size(), FindingValue::not_mentioned);
-    for (;;) {
-        auto record = reader->next();
-        if (!record) {
-            return record.error();
-        }
-        if (!*record) {
-            return {};
-        }
-        const std::vector<std::string>& fields = **record;
-        if (auto width = check_width(*reader, *header, fields); !width) {
-            return width.error();
-        }
+    std::size_t width = context.spec.findings.size();
+    return each_record(*file, [&](const std::vector<std::string>& fields) -> Result<void> {
         const std::string& dicom = fields[columns[0]];
         const std::string& subject = fields[columns[1]];
         const std::string& study = fields[columns[2]];
         if (subject.size() < 2) {
-            return reader->error("subject_id \"" + subject + "\" is too short for the files/pNN/ path rule");
+            return file->reader->error("subject_id \"" + subject + "\" is too short for the files/pNN/ path rule");
         }
         NativeRow row;
         row.row.image = "files/p" + subject.substr(0, 2) + "/p" + subject + "/s" + study + "/" + dicom + ".jpg";
         row.row.patient = subject;
         row.row.study = study;
         row.row.view = to_upper(trim(fields[columns[3]]));
-        auto split = splits->find(dicom);
+        auto split = splits->find(id_hash(dicom));
         row.row.split = split == splits->end() ? "" : split->second;
-        auto found = labels->find(study);
-        row.native = found == labels->end() ? unlabelled : found->second;
+        auto found = labels->offset_of.find(study);
+        if (found == labels->offset_of.end()) {
+            row.native.assign(width, FindingValue::not_mentioned);
+        } else {
+            auto first = labels->pool.begin() + static_cast<std::ptrdiff_t>(found->second);
+            row.native.assign(first, first + static_cast<std::ptrdiff_t>(width));
+        }
         each(std::move(row));
-    }
+        return {};
+    });
 }
 
 } // namespace

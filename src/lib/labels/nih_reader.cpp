@@ -46,16 +46,16 @@ struct EntryColumns {
     std::size_t image, findings, patient, age, sex, view;
 };
 
-Result<EntryColumns> find_columns(const CsvReader& reader, const std::vector<std::string>& header) {
-    if (header.size() != k_v2020_width) {
-        return reader.error("expected the v2020 header's 11 fields (its bracketed names hold unquoted commas), got " +
-                            std::to_string(header.size()));
+Result<EntryColumns> find_columns(const CsvFile& file) {
+    if (file.header.size() != k_v2020_width) {
+        return file.reader->error("expected the v2020 header's 11 fields (its bracketed names hold unquoted commas), "
+                                  "got " + std::to_string(file.header.size()));
     }
     EntryColumns columns{};
     for (auto [field, name] : {std::pair{&columns.image, "Image Index"}, std::pair{&columns.findings, "Finding Labels"},
                                std::pair{&columns.patient, "Patient ID"}, std::pair{&columns.age, "Patient Age"},
                                std::pair{&columns.sex, "Patient Gender"}, std::pair{&columns.view, "View Position"}}) {
-        auto index = require_column(reader, header, name);
+        auto index = file.column(name);
         if (!index) {
             return index.error();
         }
@@ -87,32 +87,13 @@ Result<std::vector<FindingValue>> findings_of(const ReaderContext& context, cons
 
 Result<void> read_nih(const ReaderContext& context, const NativeSink& each) {
     auto split = read_list_split(context);
-    auto text = split ? context.read("entries") : Result<std::string>(split.error());
-    if (!text) {
-        return text.error();
-    }
-    CsvReader reader(*text, context.display(*context.locate("entries")));
-    auto header = reader.next();
-    if (!header || !*header) {
-        return header ? Result<void>(reader.error("the file is empty")) : Result<void>(header.error());
-    }
-    auto columns = find_columns(reader, **header);
+    auto file = split ? open_csv(context, "entries") : Result<CsvFile>(split.error());
+    auto columns = file ? find_columns(*file) : Result<EntryColumns>(file.error());
     if (!columns) {
         return columns.error();
     }
-    for (;;) {
-        auto record = reader.next();
-        if (!record) {
-            return record.error();
-        }
-        if (!*record) {
-            return {};
-        }
-        const std::vector<std::string>& fields = **record;
-        if (auto width = check_width(reader, **header, fields); !width) {
-            return width.error();
-        }
-        auto values = findings_of(context, reader, fields[columns->findings]);
+    return each_record(*file, [&](const std::vector<std::string>& fields) -> Result<void> {
+        auto values = findings_of(context, *file->reader, fields[columns->findings]);
         if (!values) {
             return values.error();
         }
@@ -126,7 +107,8 @@ Result<void> read_nih(const ReaderContext& context, const NativeSink& each) {
         row.row.split = in_split == split->end() ? "" : in_split->second;
         row.native = std::move(*values);
         each(std::move(row));
-    }
+        return {};
+    });
 }
 
 } // namespace
