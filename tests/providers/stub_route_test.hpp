@@ -5,6 +5,7 @@
 // URL points at its stub. Each test builds its own world content under unique names.
 #pragma once
 
+#include "cxrcat/base/text.hpp"
 #include "cxrcat/net/http_get.hpp"
 #include "support/files.hpp"
 #include "support/process.hpp"
@@ -222,22 +223,9 @@ class StubRouteTest : public ::testing::Test {
     std::vector<std::string> m_launcher; // a program that runs cxrcat (prepended to its argv), or none
 
   private:
-    // Percent-encodes a raw URL path for a query value ('%' included: the stubs key stats by raw path).
-    static std::string query_encode(const std::string& text) {
-        static constexpr std::string_view k_hex = "0123456789ABCDEF";
-        std::string out;
-        for (char c : text) {
-            auto byte = static_cast<unsigned char>(c);
-            if (std::isalnum(byte) != 0 || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
-                out.push_back(c);
-            } else {
-                out.push_back('%');
-                out.push_back(k_hex[byte >> 4U]);
-                out.push_back(k_hex[byte & 0x0FU]);
-            }
-        }
-        return out;
-    }
+    // Percent-encodes a raw URL path for a query value ('%' included: the stubs key stats by raw path),
+    // slashes kept, with the library's own encoder.
+    static std::string query_encode(const std::string& text) { return url_encode(text, true); }
 
     static std::mt19937_64& random_engine() {
         static thread_local std::mt19937_64 engine(std::random_device{}());

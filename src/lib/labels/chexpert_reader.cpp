@@ -72,21 +72,14 @@ Result<void> read_table(const ReaderContext& context, std::string_view role, con
         metadata.push_back(*index);
     }
     // Every column after the metadata is a finding the catalog's map must know.
-    std::vector<std::pair<std::size_t, std::size_t>> findings; // column -> native index
-    for (std::size_t column = 0; column < file->header.size(); ++column) {
-        if (std::find(metadata.begin(), metadata.end(), column) != metadata.end()) {
-            continue;
-        }
-        auto native = context.require_native(*file->reader, file->header[column]);
-        if (!native) {
-            return native.error();
-        }
-        findings.emplace_back(column, *native);
+    auto findings = native_columns(context, *file, metadata);
+    if (!findings) {
+        return findings.error();
     }
     return each_record(*file, [&](const std::vector<std::string>& fields) -> Result<void> {
         NativeRow row;
         row.native.assign(context.spec.findings.size(), FindingValue::not_mentioned);
-        for (auto [column, native] : findings) {
+        for (auto [column, native] : *findings) {
             auto value = parse_finding_value(fields[column]);
             if (!value) {
                 return file->reader->error("column \"" + file->header[column] +

@@ -88,6 +88,22 @@ Result<CsvFile> open_csv(const ReaderContext& context, std::string_view role, ch
     return file;
 }
 
+Result<NativeColumns> native_columns(const ReaderContext& context, const CsvFile& file,
+                                     const std::vector<std::size_t>& skip) {
+    NativeColumns columns;
+    for (std::size_t column = 0; column < file.header.size(); ++column) {
+        if (std::find(skip.begin(), skip.end(), column) != skip.end()) {
+            continue;
+        }
+        auto native = context.require_native(*file.reader, file.header[column]);
+        if (!native) {
+            return native.error();
+        }
+        columns.emplace_back(column, *native);
+    }
+    return columns;
+}
+
 Result<void> each_record(CsvFile& file, const std::function<Result<void>(const std::vector<std::string>&)>& each) {
     for (;;) {
         auto record = file.reader->next();

@@ -79,6 +79,12 @@ struct CsvFile {
 // Opens role's file (decompressed) and reads its header. Errors: those of reading, an empty file.
 [[nodiscard]] Result<CsvFile> open_csv(const ReaderContext& context, std::string_view role, char delimiter = ',');
 
+// Every column of file's header but those in skip, with the position of its name in the catalog's
+// map (as native_index). Errors: a column name the map lacks (integrity, at the header).
+using NativeColumns = std::vector<std::pair<std::size_t, std::size_t>>; // column -> native index
+[[nodiscard]] Result<NativeColumns> native_columns(const ReaderContext& context, const CsvFile& file,
+                                                   const std::vector<std::size_t>& skip);
+
 // Calls each(record) for every record after the header, each as wide as the header; stops at the
 // first error (a malformed record, a width other than the header's, or one each returns).
 [[nodiscard]] Result<void> each_record(CsvFile& file,

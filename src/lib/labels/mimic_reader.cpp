@@ -39,24 +39,20 @@ Result<StudyLabels> read_study_labels(const ReaderContext& context) {
     if (!study) {
         return study.error();
     }
-    std::vector<std::pair<std::size_t, std::size_t>> findings; // column -> native index
-    for (std::size_t column = 0; column < file->header.size(); ++column) {
-        const std::string& name = file->header[column];
-        if (name == "subject_id" || name == "study_id") {
-            continue;
-        }
-        auto native = context.require_native(*file->reader, name);
-        if (!native) {
-            return native.error();
-        }
-        findings.emplace_back(column, *native);
+    std::vector<std::size_t> keys{*study};
+    if (auto subject = column_index(file->header, "subject_id")) {
+        keys.push_back(*subject); // the radiologist's test-set file has none
+    }
+    auto findings = native_columns(context, *file, keys);
+    if (!findings) {
+        return findings.error();
     }
     StudyLabels labels;
     std::size_t width = context.spec.findings.size();
     auto read = each_record(*file, [&](const std::vector<std::string>& record) -> Result<void> {
         std::size_t offset = labels.pool.size();
         labels.pool.resize(offset + width, FindingValue::not_mentioned);
-        for (auto [column, native] : findings) {
+        for (auto [column, native] : *findings) {
             auto value = parse_finding_value(record[column]);
             if (!value) {
                 return file->reader->error("column \"" + file->header[column] +

@@ -17,16 +17,9 @@ Result<void> read_ranzcr(const ReaderContext& context, const NativeSink& each) {
     if (!patient) {
         return patient.error();
     }
-    std::vector<std::pair<std::size_t, std::size_t>> findings; // column -> native index
-    for (std::size_t column = 0; column < file->header.size(); ++column) {
-        if (column == *study || column == *patient) {
-            continue;
-        }
-        auto native = context.require_native(*file->reader, file->header[column]);
-        if (!native) {
-            return native.error();
-        }
-        findings.emplace_back(column, *native);
+    auto findings = native_columns(context, *file, {*study, *patient});
+    if (!findings) {
+        return findings.error();
     }
     return each_record(*file, [&](const std::vector<std::string>& record) -> Result<void> {
         NativeRow row;
@@ -35,7 +28,7 @@ Result<void> read_ranzcr(const ReaderContext& context, const NativeSink& each) {
         row.row.study = record[*study];
         row.row.split = "train";
         row.native.assign(context.spec.findings.size(), FindingValue::not_mentioned);
-        for (auto [column, native] : findings) {
+        for (auto [column, native] : *findings) {
             auto value = parse_finding_value(record[column]);
             if (!value || *value == FindingValue::uncertain || *value == FindingValue::not_mentioned) {
                 return file->reader->error("column \"" + file->header[column] + "\": expected 0 or 1, got \"" +

@@ -31,29 +31,18 @@ FindingValue decide(unsigned positive, unsigned assessed, ReaderPolicy policy) {
     return yes ? FindingValue::positive : FindingValue::negative;
 }
 
-// The finding columns of a table: every column but image_id and rad_id, by native index.
-Result<std::vector<std::pair<std::size_t, std::size_t>>> finding_columns(const ReaderContext& context,
-                                                                         const CsvFile& file) {
-    std::vector<std::pair<std::size_t, std::size_t>> columns;
-    for (std::size_t column = 0; column < file.header.size(); ++column) {
-        const std::string& name = file.header[column];
-        if (name == "image_id" || name == "rad_id") {
-            continue;
-        }
-        auto native = context.require_native(*file.reader, name);
-        if (!native) {
-            return native.error();
-        }
-        columns.emplace_back(column, *native);
-    }
-    return columns;
-}
-
 Result<void> read_table(const ReaderContext& context, std::string_view role, const std::string& split,
                         const NativeSink& each) {
     auto file = open_csv(context, role);
     auto image = file ? file->column("image_id") : Result<std::size_t>(file.error());
-    auto columns = image ? finding_columns(context, *file) : Result<std::vector<std::pair<std::size_t, std::size_t>>>(image.error());
+    std::vector<std::size_t> keys;
+    if (image) {
+        keys.push_back(*image);
+        if (auto reader = column_index(file->header, "rad_id")) {
+            keys.push_back(*reader); // the test table has one consensus row per image and no rad_id
+        }
+    }
+    auto columns = image ? native_columns(context, *file, keys) : Result<NativeColumns>(image.error());
     if (!columns) {
         return columns.error();
     }
