@@ -7,7 +7,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -73,8 +75,26 @@ int list_findings(AppContext& context) {
     return 0;
 }
 
+// --where labeler=NAME is --labeler NAME (fetch and plan take it that way too).
+Result<std::string> labeler_of(const LabelsOptions& options) {
+    std::string labeler = options.labeler;
+    for (const std::string& term : options.where) {
+        if (to_lower(term.substr(0, term.find('='))) == "labeler") {
+            std::string value = term.substr(term.find('=') + 1);
+            if (!labeler.empty() && labeler != value) {
+                return Error(ErrorCode::usage, "two labelers given: " + labeler + " and " + value);
+            }
+            labeler = value;
+        }
+    }
+    return labeler;
+}
+
 Result<LabelQuery> make_query(const LabelsOptions& options, const LabelColumns& columns) {
-    std::vector<std::string> where = options.where;
+    std::vector<std::string> where;
+    std::copy_if(options.where.begin(), options.where.end(), std::back_inserter(where), [](const std::string& term) {
+        return to_lower(term.substr(0, term.find('='))) != "labeler";
+    });
     for (const std::string& view : options.views) {
         where.push_back("view=" + view);
     }
@@ -173,8 +193,12 @@ int run_labels(AppContext& context, const LabelsOptions& options) {
     if (!datasets) {
         return context.fail(datasets.error());
     }
+    auto labeler = labeler_of(options);
+    if (!labeler) {
+        return context.fail(labeler.error());
+    }
     LabelOptions label_options{options.findings == "native" ? FindingNames::native : FindingNames::common,
-                               options.labeler,
+                               *labeler,
                                options.readers == "all"        ? ReaderPolicy::all
                                : options.readers == "majority" ? ReaderPolicy::majority
                                                                : ReaderPolicy::any};

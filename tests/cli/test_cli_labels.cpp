@@ -126,7 +126,7 @@ TEST_F(LabelsTest, MimicSelectsByViewAndFinding) {
 
 TEST_F(LabelsTest, MimicRadiologistTestSetIsKeyedByStudyAloneAndSpellsAirspaceOpacity) {
     install_mimic();
-    ProcessResult result = cxrcat({"labels", "mimic-cxr-jpg", "--labeler", "radiologist", "--split", "test"});
+    ProcessResult result = cxrcat({"labels", "mimic-cxr-jpg", "--where", "labeler=radiologist", "--split", "test"});
     ASSERT_EQ(result.exit_code, 0) << result.describe();
     EXPECT_EQ(lines(result.out).at(1),
               "mimic-cxr-jpg,files/p10/p10000764/s57375967/e084de3b-be89b11e-20fe3f9f-9c8d8dfe-4cfd202c.jpg,"
