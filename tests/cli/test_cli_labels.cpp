@@ -372,5 +372,13 @@ TEST_F(LabelsTest, RanzcrCatheterColumnsAndPatientIds) {
                   "1.2.826.0.1.3680043.8.498.46302891597398758759818628675365157729,,,,train,,0,0,1,0,0,1,0,0,0,1,0"}));
 }
 
+TEST_F(LabelsTest, FetchWhereOnLabelsOfADatasetShippedInArchivesSaysWhyBeforeAnyRequest) {
+    ProcessResult result =
+        cxrcat({"fetch", "nih-cxr14", "--accept-terms", "--dry-run", "--where", "finding.Pneumothorax=1"});
+    EXPECT_EQ(result.exit_code, 2) << result.describe();
+    EXPECT_TRUE(contains(result.err, "its images come inside archives")) << result.err;
+    EXPECT_TRUE(contains(result.err, "cxrcat labels nih-cxr14 --where")) << result.err;
+}
+
 } // namespace
 } // namespace cxrcat::test
