@@ -46,6 +46,14 @@ bool CsvReader::fill() {
     return true;
 }
 
+void CsvReader::append_run(std::string& field, std::string_view stops) {
+    // The rest of the chunk up to the next stop character is plain text: appended at once.
+    std::size_t end = m_chunk.find_first_of(stops, m_position);
+    end = end == std::string_view::npos ? m_chunk.size() : end;
+    field.append(m_chunk.substr(m_position, end - m_position));
+    m_position = end;
+}
+
 std::optional<char> CsvReader::take() {
     if (!fill()) {
         return std::nullopt;
@@ -86,6 +94,7 @@ Result<std::optional<std::vector<std::string>>> CsvReader::next() {
             } else {
                 m_line += *c == '\n' ? 1U : 0U;
                 fields.back() += *c;
+                append_run(fields.back(), "\"\n");
             }
             continue;
         }
@@ -105,10 +114,15 @@ Result<std::optional<std::vector<std::string>>> CsvReader::next() {
             quoted = true;
         } else {
             fields.back() += *c;
-            if (may_hold_bom && fields.size() == 1 && fields.back() == k_utf8_bom) {
-                fields.back().clear();
-                may_hold_bom = false;
+            if (may_hold_bom && fields.size() == 1 && fields.back().size() <= k_utf8_bom.size()) {
+                if (fields.back() == k_utf8_bom) {
+                    fields.back().clear();
+                    may_hold_bom = false;
+                }
+                continue; // the BOM is looked for a byte at a time
             }
+            const char stops[] = {m_delimiter, '\r', '\n', '\0'};
+            append_run(fields.back(), std::string_view(stops, 3));
         }
     }
     if (m_failed) {

@@ -45,6 +45,8 @@ class CsvReader {
     // The next character without taking it.
     std::optional<char> peek();
     bool fill();
+    // Appends to field the characters of the current chunk before the next of stops.
+    void append_run(std::string& field, std::string_view stops);
 
     TextSource m_source;
     std::string_view m_chunk;
