@@ -164,6 +164,7 @@ int run_check(AppContext& context, const CheckOptions& options) {
     nlohmann::json out = nlohmann::json::array();
     auto exit = for_each_dataset(context, options.ids, [&](const Dataset& dataset) {
         TermsStatus terms = ledger.status(dataset);
+        context.warn_all(context.credentials().missing_for(dataset)); // before any request
         auto checks = probe_sources(context, dataset, providers);
         ErrorCode worst = worst_code(terms, checks);
         if (options.format == "json") {

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -154,11 +155,53 @@ std::string_view to_string(CredentialKind kind) {
 
 CredentialStore CredentialStore::from_environment(const std::string& physionet_host) {
     CredentialStore store;
+    store.m_physionet_host = physionet_host;
     Finder finder(store.m_warnings);
     store.m_kaggle = finder.kaggle();
     store.m_huggingface = finder.huggingface();
     store.m_physionet = finder.physionet(physionet_host);
     return store;
+}
+
+std::string CredentialStore::lookup_places(Provider provider) const {
+    switch (provider) {
+    case Provider::kaggle:
+        return "KAGGLE_API_TOKEN (a token or a file path), access_token in $KAGGLE_CONFIG_DIR, ~/.kaggle or "
+               "${XDG_CONFIG_HOME:-~/.config}/kaggle, then KAGGLE_USERNAME + KAGGLE_KEY, then kaggle.json in "
+               "those directories";
+    case Provider::huggingface:
+        return "HF_TOKEN, HUGGING_FACE_HUB_TOKEN, $HF_TOKEN_PATH, $HF_HOME/token (HF_HOME defaults to "
+               "${XDG_CACHE_HOME:-~/.cache}/huggingface)";
+    case Provider::physionet:
+        return "CXRCAT_PHYSIONET_USER + CXRCAT_PHYSIONET_PASSWORD, then the 'machine " + m_physionet_host +
+               "' entry of $NETRC or ~/.netrc";
+    default: return "";
+    }
+}
+
+std::vector<std::string> CredentialStore::missing_for(const Dataset& dataset) const {
+    std::vector<std::string> out;
+    std::vector<Provider> said; // one sentence per ecosystem, however many sources use it
+    auto add = [&](Provider provider, const std::optional<Credential>& found, std::string_view what) {
+        if (!found && std::find(said.begin(), said.end(), provider) == said.end()) {
+            said.push_back(provider);
+            out.push_back(dataset.id + ": no " + std::string(what) + " found (looked in " + lookup_places(provider) +
+                          ")");
+        }
+    };
+    for (const auto& source : dataset.sources) {
+        if (source.status == SourceStatus::withdrawn) {
+            continue;
+        }
+        if (source.provider == Provider::kaggle) {
+            add(Provider::kaggle, m_kaggle, "Kaggle credentials");
+        } else if (source.provider == Provider::physionet && dataset.access.access_class == AccessClass::credentialed) {
+            add(Provider::physionet, m_physionet, "PhysioNet credentials");
+        } else if (source.provider == Provider::huggingface && dataset.access.access_class == AccessClass::gated) {
+            add(Provider::huggingface, m_huggingface, "Hugging Face token");
+        }
+    }
+    return out;
 }
 
 std::optional<NetrcEntry> find_netrc_entry(std::string_view text, std::string_view host) {

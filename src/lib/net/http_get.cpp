@@ -98,7 +98,9 @@ std::size_t on_read_body(char* buffer, std::size_t size, std::size_t count, void
     return bytes;
 }
 
-Result<HttpResponse> perform_once(const HttpRequest& request) {
+// transient_failure tells the retry loop whether a failed transfer is worth another attempt.
+Result<HttpResponse> perform_once(const HttpRequest& request, bool& transient_failure) {
+    transient_failure = false;
     net::ensure_curl_initialised();
     net::CurlEasy easy(curl_easy_init());
     if (!easy) {
@@ -154,6 +156,7 @@ Result<HttpResponse> perform_once(const HttpRequest& request) {
     if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && (collector.too_big || collector.sink_stopped))) {
         net::CurlFailure failure = net::classify_curl_error(
             code, error_buffer.c_str()); // NOLINT(readability-redundant-string-cstr): cut at the NUL
+        transient_failure = failure.transient;
         Error error(failure.code, failure.message, {"request: " + RedactedUrl(request.url).str()});
         if (!failure.hint.empty()) {
             error.note(failure.hint);
@@ -185,9 +188,9 @@ Result<HttpResponse> http_request(const HttpRequest& request, const RetryPolicy&
     std::uniform_real_distribution<double> jitter(0.0, 1.0);
     std::chrono::milliseconds waited{0};
     for (int attempt = 1;; ++attempt) {
-        auto response = perform_once(request);
-        bool transient =
-            response ? is_transient_http_status(response->status) : response.error().code() == ErrorCode::network;
+        bool transient_failure = false;
+        auto response = perform_once(request, transient_failure);
+        bool transient = response ? is_transient_http_status(response->status) : transient_failure;
         if (!transient || attempt >= policy.max_attempts) {
             return response;
         }
