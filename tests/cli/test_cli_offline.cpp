@@ -73,5 +73,19 @@ TEST_F(Offline, OpenDatasetsNeedNoCredentialsAndSayNothingAboutThem) {
     EXPECT_FALSE(contains(result.err, "credentials found")) << result.err;
 }
 
+// kaggle-cli's order (api-drift-2026.md §6.2): an access token before the legacy key pair.
+TEST_F(Offline, AKaggleAccessTokenFileComesBeforeTheLegacyKeyPair) {
+    std::filesystem::path token = m_dir / "home" / ".kaggle" / "access_token";
+    write_text_file(token, "KGAT_not_a_real_token\n");
+    std::filesystem::permissions(token, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    ProcessResult result = cxrcat({"doctor", "--format", "json"},
+                                  {{"KAGGLE_USERNAME", "someone"}, {"KAGGLE_KEY", "not-a-real-key"}},
+                                  {"KAGGLE_API_TOKEN", "KAGGLE_CONFIG_DIR"});
+    auto doctor = nlohmann::json::parse(result.out);
+    EXPECT_EQ(doctor["credentials"]["kaggle"]["source"], "file " + token.string()) << result.out;
+    EXPECT_EQ(doctor["credentials"]["kaggle"]["user"], "") << result.out;
+    EXPECT_FALSE(contains(result.out + result.err, "KGAT_not_a_real_token")) << "secret leaked";
+}
+
 } // namespace
 } // namespace cxrcat::test

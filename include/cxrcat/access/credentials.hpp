@@ -31,9 +31,9 @@ struct Credential {
 };
 
 // Where each ecosystem keeps its credentials, looked up in a documented order (first match wins):
-//   Kaggle:       KAGGLE_API_TOKEN (value or path to a file), KAGGLE_USERNAME + KAGGLE_KEY,
-//                 $KAGGLE_CONFIG_DIR/kaggle.json, ~/.kaggle/access_token, ~/.kaggle/kaggle.json,
-//                 ${XDG_CONFIG_HOME:-~/.config}/kaggle/kaggle.json
+//   Kaggle:       tokens first (Bearer): KAGGLE_API_TOKEN (value or path to a file), then
+//                 access_token[.txt] in $KAGGLE_CONFIG_DIR, ~/.kaggle, ${XDG_CONFIG_HOME:-~/.config}/kaggle;
+//                 then the legacy key (Basic): KAGGLE_USERNAME + KAGGLE_KEY, then kaggle.json there
 //   Hugging Face: HF_TOKEN, HUGGING_FACE_HUB_TOKEN, $HF_TOKEN_PATH, $HF_HOME/token
 //                 (HF_HOME defaults to ${XDG_CACHE_HOME:-~/.cache}/huggingface)
 //   PhysioNet:    CXRCAT_PHYSIONET_USER + CXRCAT_PHYSIONET_PASSWORD, then the `machine` entry for

@@ -52,32 +52,17 @@ class Finder {
         return content.str();
     }
 
+    // kaggle-cli's order (kaggle_api_extended.py authenticate(), api-drift-2026.md §6.2): an access
+    // token (KAGGLE_API_TOKEN, then access_token files) as Bearer, then the legacy key pair as Basic.
     std::optional<Credential> kaggle() {
-        if (std::string token = env("KAGGLE_API_TOKEN"); !token.empty()) {
-            // The variable holds the token itself, or the path of a file holding it.
-            if (token.find('/') != std::string::npos) {
-                if (auto content = read_secret_file(token)) {
-                    return Credential{CredentialKind::kaggle_token, "", Secret(trim(*content)),
-                                      "file " + token + " (KAGGLE_API_TOKEN)"};
-                }
-            }
-            return Credential{CredentialKind::kaggle_token, "", Secret(trim(token)), "environment KAGGLE_API_TOKEN"};
+        auto directories = kaggle_directories();
+        if (auto token = kaggle_token(directories)) {
+            return token;
         }
         if (std::string user = env("KAGGLE_USERNAME"), key = env("KAGGLE_KEY"); !user.empty() && !key.empty()) {
             return Credential{CredentialKind::kaggle_key, user, Secret(key), "environment KAGGLE_USERNAME/KAGGLE_KEY"};
         }
-        std::vector<std::filesystem::path> directories;
-        if (std::string dir = env("KAGGLE_CONFIG_DIR"); !dir.empty()) {
-            directories.emplace_back(dir);
-        }
-        directories.push_back(home() / ".kaggle");
-        std::string xdg = env("XDG_CONFIG_HOME");
-        directories.push_back((xdg.empty() ? home() / ".config" : std::filesystem::path(xdg)) / "kaggle");
         for (const auto& directory : directories) {
-            if (auto token = read_secret_file(directory / "access_token")) {
-                return Credential{CredentialKind::kaggle_token, "", Secret(trim(*token)),
-                                  "file " + (directory / "access_token").string()};
-            }
             if (auto content = read_secret_file(directory / "kaggle.json")) {
                 auto parsed = nlohmann::json::parse(*content, nullptr, false);
                 // Checked by type first: value() would throw on a username that is not a string.
@@ -92,6 +77,39 @@ class Finder {
                 }
                 m_warnings.push_back((directory / "kaggle.json").string() +
                                      R"( is not {"username": ..., "key": ...}; ignored)");
+            }
+        }
+        return std::nullopt;
+    }
+
+    static std::vector<std::filesystem::path> kaggle_directories() {
+        std::vector<std::filesystem::path> directories;
+        if (std::string dir = env("KAGGLE_CONFIG_DIR"); !dir.empty()) {
+            directories.emplace_back(dir);
+        }
+        directories.push_back(home() / ".kaggle");
+        std::string xdg = env("XDG_CONFIG_HOME");
+        directories.push_back((xdg.empty() ? home() / ".config" : std::filesystem::path(xdg)) / "kaggle");
+        return directories;
+    }
+
+    std::optional<Credential> kaggle_token(const std::vector<std::filesystem::path>& directories) {
+        if (std::string token = env("KAGGLE_API_TOKEN"); !token.empty()) {
+            // The variable holds the token itself, or the path of a file holding it.
+            if (token.find('/') != std::string::npos) {
+                if (auto content = read_secret_file(token)) {
+                    return Credential{CredentialKind::kaggle_token, "", Secret(trim(*content)),
+                                      "file " + token + " (KAGGLE_API_TOKEN)"};
+                }
+            }
+            return Credential{CredentialKind::kaggle_token, "", Secret(trim(token)), "environment KAGGLE_API_TOKEN"};
+        }
+        for (const auto& directory : directories) {
+            for (const char* name : {"access_token", "access_token.txt"}) {
+                if (auto token = read_secret_file(directory / name); token && !trim(*token).empty()) {
+                    return Credential{CredentialKind::kaggle_token, "", Secret(trim(*token)),
+                                      "file " + (directory / name).string()};
+                }
             }
         }
         return std::nullopt;
