@@ -2,6 +2,7 @@
 // `cxrcat check ID...`: a preflight that touches no data. Would a fetch be allowed, and if not,
 // what exactly fixes it?
 #include "commands.hpp"
+#include "cxrcat/base/version.hpp"
 #include "cxrcat/access/terms_ledger.hpp"
 #include "cxrcat/base/text.hpp"
 
@@ -87,7 +88,7 @@ ProviderContext check_providers(AppContext& context, const CheckOptions& options
     ProviderContext providers;
     providers.endpoints = context.endpoints();
     providers.credentials = &context.credentials();
-    providers.user_agent = "cxrcat/" + std::string(CXRCAT_VERSION_STRING);
+    providers.user_agent = user_agent();
     if (!options.cacert.empty()) {
         providers.ca_bundle = options.cacert;
     } else if (const char* bundle = std::getenv("CURL_CA_BUNDLE"); bundle && *bundle) { // NOLINT(concurrency-mt-unsafe)

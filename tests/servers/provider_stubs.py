@@ -593,7 +593,8 @@ ZENODO_NOT_FOUND_URL = ("The requested URL was not found on the server. If you e
 class ZenodoHandler(StubHandler):
     """<world>/zenodo/<record id>/<files>; controls in the record directory:
     _meta.json {title, version, license, access_right, conceptrecid, deleted, metadata{...}},
-    _legacy.json (post-migration files[] shape), _api_range (the /api/.../content route honours Range),
+    _legacy.json (post-migration files[] shape), _bucket.json (pre-2023 files[] shape), _restricted
+    (files hidden: "files": []), _api_range (the /api/.../content route honours Range),
     _ratelimit / _unavailable counters, _drop "N BYTES" (the next N downloads stop after BYTES body
     bytes), _validators (downloads carry "etag", "last-modified", "both" — the default — or "none")."""
     provider = "zenodo"
@@ -644,14 +645,23 @@ class ZenodoHandler(StubHandler):
             rest = parts[4:]
             if not rest:
                 self.record(record)
+            elif rest == ["versions", "latest"]:
+                self.latest(record)
             elif rest == ["files"]:
                 self.record(record, rdm_files=True)
             elif rest[0] == "files" and len(rest) >= 3 and rest[-1] == "content":
+                directory = self.record_dir(record)
+                if directory and flag(directory, "_bucket.json"):
+                    # pre-2023 records had no /content route: their one link is /api/files/<bucket>/<key>
+                    self.error(404, ZENODO_NOT_FOUND_URL)
+                    return
                 self.file(record, "/".join(rest[1:-1]), api=True)
             elif rest[0] == "files" and len(rest) >= 2:
                 self.record(record, rdm_entry=urllib.parse.unquote("/".join(rest[1:])))
             else:
                 self.error(404, ZENODO_NOT_FOUND_URL)
+        elif len(parts) >= 5 and parts[1:3] == ["api", "files"]:
+            self.bucket_file(parts[3], "/".join(parts[4:]))
         elif len(parts) >= 5 and parts[1] in ("records", "record") and parts[3] == "files":
             if parts[1] == "record":  # legacy form: the redirector sends it to /records/
                 target = "/records/" + "/".join(parts[2:])
@@ -687,10 +697,22 @@ class ZenodoHandler(StubHandler):
         self.error(status, message, headers)
         return True
 
+    @staticmethod
+    def bucket_id(record):
+        return str(uuid.uuid5(ID_NAMESPACE, f"zenodo-bucket/{record}"))
+
     def file_entry(self, record, key, path, base, legacy):
         digest = self.shared.digests.get(path)
         link = f"{base}/api/records/{record}/files/{urllib.parse.quote(key, safe=ZENODO_KEY_SAFE)}/content"
         file_id = str(uuid.uuid5(ID_NAMESPACE, f"zenodo/{record}/{key}"))
+        if legacy == "bucket":
+            # Before the 2023-10-13 migration: key/size/"md5:" checksum, the bucket, and links.self =
+            # /api/files/<bucket>/<key> as the download link (api-drift-2026.md §4.1 table, row 1;
+            # fatiando/pooch PR #373 and renku-python#3644 parse this shape).
+            bucket = self.bucket_id(record)
+            return {"id": file_id, "key": key, "size": digest["size"], "checksum": "md5:" + digest["md5"],
+                    "bucket": bucket,
+                    "links": {"self": f"{base}/api/files/{bucket}/{urllib.parse.quote(key, safe=ZENODO_KEY_SAFE)}"}}
         if legacy:
             return {"id": file_id, "filename": key, "filesize": digest["size"], "checksum": digest["md5"],
                     "links": {"self": link, "download": link}}
@@ -732,9 +754,11 @@ class ZenodoHandler(StubHandler):
             self.send_json(200, {"enabled": True, "entries": entries, "order": [],
                                  "links": {"self": f"{api}/records/{record}/files"}})
             return
-        legacy = flag(directory, "_legacy.json")
+        legacy = "bucket" if flag(directory, "_bucket.json") else flag(directory, "_legacy.json")
         files = [self.file_entry(record, key, os.path.join(directory, *key.split("/")), base, legacy)
                  for key in keys]
+        if flag(directory, "_restricted"):
+            files = []  # restricted records list no files: a real capture, 2024-08 (api-drift-2026.md §4.1)
         created = os.stat(directory).st_mtime
         conceptrecid = str(meta.get("conceptrecid", int(record) - 1 if int(record) > 1 else int(record) + 1))
         title = meta.get("title", f"Stub record {record}")
@@ -767,6 +791,34 @@ class ZenodoHandler(StubHandler):
             "swh": {}, "files": files,
         }
         self.send_json(200, document)
+
+    def latest(self, concept):
+        """GET /api/records/<id>/versions/latest: a redirect to the newest version's record, also for a
+        concept id whose own /api/records/<id> answers 404 (invenio-rdm-records
+        resources/resources.py RDMRecordResource.read_latest raises RedirectException(item["links"]["self"]);
+        zenodo/zenodo#2499, nipoppy/nipoppy#1111). A record joins a concept only through its
+        _meta.json "conceptrecid" here."""
+        root = self.shared.root("zenodo")
+        versions = []
+        for name in os.listdir(root) if os.path.isdir(root) else []:
+            directory = self.record_dir(name)
+            meta = read_json(os.path.join(directory, "_meta.json"), {}) if directory else {}
+            if isinstance(meta, dict) and (name == concept or str(meta.get("conceptrecid")) == concept):
+                versions.append(int(name))
+        if not versions:
+            self.error(404, ZENODO_NOT_FOUND_PID)
+            return
+        self.redirect(302, f"{self.base_url()}/api/records/{max(versions)}")
+
+    def bucket_file(self, bucket, raw_key):
+        """GET /api/files/<bucket>/<key>: the pre-2023 download link of a _bucket.json record."""
+        root = self.shared.root("zenodo")
+        for name in os.listdir(root) if os.path.isdir(root) else []:
+            directory = self.record_dir(name)
+            if directory and flag(directory, "_bucket.json") and self.bucket_id(name) == bucket:
+                self.file(name, raw_key, api=True)
+                return
+        self.error(404, ZENODO_NOT_FOUND_URL)
 
     def file(self, record, raw_key, api):
         directory = self.record_dir(record)

@@ -176,6 +176,27 @@ class Zenodo(unittest.TestCase):
         self.assertEqual(entry["checksum"], hashlib.md5(self.data).hexdigest())
         self.assertNotIn("key", entry)
 
+    def test_pre_2023_bucket_shape_and_its_link(self):
+        put(os.path.join(self.dir, "_bucket.json"), "{}")
+        files = {f["key"]: f for f in fetch(f"{self.base}/api/records/{self.id}").json()["files"]}
+        entry = files["subset 0.zip"]
+        self.assertEqual(entry["checksum"], "md5:" + hashlib.md5(self.data).hexdigest())
+        self.assertIn(f"/api/files/{entry['bucket']}/subset%200.zip", entry["links"]["self"])
+        self.assertEqual(fetch(entry["links"]["self"]).body, self.data)
+        self.assertEqual(fetch(f"{self.base}/api/records/{self.id}/files/subset%200.zip/content").status, 404)
+
+    def test_restricted_record_lists_no_files(self):
+        put(os.path.join(self.dir, "_restricted"), "")
+        self.assertEqual(fetch(f"{self.base}/api/records/{self.id}").json()["files"], [])
+
+    def test_concept_id_answers_only_through_versions_latest(self):
+        concept = unique_record()
+        put_json(os.path.join(self.dir, "_meta.json"), {"conceptrecid": concept})
+        self.assertEqual(fetch(f"{self.base}/api/records/{concept}").status, 404)
+        r = fetch(f"{self.base}/api/records/{concept}/versions/latest")
+        self.assertEqual(r.status, 302)
+        self.assertEqual(r.header("Location"), f"{self.base}/api/records/{self.id}")
+
     def test_unknown_record(self):
         r = fetch(f"{self.base}/api/records/{unique_record()}")
         self.assertEqual(r.status, 404)
