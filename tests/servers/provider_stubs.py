@@ -158,6 +158,21 @@ def consume_fault(unit_dir):
     return None
 
 
+def consume_count(unit_dir, name):
+    """A counter file `name` holding "N": while N > 0 a call consumes one and returns True."""
+    path = os.path.join(unit_dir, name)
+    with _COUNTER_LOCK:
+        try:
+            with open(path, encoding="utf-8") as f:
+                remaining = int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            return False
+        if remaining <= 0:
+            return False
+        write_atomically(path, f"{remaining - 1}\n")
+        return True
+
+
 def consume_drop(unit_dir):
     """`_drop` holds "N BYTES": while N > 0 a download consumes one and its body stops after BYTES bytes
     (a connection dropped mid-transfer, which any provider's answer can suffer). Returns BYTES or None."""
@@ -1399,7 +1414,7 @@ class HubHandler(StubHandler):
     valid tokens (or {"tokens": [...]}); <repo>/_repo.json {"gated": false|"auto"|"manual", "approved_tokens": [],
     "private": false, "disabled": false, "lfs": [globs], "sha": commit, "revisions": [names], "tree_page_size": 2,
     "tree_gated": false, "resolve_cache": false, "cdn_expires": 3600, "error_body": "string"|"list"};
-    _ratelimit / _unavailable counters."""
+    _ratelimit / _unavailable counters; _cdn_expired "N": the next N LFS resolves sign links already expired."""
     provider = "huggingface"
 
     def common_headers(self):
@@ -1661,6 +1676,11 @@ class HubHandler(StubHandler):
             self.send_regular(path, rel, digest, commit)
             return
         expires = str(int(time.time()) + int(config.get("cdn_expires") or HF_CDN_EXPIRES))
+        if consume_count(directory, "_cdn_expired"):
+            # A signed link that expires before it is used (a queued download): the CDN answers 403 and
+            # a client re-resolves (api-drift-2026.md §5.2, "Signed URLs are short-lived, so re-resolve
+            # on 403/expiry"; huggingface_hub file_download.py re-asks the Hub for every download).
+            expires = str(int(time.time()) - 60)
         cdn_path = f"/datasets/{owner}/{name}/{digest['sha256']}/{urllib.parse.quote(rel)}"
         disposition = f"attachment; filename*=UTF-8''{urllib.parse.quote(os.path.basename(rel))};"
         query = urllib.parse.urlencode([

@@ -2,6 +2,7 @@
 #include "cxrcat/net/http_get.hpp"
 
 #include "cxrcat/base/redacted_url.hpp"
+#include "base/rate_limit_header.hpp"
 #include "net/curl_errors.hpp"
 #include "net/curl_handles.hpp"
 #include "net/easy_setup.hpp"
@@ -197,6 +198,9 @@ Result<HttpResponse> http_request(const HttpRequest& request, const RetryPolicy&
         std::optional<std::chrono::seconds> retry_after;
         if (response && honours_retry_after(response->status)) {
             retry_after = parse_retry_after(response->header("retry-after"), std::chrono::system_clock::now());
+        }
+        if (!retry_after && response && response->status == 429) {
+            retry_after = parse_ratelimit_reset(response->header("ratelimit")); // the Hub's window reset
         }
         auto delay = policy.delay_before(attempt + 1, jitter(random), retry_after);
         if (waited + delay > policy.max_total_wait) {
