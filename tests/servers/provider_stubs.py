@@ -1732,6 +1732,13 @@ class HubCdnHandler(StubHandler):
         if not match or self.method not in ("GET", "HEAD"):
             self.denied()
             return
+        if self.headers.get("Authorization") is not None:
+            # A signed URL carries its own authorization; the Hub's client drops the token when the
+            # CDN host differs (huggingface_hub file_download.py, api-drift-2026.md §5.2 step 4), and an
+            # S3-style origin refuses a second auth mechanism. Refused here so that a leak fails loudly.
+            self.send_bytes(400, b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code>'
+                                 b'<Message>Only one auth mechanism allowed</Message></Error>', "text/xml")
+            return
         expires, signature = self.q("Expires", ""), self.q("Signature", "")
         if (not hmac.compare_digest(self.shared.sign("cdn", self.raw_path, expires).encode(), signature.encode())
                 or not expires.isdigit() or int(expires) < time.time()):
