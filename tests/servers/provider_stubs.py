@@ -2208,8 +2208,8 @@ class _ZipSink(io.RawIOBase):
 
 
 class TciaHandler(StubHandler):
-    """/<unit>/nbia-api/services/v1/… (CXRCAT_TCIA_URL = http://127.0.0.1:PORT/<unit>/nbia-api/services/v1, so
-    parallel tests each have their own API). In <world>/tcia/<unit>/: series.json (the getSeries rows, as NBIA
+    """/<unit>/nbia-api/services/{v1,v4}/… (CXRCAT_TCIA_URL = http://127.0.0.1:PORT/<unit>/nbia-api/services/v4, so
+    parallel tests each have their own API); _v1_gone / _v4_gone make a version answer 404. In <world>/tcia/<unit>/: series.json (the getSeries rows, as NBIA
     returns them), one directory per SeriesInstanceUID holding the series' DICOM files (served in name order),
     _corrupt (lines "<SeriesInstanceUID>/<file>": served with altered bytes while md5hashes.csv keeps the
     recorded MD5, i.e. storage that no longer matches NBIA's database), _restricted (one SeriesInstanceUID
@@ -2233,18 +2233,21 @@ class TciaHandler(StubHandler):
     provider = "tcia"
 
     def route(self):
-        match = re.fullmatch(r"/([A-Za-z0-9._-]+)/nbia-api/services/v1/([A-Za-z0-9]+)", self.raw_path)
+        match = re.fullmatch(r"/([A-Za-z0-9._-]+)/nbia-api/services/(v1|v4)/([A-Za-z0-9]+)", self.raw_path)
         unit = unit_dir(self.shared.root("tcia"), match.group(1)) if match else None
-        if unit is None or self.method not in ("GET", "HEAD"):
+        # _v1_gone / _v4_gone: that version answers 404 everywhere (v1 is "in the process of being
+        # deprecated", RBVI/ChimeraX#201; some endpoints "were not migrated to v4", tcia_utils setApiUrl).
+        if unit is None or self.method not in ("GET", "HEAD") or flag(unit, f"_{match.group(2)}_gone"):
             self.send_text(404, "Not Found\n")
             return
+        self.version = match.group(2)
         fault = consume_fault(unit)
         if fault is not None:
             status, retry_after = fault
             self.send_text(status, "Service Unavailable\n",
                            headers=[("Retry-After", retry_after)] if retry_after else [])
             return
-        endpoint = match.group(2)
+        endpoint = match.group(3)
         if endpoint == "getSeries":
             self.series(unit)
         elif endpoint == "getImageWithMD5Hash":
@@ -2263,17 +2266,29 @@ class TciaHandler(StubHandler):
         if not chosen:
             self.send_bytes(200, b"", "application/json")
             return
+        if self.version == "v4":
+            # V4_getSeries (CBIIT/NBIA-TCIA 3ca30907) renames TimeStamp and CollectionURI.
+            renames = {"TimeStamp": "MaxSubmissionTimestamp", "CollectionURI": "DataDescriptionURI"}
+            chosen = [{renames.get(k, k): v for k, v in row.items()} for row in chosen]
         self.send_json(200, chosen)
 
     def image_with_md5(self, unit):
         sid = self.q("SeriesInstanceUID")
+        unknown = sorted(set(self.query) - {"SeriesInstanceUID"})
+        if self.version == "v4" and unknown:
+            # v4 getImageWithMD5Hash allows only SeriesInstanceUID (api-drift-2026.md §1.2).
+            self.send_text(400, f"Invalid query parameter: {unknown[0]}\n")
+            return
         if sid is None:
             self.send_bytes(400, b"A parameter, SeriesInstanceUID, is required for this API call.",
                             "application/json")
             return
         if sid in read_lines(os.path.join(unit, "_restricted")):
-            self.send_bytes(400, f"Image with given SeriesInstanceUID,{sid}, is not in public domain.".encode(),
-                            "application/json")
+            # v4 words the refusal differently (api-drift-2026.md §1.2: 400 "The user has not been granted
+            # the access …"; the rest of the sentence is not in the reference, so it is left out here).
+            text = ("The user has not been granted the access" if self.version == "v4"
+                    else f"Image with given SeriesInstanceUID,{sid}, is not in public domain.")
+            self.send_bytes(400, text.encode(), "application/json")
             return
         directory = unit_subdir(unit, sid) if safe_segment(sid) else None
         names = sorted(os.listdir(directory)) if directory else []

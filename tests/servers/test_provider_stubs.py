@@ -955,6 +955,22 @@ class Tcia(unittest.TestCase):
         self.assertEqual(fetch(f"{self.base}/getImageWithMD5Hash").status, 400)
 
 
+    def test_v4_renames_fields_is_strict_and_words_refusals_its_own_way(self):
+        v4 = self.base.replace("/v1", "/v4")
+        put_json(world("tcia", self.unit, "series.json"),
+                 [{"SeriesInstanceUID": self.uid, "Collection": "LIDC-IDRI", "TimeStamp": "t", "CollectionURI": "u"}])
+        row = fetch(f"{v4}/getSeries?Collection=LIDC-IDRI").json()[0]
+        self.assertEqual((row["MaxSubmissionTimestamp"], row["DataDescriptionURI"]), ("t", "u"))
+        self.assertNotIn("TimeStamp", row)
+        self.assertEqual(fetch(f"{v4}/getImageWithMD5Hash?SeriesInstanceUID={self.uid}&NewFileNames=Yes").status, 400)
+        put(world("tcia", self.unit, "_restricted"), f"{self.uid}\n")
+        closed = fetch(f"{v4}/getImageWithMD5Hash?SeriesInstanceUID={self.uid}")
+        self.assertEqual((closed.status, closed.body), (400, b"The user has not been granted the access"))
+        put(world("tcia", self.unit, "_v4_gone"), "")
+        self.assertEqual(fetch(f"{v4}/getSeries?Collection=LIDC-IDRI").status, 404)
+        self.assertEqual(fetch(f"{self.base}/getSeries?Collection=LIDC-IDRI").status, 200)
+
+
 class Common(unittest.TestCase):
     SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_alt", "idc", "idc_api", "tcia")
 
