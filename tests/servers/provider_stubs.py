@@ -158,36 +158,32 @@ def consume_fault(unit_dir):
     return None
 
 
-def consume_count(unit_dir, name):
-    """A counter file `name` holding "N": while N > 0 a call consumes one and returns True."""
-    path = os.path.join(unit_dir, name)
+def take_counter(path):
+    """A counter file "N [WORD...]": while N > 0 a call consumes one (the file is rewritten with N-1) and
+    returns the other words; None when the file is absent, malformed or spent."""
     with _COUNTER_LOCK:
         try:
             with open(path, encoding="utf-8") as f:
-                remaining = int(f.read().split()[0])
+                words = f.read().split()
+            remaining = int(words[0])
         except (OSError, ValueError, IndexError):
-            return False
+            return None
         if remaining <= 0:
-            return False
-        write_atomically(path, f"{remaining - 1}\n")
-        return True
+            return None
+        write_atomically(path, " ".join([str(remaining - 1)] + words[1:]) + "\n")
+        return words[1:]
+
+
+def consume_count(unit_dir, name):
+    """A counter file `name` holding "N": while N > 0 a call consumes one and returns True."""
+    return take_counter(os.path.join(unit_dir, name)) is not None
 
 
 def consume_drop(unit_dir):
     """`_drop` holds "N BYTES": while N > 0 a download consumes one and its body stops after BYTES bytes
     (a connection dropped mid-transfer, which any provider's answer can suffer). Returns BYTES or None."""
-    path = os.path.join(unit_dir, "_drop")
-    with _COUNTER_LOCK:
-        try:
-            with open(path, encoding="utf-8") as f:
-                words = f.read().split()
-            remaining, after = int(words[0]), int(words[1])
-        except (OSError, ValueError, IndexError):
-            return None
-        if remaining <= 0:
-            return None
-        write_atomically(path, f"{remaining - 1} {after}\n")
-        return after
+    rest = take_counter(os.path.join(unit_dir, "_drop"))
+    return int(rest[0]) if rest and rest[0].isdigit() else None
 
 
 def read_first_word(path, default):
