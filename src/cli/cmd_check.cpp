@@ -2,6 +2,7 @@
 // `cxrcat check ID...`: a preflight that touches no data. Would a fetch be allowed, and if not,
 // what exactly fixes it?
 #include "commands.hpp"
+#include "cxrcat/base/version.hpp"
 #include "cxrcat/access/terms_ledger.hpp"
 #include "cxrcat/base/text.hpp"
 
@@ -87,7 +88,7 @@ ProviderContext check_providers(AppContext& context, const CheckOptions& options
     ProviderContext providers;
     providers.endpoints = context.endpoints();
     providers.credentials = &context.credentials();
-    providers.user_agent = "cxrcat/" + std::string(CXRCAT_VERSION_STRING);
+    providers.user_agent = user_agent();
     if (!options.cacert.empty()) {
         providers.ca_bundle = options.cacert;
     } else if (const char* bundle = std::getenv("CURL_CA_BUNDLE"); bundle && *bundle) { // NOLINT(concurrency-mt-unsafe)
@@ -164,6 +165,7 @@ int run_check(AppContext& context, const CheckOptions& options) {
     nlohmann::json out = nlohmann::json::array();
     auto exit = for_each_dataset(context, options.ids, [&](const Dataset& dataset) {
         TermsStatus terms = ledger.status(dataset);
+        context.warn_all(context.credentials().missing_for(dataset)); // before any request
         auto checks = probe_sources(context, dataset, providers);
         ErrorCode worst = worst_code(terms, checks);
         if (options.format == "json") {

@@ -249,6 +249,8 @@ int fetch_one(AppContext& context, const Dataset& dataset, const FetchCommandOpt
     if (const Acceptance* acceptance = ledger.find(dataset.id)) {
         fetch_options.accepted_at = acceptance->accepted_at;
     }
+    // Said before any request: offline, the network error would otherwise hide the real problem.
+    context.warn_all(context.credentials().missing_for(dataset));
     fetch_options.holder_description = "cxrcat fetch " + dataset.id;
     fetch_options.on_lock_wait = [&context, &dataset](const std::string& holder) {
         context.notice("waiting for " + holder + " (it holds the lock on " + dataset.id + ")");

@@ -2,6 +2,7 @@
 #include "transfer_flags.hpp"
 
 #include "commands.hpp"
+#include "cxrcat/base/version.hpp"
 #include "cxrcat/base/text.hpp"
 
 #include <cstdlib>
@@ -105,7 +106,7 @@ FetchOptions make_fetch_options(AppContext& context, const TransferFlags& flags)
     out.download.stall_time = std::chrono::seconds(flags.stall_timeout);
     out.download.max_segments = flags.segments;
     out.download.max_receive_rate = parse_rate(flags.limit_rate).value_or(0);
-    out.download.user_agent = "cxrcat/" + std::string(CXRCAT_VERSION_STRING);
+    out.download.user_agent = user_agent();
     if (!flags.cacert.empty()) {
         out.download.ca_bundle = flags.cacert;
     } else if (std::string bundle = env("CURL_CA_BUNDLE"); !bundle.empty()) {

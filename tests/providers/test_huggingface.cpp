@@ -376,6 +376,30 @@ TEST_F(HuggingFaceRoute, AnExpiredCdnLinkIsToldApartFromTheGate) {
     EXPECT_EQ(fetch.err.find("request access"), std::string::npos) << fetch.err;
 }
 
+TEST_F(HuggingFaceRoute, ASignedLinkThatExpiredBeforeUseIsResolvedAgainOnce) {
+    std::string data = random_bytes(20'000);
+    std::string repo = publish_repo({{"a.bin", data}}, nullptr, {{"_cdn_expired", "1"}});
+    std::string id = add_hub_dataset(repo, "open");
+
+    auto fetch = cxrcat({"fetch", id});
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_EQ(read_text_file(dataset_dir(id) / "a.bin"), data);
+    EXPECT_EQ(stats("huggingface", "/datasets/" + repo + "/resolve/main/a.bin").value("requests", 0), 2);
+    auto cdn = stats("huggingface_alt", cdn_path(repo, data, "a.bin"));
+    EXPECT_EQ(cdn["statuses"], nlohmann::json::array({403, 200})) << cdn.dump();
+    EXPECT_EQ(cdn.value("authorization", -1), 0) << cdn.dump();
+}
+
+TEST_F(HuggingFaceRoute, ALinkRefusedTwiceIsNotResolvedAThirdTime) {
+    std::string repo = publish_repo({{"a.bin", random_bytes(20'000)}}, {{"cdn_expires", -60}});
+    std::string id = add_hub_dataset(repo, "open");
+
+    auto fetch = cxrcat({"fetch", id});
+    EXPECT_EQ(fetch.exit_code, 4) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "the Hugging Face CDN refused the signed download link (HTTP 403"));
+    EXPECT_EQ(stats("huggingface", "/datasets/" + repo + "/resolve/main/a.bin").value("requests", 0), 2);
+}
+
 TEST_F(HuggingFaceRoute, AVerboseAuthenticatedRunLeavesTheTokenNowhere) {
     std::string token = new_token();
     register_token(token);

@@ -213,5 +213,22 @@ TEST_F(IdcApiRoute, CheckTellsARateLimitFromTheAnswersStatusAtTheApiAndAtTheBuck
     EXPECT_FALSE(has_text(unavailable.out, "rate-limited")) << unavailable.describe();
 }
 
+
+// idc-index documents series_aws_url as "will be phased out in favor of constructing URL from
+// bucket+UUID" (api-drift-2026.md §2.2): rows without it still fetch, from aws_bucket + crdc_series_uuid.
+TEST_F(IdcApiRoute, RowsWithoutSeriesAwsUrlAreFetchedFromBucketAndUuid) {
+    std::string bucket = unique("idc-open");
+    std::string uuid = series_uuid();
+    std::map<std::string, std::string> files{{"c1.dcm", dicom(40)}};
+    publish_series(bucket, uuid, files);
+    json only = row("lidc_idri", "LIDC-IDRI-0009", bucket, uuid, "CT", 1, 0.00004);
+    only.erase("series_aws_url");
+    write_rows(json::array({only}));
+
+    auto fetch = cxrcat({"fetch", "lidc-idri", "--accept-terms"});
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_EQ(read_text_file(dataset_dir("lidc-idri") / uuid / "c1.dcm"), files["c1.dcm"]);
+}
+
 } // namespace
 } // namespace cxrcat::test

@@ -2,69 +2,12 @@
 // The tcia route: the series list from the NBIA API stub (GET getSeries), one streamed zip per series
 // (GET getImageWithMD5Hash: no Content-Length, md5hashes.csv inside), every member checked before the
 // series is installed; lidc-idri through `--source tcia`, selection flags over series, the dry run.
-#include "stub_route_test.hpp"
+#include "tcia_route_test.hpp"
 
 namespace cxrcat::test {
 namespace {
 
 using nlohmann::json;
-
-class TciaRoute : public StubRouteTest {
-  protected:
-    void SetUp() override {
-        StubRouteTest::SetUp();
-        if (IsSkipped() || HasFatalFailure()) {
-            return;
-        }
-        m_unit = unique("nbia");
-        std::filesystem::create_directories(world("tcia") / m_unit);
-        m_env["CXRCAT_TCIA_URL"] = base("tcia") + "/" + m_unit + "/nbia-api/services/v1";
-    }
-
-    static std::string dicom(std::size_t body) { return std::string(128, '\0') + "DICM" + random_bytes(body); }
-
-    // A series of the stub: its files (served as 00000001.dcm, … in name order) and its getSeries row,
-    // in the shape of the live capture (provider-facts.md §4). Returns the installed layout.
-    std::map<std::string, std::string> add_series(json& rows, const std::string& collection, const std::string& patient,
-                                                  const std::string& uid, const std::vector<std::string>& contents,
-                                                  const std::string& modality = "CT") {
-        std::map<std::string, std::string> installed;
-        std::uint64_t size = 0;
-        for (std::size_t i = 0; i < contents.size(); ++i) {
-            char name[32];
-            std::snprintf(name, sizeof name, "%08zu.dcm", i + 1);
-            write_text_file(world("tcia") / m_unit / uid / ("stored-" + std::to_string(i + 10) + ".dcm"), contents[i]);
-            installed[uid + "/" + name] = contents[i];
-            size += contents[i].size();
-        }
-        rows.push_back({{"SeriesInstanceUID", uid},
-                        {"StudyInstanceUID", uid + ".0"},
-                        {"Modality", modality},
-                        {"SeriesDate", "2000-01-01 00:00:00.0"},
-                        {"BodyPartExamined", "CHEST"},
-                        {"Collection", collection},
-                        {"PatientID", patient},
-                        {"ImageCount", contents.size()},
-                        {"FileSize", size},
-                        {"LicenseName", "Creative Commons Attribution 3.0 Unported License"}});
-        return installed;
-    }
-
-    void write_rows(const json& rows) { write_text_file(world("tcia") / m_unit / "series.json", rows.dump()); }
-    void write_control(const std::string& name, const std::string& text) {
-        write_text_file(world("tcia") / m_unit / name, text);
-    }
-    [[nodiscard]] std::string endpoint(const std::string& name) const {
-        return "/" + m_unit + "/nbia-api/services/v1/" + name;
-    }
-    [[nodiscard]] std::string series_uid() const {
-        return "1.3.6.1.4.1.14519.5.2.1." + std::to_string(++m_next) + "." + random_digits();
-    }
-    static std::string random_digits() { return std::to_string(std::stoull(random_hex(4), nullptr, 16)); }
-
-    std::string m_unit;
-    mutable int m_next = 0;
-};
 
 TEST_F(TciaRoute, LidcIdriFromTciaInstallsEverySeriesAfterCheckingEveryMember) {
     json rows = json::array();
@@ -214,8 +157,9 @@ TEST_F(TciaRoute, AnUnknownCollectionIsNotFoundAndARestrictedSeriesIsExplained) 
     write_rows(rows);
     write_control("_restricted", closed + "\n");
     auto refused = cxrcat({"fetch", "lidc-idri", "--source", "tcia"});
-    EXPECT_NE(refused.exit_code, 0) << refused.describe();
-    EXPECT_TRUE(has_text(refused.err, "NBIA answers HTTP 400 for a series that is not public")) << refused.err;
+    EXPECT_EQ(refused.exit_code, 4) << refused.describe();
+    EXPECT_TRUE(has_text(refused.err, "NBIA refuses this series (HTTP 400): it is not public on this host"))
+        << refused.err;
     EXPECT_FALSE(std::filesystem::exists(dataset_dir("lidc-idri") / closed));
 
     // check probes the API without downloading; IDC (no stub unit here) is unreachable, but fetch

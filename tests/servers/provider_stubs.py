@@ -158,21 +158,32 @@ def consume_fault(unit_dir):
     return None
 
 
-def consume_drop(unit_dir):
-    """`_drop` holds "N BYTES": while N > 0 a download consumes one and its body stops after BYTES bytes
-    (a connection dropped mid-transfer, which any provider's answer can suffer). Returns BYTES or None."""
-    path = os.path.join(unit_dir, "_drop")
+def take_counter(path):
+    """A counter file "N [WORD...]": while N > 0 a call consumes one (the file is rewritten with N-1) and
+    returns the other words; None when the file is absent, malformed or spent."""
     with _COUNTER_LOCK:
         try:
             with open(path, encoding="utf-8") as f:
                 words = f.read().split()
-            remaining, after = int(words[0]), int(words[1])
+            remaining = int(words[0])
         except (OSError, ValueError, IndexError):
             return None
         if remaining <= 0:
             return None
-        write_atomically(path, f"{remaining - 1} {after}\n")
-        return after
+        write_atomically(path, " ".join([str(remaining - 1)] + words[1:]) + "\n")
+        return words[1:]
+
+
+def consume_count(unit_dir, name):
+    """A counter file `name` holding "N": while N > 0 a call consumes one and returns True."""
+    return take_counter(os.path.join(unit_dir, name)) is not None
+
+
+def consume_drop(unit_dir):
+    """`_drop` holds "N BYTES": while N > 0 a download consumes one and its body stops after BYTES bytes
+    (a connection dropped mid-transfer, which any provider's answer can suffer). Returns BYTES or None."""
+    rest = take_counter(os.path.join(unit_dir, "_drop"))
+    return int(rest[0]) if rest and rest[0].isdigit() else None
 
 
 def read_first_word(path, default):
@@ -593,7 +604,8 @@ ZENODO_NOT_FOUND_URL = ("The requested URL was not found on the server. If you e
 class ZenodoHandler(StubHandler):
     """<world>/zenodo/<record id>/<files>; controls in the record directory:
     _meta.json {title, version, license, access_right, conceptrecid, deleted, metadata{...}},
-    _legacy.json (post-migration files[] shape), _api_range (the /api/.../content route honours Range),
+    _legacy.json (post-migration files[] shape), _bucket.json (pre-2023 files[] shape), _restricted
+    (files hidden: "files": []), _api_range (the /api/.../content route honours Range),
     _ratelimit / _unavailable counters, _drop "N BYTES" (the next N downloads stop after BYTES body
     bytes), _validators (downloads carry "etag", "last-modified", "both" — the default — or "none")."""
     provider = "zenodo"
@@ -644,14 +656,23 @@ class ZenodoHandler(StubHandler):
             rest = parts[4:]
             if not rest:
                 self.record(record)
+            elif rest == ["versions", "latest"]:
+                self.latest(record)
             elif rest == ["files"]:
                 self.record(record, rdm_files=True)
             elif rest[0] == "files" and len(rest) >= 3 and rest[-1] == "content":
+                directory = self.record_dir(record)
+                if directory and flag(directory, "_bucket.json"):
+                    # pre-2023 records had no /content route: their one link is /api/files/<bucket>/<key>
+                    self.error(404, ZENODO_NOT_FOUND_URL)
+                    return
                 self.file(record, "/".join(rest[1:-1]), api=True)
             elif rest[0] == "files" and len(rest) >= 2:
                 self.record(record, rdm_entry=urllib.parse.unquote("/".join(rest[1:])))
             else:
                 self.error(404, ZENODO_NOT_FOUND_URL)
+        elif len(parts) >= 5 and parts[1:3] == ["api", "files"]:
+            self.bucket_file(parts[3], "/".join(parts[4:]))
         elif len(parts) >= 5 and parts[1] in ("records", "record") and parts[3] == "files":
             if parts[1] == "record":  # legacy form: the redirector sends it to /records/
                 target = "/records/" + "/".join(parts[2:])
@@ -687,10 +708,22 @@ class ZenodoHandler(StubHandler):
         self.error(status, message, headers)
         return True
 
+    @staticmethod
+    def bucket_id(record):
+        return str(uuid.uuid5(ID_NAMESPACE, f"zenodo-bucket/{record}"))
+
     def file_entry(self, record, key, path, base, legacy):
         digest = self.shared.digests.get(path)
         link = f"{base}/api/records/{record}/files/{urllib.parse.quote(key, safe=ZENODO_KEY_SAFE)}/content"
         file_id = str(uuid.uuid5(ID_NAMESPACE, f"zenodo/{record}/{key}"))
+        if legacy == "bucket":
+            # Before the 2023-10-13 migration: key/size/"md5:" checksum, the bucket, and links.self =
+            # /api/files/<bucket>/<key> as the download link (api-drift-2026.md §4.1 table, row 1;
+            # fatiando/pooch PR #373 and renku-python#3644 parse this shape).
+            bucket = self.bucket_id(record)
+            return {"id": file_id, "key": key, "size": digest["size"], "checksum": "md5:" + digest["md5"],
+                    "bucket": bucket,
+                    "links": {"self": f"{base}/api/files/{bucket}/{urllib.parse.quote(key, safe=ZENODO_KEY_SAFE)}"}}
         if legacy:
             return {"id": file_id, "filename": key, "filesize": digest["size"], "checksum": digest["md5"],
                     "links": {"self": link, "download": link}}
@@ -732,9 +765,11 @@ class ZenodoHandler(StubHandler):
             self.send_json(200, {"enabled": True, "entries": entries, "order": [],
                                  "links": {"self": f"{api}/records/{record}/files"}})
             return
-        legacy = flag(directory, "_legacy.json")
+        legacy = "bucket" if flag(directory, "_bucket.json") else flag(directory, "_legacy.json")
         files = [self.file_entry(record, key, os.path.join(directory, *key.split("/")), base, legacy)
                  for key in keys]
+        if flag(directory, "_restricted"):
+            files = []  # restricted records list no files: a real capture, 2024-08 (api-drift-2026.md §4.1)
         created = os.stat(directory).st_mtime
         conceptrecid = str(meta.get("conceptrecid", int(record) - 1 if int(record) > 1 else int(record) + 1))
         title = meta.get("title", f"Stub record {record}")
@@ -767,6 +802,34 @@ class ZenodoHandler(StubHandler):
             "swh": {}, "files": files,
         }
         self.send_json(200, document)
+
+    def latest(self, concept):
+        """GET /api/records/<id>/versions/latest: a redirect to the newest version's record, also for a
+        concept id whose own /api/records/<id> answers 404 (invenio-rdm-records
+        resources/resources.py RDMRecordResource.read_latest raises RedirectException(item["links"]["self"]);
+        zenodo/zenodo#2499, nipoppy/nipoppy#1111). A record joins a concept only through its
+        _meta.json "conceptrecid" here."""
+        root = self.shared.root("zenodo")
+        versions = []
+        for name in os.listdir(root) if os.path.isdir(root) else []:
+            directory = self.record_dir(name)
+            meta = read_json(os.path.join(directory, "_meta.json"), {}) if directory else {}
+            if isinstance(meta, dict) and (name == concept or str(meta.get("conceptrecid")) == concept):
+                versions.append(int(name))
+        if not versions:
+            self.error(404, ZENODO_NOT_FOUND_PID)
+            return
+        self.redirect(302, f"{self.base_url()}/api/records/{max(versions)}")
+
+    def bucket_file(self, bucket, raw_key):
+        """GET /api/files/<bucket>/<key>: the pre-2023 download link of a _bucket.json record."""
+        root = self.shared.root("zenodo")
+        for name in os.listdir(root) if os.path.isdir(root) else []:
+            directory = self.record_dir(name)
+            if directory and flag(directory, "_bucket.json") and self.bucket_id(name) == bucket:
+                self.file(name, raw_key, api=True)
+                return
+        self.error(404, ZENODO_NOT_FOUND_URL)
 
     def file(self, record, raw_key, api):
         directory = self.record_dir(record)
@@ -1347,7 +1410,7 @@ class HubHandler(StubHandler):
     valid tokens (or {"tokens": [...]}); <repo>/_repo.json {"gated": false|"auto"|"manual", "approved_tokens": [],
     "private": false, "disabled": false, "lfs": [globs], "sha": commit, "revisions": [names], "tree_page_size": 2,
     "tree_gated": false, "resolve_cache": false, "cdn_expires": 3600, "error_body": "string"|"list"};
-    _ratelimit / _unavailable counters."""
+    _ratelimit / _unavailable counters; _cdn_expired "N": the next N LFS resolves sign links already expired."""
     provider = "huggingface"
 
     def common_headers(self):
@@ -1609,6 +1672,11 @@ class HubHandler(StubHandler):
             self.send_regular(path, rel, digest, commit)
             return
         expires = str(int(time.time()) + int(config.get("cdn_expires") or HF_CDN_EXPIRES))
+        if consume_count(directory, "_cdn_expired"):
+            # A signed link that expires before it is used (a queued download): the CDN answers 403 and
+            # a client re-resolves (api-drift-2026.md §5.2, "Signed URLs are short-lived, so re-resolve
+            # on 403/expiry"; huggingface_hub file_download.py re-asks the Hub for every download).
+            expires = str(int(time.time()) - 60)
         cdn_path = f"/datasets/{owner}/{name}/{digest['sha256']}/{urllib.parse.quote(rel)}"
         disposition = f"attachment; filename*=UTF-8''{urllib.parse.quote(os.path.basename(rel))};"
         query = urllib.parse.urlencode([
@@ -1659,6 +1727,13 @@ class HubCdnHandler(StubHandler):
         match = re.fullmatch(rf"/datasets/({HF_NAME})/({HF_NAME})/([0-9a-f]{{64}})/(.+)", self.raw_path)
         if not match or self.method not in ("GET", "HEAD"):
             self.denied()
+            return
+        if self.headers.get("Authorization") is not None:
+            # A signed URL carries its own authorization; the Hub's client drops the token when the
+            # CDN host differs (huggingface_hub file_download.py, api-drift-2026.md §5.2 step 4), and an
+            # S3-style origin refuses a second auth mechanism. Refused here so that a leak fails loudly.
+            self.send_bytes(400, b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code>'
+                                 b'<Message>Only one auth mechanism allowed</Message></Error>', "text/xml")
             return
         expires, signature = self.q("Expires", ""), self.q("Signature", "")
         if (not hmac.compare_digest(self.shared.sign("cdn", self.raw_path, expires).encode(), signature.encode())
@@ -2129,8 +2204,8 @@ class _ZipSink(io.RawIOBase):
 
 
 class TciaHandler(StubHandler):
-    """/<unit>/nbia-api/services/v1/… (CXRCAT_TCIA_URL = http://127.0.0.1:PORT/<unit>/nbia-api/services/v1, so
-    parallel tests each have their own API). In <world>/tcia/<unit>/: series.json (the getSeries rows, as NBIA
+    """/<unit>/nbia-api/services/{v1,v4}/… (CXRCAT_TCIA_URL = http://127.0.0.1:PORT/<unit>/nbia-api/services/v4, so
+    parallel tests each have their own API); _v1_gone / _v4_gone make a version answer 404. In <world>/tcia/<unit>/: series.json (the getSeries rows, as NBIA
     returns them), one directory per SeriesInstanceUID holding the series' DICOM files (served in name order),
     _corrupt (lines "<SeriesInstanceUID>/<file>": served with altered bytes while md5hashes.csv keeps the
     recorded MD5, i.e. storage that no longer matches NBIA's database), _restricted (one SeriesInstanceUID
@@ -2154,18 +2229,21 @@ class TciaHandler(StubHandler):
     provider = "tcia"
 
     def route(self):
-        match = re.fullmatch(r"/([A-Za-z0-9._-]+)/nbia-api/services/v1/([A-Za-z0-9]+)", self.raw_path)
+        match = re.fullmatch(r"/([A-Za-z0-9._-]+)/nbia-api/services/(v1|v4)/([A-Za-z0-9]+)", self.raw_path)
         unit = unit_dir(self.shared.root("tcia"), match.group(1)) if match else None
-        if unit is None or self.method not in ("GET", "HEAD"):
+        # _v1_gone / _v4_gone: that version answers 404 everywhere (v1 is "in the process of being
+        # deprecated", RBVI/ChimeraX#201; some endpoints "were not migrated to v4", tcia_utils setApiUrl).
+        if unit is None or self.method not in ("GET", "HEAD") or flag(unit, f"_{match.group(2)}_gone"):
             self.send_text(404, "Not Found\n")
             return
+        self.version = match.group(2)
         fault = consume_fault(unit)
         if fault is not None:
             status, retry_after = fault
             self.send_text(status, "Service Unavailable\n",
                            headers=[("Retry-After", retry_after)] if retry_after else [])
             return
-        endpoint = match.group(2)
+        endpoint = match.group(3)
         if endpoint == "getSeries":
             self.series(unit)
         elif endpoint == "getImageWithMD5Hash":
@@ -2184,17 +2262,29 @@ class TciaHandler(StubHandler):
         if not chosen:
             self.send_bytes(200, b"", "application/json")
             return
+        if self.version == "v4":
+            # V4_getSeries (CBIIT/NBIA-TCIA 3ca30907) renames TimeStamp and CollectionURI.
+            renames = {"TimeStamp": "MaxSubmissionTimestamp", "CollectionURI": "DataDescriptionURI"}
+            chosen = [{renames.get(k, k): v for k, v in row.items()} for row in chosen]
         self.send_json(200, chosen)
 
     def image_with_md5(self, unit):
         sid = self.q("SeriesInstanceUID")
+        unknown = sorted(set(self.query) - {"SeriesInstanceUID"})
+        if self.version == "v4" and unknown:
+            # v4 getImageWithMD5Hash allows only SeriesInstanceUID (api-drift-2026.md §1.2).
+            self.send_text(400, f"Invalid query parameter: {unknown[0]}\n")
+            return
         if sid is None:
             self.send_bytes(400, b"A parameter, SeriesInstanceUID, is required for this API call.",
                             "application/json")
             return
         if sid in read_lines(os.path.join(unit, "_restricted")):
-            self.send_bytes(400, f"Image with given SeriesInstanceUID,{sid}, is not in public domain.".encode(),
-                            "application/json")
+            # v4 words the refusal differently (api-drift-2026.md §1.2: 400 "The user has not been granted
+            # the access …"; the rest of the sentence is not in the reference, so it is left out here).
+            text = ("The user has not been granted the access" if self.version == "v4"
+                    else f"Image with given SeriesInstanceUID,{sid}, is not in public domain.")
+            self.send_bytes(400, text.encode(), "application/json")
             return
         directory = unit_subdir(unit, sid) if safe_segment(sid) else None
         names = sorted(os.listdir(directory)) if directory else []

@@ -176,6 +176,27 @@ class Zenodo(unittest.TestCase):
         self.assertEqual(entry["checksum"], hashlib.md5(self.data).hexdigest())
         self.assertNotIn("key", entry)
 
+    def test_pre_2023_bucket_shape_and_its_link(self):
+        put(os.path.join(self.dir, "_bucket.json"), "{}")
+        files = {f["key"]: f for f in fetch(f"{self.base}/api/records/{self.id}").json()["files"]}
+        entry = files["subset 0.zip"]
+        self.assertEqual(entry["checksum"], "md5:" + hashlib.md5(self.data).hexdigest())
+        self.assertIn(f"/api/files/{entry['bucket']}/subset%200.zip", entry["links"]["self"])
+        self.assertEqual(fetch(entry["links"]["self"]).body, self.data)
+        self.assertEqual(fetch(f"{self.base}/api/records/{self.id}/files/subset%200.zip/content").status, 404)
+
+    def test_restricted_record_lists_no_files(self):
+        put(os.path.join(self.dir, "_restricted"), "")
+        self.assertEqual(fetch(f"{self.base}/api/records/{self.id}").json()["files"], [])
+
+    def test_concept_id_answers_only_through_versions_latest(self):
+        concept = unique_record()
+        put_json(os.path.join(self.dir, "_meta.json"), {"conceptrecid": concept})
+        self.assertEqual(fetch(f"{self.base}/api/records/{concept}").status, 404)
+        r = fetch(f"{self.base}/api/records/{concept}/versions/latest")
+        self.assertEqual(r.status, 302)
+        self.assertEqual(r.header("Location"), f"{self.base}/api/records/{self.id}")
+
     def test_unknown_record(self):
         r = fetch(f"{self.base}/api/records/{unique_record()}")
         self.assertEqual(r.status, 404)
@@ -708,8 +729,8 @@ class HuggingFace(unittest.TestCase):
                          (206, "bytes 19990-19999/20000", self.big[19990:]))
         s = stats("huggingface_alt", cdn.path)
         self.assertEqual((s["requests"], s["authorization"]), (2, 0))
-        leaked = fetch(location, headers=self.auth)  # a leaking client is recorded (scheme only)
-        self.assertEqual(leaked.status, 200)
+        leaked = fetch(location, headers=self.auth)  # a leaking client is refused and recorded (scheme only)
+        self.assertEqual(leaked.status, 400)
         s = stats("huggingface_alt", cdn.path)
         self.assertEqual((s["authorization"], s["log"][-1]["auth_scheme"]), (1, "Bearer"))
         self.assertNotIn(self.token, json.dumps(s))
@@ -932,6 +953,22 @@ class Tcia(unittest.TestCase):
         self.assertEqual((closed.status, closed.body),
                          (400, f"Image with given SeriesInstanceUID,{self.uid}, is not in public domain.".encode()))
         self.assertEqual(fetch(f"{self.base}/getImageWithMD5Hash").status, 400)
+
+
+    def test_v4_renames_fields_is_strict_and_words_refusals_its_own_way(self):
+        v4 = self.base.replace("/v1", "/v4")
+        put_json(world("tcia", self.unit, "series.json"),
+                 [{"SeriesInstanceUID": self.uid, "Collection": "LIDC-IDRI", "TimeStamp": "t", "CollectionURI": "u"}])
+        row = fetch(f"{v4}/getSeries?Collection=LIDC-IDRI").json()[0]
+        self.assertEqual((row["MaxSubmissionTimestamp"], row["DataDescriptionURI"]), ("t", "u"))
+        self.assertNotIn("TimeStamp", row)
+        self.assertEqual(fetch(f"{v4}/getImageWithMD5Hash?SeriesInstanceUID={self.uid}&NewFileNames=Yes").status, 400)
+        put(world("tcia", self.unit, "_restricted"), f"{self.uid}\n")
+        closed = fetch(f"{v4}/getImageWithMD5Hash?SeriesInstanceUID={self.uid}")
+        self.assertEqual((closed.status, closed.body), (400, b"The user has not been granted the access"))
+        put(world("tcia", self.unit, "_v4_gone"), "")
+        self.assertEqual(fetch(f"{v4}/getSeries?Collection=LIDC-IDRI").status, 404)
+        self.assertEqual(fetch(f"{self.base}/getSeries?Collection=LIDC-IDRI").status, 200)
 
 
 class Common(unittest.TestCase):

@@ -40,6 +40,34 @@ TEST(ZenodoRecordParser, ReadsThePostMigrationShape) {
     EXPECT_EQ(record->files[0].md5, "0123456789abcdef0123456789abcdef");
 }
 
+// The download link of each of the three shapes (api-drift-2026.md §4.1).
+TEST(ZenodoRecordParser, PicksTheDownloadLinkOfEachShape) {
+    auto record = parse_zenodo_record(R"({"id": 7, "files": [
+        {"key": "now.bin", "links": {"self": "https://zenodo.org/api/records/7/files/now.bin/content"}},
+        {"filename": "compat.bin", "links": {"self": "https://zenodo.org/api/files/x/compat.bin",
+                                             "download": "https://zenodo.org/records/7/files/compat.bin"}},
+        {"key": "old.bin", "bucket": "b-1", "links": {"self": "https://zenodo.org/api/files/b-1/old.bin"}},
+        {"key": "none.bin", "links": {"self": "https://zenodo.org/api/records/7/files/none.bin"}}]})");
+    ASSERT_TRUE(record) << record.error().message();
+    EXPECT_EQ(record->id, "7");
+    EXPECT_TRUE(record->files_listed);
+    ASSERT_EQ(record->files.size(), 4U);
+    EXPECT_EQ(record->files[0].link, "https://zenodo.org/api/records/7/files/now.bin/content");
+    EXPECT_EQ(record->files[1].link, "https://zenodo.org/records/7/files/compat.bin"); // its self answered 404
+    EXPECT_EQ(record->files[2].link, "https://zenodo.org/api/files/b-1/old.bin");
+    EXPECT_EQ(record->files[3].link, ""); // a metadata link: the client builds the /content URL
+}
+
+TEST(ZenodoRecordParser, TellsAnEmptyFileListFromNone) {
+    auto hidden = parse_zenodo_record(R"({"recid": "12", "files": []})");
+    ASSERT_TRUE(hidden);
+    EXPECT_TRUE(hidden->files_listed); // a restricted record
+    EXPECT_EQ(hidden->id, "12");
+    auto metadata_only = parse_zenodo_record(R"({"id": 13})");
+    ASSERT_TRUE(metadata_only);
+    EXPECT_FALSE(metadata_only->files_listed);
+}
+
 TEST(ZenodoRecordParser, IgnoresChecksumsOfOtherAlgorithms) {
     auto record = parse_zenodo_record(R"({"files": [{"key": "a", "size": 1, "checksum": "sha256:)" + k_hex_a +
                                       R"("}, {"key": "b"}]})");

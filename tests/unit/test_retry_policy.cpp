@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cxrcat/base/retry_policy.hpp"
+#include "base/rate_limit_header.hpp"
 
 #include <gtest/gtest.h>
 
@@ -46,6 +47,15 @@ TEST(RetryPolicy, AServerRetryAfterWinsWithinTheCap) {
     RetryPolicy policy;
     EXPECT_EQ(policy.delay_before(2, 0.0, seconds(30)), std::chrono::milliseconds(30'000));
     EXPECT_EQ(policy.delay_before(2, 0.0, seconds(999'999'999)), policy.max_delay);
+}
+
+// The Hub's RateLimit header (https://huggingface.co/docs/hub/rate-limits): t= is the wait.
+TEST(RateLimitHeader, ReadsTheSecondsToTheWindowsReset) {
+    EXPECT_EQ(parse_ratelimit_reset(R"("resolvers";r=0;t=42)"), seconds(42));
+    EXPECT_EQ(parse_ratelimit_reset(R"("api";r=0;t=1)"), seconds(1));
+    EXPECT_FALSE(parse_ratelimit_reset(R"("api";r=0)"));
+    EXPECT_FALSE(parse_ratelimit_reset(R"("api";r=0;t=soon)"));
+    EXPECT_FALSE(parse_ratelimit_reset(""));
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cxrcat/base/secret.hpp"
+#include "cxrcat/catalog/dataset.hpp"
 
 #include <filesystem>
 #include <map>
@@ -30,9 +31,9 @@ struct Credential {
 };
 
 // Where each ecosystem keeps its credentials, looked up in a documented order (first match wins):
-//   Kaggle:       KAGGLE_API_TOKEN (value or path to a file), KAGGLE_USERNAME + KAGGLE_KEY,
-//                 $KAGGLE_CONFIG_DIR/kaggle.json, ~/.kaggle/access_token, ~/.kaggle/kaggle.json,
-//                 ${XDG_CONFIG_HOME:-~/.config}/kaggle/kaggle.json
+//   Kaggle:       tokens first (Bearer): KAGGLE_API_TOKEN (value or path to a file), then
+//                 access_token[.txt] in $KAGGLE_CONFIG_DIR, ~/.kaggle, ${XDG_CONFIG_HOME:-~/.config}/kaggle;
+//                 then the legacy key (Basic): KAGGLE_USERNAME + KAGGLE_KEY, then kaggle.json there
 //   Hugging Face: HF_TOKEN, HUGGING_FACE_HUB_TOKEN, $HF_TOKEN_PATH, $HF_HOME/token
 //                 (HF_HOME defaults to ${XDG_CACHE_HOME:-~/.cache}/huggingface)
 //   PhysioNet:    CXRCAT_PHYSIONET_USER + CXRCAT_PHYSIONET_PASSWORD, then the `machine` entry for
@@ -48,8 +49,15 @@ class CredentialStore {
     [[nodiscard]] const std::optional<Credential>& physionet() const { return m_physionet; }
     // Problems met while looking (unsafe permissions, unreadable files), to show the user.
     [[nodiscard]] const std::vector<std::string>& warnings() const { return m_warnings; }
+    // Where a credential of provider's ecosystem is looked up, in order ("" for providers without any).
+    [[nodiscard]] std::string lookup_places(Provider provider) const;
+    // One sentence per source of dataset that needs a credential none was found for (PhysioNet for a
+    // credentialed dataset, Hugging Face for a gated one, Kaggle always), naming where cxrcat looked:
+    // said before any request, so that an offline or misconfigured run names the real problem first.
+    [[nodiscard]] std::vector<std::string> missing_for(const Dataset& dataset) const;
 
   private:
+    std::string m_physionet_host;
     std::optional<Credential> m_kaggle;
     std::optional<Credential> m_huggingface;
     std::optional<Credential> m_physionet;

@@ -36,7 +36,9 @@ struct ProviderEndpoints {
     std::string huggingface = "https://huggingface.co";
     std::string idc = "https://storage.googleapis.com";
     std::string idc_api = "https://api.imaging.datacommons.cancer.gov/v3";
-    std::string tcia = "https://services.cancerimagingarchive.net/nbia-api/services/v1";
+    // NBIA v4: open without a token; v1 is "in the process of being deprecated" (api-drift-2026.md
+    // §1.1) and is asked only when v4 answers 404/410 (tcia_api.cpp).
+    std::string tcia = "https://services.cancerimagingarchive.net/nbia-api/services/v4";
     std::vector<UrlRewrite> url_rewrites;
 
     [[nodiscard]] static ProviderEndpoints from_environment();

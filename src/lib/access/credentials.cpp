@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -51,32 +52,17 @@ class Finder {
         return content.str();
     }
 
+    // kaggle-cli's order (kaggle_api_extended.py authenticate(), api-drift-2026.md §6.2): an access
+    // token (KAGGLE_API_TOKEN, then access_token files) as Bearer, then the legacy key pair as Basic.
     std::optional<Credential> kaggle() {
-        if (std::string token = env("KAGGLE_API_TOKEN"); !token.empty()) {
-            // The variable holds the token itself, or the path of a file holding it.
-            if (token.find('/') != std::string::npos) {
-                if (auto content = read_secret_file(token)) {
-                    return Credential{CredentialKind::kaggle_token, "", Secret(trim(*content)),
-                                      "file " + token + " (KAGGLE_API_TOKEN)"};
-                }
-            }
-            return Credential{CredentialKind::kaggle_token, "", Secret(trim(token)), "environment KAGGLE_API_TOKEN"};
+        auto directories = kaggle_directories();
+        if (auto token = kaggle_token(directories)) {
+            return token;
         }
         if (std::string user = env("KAGGLE_USERNAME"), key = env("KAGGLE_KEY"); !user.empty() && !key.empty()) {
             return Credential{CredentialKind::kaggle_key, user, Secret(key), "environment KAGGLE_USERNAME/KAGGLE_KEY"};
         }
-        std::vector<std::filesystem::path> directories;
-        if (std::string dir = env("KAGGLE_CONFIG_DIR"); !dir.empty()) {
-            directories.emplace_back(dir);
-        }
-        directories.push_back(home() / ".kaggle");
-        std::string xdg = env("XDG_CONFIG_HOME");
-        directories.push_back((xdg.empty() ? home() / ".config" : std::filesystem::path(xdg)) / "kaggle");
         for (const auto& directory : directories) {
-            if (auto token = read_secret_file(directory / "access_token")) {
-                return Credential{CredentialKind::kaggle_token, "", Secret(trim(*token)),
-                                  "file " + (directory / "access_token").string()};
-            }
             if (auto content = read_secret_file(directory / "kaggle.json")) {
                 auto parsed = nlohmann::json::parse(*content, nullptr, false);
                 // Checked by type first: value() would throw on a username that is not a string.
@@ -91,6 +77,39 @@ class Finder {
                 }
                 m_warnings.push_back((directory / "kaggle.json").string() +
                                      R"( is not {"username": ..., "key": ...}; ignored)");
+            }
+        }
+        return std::nullopt;
+    }
+
+    static std::vector<std::filesystem::path> kaggle_directories() {
+        std::vector<std::filesystem::path> directories;
+        if (std::string dir = env("KAGGLE_CONFIG_DIR"); !dir.empty()) {
+            directories.emplace_back(dir);
+        }
+        directories.push_back(home() / ".kaggle");
+        std::string xdg = env("XDG_CONFIG_HOME");
+        directories.push_back((xdg.empty() ? home() / ".config" : std::filesystem::path(xdg)) / "kaggle");
+        return directories;
+    }
+
+    std::optional<Credential> kaggle_token(const std::vector<std::filesystem::path>& directories) {
+        if (std::string token = env("KAGGLE_API_TOKEN"); !token.empty()) {
+            // The variable holds the token itself, or the path of a file holding it.
+            if (token.find('/') != std::string::npos) {
+                if (auto content = read_secret_file(token)) {
+                    return Credential{CredentialKind::kaggle_token, "", Secret(trim(*content)),
+                                      "file " + token + " (KAGGLE_API_TOKEN)"};
+                }
+            }
+            return Credential{CredentialKind::kaggle_token, "", Secret(trim(token)), "environment KAGGLE_API_TOKEN"};
+        }
+        for (const auto& directory : directories) {
+            for (const char* name : {"access_token", "access_token.txt"}) {
+                if (auto token = read_secret_file(directory / name); token && !trim(*token).empty()) {
+                    return Credential{CredentialKind::kaggle_token, "", Secret(trim(*token)),
+                                      "file " + (directory / name).string()};
+                }
             }
         }
         return std::nullopt;
@@ -154,11 +173,53 @@ std::string_view to_string(CredentialKind kind) {
 
 CredentialStore CredentialStore::from_environment(const std::string& physionet_host) {
     CredentialStore store;
+    store.m_physionet_host = physionet_host;
     Finder finder(store.m_warnings);
     store.m_kaggle = finder.kaggle();
     store.m_huggingface = finder.huggingface();
     store.m_physionet = finder.physionet(physionet_host);
     return store;
+}
+
+std::string CredentialStore::lookup_places(Provider provider) const {
+    switch (provider) {
+    case Provider::kaggle:
+        return "KAGGLE_API_TOKEN (a token or a file path), access_token in $KAGGLE_CONFIG_DIR, ~/.kaggle or "
+               "${XDG_CONFIG_HOME:-~/.config}/kaggle, then KAGGLE_USERNAME + KAGGLE_KEY, then kaggle.json in "
+               "those directories";
+    case Provider::huggingface:
+        return "HF_TOKEN, HUGGING_FACE_HUB_TOKEN, $HF_TOKEN_PATH, $HF_HOME/token (HF_HOME defaults to "
+               "${XDG_CACHE_HOME:-~/.cache}/huggingface)";
+    case Provider::physionet:
+        return "CXRCAT_PHYSIONET_USER + CXRCAT_PHYSIONET_PASSWORD, then the 'machine " + m_physionet_host +
+               "' entry of $NETRC or ~/.netrc";
+    default: return "";
+    }
+}
+
+std::vector<std::string> CredentialStore::missing_for(const Dataset& dataset) const {
+    std::vector<std::string> out;
+    std::vector<Provider> said; // one sentence per ecosystem, however many sources use it
+    auto add = [&](Provider provider, const std::optional<Credential>& found, std::string_view what) {
+        if (!found && std::find(said.begin(), said.end(), provider) == said.end()) {
+            said.push_back(provider);
+            out.push_back(dataset.id + ": no " + std::string(what) + " found (looked in " + lookup_places(provider) +
+                          ")");
+        }
+    };
+    for (const auto& source : dataset.sources) {
+        if (source.status == SourceStatus::withdrawn) {
+            continue;
+        }
+        if (source.provider == Provider::kaggle) {
+            add(Provider::kaggle, m_kaggle, "Kaggle credentials");
+        } else if (source.provider == Provider::physionet && dataset.access.access_class == AccessClass::credentialed) {
+            add(Provider::physionet, m_physionet, "PhysioNet credentials");
+        } else if (source.provider == Provider::huggingface && dataset.access.access_class == AccessClass::gated) {
+            add(Provider::huggingface, m_huggingface, "Hugging Face token");
+        }
+    }
+    return out;
 }
 
 std::optional<NetrcEntry> find_netrc_entry(std::string_view text, std::string_view host) {

@@ -27,6 +27,16 @@ std::string version() {
     return CXRCAT_VERSION;
 }
 
+// Where the project lives, for the User-Agent. No public address exists yet: set it when one does
+// (an invented address would send providers' operators to the wrong place).
+constexpr std::string_view k_project_url = "";
+
+std::string user_agent() {
+    return "cxrcat/" + version() +
+           (k_project_url.empty() ? std::string(" (chest-imaging dataset fetcher)")
+                                  : " (+" + std::string(k_project_url) + ")");
+}
+
 std::string curl_version_text() {
     return library_text("libcurl", [] {
         const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);

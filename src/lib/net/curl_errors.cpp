@@ -27,9 +27,17 @@ CurlFailure classify_curl_error(CURLcode code, const std::string& detail) {
     case CURLE_GOT_NOTHING:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
-    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CONNECT_ERROR: return {ErrorCode::network, true, text, ""};
+    // A name that does not resolve will not resolve a second later either (no network, a typo in a
+    // mirror or base URL): retrying it only made an offline fetch wait 24 s (issue 22, item 8).
     case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY: return {ErrorCode::network, true, text, ""};
+        return {ErrorCode::network, false, "the network is unreachable: " + text,
+                "the host name does not resolve (not retried): check the network connection, or the host of "
+                "the URL, mirror or CXRCAT_*_URL override"};
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return {ErrorCode::network, false, "the network is unreachable: " + text,
+                "the proxy's host name does not resolve (not retried): check the network connection and the "
+                "proxy settings (http_proxy, https_proxy, ALL_PROXY)"};
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:

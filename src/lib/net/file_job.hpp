@@ -144,6 +144,7 @@ class FileJob final : public CurlTask {
     TransferOutcome m_outcome;
     std::size_t m_url_index = 0;
     bool m_switched_source = false;
+    bool m_reresolved = false; // a 403 after a redirect (an expired signed URL) was retried once
 
     CurlEasy m_easy;
     CurlSlist m_headers;

@@ -3,6 +3,7 @@
 // whether the body is written, its first bytes are sniffed before anything reaches the part.
 #include "cxrcat/base/redacted_url.hpp"
 #include "cxrcat/base/text.hpp"
+#include "base/rate_limit_header.hpp"
 #include "net/file_job.hpp"
 
 #include <algorithm>
@@ -78,6 +79,9 @@ bool FileJob::begin_response() {
     // Only a 429 or 503 asks the client to wait: Zenodo sends Retry-After on its 200s and 206s too.
     if (auto retry_after = m_response.get("retry-after"); !retry_after.empty() && honours_retry_after(status)) {
         m_retry_after = parse_retry_after(retry_after, std::chrono::system_clock::now());
+    }
+    if (!m_retry_after && status == 429) {
+        m_retry_after = parse_ratelimit_reset(m_response.get("ratelimit")); // the Hub's window reset
     }
     if (status != 200 && status != 206) {
         return true; // judged in finish_attempt

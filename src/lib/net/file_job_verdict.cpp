@@ -140,6 +140,14 @@ AttemptVerdict FileJob::judge_http_failure(long status, const std::string& where
         if (!http.provider_code.empty()) {
             error.note("the server says: " + http.provider_code);
         }
+        if (status == 403 && !http.final_url.empty() && !m_reresolved) {
+            // A signed URL (the Hub's CDN, GCS for Kaggle) lives minutes; one that expired before its
+            // bytes were asked for answers 403. The next attempt starts at the origin again, which
+            // signs a fresh one: once, so that a real refusal still fails (api-drift-2026.md §5.2).
+            m_reresolved = true;
+            error.note("redirected to: " + http.final_url);
+            return retry(std::move(error.with_http(std::move(http))));
+        }
     } else if (status == 404 || status == 410) {
         error = Error(ErrorCode::not_found, m_request.display_path + ": " + file_job_status_message(status), {where});
         error.note("the file has moved or was withdrawn; check the dataset's homepage");

@@ -2,6 +2,7 @@
 #include "cxrcat/net/http_get.hpp"
 
 #include "cxrcat/base/redacted_url.hpp"
+#include "base/rate_limit_header.hpp"
 #include "net/curl_errors.hpp"
 #include "net/curl_handles.hpp"
 #include "net/easy_setup.hpp"
@@ -98,7 +99,9 @@ std::size_t on_read_body(char* buffer, std::size_t size, std::size_t count, void
     return bytes;
 }
 
-Result<HttpResponse> perform_once(const HttpRequest& request) {
+// transient_failure tells the retry loop whether a failed transfer is worth another attempt.
+Result<HttpResponse> perform_once(const HttpRequest& request, bool& transient_failure) {
+    transient_failure = false;
     net::ensure_curl_initialised();
     net::CurlEasy easy(curl_easy_init());
     if (!easy) {
@@ -154,6 +157,7 @@ Result<HttpResponse> perform_once(const HttpRequest& request) {
     if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && (collector.too_big || collector.sink_stopped))) {
         net::CurlFailure failure = net::classify_curl_error(
             code, error_buffer.c_str()); // NOLINT(readability-redundant-string-cstr): cut at the NUL
+        transient_failure = failure.transient;
         Error error(failure.code, failure.message, {"request: " + RedactedUrl(request.url).str()});
         if (!failure.hint.empty()) {
             error.note(failure.hint);
@@ -185,15 +189,18 @@ Result<HttpResponse> http_request(const HttpRequest& request, const RetryPolicy&
     std::uniform_real_distribution<double> jitter(0.0, 1.0);
     std::chrono::milliseconds waited{0};
     for (int attempt = 1;; ++attempt) {
-        auto response = perform_once(request);
-        bool transient =
-            response ? is_transient_http_status(response->status) : response.error().code() == ErrorCode::network;
+        bool transient_failure = false;
+        auto response = perform_once(request, transient_failure);
+        bool transient = response ? is_transient_http_status(response->status) : transient_failure;
         if (!transient || attempt >= policy.max_attempts) {
             return response;
         }
         std::optional<std::chrono::seconds> retry_after;
         if (response && honours_retry_after(response->status)) {
             retry_after = parse_retry_after(response->header("retry-after"), std::chrono::system_clock::now());
+        }
+        if (!retry_after && response && response->status == 429) {
+            retry_after = parse_ratelimit_reset(response->header("ratelimit")); // the Hub's window reset
         }
         auto delay = policy.delay_before(attempt + 1, jitter(random), retry_after);
         if (waited + delay > policy.max_total_wait) {

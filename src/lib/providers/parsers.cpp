@@ -150,6 +150,26 @@ std::optional<std::uint64_t> json_size(const nlohmann::json& value) {
     return std::nullopt;
 }
 
+// The download link of one file entry. The compatibility shape's `links.self` answered 404 (pooch
+// PR #373, renku-python#3644), so a `links.self` counts only when it ends in `/content` (today's
+// shape) or when the entry names its `bucket` (the pre-2023 `/api/files/<bucket>/<key>` link).
+namespace {
+std::string zenodo_file_link(const nlohmann::json& entry) {
+    auto links = entry.find("links");
+    if (links == entry.end() || !links->is_object()) {
+        return {};
+    }
+    std::string self = json_text(*links, "self");
+    if (self.ends_with("/content")) {
+        return self;
+    }
+    if (std::string download = json_text(*links, "download"); !download.empty()) {
+        return download;
+    }
+    return entry.contains("bucket") ? self : std::string{};
+}
+} // namespace
+
 Result<ZenodoRecord> parse_zenodo_record(std::string_view body) {
     auto document = nlohmann::json::parse(body, nullptr, false);
     if (document.is_discarded() || !document.is_object()) {
@@ -159,13 +179,19 @@ Result<ZenodoRecord> parse_zenodo_record(std::string_view body) {
     if (auto metadata = document.find("metadata"); metadata != document.end() && metadata->is_object()) {
         record.access_right = json_text(*metadata, "access_right");
     }
+    if (auto id = document.find("id"); id != document.end() && (id->is_number_unsigned() || id->is_string())) {
+        record.id = id->is_string() ? id->get<std::string>() : std::to_string(id->get<std::uint64_t>());
+    } else {
+        record.id = json_text(document, "recid");
+    }
     auto files = document.find("files");
     if (files == document.end() || files->is_null()) {
-        return record; // a metadata-only (or restricted) record lists no files
+        return record; // a metadata-only record lists no files
     }
     if (!files->is_array()) {
         return Error(ErrorCode::network, "the record's `files` is not a list");
     }
+    record.files_listed = true;
     for (std::size_t i = 0; i < files->size(); ++i) {
         const auto& entry = (*files)[i];
         if (!entry.is_object()) {
@@ -192,6 +218,7 @@ Result<ZenodoRecord> parse_zenodo_record(std::string_view body) {
         }
         // Another algorithm's prefix ("sha256:...") fails the length check and is ignored.
         file.md5 = normalised_hex(checksum, 2 * k_md5_bytes);
+        file.link = zenodo_file_link(entry);
         record.files.push_back(std::move(file));
     }
     return record;

@@ -23,15 +23,21 @@ struct ZenodoFile {
     std::string key; // the file name; may contain '/'
     std::optional<std::uint64_t> size;
     std::string md5; // lowercase hex, "" when the record gives none
+    std::string link; // the record's download link for it (see parse_zenodo_record), "" when none
 };
 
 struct ZenodoRecord {
     std::vector<ZenodoFile> files;
     std::string access_right; // metadata.access_right ("open", "restricted", ...), "" when absent
+    std::string id;           // the record's own id (`id`, else `recid`), "" when absent
+    bool files_listed = false; // `files` is present as a list (an empty list: a restricted record)
 };
 
-// The files of a `GET /api/records/{id}` answer. Accepts the current shape (`key`, `size`,
-// `checksum: "md5:<hex>"`) and the post-migration one (`filename`, `filesize`, bare hex).
+// The files of a `GET /api/records/{id}` answer, in any of its three shapes (api-drift-2026.md §4.1):
+// today's (`key`, `size`, `checksum: "md5:<hex>"`, `links.self` ending in `/content`), the
+// 2023-10 compatibility one (`filename`, `filesize`, bare hex, `links.download`) and the pre-2023
+// one (`key`, `bucket`, `links.self` = `/api/files/<bucket>/<key>`). The link is `links.self` when it
+// ends in `/content`, else `links.download`, else a bucket entry's `links.self`.
 // Errors: the body is not a JSON object, or a file entry has no name.
 [[nodiscard]] Result<ZenodoRecord> parse_zenodo_record(std::string_view body);
 

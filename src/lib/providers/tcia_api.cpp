@@ -44,8 +44,8 @@ bool nbia_blank(std::string_view body) {
     return body.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-std::string nbia_series_url(const ProviderContext& context, const Source& source) {
-    std::string url = context.endpoints.tcia + "/getSeries?Collection=" + url_encode(source.param("collection"), false);
+std::string nbia_series_url(const std::string& base, const Source& source) {
+    std::string url = base + "/getSeries?Collection=" + url_encode(source.param("collection"), false);
     if (std::string modality = source.param("modality"); !modality.empty()) {
         url += "&Modality=" + url_encode(modality, false);
     }
@@ -105,15 +105,45 @@ Result<std::vector<NbiaSeriesRow>> parse_nbia_series(std::string_view body) {
     return rows;
 }
 
-Result<std::vector<NbiaSeriesRow>> query_nbia_series(const ProviderContext& context, const Dataset& dataset,
-                                                     const Source& source) {
-    std::string url = nbia_series_url(context, source);
-    std::string shown = "request: GET " + RedactedUrl(url).str();
-    HttpRequest request = json_request(context, url);
+namespace {
+
+// The v1 twin of a base ending in /v4 ("" for any other base).
+std::string nbia_v1_of(const std::string& base) {
+    constexpr std::string_view k_v4 = "/v4";
+    return base.ends_with(k_v4) ? base.substr(0, base.size() - k_v4.size()) + "/v1" : std::string{};
+}
+
+// One getSeries request at base: the HTTP answer, or the error of an unreachable API.
+Result<HttpResponse> get_nbia_series(const ProviderContext& context, const Dataset& dataset, const Source& source,
+                                     const std::string& base) {
+    HttpRequest request = json_request(context, nbia_series_url(base, source));
     auto response = http_request(request, context.retry);
     if (!response) {
         return Error(response.error().code(), dataset.id + ": cannot reach the NBIA API: " + response.error().message(),
                      response.error().notes());
+    }
+    return response;
+}
+
+} // namespace
+
+Result<NbiaSeries> query_nbia_series(const ProviderContext& context, const Dataset& dataset, const Source& source) {
+    NbiaSeries out{{}, context.endpoints.tcia, ""};
+    auto response = get_nbia_series(context, dataset, source, out.base);
+    std::string shown = "request: GET " + RedactedUrl(nbia_series_url(out.base, source)).str();
+    if (std::string v1 = nbia_v1_of(out.base);
+        response && (response->status == 404 || response->status == 410) && !v1.empty()) {
+        // v4 lacks the endpoint here (tcia_utils keeps getContentsByName on v1: "Some endpoints were not
+        // migrated to v4 API"): ask v1 once and say so; when both fail, the notes name both.
+        std::string v4_answer = "HTTP " + std::to_string(response->status) + " from GET " +
+                                RedactedUrl(nbia_series_url(out.base, source)).str();
+        response = get_nbia_series(context, dataset, source, v1);
+        out.base = v1;
+        out.warning = "the NBIA v4 API answered " + v4_answer + "; the series list came from v1 instead";
+        shown = "first: " + v4_answer + "; then request: GET " + RedactedUrl(nbia_series_url(v1, source)).str();
+    }
+    if (!response) {
+        return response.error();
     }
     std::string why = "HTTP " + std::to_string(response->status);
     std::string text = printable_excerpt(response->body, 200);
@@ -123,9 +153,9 @@ Result<std::vector<NbiaSeriesRow>> query_nbia_series(const ProviderContext& cont
                          (text.empty() ? "" : ": " + text),
                      {"public collections need no token; this one may need a TCIA account", shown});
     }
-    if (response->status == 404) {
+    if (response->status == 404 || response->status == 410) {
         return Error(ErrorCode::not_found, dataset.id + ": the NBIA API has no getSeries (" + why + ")",
-                     {"check CXRCAT_TCIA_URL (the API's base, ending in /nbia-api/services/v1)", shown});
+                     {"check CXRCAT_TCIA_URL (the API's base, ending in /nbia-api/services/v4 or /v1)", shown});
     }
     if (response->status != 200) {
         return Error(ErrorCode::network,
@@ -144,7 +174,8 @@ Result<std::vector<NbiaSeriesRow>> query_nbia_series(const ProviderContext& cont
                      dataset.id + ": the NBIA API lists no series for collection '" + source.param("collection") + "'",
                      {"check the collection name on " + dataset.homepage, shown});
     }
-    return rows;
+    out.rows = std::move(*rows);
+    return out;
 }
 
 } // namespace cxrcat::providers

@@ -34,10 +34,19 @@ struct NbiaSeriesRow {
 // a SeriesInstanceUID that cannot be a directory name is an integrity error.
 [[nodiscard]] Result<std::vector<NbiaSeriesRow>> parse_nbia_series(std::string_view body);
 
+// The answer of query_nbia_series: the rows, and the API base that gave them.
+struct NbiaSeries {
+    std::vector<NbiaSeriesRow> rows;
+    std::string base;    // the context's base, or its v1 twin after a fallback
+    std::string warning; // "" unless v4 failed and v1 answered (say so)
+};
+
 // The series of the source's collection (and modality, when it names one), asked of the context's
-// NBIA API. Errors: access_denied (401/403), not_found (no getSeries, or no series: a wrong
-// collection name), network (anything else), each saying which request failed.
-[[nodiscard]] Result<std::vector<NbiaSeriesRow>> query_nbia_series(const ProviderContext& context,
-                                                                   const Dataset& dataset, const Source& source);
+// NBIA API. A v4 base that answers 404 or 410 is asked once more at v1 (TCIA keeps v1 while it is
+// "in the process of being deprecated", api-drift-2026.md §1.1). Errors: access_denied (401/403),
+// not_found (no getSeries at either version, or no series: a wrong collection name), network
+// (anything else), each saying which request failed.
+[[nodiscard]] Result<NbiaSeries> query_nbia_series(const ProviderContext& context, const Dataset& dataset,
+                                                   const Source& source);
 
 } // namespace cxrcat::providers

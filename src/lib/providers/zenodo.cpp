@@ -16,12 +16,14 @@ class ZenodoClient final : public ContextClient {
     using ContextClient::ContextClient;
 
     Result<std::vector<ResolvedFile>> resolve(const Dataset& dataset, const Source& source) override {
+        m_warnings.clear();
         std::string record = source.param("record");
         auto answer = fetch_record(dataset, record, m_context.retry);
         if (!answer) {
             return answer.error();
         }
         const ZenodoRecord& listing = *answer;
+        record = listing.id.empty() ? record : listing.id; // a concept id's latest version
         std::string base = m_context.endpoints.zenodo;
         std::vector<ResolvedFile> files;
         for (const auto& file : listing.files) {
@@ -34,15 +36,16 @@ class ZenodoClient final : public ContextClient {
             std::string key = url_encode(file.key, true);
             ResolvedFile resolved;
             resolved.path = file.key;
-            // The canonical API content URL serves every file; it ignores Range, so resumed and
-            // split transfers go to the record page's download route, which honours it
-            // (provider-apis.md §1.2; zenodo/zenodo#2593).
-            resolved.urls.push_back(std::string(base)
-                                        .append("/api/records/")
-                                        .append(record)
-                                        .append("/files/")
-                                        .append(key)
-                                        .append("/content"));
+            // The record's own link for the file (its three shapes name it differently), else the
+            // canonical API content URL. It ignores Range, so resumed and split transfers go to the
+            // record page's download route, which honours it (provider-apis.md §1.2; zenodo/zenodo#2593).
+            resolved.urls.push_back(!file.link.empty() ? on_endpoint(file.link)
+                                                       : std::string(base)
+                                                             .append("/api/records/")
+                                                             .append(record)
+                                                             .append("/files/")
+                                                             .append(key)
+                                                             .append("/content"));
             resolved.resume_url = std::string(base)
                                       .append("/records/")
                                       .append(record)
@@ -57,7 +60,7 @@ class ZenodoClient final : public ContextClient {
             files.push_back(std::move(resolved));
         }
         if (files.empty()) {
-            return empty_record(dataset, record, listing.access_right);
+            return empty_record(dataset, record, listing);
         }
         check_catalog_files(dataset, source, listing_origin(record), files);
         return files;
@@ -66,7 +69,7 @@ class ZenodoClient final : public ContextClient {
     ProbeResult probe(const Dataset& dataset, const Source& source) override {
         std::string record = source.param("record");
         HttpRequest request = record_request(record);
-        auto response = http_request(request, m_context.retry);
+        auto response = get_record(request, record, m_context.retry);
         if (!response) {
             return unreachable(response.error());
         }
@@ -91,15 +94,19 @@ class ZenodoClient final : public ContextClient {
                         "compare " + record_page(record) + " with the catalog entry (" + dataset.origin + ")", ""};
             }
             if (files.empty()) {
-                return {listing->access_right == "open" || listing->access_right.empty() ? ProbeStatus::not_found
-                                                                                         : ProbeStatus::restricted,
+                bool restricted = listing->files_listed || (!listing->access_right.empty() &&
+                                                            listing->access_right != "open");
+                return {restricted ? ProbeStatus::restricted : ProbeStatus::not_found,
                         "Zenodo record " + record + " lists no files" +
                             (listing->access_right.empty() ? "" : " (access: " + listing->access_right + ")"),
                         "open " + record_page(record) + " to see whether access must be requested", ""};
             }
             return {ProbeStatus::ok,
                     "Zenodo record " + record + ": " + std::to_string(files.size()) + " files, " + human_size(total) +
-                        ", md5 from the record API",
+                        ", md5 from the record API" +
+                        (listing->id.empty() || listing->id == record
+                             ? ""
+                             : " (a concept id: its latest version " + listing->id + " is used)"),
                     "", ""};
         }
         Error error = status_error(dataset, record, *response, request.url);
@@ -138,7 +145,11 @@ class ZenodoClient final : public ContextClient {
         return error;
     }
 
+    [[nodiscard]] std::vector<std::string> warnings() const override { return m_warnings; }
+
   private:
+    std::vector<std::string> m_warnings; // of the last resolve()
+
     [[nodiscard]] std::string record_page(const std::string& record) const {
         return m_context.endpoints.zenodo + "/records/" + record;
     }
@@ -151,10 +162,9 @@ class ZenodoClient final : public ContextClient {
         return json_request(m_context, m_context.endpoints.zenodo + "/api/records/" + record);
     }
 
-    Result<ZenodoRecord> fetch_record(const Dataset& dataset, const std::string& record,
-                                      const RetryPolicy& policy) const {
+    Result<ZenodoRecord> fetch_record(const Dataset& dataset, const std::string& record, const RetryPolicy& policy) {
         HttpRequest request = record_request(record);
-        auto response = http_request(request, policy); // 429 and 5xx retried, Retry-After honoured
+        auto response = get_record(request, record, policy); // 429 and 5xx retried, Retry-After honoured
         if (!response) {
             Error error(response.error().code(),
                         dataset.id + ": cannot read Zenodo record " + record + ": " + response.error().message(),
@@ -171,7 +181,37 @@ class ZenodoClient final : public ContextClient {
                          {"request: " + RedactedUrl(request.url).str(),
                           "a proxy or captive portal may be answering instead of Zenodo"});
         }
+        if (!listing->id.empty() && listing->id != record) {
+            m_warnings.push_back("Zenodo record " + record + " is a concept id; its latest version " + listing->id +
+                                 " is used (" + record_page(listing->id) + ")");
+        }
         return listing;
+    }
+
+    // GET of a record; a 404 may be a concept (parent) id, which only answers through
+    // /versions/latest (zenodo/zenodo#2499; api-drift-2026.md §4.1): that route redirects to the
+    // latest version's record (invenio-rdm-records RDMRecordResource.read_latest).
+    Result<HttpResponse> get_record(HttpRequest& request, const std::string& record, const RetryPolicy& policy) const {
+        auto response = http_request(request, policy);
+        if (!response || response->status != 404) {
+            return response;
+        }
+        HttpRequest latest = json_request(m_context, m_context.endpoints.zenodo + "/api/records/" + record +
+                                                         "/versions/latest");
+        auto second = http_request(latest, policy);
+        if (second && second->status == 200) {
+            request = std::move(latest);
+            return second;
+        }
+        return response; // the first 404 says what is wrong
+    }
+
+    // A link of the record moved onto the configured base URL (CXRCAT_ZENODO_URL), so that a proxy
+    // or mirror in front of Zenodo also serves the bytes.
+    [[nodiscard]] std::string on_endpoint(const std::string& link) const {
+        std::size_t scheme = link.find("://");
+        std::size_t path = scheme == std::string::npos ? 0 : link.find('/', scheme + 3);
+        return path == std::string::npos ? link : m_context.endpoints.zenodo + link.substr(path);
     }
 
     // The error for a record API answer other than 200; its first note is the fix.
@@ -211,11 +251,16 @@ class ZenodoClient final : public ContextClient {
                      {"retry later; Zenodo may be down or in maintenance", request_note});
     }
 
+    // A record whose `files` is an empty list hides them: restricted records answer so (a real
+    // capture, 2024-08; api-drift-2026.md §4.1).
     [[nodiscard]] Error empty_record(const Dataset& dataset, const std::string& record,
-                                     const std::string& access_right) const {
-        if (!access_right.empty() && access_right != "open") {
+                                     const ZenodoRecord& listing) const {
+        const std::string& access_right = listing.access_right;
+        if (listing.files_listed || (!access_right.empty() && access_right != "open")) {
             return Error(ErrorCode::access_denied,
-                         dataset.id + ": Zenodo record " + record + " is " + access_right + " and lists no files",
+                         dataset.id + ": Zenodo record " + record + " is " +
+                             (access_right.empty() || access_right == "open" ? "restricted" : access_right) +
+                             " and lists no files",
                          {"open " + record_page(record) + " to request access"});
         }
         return Error(ErrorCode::not_found, dataset.id + ": Zenodo record " + record + " lists no files",
