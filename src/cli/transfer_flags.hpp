@@ -25,6 +25,7 @@ struct TransferFlags {
     bool request_payer = false;
     bool no_extract = false;
     bool keep_archives = false;
+    double max_expansion = 100.0;
     std::string group;
     std::string limit_rate; // "" = no cap
     std::string to;         // --to s3://bucket/prefix ("" = under CXRCAT_HOME)

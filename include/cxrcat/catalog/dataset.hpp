@@ -58,6 +58,9 @@ struct FileEntry {
 };
 
 // Files of one source that are the ordered byte-split parts of a single archive (7-Zip volumes
+    // An archive's total extracted size where the publisher states it: extraction then allows that
+    // much output (plus a margin) instead of the compression-bomb ratio.
+    std::optional<std::uint64_t> extracted_size;
 // "x.zip.001", "x.zip.002", ...): each part downloads, verifies and resumes on its own; once every
 // part is verified the whole is extracted as one stream, never joined on disk.
 struct SplitArchive {

@@ -27,7 +27,7 @@ void extract_into_place(const PlannedFile& planned, const std::filesystem::path&
                         const FetchOptions& options, FileResult& result, const std::string& now) {
     std::filesystem::path archive = destination / planned.path;
     std::filesystem::path into = archive.parent_path();
-    auto extracted = extract_archive(archive, into, fetch_extract_limits(destination, into));
+    auto extracted = extract_archive(archive, into, fetch_extract_limits(destination, into, options.max_expansion, planned.extracted_size));
     if (!extracted) {
         result.status = TransferStatus::failed;
         result.error = extracted.error();
@@ -364,7 +364,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         }
         if (!planned.source.member_checksums.empty()) {
             install_series_archive(planned, series_archive_path(destination, planned.path), destination, state, result,
-                                   now);
+                                   now, options.max_expansion);
             continue;
         }
         record_installed(planned, outcome.size, outcome.digests, destination, **session, options, result, now);
