@@ -23,6 +23,7 @@ enum class Redistribution { allowed, organisation_only, forbidden, unknown };
 enum class Availability { available, partially_withdrawn, withdrawn, unknown };
 enum class Provider { http, zenodo, physionet, kaggle, huggingface, idc, tcia, manual };
 enum class SourceStatus { available, withdrawn, unknown };
+enum class ErratumProblem { missing, truncated, corrupt, duplicate, mislabelled, not_an_image };
 
 // How catalog files spell each enum (to_string, parse_enum and enum_names read these tables).
 constexpr std::array<std::string_view, 3> spellings(Modality /*unused*/) {
@@ -46,6 +47,9 @@ constexpr std::array<std::string_view, 8> spellings(Provider /*unused*/) {
 constexpr std::array<std::string_view, 3> spellings(SourceStatus /*unused*/) {
     return {"available", "withdrawn", "unknown"};
 }
+constexpr std::array<std::string_view, 6> spellings(ErratumProblem /*unused*/) {
+    return {"missing", "truncated", "corrupt", "duplicate", "mislabelled", "not-an-image"};
+}
 
 // One downloadable file of a source. `path` is relative to the dataset directory.
 struct FileEntry {
@@ -54,13 +58,13 @@ struct FileEntry {
     std::optional<std::uint64_t> size;
     std::map<DigestAlgorithm, std::string> digests; // lowercase hex, as published
     bool extract = false;
+    // An archive's total extracted size where the publisher states it: extraction then allows that
+    // much output (plus a margin) instead of the compression-bomb ratio.
+    std::optional<std::uint64_t> extracted_size;
     std::string note;
 };
 
 // Files of one source that are the ordered byte-split parts of a single archive (7-Zip volumes
-    // An archive's total extracted size where the publisher states it: extraction then allows that
-    // much output (plus a margin) instead of the compression-bomb ratio.
-    std::optional<std::uint64_t> extracted_size;
 // "x.zip.001", "x.zip.002", ...): each part downloads, verifies and resumes on its own; once every
 // part is verified the whole is extracted as one stream, never joined on disk.
 struct SplitArchive {
@@ -124,6 +128,15 @@ struct LineageLink {
     std::string note;
 };
 
+// A known problem in the publisher's own files: `verify --decode` reports a matching failure as known
+// (the publisher's problem, not the download's).
+struct Erratum {
+    std::string path; // dataset-relative, or its trailing components ("CXR_png/Thumbs.db") matching in any directory
+    ErratumProblem problem = ErratumProblem::corrupt;
+    std::string source; // where it is documented (a repository file, an issue, a page)
+    std::string note;
+};
+
 // One catalogued dataset. `raw` keeps the entry exactly as written, for JSON output.
 struct Dataset {
     std::string id;
@@ -154,6 +167,7 @@ struct Dataset {
     std::vector<LineageLink> lineage;
     std::vector<std::string> notes;
     std::vector<Source> sources;
+    std::vector<Erratum> errata;
 
     std::string origin; // the file it was loaded from ("catalog/datasets/x.json" when built in)
     bool builtin = false;
