@@ -27,6 +27,10 @@ struct FetchOptions {
     // --max-expansion: an archive without a declared extracted size may produce this many times its
     // own size before it is refused as a compression bomb.
     double max_expansion = 100.0;
+    // --decode: every image file is checked by its format (as verify --decode) before it counts as
+    // installed; one that fails is not installed unless the catalog lists it as an erratum. Files
+    // extracted from archives and files sent to a bucket are not checked.
+    bool decode = false;
     DownloadOptions download;
     ProviderContext providers;
     std::optional<std::filesystem::path> from; // --from: files a person downloaded (registration route)
