@@ -11,15 +11,20 @@ namespace cxrcat::decode {
 
 namespace {
 
-// Where the module is: CXRCAT_DICOM_MODULE (tests, relocated installs), else the installed path,
-// else the build tree's (running from the build directory).
+// Where the module is: CXRCAT_DICOM_MODULE (tests, other programs), else beside the running program
+// as installed (<prefix>/bin/cxrcat -> <prefix>/lib/cxrcat/, so a .deb or a moved prefix works), else
+// the configured install path, else the build tree's (running from the build directory).
 std::string module_path() {
     if (const char* given = std::getenv("CXRCAT_DICOM_MODULE"); given != nullptr && *given != '\0') { // NOLINT
         return given;
     }
     std::error_code ec;
-    if (std::filesystem::exists(CXRCAT_DICOM_MODULE_INSTALLED, ec)) {
-        return CXRCAT_DICOM_MODULE_INSTALLED;
+    std::filesystem::path program = std::filesystem::read_symlink("/proc/self/exe", ec);
+    std::filesystem::path beside = program.parent_path().parent_path() / CXRCAT_DICOM_MODULE_RELATIVE;
+    for (const std::filesystem::path& candidate : {beside, std::filesystem::path(CXRCAT_DICOM_MODULE_INSTALLED)}) {
+        if (!program.empty() && std::filesystem::exists(candidate, ec)) {
+            return candidate.string();
+        }
     }
     return CXRCAT_DICOM_MODULE_BUILT;
 }
