@@ -6,6 +6,7 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 install(TARGETS cxrcat RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+install(TARGETS cxrcat_dicom LIBRARY DESTINATION "${CXRCAT_DICOM_MODULE_DIR}")
 install(TARGETS cxrcat_core EXPORT cxrcatTargets
         ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
         INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")

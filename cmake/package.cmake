@@ -17,7 +17,9 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # dpkg-shlibdeps cannot see the libraries cxrcat opens on first use (cmake/on_demand_libraries.cmake):
 # their packages are named here, and shlibdeps' findings are appended.
 set(cxrcat_opened_packages "")
-foreach(package IN ITEMS "${CXRCAT_LIBCURL_PACKAGE}" "${CXRCAT_LIBCRYPTO_PACKAGE}" "${CXRCAT_LIBARCHIVE_PACKAGE}")
+foreach(package IN ITEMS "${CXRCAT_LIBCURL_PACKAGE}" "${CXRCAT_LIBCRYPTO_PACKAGE}" "${CXRCAT_LIBARCHIVE_PACKAGE}"
+                        "${CXRCAT_ZLIB_PACKAGE}" "${CXRCAT_LIBSPNG_PACKAGE}" "${CXRCAT_LIBTURBOJPEG_PACKAGE}"
+                        "${CXRCAT_GDCM_PACKAGE}")
   if(package)
     list(APPEND cxrcat_opened_packages "${package}")
   endif()

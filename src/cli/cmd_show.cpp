@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 
 namespace cxrcat::cli {
 
@@ -95,6 +96,22 @@ void print_source(std::size_t number, const Source& source) {
 }
 
 // Declared links from this dataset, and links other datasets declare towards it.
+// The count of known problems in the publisher's files, by where each is documented.
+void print_errata(const Dataset& dataset) {
+    if (dataset.errata.empty()) {
+        return;
+    }
+    std::map<std::string, std::size_t> by_source;
+    for (const auto& erratum : dataset.errata) {
+        ++by_source[erratum.source];
+    }
+    std::cout << "  errata: " << dataset.errata.size() << " known problem" << (dataset.errata.size() == 1 ? "" : "s")
+              << " in the publisher's files (verify --decode reports them as known)\n";
+    for (const auto& [source, count] : by_source) {
+        std::cout << "    " << count << " from " << source << '\n';
+    }
+}
+
 void print_lineage(const Catalog& catalog, const Dataset& dataset) {
     std::vector<std::string> lines;
     for (const auto& link : dataset.lineage) {
@@ -190,6 +207,7 @@ void print_dataset(const Catalog& catalog, const Dataset& dataset) {
         }
     }
     print_lineage(catalog, dataset);
+    print_errata(dataset);
     for (const auto& note : dataset.notes) {
         std::cout << "  note: " << note << '\n';
     }

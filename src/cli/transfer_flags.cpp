@@ -79,6 +79,13 @@ void add_transfer_flags(CLI::App& command, TransferFlags& flags) {
     command.add_flag("--no-origin", flags.no_origin,
                      "Never contact upstream servers, only mirrors (also CXRCAT_NO_ORIGIN=1)");
     command.add_flag("--no-extract", flags.no_extract, "Keep archives as they are instead of unpacking them");
+    add_typed_option(command, "--max-expansion", flags.max_expansion, "RATIO",
+                     "Let an archive whose extracted size the catalog does not state unpack to RATIO times its own "
+                     "size before it is refused as a compression bomb (default 100; sparse masks compress further)")
+        ->check(CLI::PositiveNumber);
+    command.add_flag("--decode", flags.decode,
+                     "Check that every downloaded image opens (as verify --decode) before installing it; one that "
+                     "does not is not installed unless the catalog lists it as an erratum");
     add_typed_option(command, "--group", flags.group, "GROUP",
                      "Give the install to this Unix group (setgid, group-writable directories) so a lab shares one "
                      "copy (also CXRCAT_GROUP)");
@@ -100,6 +107,8 @@ FetchOptions make_fetch_options(AppContext& context, const TransferFlags& flags)
     FetchOptions out;
     out.extract = !flags.no_extract;
     out.keep_archives = flags.keep_archives || flags.no_extract;
+    out.max_expansion = flags.max_expansion;
+    out.decode = flags.decode;
     out.download.jobs = flags.jobs;
     out.download.per_host = flags.jobs;
     out.download.retry.max_attempts = flags.retries + 1;

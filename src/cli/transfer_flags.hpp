@@ -25,13 +25,15 @@ struct TransferFlags {
     bool request_payer = false;
     bool no_extract = false;
     bool keep_archives = false;
+    double max_expansion = 100.0;
+    bool decode = false;
     std::string group;
     std::string limit_rate; // "" = no cap
     std::string to;         // --to s3://bucket/prefix ("" = under CXRCAT_HOME)
 };
 
 // Adds -j, --accept-terms, --cacert, --progress, --retries, --stall-timeout, --segments, --mirror,
-// --request-payer, --no-origin, --no-extract, --keep-archives, --group, --limit-rate and --to to command.
+// --request-payer, --no-origin, --no-extract, --keep-archives, --max-expansion, --decode, --group, --limit-rate and --to to command.
 void add_transfer_flags(CLI::App& command, TransferFlags& flags);
 
 // Adds --format text|json for what a transfer did (json: a record per file and a summary).

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Start-up: commands that make no request never load libcurl, libcrypto or libarchive (they are opened
+// Start-up: commands that make no request never load libcurl, libcrypto, libarchive or the image
+// libraries (libspng, libturbojpeg, zlib, the DICOM module with GDCM; they are opened
 // on first use, src/lib/shared_library.hpp). The dynamic loader's own trace (LD_DEBUG=files, glibc's
 // ld.so(8)) lists every library it loads, so the test sees what the process really did.
 #include "cli_test.hpp"
@@ -12,8 +13,10 @@ namespace {
 
 using Startup = CliTest;
 
-const std::array<const char*, 5> k_on_demand_libraries{"libcurl.so", "libcrypto.so", "libssl.so", "libarchive.so",
-                                                       "libgnutls.so"};
+// The image libraries too (issue 21): verify --decode opens them, nothing else does.
+const std::array<const char*, 10> k_on_demand_libraries{
+    "libcurl.so",     "libcrypto.so",  "libssl.so",         "libarchive.so", "libgnutls.so",
+    "libspng.so",     "libturbojpeg.so", "libcxrcat-dicom.so", "libgdcmMSFF.so", "libz.so"};
 
 // The libraries of k_on_demand_libraries that the loader's trace shows being loaded.
 std::vector<std::string> loaded_on_demand_libraries(const ProcessResult& result) {

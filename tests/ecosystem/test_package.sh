@@ -17,7 +17,8 @@ echo "built $(basename "$deb") ($(stat -c %s "$deb") bytes)"
 info=$(dpkg-deb --info "$deb")
 depends=$(dpkg-deb --field "$deb" Depends)
 echo "Depends: $depends"
-for library in libcurl4 libssl3 libarchive13 libstdc++6 libc6; do
+# The image libraries of verify --decode are opened on first use too; GDCM is the DICOM module's.
+for library in libcurl4 libssl3 libarchive13 libspng0 libturbojpeg0 zlib1g libgdcm3.0 libstdc++6 libc6; do
     [[ ", $depends," == *", $library "* || ", $depends," == *", $library,"* ]] || fail "Depends lacks $library: $depends"
 done
 [[ $(dpkg-deb --field "$deb" Package) == cxrcat ]] || fail "Package is not cxrcat"
@@ -27,7 +28,8 @@ contents=$(dpkg-deb --contents "$deb" | awk '{print $6}')
 for path in ./usr/bin/cxrcat ./usr/share/man/man1/cxrcat.1.gz ./usr/share/bash-completion/completions/cxrcat \
             ./usr/share/zsh/vendor-completions/_cxrcat ./usr/share/fish/vendor_completions.d/cxrcat.fish \
             ./usr/share/doc/cxrcat/copyright ./usr/share/doc/cxrcat/schemas/list.schema.json \
-            ./usr/include/cxrcat/catalog/catalog.hpp ./usr/lib/pkgconfig/cxrcat.pc; do
+            ./usr/include/cxrcat/catalog/catalog.hpp ./usr/lib/pkgconfig/cxrcat.pc \
+            ./usr/lib/cxrcat/libcxrcat-dicom.so ./usr/share/doc/cxrcat/schemas/verify-decode.schema.json; do
     grep -qxF "$path" <<<"$contents" || fail "$path is not in the package"
 done
 if grep -E '^\./usr/local/|^\./home/|^\./root/' <<<"$contents"; then fail "files outside /usr"; fi

@@ -208,6 +208,9 @@ fs::path IntegrationTest::write_catalog(const std::vector<CatalogFile>& files, c
         if (file.sha256) {
             entry["sha256"] = *file.sha256;
         }
+        if (file.extracted_size) {
+            entry["extracted_size"] = *file.extracted_size;
+        }
         list.push_back(entry);
     }
     nlohmann::json dataset = {

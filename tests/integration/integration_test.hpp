@@ -61,6 +61,7 @@ struct CatalogFile {
     std::optional<std::uint64_t> size;
     std::optional<std::string> sha256;
     bool extract = false;
+    std::optional<std::uint64_t> extracted_size{}; // the catalog's `extracted_size`, when declared
 };
 
 class IntegrationTest : public ::testing::Test {

@@ -131,6 +131,8 @@ def run_all(run, validators, work):
     expect(failed and failed["files"][0]["error"] is not None, "fetch with a bad digest: expected an error record")
     run.json(["fetch", "schema-good", "--dry-run", "--format", "json"], "fetch-dry-run", v)
     run.json(["verify", "schema-good", "--format", "json"], "verify", v)
+    decoded = run.json(["verify", "schema-good", "--decode", "--format", "json"], "verify-decode", v)
+    expect(decoded and decoded["decode"][0]["skipped"] == 1, "verify --decode: the text file is not an image")
     status = run.json(["status", "schema-good", "--format", "json"], "status", v)
     expect(status and status["datasets"][0]["complete"] is True, "status after fetch: expected complete")
     run.json(["plan", "schema-good", "schema-bad", "--format", "json"], "plan", v)

@@ -38,6 +38,10 @@
 namespace cxrcat {
 namespace {
 
+// What a refusal by the ratio adds: the two ways to let an honest, very compressible archive through.
+const std::string k_ratio_advice = "; if it is legitimately this compressible (sparse masks), declare its "
+                                   "extracted_size in the catalog or rerun with --max-expansion RATIO";
+
 namespace fs = std::filesystem;
 
 constexpr std::size_t k_mib = std::size_t{1} << 20U;
@@ -726,7 +730,7 @@ TEST_F(ExtractTest, RefusesCompressionBombWhileStreaming) {
     EXPECT_EQ(outcome.code, static_cast<int>(ErrorCode::integrity));
     EXPECT_EQ(outcome.message, "refusing to extract bomb.tar.gz: output exceeds " + std::to_string(archive_size * 100) +
                                    " bytes (100 times the archive's " + std::to_string(archive_size) +
-                                   " bytes) at entry 'zeros.bin'; it looks like a compression bomb");
+                                   " bytes) at entry 'zeros.bin'; it looks like a compression bomb" + k_ratio_advice);
     EXPECT_LT(outcome.rss_growth_kib, 64 * 1024) << "extraction must stream, not buffer";
     EXPECT_EQ(snapshot(m_root), before);
     EXPECT_EQ(listing(m_root / "work"), std::set<std::string>{"dest"});
@@ -744,7 +748,32 @@ TEST_F(ExtractTest, RefusesSparseFileWhoseHolesExceedTheBudget) {
     expect_refused(archive("holes.tar"), "refusing to extract holes.tar: output exceeds " +
                                              std::to_string(archive_size * 100) + " bytes (100 times the archive's " +
                                              std::to_string(archive_size) +
-                                             " bytes) at entry 'holes.img'; it looks like a compression bomb");
+                                             " bytes) at entry 'holes.img'; it looks like a compression bomb" +
+                                             k_ratio_advice);
+}
+
+// Sparse masks pass the ratio honestly: a declared extracted size holds the output to that size
+// (plus 1% and 1 MiB) instead.
+TEST_F(ExtractTest, DeclaredExtractedSizeReplacesTheRatio) {
+    {
+        ArchiveBuilder builder(archive("mask.tar"), Format::tar);
+        builder.add_sparse("mask.img", 60 * std::uint64_t{k_mib}, {{0, random_bytes(4096, 13)}});
+        builder.close();
+    }
+    ExtractLimits limits;
+    limits.declared_output_bytes = 60 * std::uint64_t{k_mib};
+    auto result = extract_archive(archive("mask.tar"), m_dest, limits);
+    ASSERT_TRUE(result) << result.error().message();
+    EXPECT_EQ(fs::file_size(m_dest / "mask.img"), 60 * std::uint64_t{k_mib});
+
+    limits.declared_output_bytes = 8 * std::uint64_t{k_mib};
+    std::uint64_t allowed = declared_output_allowance(8 * std::uint64_t{k_mib});
+    EXPECT_EQ(allowed, 8 * std::uint64_t{k_mib} + 8 * std::uint64_t{k_mib} / 100 + k_mib);
+    expect_refused(archive("mask.tar"),
+                   "refusing to extract mask.tar: output exceeds " + std::to_string(allowed) +
+                       " bytes (the declared extracted size of " + std::to_string(8 * std::uint64_t{k_mib}) +
+                       " bytes plus a margin) at entry 'mask.img'; it looks like a compression bomb",
+                   ErrorCode::integrity, limits);
 }
 
 TEST_F(ExtractTest, RefusesOutputBeyondTheAbsoluteCap) {

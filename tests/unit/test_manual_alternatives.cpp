@@ -12,7 +12,7 @@ Source manual_source(const std::string& name, const std::string& alternative, co
     source.name = name;
     source.alternative = alternative;
     for (const auto& path : files) {
-        source.files.push_back(FileEntry{path, std::nullopt, std::nullopt, {}, false, ""});
+        source.files.push_back(FileEntry{path, std::nullopt, std::nullopt, {}, false, std::nullopt, ""});
     }
     return source;
 }

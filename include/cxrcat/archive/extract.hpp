@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,11 +16,19 @@ namespace cxrcat {
 
 struct ExtractedFile;
 
+// The slack allowed over a declared extracted size: 1% of it plus 1 MiB (directory entries,
+// filesystem rounding and a publisher's rounded figure must not refuse an honest archive).
+[[nodiscard]] std::uint64_t declared_output_allowance(std::uint64_t declared_bytes);
+
 // Bounds on what one archive may produce, and checks it must pass; failing any refuses the whole
 // archive.
 struct ExtractLimits {
     std::uint64_t max_output_bytes = 0; // 0 = no absolute cap
     double max_ratio = 100.0;           // total output may be at most max_ratio * archive file size
+    // The archive's extracted size as the catalog or the provider's listing states it: when set, the
+    // output may reach it plus a small margin (k_declared_output_margin) whatever the ratio, so a
+    // legitimately very compressible archive (sparse segmentation masks) extracts.
+    std::optional<std::uint64_t> declared_output_bytes;
     std::uint64_t max_entries = 5'000'000;
     // Top-level names no entry may create or enter (fetch reserves ".cxrcat", its state directory).
     std::vector<std::string> reserved_names;

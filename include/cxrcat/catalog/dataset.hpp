@@ -24,6 +24,7 @@ enum class Redistribution { allowed, organisation_only, forbidden, unknown };
 enum class Availability { available, partially_withdrawn, withdrawn, unknown };
 enum class Provider { http, zenodo, physionet, kaggle, huggingface, idc, tcia, manual };
 enum class SourceStatus { available, withdrawn, unknown };
+enum class ErratumProblem { missing, truncated, corrupt, duplicate, mislabelled, not_an_image };
 
 // How catalog files spell each enum (to_string, parse_enum and enum_names read these tables).
 constexpr std::array<std::string_view, 3> spellings(Modality /*unused*/) {
@@ -47,6 +48,9 @@ constexpr std::array<std::string_view, 8> spellings(Provider /*unused*/) {
 constexpr std::array<std::string_view, 3> spellings(SourceStatus /*unused*/) {
     return {"available", "withdrawn", "unknown"};
 }
+constexpr std::array<std::string_view, 6> spellings(ErratumProblem /*unused*/) {
+    return {"missing", "truncated", "corrupt", "duplicate", "mislabelled", "not-an-image"};
+}
 
 // One downloadable file of a source. `path` is relative to the dataset directory.
 struct FileEntry {
@@ -55,6 +59,9 @@ struct FileEntry {
     std::optional<std::uint64_t> size;
     std::map<DigestAlgorithm, std::string> digests; // lowercase hex, as published
     bool extract = false;
+    // An archive's total extracted size where the publisher states it: extraction then allows that
+    // much output (plus a margin) instead of the compression-bomb ratio.
+    std::optional<std::uint64_t> extracted_size;
     std::string note;
 };
 
@@ -122,6 +129,15 @@ struct LineageLink {
     std::string note;
 };
 
+// A known problem in the publisher's own files: `verify --decode` reports a matching failure as known
+// (the publisher's problem, not the download's).
+struct Erratum {
+    std::string path; // dataset-relative, or its trailing components ("CXR_png/Thumbs.db") matching in any directory
+    ErratumProblem problem = ErratumProblem::corrupt;
+    std::string source; // where it is documented (a repository file, an issue, a page)
+    std::string note;
+};
+
 // One catalogued dataset. `raw` keeps the entry exactly as written, for JSON output.
 struct Dataset {
     std::string id;
@@ -153,6 +169,7 @@ struct Dataset {
     std::vector<std::string> notes;
     std::vector<Source> sources;
     std::optional<LabelTableSpec> label_table; // how `cxrcat labels` reads its label files
+    std::vector<Erratum> errata;
 
     std::string origin; // the file it was loaded from ("catalog/datasets/x.json" when built in)
     bool builtin = false;

@@ -24,6 +24,13 @@ struct FetchOptions {
     Selection selection; // --files-from, --where, --sample, --shard
     bool extract = true;
     bool keep_archives = false;
+    // --max-expansion: an archive without a declared extracted size may produce this many times its
+    // own size before it is refused as a compression bomb.
+    double max_expansion = 100.0;
+    // --decode: every image file is checked by its format (as verify --decode) before it counts as
+    // installed; one that fails is not installed unless the catalog lists it as an erratum. Files
+    // extracted from archives and files sent to a bucket are not checked.
+    bool decode = false;
     DownloadOptions download;
     ProviderContext providers;
     std::optional<std::filesystem::path> from; // --from: files a person downloaded (registration route)
@@ -54,6 +61,7 @@ struct PlannedFile {
     std::map<DigestAlgorithm, std::string> digests; // published, provider-given, or recorded at first download
     std::string digest_origin;                      // where the digests come from, or "" (none known yet)
     bool extract = false;
+    std::optional<std::uint64_t> extracted_size; // the archive's declared extracted size, where stated
     std::string split_archive;         // when extracting: the split archive this file is a part of, else ""
     bool verified = false;             // already installed and intact: will be skipped
     std::optional<Error> unavailable;  // the provider cannot serve it as catalogued: fails alone, with this error

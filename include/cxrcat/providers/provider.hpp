@@ -79,6 +79,7 @@ struct ResolvedFile {
     std::map<DigestAlgorithm, std::string> digests;
     std::string digest_origin; // "published in the catalog", "from the Zenodo record API", ...
     bool extract = false;
+    std::optional<std::uint64_t> extracted_size; // an archive's stated extracted size (catalog or listing)
     std::string zipped_member; // see TransferRequest::zipped_member ("" when the provider never zips)
     // What the provider knows about the file's group, for selection: IDC and TCIA give the series'
     // PatientID, StudyInstanceUID, SeriesInstanceUID, Modality, collection_id (and crdc_series_uuid).

@@ -5,6 +5,8 @@
 #include "cxrcat/base/paths.hpp"
 #include "cxrcat/base/result.hpp"
 #include "cxrcat/base/spelled_enum.hpp"
+#include "cxrcat/state/dataset_lock.hpp"
+#include "cxrcat/state/dataset_state.hpp"
 
 #include <array>
 #include <string>
@@ -32,6 +34,18 @@ struct VerifyReport {
 
     [[nodiscard]] bool ok() const;
 };
+
+// A dataset's installed files, held under its lock for as long as this lives.
+struct InstalledDataset {
+    DatasetLock lock;
+    DatasetState state;
+    std::filesystem::path directory;
+};
+
+// Takes the dataset's lock (holder says who holds it) and loads its state. Errors: nothing installed
+// (not_found), the lock or the state unreadable.
+[[nodiscard]] Result<InstalledDataset> open_installed(const Dataset& dataset, const Paths& paths,
+                                                      const std::string& holder);
 
 // Re-hashes every installed file of the dataset on `threads` threads (0 = every core) and
 // compares sizes and digests with the state. Errors: nothing installed (not_found), state unreadable.

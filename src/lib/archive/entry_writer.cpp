@@ -77,8 +77,14 @@ Result<Content> EntryWriter::write(const EntryHeader& header, Fd& fd, const std:
 
 Result<void> EntryWriter::append(Output& out, std::span<const std::byte> bytes, bool zeros) {
     if (!m_budget.charge(bytes.size())) {
-        return m_refuse("output exceeds " + std::to_string(m_budget.limit()) + " bytes (" + m_budget.reason() +
-                        ") at " + out.label + "; it looks like a compression bomb");
+        std::string why = "output exceeds " + std::to_string(m_budget.limit()) + " bytes (" + m_budget.reason() +
+                          ") at " + out.label + "; it looks like a compression bomb";
+        if (m_budget.ratio_bound()) {
+            // Sparse masks legitimately pass the ratio: say how to let an honest archive through.
+            why += "; if it is legitimately this compressible (sparse masks), declare its extracted_size in the "
+                   "catalog or rerun with --max-expansion RATIO";
+        }
+        return m_refuse(why);
     }
     out.position += bytes.size();
     if (!zeros && out.fill == 0 && bytes.size() >= m_buffer.size()) {

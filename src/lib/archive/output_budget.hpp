@@ -24,11 +24,16 @@ class OutputBudget {
     [[nodiscard]] std::uint64_t limit() const { return m_limit; }
     // Why the allowance is what it is ("100 times the archive's 10 bytes", "the output limit").
     [[nodiscard]] const std::string& reason() const { return m_reason; }
+    // True when the limit is the ratio to the archive's size (not a declared size or an output cap).
+    [[nodiscard]] bool ratio_bound() const { return m_ratio_bound; }
     // The entry limit.
     [[nodiscard]] std::uint64_t max_entries() const { return m_max_entries; }
 
   private:
+    void set_ratio_limit(const ExtractLimits& limits, std::uint64_t archive_size);
+
     std::uint64_t m_limit = 0;
+    bool m_ratio_bound = false;
     std::string m_reason;
     std::uint64_t m_used = 0;
     std::uint64_t m_max_entries = 0;

@@ -143,6 +143,18 @@ void parse_lineage(Reader& reader, const json& entry, const std::string& pointer
     });
 }
 
+void parse_errata(Reader& reader, const json& entry, const std::string& pointer, Dataset& dataset) {
+    reader.each_object(entry, pointer, "errata", false, [&](const json& item, const std::string& item_pointer) {
+        Erratum erratum;
+        erratum.path = reader.text(item, item_pointer, "path", true);
+        erratum.problem =
+            reader.choice<ErratumProblem>(item, item_pointer, "problem", true).value_or(ErratumProblem::corrupt);
+        erratum.source = reader.text(item, item_pointer, "source", true);
+        erratum.note = reader.text(item, item_pointer, "note");
+        dataset.errata.push_back(std::move(erratum));
+    });
+}
+
 } // namespace
 
 } // namespace catalog_entry
@@ -160,6 +172,7 @@ std::optional<Dataset> parse_dataset(const nlohmann::json& entry, const std::str
     catalog_entry::parse_provenance(reader, entry, pointer, dataset);
     catalog_entry::parse_terms(reader, entry, pointer, dataset);
     catalog_entry::parse_lineage(reader, entry, pointer, dataset);
+    catalog_entry::parse_errata(reader, entry, pointer, dataset);
     catalog_entry::parse_sources(reader, entry, pointer, dataset);
     dataset.label_table = catalog_entry::parse_label_table(reader, entry, pointer);
     if (reader.failed()) {

@@ -38,6 +38,7 @@ FileEntry parse_file(Reader& reader, const json& entry, const std::string& point
     if (const json* extract = reader.typed(entry, pointer, "extract", false, json::value_t::boolean, "a boolean")) {
         file.extract = extract->get<bool>();
     }
+    file.extracted_size = reader.size(entry, pointer, "extracted_size");
     file.note = reader.text(entry, pointer, "note");
     return file;
 }

@@ -14,6 +14,7 @@
 #include "fetch/fetch_plan.hpp"
 #include "verify/file_hash.hpp"
 #include "fetch/provenance.hpp"
+#include "fetch/decode_gate.hpp"
 #include "fetch/series_archive.hpp"
 #include "fetch/split_archives.hpp"
 
@@ -27,7 +28,7 @@ void extract_into_place(const PlannedFile& planned, const std::filesystem::path&
                         const FetchOptions& options, FileResult& result, const std::string& now) {
     std::filesystem::path archive = destination / planned.path;
     std::filesystem::path into = archive.parent_path();
-    auto extracted = extract_archive(archive, into, fetch_extract_limits(destination, into));
+    auto extracted = extract_archive(archive, into, fetch_extract_limits(destination, into, options.max_expansion, planned.extracted_size));
     if (!extracted) {
         result.status = TransferStatus::failed;
         result.error = extracted.error();
@@ -110,10 +111,20 @@ Result<std::optional<S3Settings>> s3_mirror_settings(const FetchOptions& options
 }
 
 // Records a verified file in the state (and the digest of a first download), then extracts it.
-void record_installed(const PlannedFile& planned, std::uint64_t size,
+// With --decode a file already in place (a download) that does not decode is removed again.
+void record_installed(const Dataset& dataset, const PlannedFile& planned, std::uint64_t size,
                       const std::map<DigestAlgorithm, std::string>& digests, const std::filesystem::path& destination,
                       StoreSession& session, const FetchOptions& options, FileResult& result, const std::string& now) {
     DatasetState& state = session.state();
+    if (options.decode && options.to.empty() && !planned.local && !planned.extract) {
+        if (auto refused = decode_gate(dataset, planned.path, destination / planned.path, result)) {
+            std::error_code ignored;
+            std::filesystem::remove(destination / planned.path, ignored);
+            result.status = TransferStatus::failed;
+            result.error = std::move(refused);
+            return;
+        }
+    }
     if (auto recorded = session.record(planned.path, digests, now); !recorded) {
         result.status = TransferStatus::failed;
         result.error = recorded.error();
@@ -133,8 +144,8 @@ void record_installed(const PlannedFile& planned, std::uint64_t size,
 
 // --from: verifies the user's file, then hard-links (or copies) it into place. The user's file is
 // never moved or modified.
-void install_local(const PlannedFile& planned, const std::filesystem::path& destination, StoreSession& session,
-                   const FetchOptions& options, FileResult& result, const std::string& now) {
+void install_local(const Dataset& dataset, const PlannedFile& planned, const std::filesystem::path& destination,
+                   StoreSession& session, const FetchOptions& options, FileResult& result, const std::string& now) {
     std::vector<DigestAlgorithm> algorithms{DigestAlgorithm::sha256};
     for (const auto& [algorithm, hex] : planned.digests) {
         if (algorithm != DigestAlgorithm::sha256) {
@@ -163,6 +174,13 @@ void install_local(const PlannedFile& planned, const std::filesystem::path& dest
                 Error(ErrorCode::integrity, planned.path + ": " + std::string(to_string(algorithm)) + " mismatch",
                       {"expected " + expected + origin, "actual   " + hashed->digests[algorithm], where,
                        "nothing was installed; is this the right file?"});
+            return;
+        }
+    }
+    if (options.decode && !planned.extract) {
+        if (auto refused = decode_gate(dataset, planned.path, *planned.local, result)) {
+            result.status = TransferStatus::failed;
+            result.error = std::move(refused);
             return;
         }
     }
@@ -198,7 +216,7 @@ void install_local(const PlannedFile& planned, const std::filesystem::path& dest
     result.bytes = hashed->size;
     result.digests = hashed->digests;
     result.notes.push_back("installed from " + planned.local->string());
-    record_installed(planned, hashed->size, hashed->digests, destination, session, options, result, now);
+    record_installed(dataset, planned, hashed->size, hashed->digests, destination, session, options, result, now);
 }
 
 } // namespace
@@ -277,7 +295,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
             continue;
         }
         if (planned.local) {
-            install_local(planned, destination, **session, options, result, now);
+            install_local(dataset, planned, destination, **session, options, result, now);
             continue;
         }
         if (planned.unavailable) {
@@ -364,10 +382,10 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         }
         if (!planned.source.member_checksums.empty()) {
             install_series_archive(planned, series_archive_path(destination, planned.path), destination, state, result,
-                                   now);
+                                   now, options.max_expansion);
             continue;
         }
-        record_installed(planned, outcome.size, outcome.digests, destination, **session, options, result, now);
+        record_installed(dataset, planned, outcome.size, outcome.digests, destination, **session, options, result, now);
     }
     // Archives that were verified earlier but never extracted (a run stopped in between).
     for (std::size_t i = 0; i < plan->files.size(); ++i) {

@@ -151,6 +151,7 @@ void plan_manual_source(std::size_t index, const FetchOptions& options, const st
         planned.digests = file.digests;
         planned.digest_origin = file.digests.empty() ? "" : "published in the catalog";
         planned.extract = file.extract && options.extract;
+        planned.extracted_size = file.extracted_size;
         planned.source_index = index;
         add_planned(plan, std::move(planned), state);
     }
@@ -359,6 +360,7 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const InstallStore& store, c
             planned.digest_origin = file.digest_origin;
             // A series zip is only how the series travels: it is always unpacked (and checked).
             planned.extract = (file.extract && options.extract) || !file.member_checksums.empty();
+            planned.extracted_size = file.extracted_size;
             if (auto part = split_parts.find(file.path); part != split_parts.end() && options.extract) {
                 planned.split_archive = part->second;
             }

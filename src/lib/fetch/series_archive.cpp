@@ -158,11 +158,11 @@ fs::path series_archive_path(const fs::path& destination, const std::string& pat
 }
 
 void install_series_archive(const PlannedFile& planned, const fs::path& zip, const fs::path& destination,
-                            DatasetState& state, FileResult& result, const std::string& now) {
+                            DatasetState& state, FileResult& result, const std::string& now, double max_expansion) {
     const std::string& list_name = planned.source.member_checksums;
     fs::path into = destination / planned.path;
     std::string label = planned.path;
-    ExtractLimits limits = fetch_extract_limits(destination, into);
+    ExtractLimits limits = fetch_extract_limits(destination, into, max_expansion, planned.extracted_size);
     limits.member_md5 = true;
     limits.vet = [&](const fs::path& staging, const std::vector<ExtractedFile>& files) {
         return check_series_members(list_name, staging, files, label);

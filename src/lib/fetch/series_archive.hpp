@@ -38,8 +38,9 @@ namespace cxrcat {
 // the series directory through a staging directory, checking every member first, then records the
 // files in state and removes the zip (its bytes differ on every request, so it is never kept).
 // On failure result becomes failed, nothing of the series is installed and the zip is removed.
+// max_expansion is the run's --max-expansion (see fetch_extract_limits).
 void install_series_archive(const PlannedFile& planned, const std::filesystem::path& zip,
                             const std::filesystem::path& destination, DatasetState& state, FileResult& result,
-                            const std::string& now);
+                            const std::string& now, double max_expansion);
 
 } // namespace cxrcat

@@ -10,9 +10,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// An archive may expand to at most this many times its size.
-constexpr double k_fetch_extract_ratio = 100.0;
-
 std::string with_directory(const Source& source, const std::string& path) {
     std::string directory = source.param("directory");
     return directory.empty() ? path : directory + "/" + path;
@@ -71,7 +68,7 @@ void extract_one_split_archive(const SplitArchive& split, const std::string& arc
     }
     fs::path into = (destination / archive).parent_path();
     FileResult& last = results[at.back()];
-    auto extracted = extract_split_archive(parts, into, fetch_extract_limits(destination, into));
+    auto extracted = extract_split_archive(parts, into, fetch_extract_limits(destination, into, options.max_expansion, std::nullopt));
     if (!extracted) {
         last.status = TransferStatus::failed;
         last.error = extracted.error();
@@ -112,9 +109,11 @@ void extract_one_split_archive(const SplitArchive& split, const std::string& arc
 
 } // namespace
 
-ExtractLimits fetch_extract_limits(const fs::path& destination, const fs::path& into) {
+ExtractLimits fetch_extract_limits(const fs::path& destination, const fs::path& into, double max_expansion,
+                                   std::optional<std::uint64_t> declared_size) {
     ExtractLimits limits;
-    limits.max_ratio = k_fetch_extract_ratio;
+    limits.max_ratio = max_expansion;
+    limits.declared_output_bytes = declared_size;
     if (into == destination) {
         limits.reserved_names = {state_dir(destination).filename().string()};
     }

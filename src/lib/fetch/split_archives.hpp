@@ -16,10 +16,12 @@
 namespace cxrcat {
 
 // The limits of an archive fetch extracts into `into`, below the dataset directory destination:
-// at most 100 times the archive's size (generous for medical images, which compress little;
-// fatal for a compression bomb), and never into the state directory.
+// its declared extracted size plus a margin when declared_size is set, else at most max_expansion
+// (--max-expansion, default 100) times the archive's size (generous for medical images, which
+// compress little; fatal for a compression bomb); never into the state directory.
 [[nodiscard]] ExtractLimits fetch_extract_limits(const std::filesystem::path& destination,
-                                                 const std::filesystem::path& into);
+                                                 const std::filesystem::path& into, double max_expansion,
+                                                 std::optional<std::uint64_t> declared_size);
 
 // Records in state every file extracted from the archive (or split archive) archive_key into
 // the directory prefix (relative to the dataset, "" for its top); returns the archive's record:

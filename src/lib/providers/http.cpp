@@ -21,6 +21,7 @@ class HttpClient final : public ContextClient {
             resolved.digests = file.digests;
             resolved.digest_origin = file.digests.empty() ? "" : "published in the catalog";
             resolved.extract = file.extract;
+            resolved.extracted_size = file.extracted_size;
             files.push_back(std::move(resolved));
         }
         return files;

@@ -204,6 +204,9 @@ CatalogMatch apply_catalog_files(const Source& source, std::vector<ResolvedFile>
         }
         found->path = entry.path;
         found->extract = entry.extract;
+        if (entry.extracted_size) {
+            found->extracted_size = entry.extracted_size;
+        }
         if (!found->size) {
             found->size = entry.size;
         }
@@ -238,6 +241,7 @@ void check_catalog_files(const Dataset& dataset, const Source& source, const Lis
         if (entry != source.files.end()) {
             file.size = entry->size;
             file.extract = entry->extract;
+            file.extracted_size = entry->extracted_size;
         }
         // The wording of the whole-record error this replaced, so scripts that matched it still do.
         file.unavailable =

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cxrcat/verify/verify.hpp"
 
-#include "cxrcat/state/dataset_lock.hpp"
-#include "cxrcat/state/dataset_state.hpp"
+#include "base/parallel_for.hpp"
 #include "verify/file_hash.hpp"
 
-#include <atomic>
-#include <thread>
+#include <algorithm>
 
 namespace cxrcat {
 
@@ -56,10 +54,10 @@ VerifyItem check_one(const std::filesystem::path& directory, const std::string& 
 
 } // namespace
 
-Result<VerifyReport> verify_dataset(const Dataset& dataset, const Paths& paths, unsigned threads) {
+Result<InstalledDataset> open_installed(const Dataset& dataset, const Paths& paths, const std::string& holder) {
     std::filesystem::path directory = paths.dataset_dir(dataset.id);
-    // Under the lock so that a running fetch does not look like corruption.
-    auto lock = DatasetLock::acquire(directory, "cxrcat verify " + dataset.id, {});
+    // Under the lock so that a running fetch's half-written files do not look like damage.
+    auto lock = DatasetLock::acquire(directory, holder, {});
     if (!lock) {
         return lock.error();
     }
@@ -68,25 +66,22 @@ Result<VerifyReport> verify_dataset(const Dataset& dataset, const Paths& paths, 
         return Error(ErrorCode::not_found, dataset.id + ": nothing is installed in " + directory.string(),
                      {"run: cxrcat fetch " + dataset.id});
     }
+    return InstalledDataset{std::move(*lock), std::move(state), directory};
+}
+
+Result<VerifyReport> verify_dataset(const Dataset& dataset, const Paths& paths, unsigned threads) {
+    auto installed = open_installed(dataset, paths, "cxrcat verify " + dataset.id);
+    if (!installed) {
+        return installed.error();
+    }
+    DatasetState& state = installed->state;
+    const std::filesystem::path& directory = installed->directory;
     std::vector<std::pair<std::string, InstalledFile>> work(state.files.begin(), state.files.end());
     VerifyReport report;
     report.dataset_id = dataset.id;
     report.items.resize(work.size());
-
-    unsigned count = threads != 0 ? threads : std::max(1U, std::thread::hardware_concurrency());
-    count = std::min<unsigned>(count, static_cast<unsigned>(work.size()));
-    std::atomic<std::size_t> next{0};
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < count; ++t) {
-        pool.emplace_back([&] {
-            for (std::size_t i = next++; i < work.size(); i = next++) {
-                report.items[i] = check_one(directory, work[i].first, work[i].second);
-            }
-        });
-    }
-    for (auto& thread : pool) {
-        thread.join();
-    }
+    parallel_for(work.size(), threads,
+                 [&](std::size_t i) { report.items[i] = check_one(directory, work[i].first, work[i].second); });
     // Files that proved intact get their current mtime, so the next fetch skips them at once.
     bool touched = false;
     for (const auto& item : report.items) {

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+// Fuzzes the format dispatch of the image checks: input is "file name\0first bytes".
+#include "cxrcat/decode/image_check.hpp"
+#include "fuzz_support.hpp"
+
+using namespace cxrcat;
+using namespace cxrcat::fuzz;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    auto parts = fuzz_split(fuzz_text(data, size), '\0', 2);
+    std::string_view name = parts.size() == 2 ? parts[0] : std::string_view("IM0001");
+    std::string_view head = parts.back();
+    auto format = image_format_of(std::string(name), std::as_bytes(std::span(head.data(), head.size())));
+    if (format && name.find('.') == std::string_view::npos) {
+        fuzz_require(*format == ImageFormat::dicom || *format == ImageFormat::png || *format == ImageFormat::jpeg,
+                     "a name without an extension is only sniffed for DICOM, PNG or JPEG");
+    }
+    return 0;
+}
