@@ -5,14 +5,13 @@
 #include "cxrcat/base/text.hpp"
 #include "cxrcat/labels/label_query.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
-#include <iterator>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
+#include <unistd.h>
 
 namespace cxrcat::cli {
 
@@ -92,9 +91,8 @@ Result<std::string> labeler_of(const LabelsOptions& options) {
 
 Result<LabelQuery> make_query(const LabelsOptions& options, const LabelColumns& columns) {
     std::vector<std::string> where;
-    std::copy_if(options.where.begin(), options.where.end(), std::back_inserter(where), [](const std::string& term) {
-        return to_lower(term.substr(0, term.find('='))) != "labeler";
-    });
+    std::copy_if(options.where.begin(), options.where.end(), std::back_inserter(where),
+                 [](const std::string& term) { return to_lower(term.substr(0, term.find('='))) != "labeler"; });
     for (const std::string& view : options.views) {
         where.push_back("view=" + view);
     }
@@ -151,19 +149,19 @@ int write_table(AppContext& context, const LabelsOptions& options, const std::ve
     if (!options.output.empty()) {
         file.open(partial, std::ios::binary | std::ios::trunc);
         if (file && holds_private_data(datasets)) {
-            std::filesystem::permissions(partial, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+            std::filesystem::permissions(partial,
+                                         std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
                                          std::filesystem::perm_options::replace, error);
         }
         if (!file || error) {
             return context.fail(Error(ErrorCode::local_io, "cannot write " + partial.string()));
         }
     }
-    auto writer = make_label_writer(*parse_enum<LabelFormat>(options.format),
-                                    options.output.empty() ? std::cout : file, [&](const LabelRow& row) {
-                                        std::filesystem::path image(row.image);
-                                        return image.is_absolute() ? row.image
-                                                                   : (paths.dataset_dir(row.dataset) / image).string();
-                                    });
+    auto writer = make_label_writer(
+        *parse_enum<LabelFormat>(options.format), options.output.empty() ? std::cout : file, [&](const LabelRow& row) {
+            std::filesystem::path image(row.image);
+            return image.is_absolute() ? row.image : (paths.dataset_dir(row.dataset) / image).string();
+        });
     auto stats = write_label_table(datasets, paths, builtin_vocabulary(), label_options, query, *writer);
     if (!options.output.empty()) {
         file.close();
@@ -197,8 +195,7 @@ int run_labels(AppContext& context, const LabelsOptions& options) {
     if (!labeler) {
         return context.fail(labeler.error());
     }
-    LabelOptions label_options{options.findings == "native" ? FindingNames::native : FindingNames::common,
-                               *labeler,
+    LabelOptions label_options{options.findings == "native" ? FindingNames::native : FindingNames::common, *labeler,
                                options.readers == "all"        ? ReaderPolicy::all
                                : options.readers == "majority" ? ReaderPolicy::majority
                                                                : ReaderPolicy::any};
@@ -219,12 +216,12 @@ void add_labels_command(CLI::App& app, AppContext& context) {
     command->add_option("ids", options->ids, "Dataset ids or aliases (the first named wins an overlap)");
     add_typed_option(*command, "-o,--output", options->output, "FILE", "Write to FILE (atomically) instead of stdout");
     add_format_option(*command, options->format, enum_names<LabelFormat>());
-    add_choice_option(*command, "--findings", options->findings, "Finding names: the common vocabulary or the dataset's own",
-                      {"common", "native"});
+    add_choice_option(*command, "--findings", options->findings,
+                      "Finding names: the common vocabulary or the dataset's own", {"common", "native"});
     add_typed_option(*command, "--labeler", options->labeler, "NAME",
                      "Another label set: chexbert (CheXpert); negbio, radiologist (MIMIC-CXR-JPG)");
-    add_choice_option(*command, "--readers", options->readers, "VinDr-CXR's three readers: positive when any, most or all say so",
-                      {"any", "majority", "all"});
+    add_choice_option(*command, "--readers", options->readers,
+                      "VinDr-CXR's three readers: positive when any, most or all say so", {"any", "majority", "all"});
     add_typed_option(*command, "--view", options->views, "VIEW", "Keep rows of this view (PA, AP, LATERAL, LL, ...)");
     add_typed_option(*command, "--split", options->splits, "SPLIT", "Keep rows of this split (train, validate, test)");
     add_typed_option(*command, "--where", options->where, "FIELD=VALUE",
@@ -233,9 +230,10 @@ void add_labels_command(CLI::App& app, AppContext& context) {
     command->add_flag("--require-images", options->require_images, "Drop rows whose image file is not on disk");
     command->add_flag("--drop-overlap", options->drop_overlap,
                       "Keep one copy of an image two datasets share (the first dataset named wins)");
-    add_choice_option(*command, "--split-by", options->split_by,
-                      "Assign train/validate/test by a stable hash of seed and patient where a dataset has no official split",
-                      {"patient"});
+    add_choice_option(
+        *command, "--split-by", options->split_by,
+        "Assign train/validate/test by a stable hash of seed and patient where a dataset has no official split",
+        {"patient"});
     add_typed_option(*command, "--ratios", options->ratios, "A,B,C", "train,validate,test ratios for --split-by");
     add_typed_option(*command, "--seed", options->seed, "S", "Seed of --split-by");
     command->add_flag("--override-official", options->override_official, "--split-by replaces official splits too");

@@ -27,7 +27,8 @@ class LabelsTest : public CliTest {
     // MIMIC's tables as PhysioNet serves them: .csv.gz, made with gzip itself.
     void install_mimic() {
         std::filesystem::path dir = install("mimic-cxr-jpg");
-        for (const char* name : {"mimic-cxr-2.0.0-metadata.csv", "mimic-cxr-2.0.0-split.csv", "mimic-cxr-2.0.0-chexpert.csv"}) {
+        for (const char* name :
+             {"mimic-cxr-2.0.0-metadata.csv", "mimic-cxr-2.0.0-split.csv", "mimic-cxr-2.0.0-chexpert.csv"}) {
             ProcessResult gzip = run_process({"gzip", (dir / name).string()}, {}, {});
             ASSERT_EQ(gzip.exit_code, 0) << gzip.describe();
         }
@@ -75,21 +76,22 @@ TEST_F(LabelsTest, ChexpertKeepsUncertainApartFromNotMentionedAndStripsTheReleas
     install("chexpert");
     ProcessResult result = cxrcat({"labels", "chexpert"});
     ASSERT_EQ(result.exit_code, 0) << result.describe();
-    EXPECT_EQ(lines(result.out),
-              (std::vector<std::string>{
-                  k_fixed + "No Finding,Enlarged Cardiomediastinum,Cardiomegaly,Lung Lesion,Lung Opacity,Edema,"
-                            "Consolidation,Pneumonia,Atelectasis,Pneumothorax,Pleural Effusion,Pleural Other,"
-                            "Fracture,Support Devices",
-                  "chexpert,train/patient00001/study1/view1_frontal.jpg,patient00001,patient00001/study1,AP,F,68,train,,"
-                  "1,,,,,,,,,0,,,,1",
-                  "chexpert,train/patient00002/study2/view1_frontal.jpg,patient00002,patient00002/study2,AP,F,87,train,,"
-                  ",,-1,,1,-1,-1,,-1,,-1,,1,",
-                  "chexpert,train/patient00002/study2/view2_lateral.jpg,patient00002,patient00002/study2,LATERAL,F,87,"
-                  "train,,,,,,1,,,,,,,,,",
-                  "chexpert,train/patient00003/study1/view1_frontal.jpg,patient00003,patient00003/study1,LL,,0,train,,"
-                  ",,,,,1,,,,0,,,,",
-                  "chexpert,valid/patient64541/study1/view1_frontal.jpg,patient64541,patient64541/study1,PA,M,73,"
-                  "validate,,0,1,1,0,1,0,0,0,0,0,0,0,0,0"}));
+    EXPECT_EQ(
+        lines(result.out),
+        (std::vector<std::string>{
+            k_fixed + "No Finding,Enlarged Cardiomediastinum,Cardiomegaly,Lung Lesion,Lung Opacity,Edema,"
+                      "Consolidation,Pneumonia,Atelectasis,Pneumothorax,Pleural Effusion,Pleural Other,"
+                      "Fracture,Support Devices",
+            "chexpert,train/patient00001/study1/view1_frontal.jpg,patient00001,patient00001/study1,AP,F,68,train,,"
+            "1,,,,,,,,,0,,,,1",
+            "chexpert,train/patient00002/study2/view1_frontal.jpg,patient00002,patient00002/study2,AP,F,87,train,,"
+            ",,-1,,1,-1,-1,,-1,,-1,,1,",
+            "chexpert,train/patient00002/study2/view2_lateral.jpg,patient00002,patient00002/study2,LATERAL,F,87,"
+            "train,,,,,,1,,,,,,,,,",
+            "chexpert,train/patient00003/study1/view1_frontal.jpg,patient00003,patient00003/study1,LL,,0,train,,"
+            ",,,,,1,,,,0,,,,",
+            "chexpert,valid/patient64541/study1/view1_frontal.jpg,patient64541,patient64541/study1,PA,M,73,"
+            "validate,,0,1,1,0,1,0,0,0,0,0,0,0,0,0"}));
 }
 
 TEST_F(LabelsTest, MimicJoinsStudyLabelsOntoImagesFromGzippedTables) {
@@ -190,8 +192,8 @@ TEST_F(LabelsTest, PatientSplitIsStableAndNeverSplitsAPatient) {
         EXPECT_EQ(entry->second, fields[7]) << "patient " << fields[2] << " is in two splits";
         EXPECT_TRUE(fields[7] == "train" || fields[7] == "validate" || fields[7] == "test") << row;
     }
-    ProcessResult all_test = cxrcat({"labels", "chexpert", "--split-by", "patient", "--ratios", "0,0,1",
-                                     "--override-official", "--split", "test"});
+    ProcessResult all_test = cxrcat(
+        {"labels", "chexpert", "--split-by", "patient", "--ratios", "0,0,1", "--override-official", "--split", "test"});
     EXPECT_EQ(lines(all_test.out).size(), 6U) << all_test.describe();
     // Without --override-official the official split stays.
     ProcessResult official = cxrcat({"labels", "chexpert", "--split-by", "patient", "--ratios", "0,0,1"});

@@ -69,8 +69,9 @@ TEST(ClinicalReading, MontgomeryKeysAndShenzhenTyposFromTheRealFiles) {
     EXPECT_EQ(montgomery.age, "27");
     EXPECT_EQ(labels::parse_clinical_reading("Patient's Sex: O\nPatient's Age: 045Y\n").sex, "");
     const std::vector<std::tuple<std::string, std::string, std::string>> shenzhen{
-        {"male 45yrs", "M", "45"}, {"femal 32yrs", "F", "32"}, {"female24yrs", "F", "24"}, {"male , 29yrs", "M", "29"},
-        {"male 16month", "M", "1"}, {"female 64days", "F", "0"}, {"male 42", "M", "42"}};
+        {"male 45yrs", "M", "45"},   {"femal 32yrs", "F", "32"}, {"female24yrs", "F", "24"},
+        {"male , 29yrs", "M", "29"}, {"male 16month", "M", "1"}, {"female 64days", "F", "0"},
+        {"male 42", "M", "42"}};
     for (const auto& [text, sex, age] : shenzhen) {
         auto reading = labels::parse_clinical_reading(text + "\nreading\n");
         EXPECT_EQ(reading.sex, sex) << text;
@@ -82,10 +83,13 @@ TEST(Vocabulary, TheEmbeddedOneIsTheFileOnDiskAndStartsWithTheChexpertFourteen) 
     EXPECT_EQ(test::read_text_file(std::filesystem::path(CXRCAT_SOURCE_DIR) / "catalog" / "vocabulary.json"),
               embedded_vocabulary());
     const Vocabulary& vocabulary = builtin_vocabulary();
-    const std::vector<std::string> chexpert{"No Finding",   "Enlarged Cardiomediastinum", "Cardiomegaly", "Lung Lesion",
-                                            "Lung Opacity", "Edema",     "Consolidation", "Pneumonia", "Atelectasis",
-                                            "Pneumothorax", "Pleural Effusion", "Pleural Other", "Fracture",
-                                            "Support Devices"};
+    const std::vector<std::string> chexpert{"No Finding",       "Enlarged Cardiomediastinum",
+                                            "Cardiomegaly",     "Lung Lesion",
+                                            "Lung Opacity",     "Edema",
+                                            "Consolidation",    "Pneumonia",
+                                            "Atelectasis",      "Pneumothorax",
+                                            "Pleural Effusion", "Pleural Other",
+                                            "Fracture",         "Support Devices"};
     ASSERT_GE(vocabulary.names.size(), 22U);
     EXPECT_EQ(std::vector<std::string>(vocabulary.names.begin(), vocabulary.names.begin() + 14), chexpert);
     EXPECT_EQ(vocabulary.names[21], "Tuberculosis");
@@ -108,7 +112,8 @@ TEST(PatientSplit, StableForASeedAndProportionalToTheRatios) {
     PatientSplit other{{70, 10, 20}, "8", false};
     int moved = 0;
     for (int patient = 0; patient < 1'000; ++patient) {
-        moved += patient_split(split, "d", std::to_string(patient)) != patient_split(other, "d", std::to_string(patient));
+        moved +=
+            patient_split(split, "d", std::to_string(patient)) != patient_split(other, "d", std::to_string(patient));
     }
     EXPECT_GT(moved, 200); // another seed draws another split
 }

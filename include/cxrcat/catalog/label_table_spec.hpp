@@ -27,11 +27,11 @@ struct LabelFile {
 };
 
 struct LabelTableSpec {
-    std::string reader;              // a built-in reader: nih-cxr14, chexpert, mimic-cxr-jpg, nlm-tb, ...
-    std::vector<LabelFile> files;    // every file a reader may read, by role
-    bool not_listed_negative = false; // "not listed means negative" (NIH, PadChest, VinDr)
+    std::string reader;                   // a built-in reader: nih-cxr14, chexpert, mimic-cxr-jpg, nlm-tb, ...
+    std::vector<LabelFile> files;         // every file a reader may read, by role
+    bool not_listed_negative = false;     // "not listed means negative" (NIH, PadChest, VinDr)
     std::vector<FindingMapping> findings; // in the dataset's own order
-    std::vector<std::string> sources; // where the file shapes and the map come from
+    std::vector<std::string> sources;     // where the file shapes and the map come from
 
     // The file of role, or nullptr.
     [[nodiscard]] const LabelFile* file(std::string_view role) const;

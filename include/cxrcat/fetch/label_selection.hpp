@@ -20,8 +20,8 @@ namespace cxrcat {
 [[nodiscard]] bool has_label_selection(const FetchOptions& options);
 
 struct LabelSelection {
-    FetchOptions options;             // label terms replaced by files_from (images + label files)
-    std::size_t images = 0;           // images the labels selected
+    FetchOptions options;                 // label terms replaced by files_from (images + label files)
+    std::size_t images = 0;               // images the labels selected
     std::vector<std::string> label_files; // installed label files, dataset-relative
 };
 

@@ -38,8 +38,7 @@ class LabelWriter {
 // A writer of format to out. MONAI's datalist always names absolute paths (rows of several datasets
 // have no common base directory): absolute_image(row) gives a row's image as one.
 [[nodiscard]] std::unique_ptr<LabelWriter>
-make_label_writer(LabelFormat format, std::ostream& out,
-                  std::function<std::string(const LabelRow&)> absolute_image);
+make_label_writer(LabelFormat format, std::ostream& out, std::function<std::string(const LabelRow&)> absolute_image);
 
 // The fixed columns before the findings, in output order.
 [[nodiscard]] const std::vector<std::string>& label_fixed_columns();

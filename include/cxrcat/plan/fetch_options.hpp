@@ -4,13 +4,13 @@
 // fetch operation itself (cxrcat/fetch/fetch.hpp).
 #pragma once
 
+#include "cxrcat/base/paths.hpp"
+#include "cxrcat/base/result.hpp"
 #include "cxrcat/catalog/dataset.hpp"
 #include "cxrcat/net/download.hpp"
-#include "cxrcat/state/lock_file.hpp"
-#include "cxrcat/base/paths.hpp"
-#include "cxrcat/providers/provider.hpp"
-#include "cxrcat/base/result.hpp"
 #include "cxrcat/plan/selection.hpp"
+#include "cxrcat/providers/provider.hpp"
+#include "cxrcat/state/lock_file.hpp"
 
 #include <functional>
 #include <string>
@@ -62,8 +62,8 @@ struct PlannedFile {
     std::string digest_origin;                      // where the digests come from, or "" (none known yet)
     bool extract = false;
     std::optional<std::uint64_t> extracted_size; // the archive's declared extracted size, where stated
-    std::string split_archive;         // when extracting: the split archive this file is a part of, else ""
-    bool verified = false;             // already installed and intact: will be skipped
+    std::string split_archive;                   // when extracting: the split archive this file is a part of, else ""
+    bool verified = false;                       // already installed and intact: will be skipped
     std::optional<Error> unavailable;  // the provider cannot serve it as catalogued: fails alone, with this error
     std::size_t source_index = 0;      // which of the dataset's sources it belongs to
     std::size_t extracted_entries = 0; // files an extraction creates, where known (an earlier extraction)

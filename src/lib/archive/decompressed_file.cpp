@@ -32,12 +32,13 @@ struct DecompressedArchiveDeleter {
 struct DecompressedStream::Impl {
     std::filesystem::path path;
     std::unique_ptr<archive, DecompressedArchiveDeleter> handle; // compressed files
-    std::ifstream plain;                            // the others
+    std::ifstream plain;                                         // the others
     std::vector<char> buffer;
 
     Error failure(ErrorCode code, const std::string& what) const {
         const char* words = handle ? archive_error_string(handle.get()) : nullptr;
-        return Error(code, path.string() + ": " + what + (words != nullptr ? std::string(": ") + words : std::string()));
+        return Error(code,
+                     path.string() + ": " + what + (words != nullptr ? std::string(": ") + words : std::string()));
     }
 };
 

@@ -82,7 +82,8 @@ Result<void> fetch_label_files(const Dataset& dataset, const Paths& paths, const
 // images cannot be downloaded one by one.
 bool ships_images_in_archives(const Dataset& dataset) {
     return std::any_of(dataset.sources.begin(), dataset.sources.end(), [](const Source& source) {
-        return std::any_of(source.files.begin(), source.files.end(), [](const FileEntry& file) { return file.extract; });
+        return std::any_of(source.files.begin(), source.files.end(),
+                           [](const FileEntry& file) { return file.extract; });
     });
 }
 
@@ -106,13 +107,15 @@ Result<LabelSelection> select_by_labels(const Dataset& dataset, const Paths& pat
         return selection;
     }
     if (!dataset.label_table) {
-        return Error(ErrorCode::usage, dataset.id + ": --where view/split/sex/finding.NAME selects by label files, and "
-                                                    "the catalog describes none for this dataset",
+        return Error(ErrorCode::usage,
+                     dataset.id + ": --where view/split/sex/finding.NAME selects by label files, and "
+                                  "the catalog describes none for this dataset",
                      {"cxrcat labels --list-findings names the datasets that have them"});
     }
     if (ships_images_in_archives(dataset)) {
         return Error(ErrorCode::usage,
-                     dataset.id + ": its images come inside archives, so --where on labels cannot fetch them one by one",
+                     dataset.id +
+                         ": its images come inside archives, so --where on labels cannot fetch them one by one",
                      {"fetch the dataset, then select rows with: cxrcat labels " + dataset.id + " --where …"});
     }
     auto terms = split_terms(options.selection.where);

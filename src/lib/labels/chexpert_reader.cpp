@@ -6,9 +6,8 @@
 // UNCERTAIN=-1, missing = not mentioned). `Path` starts with CheXpert-v1.0-small/ or CheXpert-v1.0/
 // (the small and full releases); the image column drops that prefix (TorchXRayVision PR #145 does
 // the same). --labeler chexbert reads train_cheXbert.csv instead of train.csv (same shape).
-#include "labels/dataset_reader.hpp"
-
 #include "cxrcat/base/text.hpp"
+#include "labels/dataset_reader.hpp"
 
 #include <algorithm>
 #include <array>
@@ -20,9 +19,13 @@ namespace {
 constexpr std::array<std::string_view, 2> k_release_prefixes{"CheXpert-v1.0-small/", "CheXpert-v1.0/"};
 constexpr std::array<std::string_view, 5> k_metadata{"Path", "Sex", "Age", "Frontal/Lateral", "AP/PA"};
 
-std::string train_role(const LabelOptions& options) { return options.labeler == "chexbert" ? "chexbert" : "train"; }
+std::string train_role(const LabelOptions& options) {
+    return options.labeler == "chexbert" ? "chexbert" : "train";
+}
 
-std::vector<std::string> chexpert_roles(const LabelOptions& options) { return {train_role(options), "valid"}; }
+std::vector<std::string> chexpert_roles(const LabelOptions& options) {
+    return {train_role(options), "valid"};
+}
 
 std::string strip_release_prefix(std::string_view path) {
     for (std::string_view prefix : k_release_prefixes) {

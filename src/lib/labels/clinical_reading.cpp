@@ -13,7 +13,9 @@ constexpr int k_months_per_year = 12;
 constexpr int k_days_per_year = 365;
 constexpr std::size_t k_max_age_digits = 3;
 
-bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_digit(char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
 
 // The first line that is not blank.
 std::string_view first_line(std::string_view text) {

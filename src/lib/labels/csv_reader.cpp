@@ -14,12 +14,13 @@ constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
 } // namespace
 
 CsvReader::CsvReader(std::string_view text, std::string name, char delimiter)
-    : CsvReader([text, given = false]() mutable -> Result<std::string_view> {
-          bool first = !given;
-          given = true;
-          return first ? text : std::string_view();
-      },
-                std::move(name), delimiter) {}
+    : CsvReader(
+          [text, given = false]() mutable -> Result<std::string_view> {
+              bool first = !given;
+              given = true;
+              return first ? text : std::string_view();
+          },
+          std::move(name), delimiter) {}
 
 CsvReader::CsvReader(TextSource source, std::string name, char delimiter)
     : m_source(std::move(source)), m_name(std::move(name)), m_delimiter(delimiter) {}

@@ -62,12 +62,15 @@ const DatasetReader* find_reader(std::string_view name) {
     return found == k_readers.end() ? nullptr : *found;
 }
 
-Result<std::size_t> CsvFile::column(std::string_view name) const { return require_column(*reader, header, name); }
+Result<std::size_t> CsvFile::column(std::string_view name) const {
+    return require_column(*reader, header, name);
+}
 
 Result<CsvFile> open_csv(const ReaderContext& context, std::string_view role, char delimiter) {
     auto path = context.locate(role);
     if (!path) {
-        return Error(ErrorCode::manual_step, context.dataset.id + ": label file " + std::string(role) + " is not installed");
+        return Error(ErrorCode::manual_step,
+                     context.dataset.id + ": label file " + std::string(role) + " is not installed");
     }
     auto stream = DecompressedStream::open(*path);
     if (!stream) {

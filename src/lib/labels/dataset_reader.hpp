@@ -5,8 +5,8 @@
 // label_table.reader gives.
 #pragma once
 
-#include "cxrcat/labels/label_table.hpp"
 #include "archive/decompressed_file.hpp"
+#include "cxrcat/labels/label_table.hpp"
 #include "labels/csv_reader.hpp"
 
 #include <filesystem>

@@ -11,7 +11,7 @@ using json = nlohmann::ordered_json; // keys in column order
 
 // The fixed fields of a row, in label_fixed_columns() order.
 std::vector<const std::string*> fixed_fields(const LabelRow& row) {
-    return {&row.dataset, &row.image, &row.patient, &row.study, &row.view,
+    return {&row.dataset, &row.image, &row.patient, &row.study,       &row.view,
             &row.sex,     &row.age,   &row.split,   &row.source_image};
 }
 
@@ -131,8 +131,8 @@ class MonaiWriter final : public LabelWriter {
         for (FindingValue value : row.findings) {
             label.push_back(finding_json(value));
         }
-        json item = {{"image", m_absolute_image(row)}, {"label", label}, {"dataset", row.dataset},
-                     {"patient", row.patient}};
+        json item = {
+            {"image", m_absolute_image(row)}, {"label", label}, {"dataset", row.dataset}, {"patient", row.patient}};
         const char* list = row.split == "test" ? "test" : row.split == "validate" ? "validation" : "training";
         m_lists[list].push_back(std::move(item));
     }
@@ -156,14 +156,11 @@ const std::vector<std::string>& label_fixed_columns() {
 std::unique_ptr<LabelWriter> make_label_writer(LabelFormat format, std::ostream& out,
                                                std::function<std::string(const LabelRow&)> absolute_image) {
     switch (format) {
-    case LabelFormat::csv:
-        return std::make_unique<CsvWriter>(out);
-    case LabelFormat::monai:
-        return std::make_unique<MonaiWriter>(out, std::move(absolute_image));
+    case LabelFormat::csv: return std::make_unique<CsvWriter>(out);
+    case LabelFormat::monai: return std::make_unique<MonaiWriter>(out, std::move(absolute_image));
     case LabelFormat::jsonl:
     case LabelFormat::json:
-    case LabelFormat::hf:
-        break;
+    case LabelFormat::hf: break;
     }
     return std::make_unique<JsonRowsWriter>(out, format);
 }

@@ -63,7 +63,8 @@ Result<LabelCondition> parse_condition(const std::string& text, const LabelColum
     }
     condition.field = std::string(k_finding_prefix) + *column;
     if (std::find(k_finding_values.begin(), k_finding_values.end(), condition.values[0]) == k_finding_values.end()) {
-        return Error(ErrorCode::usage, "--where " + text + ": a finding's value is one of " + join(k_finding_values, ", "));
+        return Error(ErrorCode::usage,
+                     "--where " + text + ": a finding's value is one of " + join(k_finding_values, ", "));
     }
     return condition;
 }
@@ -140,8 +141,8 @@ std::string patient_split(const PatientSplit& split, std::string_view dataset, s
 }
 
 Result<LabelStats> write_label_table(const std::vector<const Dataset*>& datasets, const Paths& paths,
-                                     const Vocabulary& vocabulary, const LabelOptions& options,
-                                     const LabelQuery& query, LabelWriter& writer) {
+                                     const Vocabulary& vocabulary, const LabelOptions& options, const LabelQuery& query,
+                                     LabelWriter& writer) {
     auto columns = label_columns(datasets, vocabulary, options);
     if (!columns) {
         return columns.error();
@@ -161,10 +162,12 @@ Result<LabelStats> write_label_table(const std::vector<const Dataset*>& datasets
         std::filesystem::path dir = paths.dataset_dir(dataset->id);
         auto read = read_dataset_labels(*dataset, dir, *columns, vocabulary, options, [&](LabelRow&& row) {
             if (query.split_by_patient && (row.split.empty() || query.split_by_patient->override_official)) {
-                row.split = patient_split(*query.split_by_patient, row.dataset, row.patient.empty() ? row.image : row.patient);
+                row.split =
+                    patient_split(*query.split_by_patient, row.dataset, row.patient.empty() ? row.image : row.patient);
             }
-            if (!std::all_of(query.where.begin(), query.where.end(),
-                             [&](const LabelCondition& condition) { return label_row_matches(row, condition, *columns); })) {
+            if (!std::all_of(query.where.begin(), query.where.end(), [&](const LabelCondition& condition) {
+                    return label_row_matches(row, condition, *columns);
+                })) {
                 return;
             }
             std::error_code error;

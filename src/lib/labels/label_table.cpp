@@ -12,14 +12,10 @@ namespace cxrcat {
 
 std::string_view finding_text(FindingValue value) {
     switch (value) {
-    case FindingValue::positive:
-        return "1";
-    case FindingValue::negative:
-        return "0";
-    case FindingValue::uncertain:
-        return "-1";
-    case FindingValue::not_mentioned:
-        break;
+    case FindingValue::positive: return "1";
+    case FindingValue::negative: return "0";
+    case FindingValue::uncertain: return "-1";
+    case FindingValue::not_mentioned: break;
     }
     return "";
 }
@@ -28,14 +24,10 @@ namespace {
 
 int strength(FindingValue value) {
     switch (value) {
-    case FindingValue::positive:
-        return 3;
-    case FindingValue::uncertain:
-        return 2;
-    case FindingValue::negative:
-        return 1;
-    case FindingValue::not_mentioned:
-        break;
+    case FindingValue::positive: return 3;
+    case FindingValue::uncertain: return 2;
+    case FindingValue::negative: return 1;
+    case FindingValue::not_mentioned: break;
     }
     return 0;
 }
@@ -51,8 +43,8 @@ Result<const LabelTableSpec*> spec_of(const Dataset& dataset) {
 Result<const labels::DatasetReader*> reader_of(const Dataset& dataset, const LabelOptions& options) {
     const labels::DatasetReader* reader = labels::find_reader(dataset.label_table->reader);
     if (reader == nullptr) {
-        return Error(ErrorCode::invalid_catalog,
-                     dataset.id + ": label_table.reader \"" + dataset.label_table->reader + "\" is not a built-in reader");
+        return Error(ErrorCode::invalid_catalog, dataset.id + ": label_table.reader \"" + dataset.label_table->reader +
+                                                     "\" is not a built-in reader");
     }
     if (std::find(reader->labelers.begin(), reader->labelers.end(), options.labeler) == reader->labelers.end()) {
         std::vector<std::string> names;
@@ -89,8 +81,8 @@ Result<void> check_installed(const labels::ReaderContext& context, const std::ve
     for (const std::string& role : roles) {
         const LabelFile* file = context.spec.file(role);
         if (file == nullptr) {
-            return Error(ErrorCode::invalid_catalog,
-                         context.dataset.id + ": label_table.files has no \"" + role + "\" file, which its reader needs");
+            return Error(ErrorCode::invalid_catalog, context.dataset.id + ": label_table.files has no \"" + role +
+                                                         "\" file, which its reader needs");
         }
         if (!context.locate(role)) {
             missing.push_back(file->paths.front());
@@ -108,7 +100,9 @@ Result<void> check_installed(const labels::ReaderContext& context, const std::ve
 
 } // namespace
 
-FindingValue combine(FindingValue a, FindingValue b) { return strength(a) >= strength(b) ? a : b; }
+FindingValue combine(FindingValue a, FindingValue b) {
+    return strength(a) >= strength(b) ? a : b;
+}
 
 Result<LabelColumns> label_columns(const std::vector<const Dataset*>& datasets, const Vocabulary& vocabulary,
                                    const LabelOptions& options) {

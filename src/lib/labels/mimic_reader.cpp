@@ -7,9 +7,8 @@
 // empty) and the path rule files/p{subject_id[:2]}/p{subject_id}/s{study_id}/{dicom_id}.jpg; the
 // official split is -split.csv.gz (dicom_id, study_id, subject_id, split). Every image of a study
 // gets the study's labels; an image whose study has no label row keeps empty findings.
-#include "labels/dataset_reader.hpp"
-
 #include "cxrcat/base/text.hpp"
+#include "labels/dataset_reader.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -73,7 +72,9 @@ Result<StudyLabels> read_study_labels(const ReaderContext& context) {
 // which keeps the map a tenth of the size of one keyed by the 44-character ids.
 using SplitIndex = std::unordered_map<std::uint64_t, std::string>;
 
-std::uint64_t id_hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+std::uint64_t id_hash(std::string_view id) {
+    return std::hash<std::string_view>{}(id);
+}
 
 Result<SplitIndex> read_dicom_split(const ReaderContext& context) {
     auto file = open_csv(context, "split");

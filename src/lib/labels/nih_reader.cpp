@@ -6,9 +6,8 @@
 // `No Finding` stands alone; a finding not listed is negative (NIH's labeller assessed all 14).
 // The official split is train_val_list.txt / test_list.txt (one file name a line). The Box tarballs
 // unpack to images/<Image Index>.
-#include "labels/dataset_reader.hpp"
-
 #include "cxrcat/base/text.hpp"
+#include "labels/dataset_reader.hpp"
 
 #include <unordered_map>
 
@@ -18,7 +17,9 @@ namespace {
 
 constexpr std::size_t k_v2020_width = 11; // the bracket commas split two header names in two each
 
-std::vector<std::string> nih_roles(const LabelOptions& /*options*/) { return {"entries", "train_list", "test_list"}; }
+std::vector<std::string> nih_roles(const LabelOptions& /*options*/) {
+    return {"entries", "train_list", "test_list"};
+}
 
 // file name -> "train" or "test" from the two list files.
 Result<std::unordered_map<std::string, std::string>> read_list_split(const ReaderContext& context) {
@@ -49,7 +50,8 @@ struct EntryColumns {
 Result<EntryColumns> find_columns(const CsvFile& file) {
     if (file.header.size() != k_v2020_width) {
         return file.reader->error("expected the v2020 header's 11 fields (its bracketed names hold unquoted commas), "
-                                  "got " + std::to_string(file.header.size()));
+                                  "got " +
+                                  std::to_string(file.header.size()));
     }
     EntryColumns columns{};
     for (auto [field, name] : {std::pair{&columns.image, "Image Index"}, std::pair{&columns.findings, "Finding Labels"},

@@ -4,10 +4,9 @@
 // (TorchXRayVision NLMTB_Dataset reads it the same way); sex and age come from the free-text
 // ClinicalReadings/<stem>.txt beside it. Neither set has an official split or a patient id: the
 // image's stem without its label digit stands for the patient.
+#include "archive/decompressed_file.hpp"
 #include "labels/clinical_reading.hpp"
 #include "labels/dataset_reader.hpp"
-
-#include "archive/decompressed_file.hpp"
 
 #include <algorithm>
 
@@ -15,7 +14,9 @@ namespace cxrcat::labels {
 
 namespace {
 
-std::vector<std::string> nlm_tb_roles(const LabelOptions& /*options*/) { return {"images"}; }
+std::vector<std::string> nlm_tb_roles(const LabelOptions& /*options*/) {
+    return {"images"};
+}
 
 Result<void> read_nlm_tb(const ReaderContext& context, const NativeSink& each) {
     std::filesystem::path images = *context.locate("images");
@@ -38,7 +39,8 @@ Result<void> read_nlm_tb(const ReaderContext& context, const NativeSink& each) {
     for (const std::filesystem::path& file : files) {
         std::string stem = file.stem().string();
         if (stem.size() < 3 || stem[stem.size() - 2] != '_' || (stem.back() != '0' && stem.back() != '1')) {
-            return Error(ErrorCode::integrity, context.display(file) + ": expected a name ending in _0 or _1 (the label)");
+            return Error(ErrorCode::integrity,
+                         context.display(file) + ": expected a name ending in _0 or _1 (the label)");
         }
         NativeRow row;
         row.native.assign(context.spec.findings.size(), FindingValue::not_mentioned);

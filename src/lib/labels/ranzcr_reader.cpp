@@ -8,7 +8,9 @@ namespace cxrcat::labels {
 
 namespace {
 
-std::vector<std::string> ranzcr_roles(const LabelOptions& /*options*/) { return {"train"}; }
+std::vector<std::string> ranzcr_roles(const LabelOptions& /*options*/) {
+    return {"train"};
+}
 
 Result<void> read_ranzcr(const ReaderContext& context, const NativeSink& each) {
     auto file = open_csv(context, "train");

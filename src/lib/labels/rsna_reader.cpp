@@ -17,7 +17,9 @@ namespace cxrcat::labels {
 
 namespace {
 
-std::vector<std::string> rsna_roles(const LabelOptions& /*options*/) { return {"boxes", "classes"}; }
+std::vector<std::string> rsna_roles(const LabelOptions& /*options*/) {
+    return {"boxes", "classes"};
+}
 
 // patientId -> NIH file name, from the mapping when it is installed.
 Result<std::unordered_map<std::string, std::string>> read_nih_mapping(const ReaderContext& context) {
@@ -47,8 +49,7 @@ Result<std::unordered_map<std::string, std::string>> read_nih_mapping(const Read
 // NIH's patient from its file name `{PatientID:08d}_{nnn}.png` (labels-facts.md §1.1), or "".
 std::string nih_patient(const std::string& image) {
     std::string digits = image.substr(0, image.find('_'));
-    if (digits.empty() || digits.size() > 8 ||
-        digits.find_first_not_of("0123456789") != std::string::npos) {
+    if (digits.empty() || digits.size() > 8 || digits.find_first_not_of("0123456789") != std::string::npos) {
         return "";
     }
     return std::to_string(std::stoul(digits));
@@ -66,10 +67,12 @@ Result<void> read_rsna(const ReaderContext& context, const NativeSink& each) {
     auto classes = open_csv(context, "classes");
     auto id = classes ? classes->column("patientId") : Result<std::size_t>(classes.error());
     auto label = id ? classes->column("class") : id;
-    auto read = label ? each_record(*classes, [&](const std::vector<std::string>& record) -> Result<void> {
-        class_of[record[*id]] = record[*label];
-        return {};
-    }) : Result<void>(label.error());
+    auto read = label ? each_record(*classes,
+                                    [&](const std::vector<std::string>& record) -> Result<void> {
+                                        class_of[record[*id]] = record[*label];
+                                        return {};
+                                    })
+                      : Result<void>(label.error());
     if (!read) {
         return read;
     }
@@ -77,14 +80,18 @@ Result<void> read_rsna(const ReaderContext& context, const NativeSink& each) {
     auto boxes = open_csv(context, "boxes");
     auto box_id = boxes ? boxes->column("patientId") : Result<std::size_t>(boxes.error());
     auto target = box_id ? boxes->column("Target") : box_id;
-    read = target ? each_record(*boxes, [&](const std::vector<std::string>& record) -> Result<void> {
-        if (record[*target] != "0" && record[*target] != "1") {
-            return boxes->reader->error("Target: expected 0 or 1, got \"" + record[*target] + "\"");
-        }
-        target_of[record[*box_id]] = target_of[record[*box_id]] || record[*target] == "1";
-        return {};
-    }) : Result<void>(target.error());
-    auto mapping = read ? read_nih_mapping(context) : Result<std::unordered_map<std::string, std::string>>(read.error());
+    read = target ? each_record(*boxes,
+                                [&](const std::vector<std::string>& record) -> Result<void> {
+                                    if (record[*target] != "0" && record[*target] != "1") {
+                                        return boxes->reader->error("Target: expected 0 or 1, got \"" +
+                                                                    record[*target] + "\"");
+                                    }
+                                    target_of[record[*box_id]] = target_of[record[*box_id]] || record[*target] == "1";
+                                    return {};
+                                })
+                  : Result<void>(target.error());
+    auto mapping =
+        read ? read_nih_mapping(context) : Result<std::unordered_map<std::string, std::string>>(read.error());
     if (!mapping) {
         return mapping.error();
     }

@@ -4,9 +4,8 @@
 // before EncodedPixels; `-1` means no pneumothorax, anything else is a mask, and an image with
 // several masks has several rows. Images are dicom-images-train/<study>/<series>/<ImageId>.dcm, found
 // by walking that folder when it is installed (TorchXRayVision builds the same basename map).
-#include "labels/dataset_reader.hpp"
-
 #include "cxrcat/base/text.hpp"
+#include "labels/dataset_reader.hpp"
 
 #include <map>
 #include <unordered_map>
@@ -15,7 +14,9 @@ namespace cxrcat::labels {
 
 namespace {
 
-std::vector<std::string> siim_roles(const LabelOptions& /*options*/) { return {"rle"}; }
+std::vector<std::string> siim_roles(const LabelOptions& /*options*/) {
+    return {"rle"};
+}
 
 // "<ImageId>" -> its path under the installed image folder.
 std::unordered_map<std::string, std::string> image_paths(const ReaderContext& context) {
@@ -43,14 +44,17 @@ Result<void> read_siim(const ReaderContext& context, const NativeSink& each) {
     auto id = file ? file->column("ImageId") : Result<std::size_t>(file.error());
     auto pixels = id ? file->column(" EncodedPixels") : id; // the distributed header's leading space
     std::map<std::string, bool> positive_of;
-    auto read = pixels ? each_record(*file, [&](const std::vector<std::string>& record) -> Result<void> {
-        std::string_view mask = trim(record[*pixels]);
-        if (mask.empty()) {
-            return file->reader->error("EncodedPixels: expected -1 or a run-length mask, got an empty field");
-        }
-        positive_of[record[*id]] = positive_of[record[*id]] || mask != "-1";
-        return {};
-    }) : Result<void>(pixels.error());
+    auto read = pixels ? each_record(*file,
+                                     [&](const std::vector<std::string>& record) -> Result<void> {
+                                         std::string_view mask = trim(record[*pixels]);
+                                         if (mask.empty()) {
+                                             return file->reader->error(
+                                                 "EncodedPixels: expected -1 or a run-length mask, got an empty field");
+                                         }
+                                         positive_of[record[*id]] = positive_of[record[*id]] || mask != "-1";
+                                         return {};
+                                     })
+                       : Result<void>(pixels.error());
     if (!read) {
         return read;
     }

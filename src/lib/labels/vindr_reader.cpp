@@ -13,7 +13,9 @@ namespace cxrcat::labels {
 
 namespace {
 
-std::vector<std::string> vindr_roles(const LabelOptions& /*options*/) { return {"train", "test"}; }
+std::vector<std::string> vindr_roles(const LabelOptions& /*options*/) {
+    return {"train", "test"};
+}
 
 // Per native finding: readers who marked it and readers who gave a value at all.
 struct Votes {
