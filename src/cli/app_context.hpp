@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/catalog/catalog_loader.hpp"
 #include "cxrcat/access/credentials.hpp"
-#include "cxrcat/catalog/dataset_summary.hpp"
 #include "cxrcat/base/paths.hpp"
-#include "cxrcat/providers/provider.hpp"
 #include "cxrcat/base/result.hpp"
+#include "cxrcat/catalog/catalog_loader.hpp"
+#include "cxrcat/catalog/dataset_summary.hpp"
+#include "cxrcat/providers/provider.hpp"
 
 #include <optional>
 #include <string>

@@ -2,9 +2,9 @@
 // `cxrcat check ID...`: a preflight that touches no data. Would a fetch be allowed, and if not,
 // what exactly fixes it?
 #include "commands.hpp"
-#include "cxrcat/base/version.hpp"
 #include "cxrcat/access/terms_ledger.hpp"
 #include "cxrcat/base/text.hpp"
+#include "cxrcat/base/version.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat doctor`: one screen with everything that decides how cxrcat behaves on this machine.
 #include "commands.hpp"
-#include "cxrcat/catalog/embedded_catalog.hpp"
-#include "cxrcat/files/install_mode.hpp"
 #include "cxrcat/base/redacted_url.hpp"
-#include "cxrcat/net/s3_settings.hpp"
 #include "cxrcat/base/text.hpp"
 #include "cxrcat/base/version.hpp"
+#include "cxrcat/catalog/embedded_catalog.hpp"
+#include "cxrcat/files/install_mode.hpp"
+#include "cxrcat/net/s3_settings.hpp"
 
 #include <cstdlib>
 #include <iostream>

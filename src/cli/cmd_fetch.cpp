@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat fetch ID...`: download, verify and install datasets (or show the plan with --dry-run).
 #include "commands.hpp"
-#include "label_selection_step.hpp"
-#include "cxrcat/fetch/fetch.hpp"
 #include "cxrcat/access/terms_ledger.hpp"
 #include "cxrcat/base/text.hpp"
+#include "cxrcat/fetch/fetch.hpp"
 #include "file_filter_flags.hpp"
+#include "label_selection_step.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 #include "terms_gate.hpp"

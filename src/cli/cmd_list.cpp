@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat list`: the catalog as a table, JSON, JSON lines, CSV or bare ids, with filters.
 #include "commands.hpp"
-#include "cxrcat/catalog/query.hpp"
 #include "cxrcat/base/text.hpp"
+#include "cxrcat/catalog/query.hpp"
 #include "output.hpp"
 
 #include <iostream>

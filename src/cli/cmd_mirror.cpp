@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat mirror export DIR [ID...]`: a content-addressed copy of installed datasets for a team mirror.
 #include "commands.hpp"
+#include "cxrcat/base/text.hpp"
+#include "cxrcat/net/s3_settings.hpp"
 #include "cxrcat/state/dataset_state.hpp"
 #include "cxrcat/store/mirror_export.hpp"
-#include "cxrcat/net/s3_settings.hpp"
-#include "cxrcat/base/text.hpp"
 
 #include <cstdlib>
 #include <iostream>

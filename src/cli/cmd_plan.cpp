@@ -2,9 +2,9 @@
 // `cxrcat plan ID... --format aria2|s5cmd|tsv|urls|json`: hand the selected files to an external
 // download engine; `cxrcat fetch ID --from DIR` then adopts and verifies what it downloaded.
 #include "commands.hpp"
-#include "label_selection_step.hpp"
 #include "cxrcat/plan/plan_export.hpp"
 #include "file_filter_flags.hpp"
+#include "label_selection_step.hpp"
 
 #include <iostream>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat search TEXT`: ranked full-text search over names, aliases, labels, tasks and descriptions.
 #include "commands.hpp"
-#include "cxrcat/catalog/query.hpp"
 #include "cxrcat/base/text.hpp"
+#include "cxrcat/catalog/query.hpp"
 #include "output.hpp"
 
 #include <iostream>

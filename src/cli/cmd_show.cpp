@@ -153,7 +153,8 @@ std::string label_map_text(const Dataset& dataset) {
         if (!mapping.common) {
             pairs.push_back(mapping.native + " → (none)");
         } else {
-            pairs.push_back(mapping.native == *mapping.common ? mapping.native : mapping.native + " → " + *mapping.common);
+            pairs.push_back(mapping.native == *mapping.common ? mapping.native
+                                                              : mapping.native + " → " + *mapping.common);
         }
     }
     return join(pairs, ", ") + " (cxrcat labels " + dataset.id + "; not listed means " +

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat status [ID...]`: per dataset, files and bytes installed out of the selection.
 #include "commands.hpp"
-#include "cxrcat/fetch/fetch.hpp"
 #include "cxrcat/base/text.hpp"
+#include "cxrcat/fetch/fetch.hpp"
 #include "file_filter_flags.hpp"
 
 #include <iostream>

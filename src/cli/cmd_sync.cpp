@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat sync`: everything in ./cxrcat.json, exactly as cxrcat.lock records it.
 #include "commands.hpp"
-#include "cxrcat/fetch/sync.hpp"
 #include "cxrcat/access/terms_ledger.hpp"
 #include "cxrcat/base/text.hpp"
+#include "cxrcat/fetch/sync.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 #include "selection_flags.hpp"

@@ -100,8 +100,10 @@ int verify_one(AppContext& context, const Dataset& dataset, const VerifyOptions&
     if (undecodable > 0) {
         return context.fail(Error(ErrorCode::integrity,
                                   dataset.id + ": " + std::to_string(undecodable) + " image" +
-                                      (undecodable == 1 ? " does" : "s do") + " not decode and the catalog lists no "
-                                      "erratum for " + (undecodable == 1 ? "it" : "them"),
+                                      (undecodable == 1 ? " does" : "s do") +
+                                      " not decode and the catalog lists no "
+                                      "erratum for " +
+                                      (undecodable == 1 ? "it" : "them"),
                                   {"the files match what was installed: the damage is in the bytes as published or "
                                    "on this disk",
                                    "--emit-errata prints catalog errata entries for them"}));
@@ -111,8 +113,8 @@ int verify_one(AppContext& context, const Dataset& dataset, const VerifyOptions&
 
 int run_verify(AppContext& context, const VerifyOptions& options) {
     VerifyOutput output;
-    auto exit = for_each_dataset(
-        context, options.ids, [&](const Dataset& dataset) { return verify_one(context, dataset, options, output); });
+    auto exit = for_each_dataset(context, options.ids,
+                                 [&](const Dataset& dataset) { return verify_one(context, dataset, options, output); });
     if (!exit) {
         return context.fail(exit.error());
     }

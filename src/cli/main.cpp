@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The cxrcat executable: parse arguments, run one command of the library, map errors to exit codes.
 #include "commands.hpp"
-#include "cxrcat/catalog/embedded_catalog.hpp"
 #include "cxrcat/base/error.hpp"
 #include "cxrcat/base/version.hpp"
+#include "cxrcat/catalog/embedded_catalog.hpp"
 #include "output.hpp"
 
 #include <spdlog/sinks/stdout_sinks.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/catalog/dataset.hpp"
 #include "cxrcat/base/digest_json.hpp"
+#include "cxrcat/catalog/dataset.hpp"
 
 #include <iosfwd>
 #include <map>

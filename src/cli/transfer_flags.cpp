@@ -2,8 +2,8 @@
 #include "transfer_flags.hpp"
 
 #include "commands.hpp"
-#include "cxrcat/base/version.hpp"
 #include "cxrcat/base/text.hpp"
+#include "cxrcat/base/version.hpp"
 
 #include <cstdlib>
 

@@ -33,7 +33,8 @@ struct TransferFlags {
 };
 
 // Adds -j, --accept-terms, --cacert, --progress, --retries, --stall-timeout, --segments, --mirror,
-// --request-payer, --no-origin, --no-extract, --keep-archives, --max-expansion, --decode, --group, --limit-rate and --to to command.
+// --request-payer, --no-origin, --no-extract, --keep-archives, --max-expansion, --decode, --group, --limit-rate and
+// --to to command.
 void add_transfer_flags(CLI::App& command, TransferFlags& flags);
 
 // Adds --format text|json for what a transfer did (json: a record per file and a summary).

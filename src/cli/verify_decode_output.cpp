@@ -32,10 +32,11 @@ void print_decode_report(const DecodeReport& report) {
         }
         std::cout << '\n';
     }
-    std::cout << report.dataset_id << ": " << report.items.size() << " images checked: "
-              << report.count(DecodeStatus::ok) << " ok, " << report.count(DecodeStatus::warning) << " with warnings, "
-              << report.count(DecodeStatus::known) << " known errata, " << report.count(DecodeStatus::failed)
-              << " new failures; " << report.skipped << " non-image files skipped\n";
+    std::cout << report.dataset_id << ": " << report.items.size()
+              << " images checked: " << report.count(DecodeStatus::ok) << " ok, " << report.count(DecodeStatus::warning)
+              << " with warnings, " << report.count(DecodeStatus::known) << " known errata, "
+              << report.count(DecodeStatus::failed) << " new failures; " << report.skipped
+              << " non-image files skipped\n";
 }
 
 void add_decode_rows(const DecodeReport& report, nlohmann::json& rows) {

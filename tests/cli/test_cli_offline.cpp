@@ -11,8 +11,8 @@ namespace {
 using Offline = CliTest;
 
 // Every proxy variable is dropped: a proxy would resolve the name for us.
-const std::vector<std::string> k_no_proxy{"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
-                                          "all_proxy"};
+const std::vector<std::string> k_no_proxy{"http_proxy",  "https_proxy", "HTTP_PROXY",
+                                          "HTTPS_PROXY", "ALL_PROXY",   "all_proxy"};
 
 std::size_t count(const std::string& text, const std::string& part) {
     std::size_t n = 0;
@@ -51,8 +51,8 @@ TEST_F(Offline, UnresolvableProviderBaseUrlFailsAsANetworkErrorAtOnce) {
 }
 
 TEST_F(Offline, CheckSaysWhichCredentialsAreMissingBeforeProbing) {
-    ProcessResult result = cxrcat({"check", "mimic-cxr-jpg"}, {{"CXRCAT_PHYSIONET_URL", "http://physionet.invalid"}},
-                                  k_no_proxy);
+    ProcessResult result =
+        cxrcat({"check", "mimic-cxr-jpg"}, {{"CXRCAT_PHYSIONET_URL", "http://physionet.invalid"}}, k_no_proxy);
     EXPECT_TRUE(contains(result.err, "mimic-cxr-jpg: no PhysioNet credentials found (looked in")) << result.err;
     EXPECT_TRUE(contains(result.out, "unreachable")) << result.out;
     EXPECT_NE(result.exit_code, 0) << result.describe();
@@ -78,9 +78,9 @@ TEST_F(Offline, AKaggleAccessTokenFileComesBeforeTheLegacyKeyPair) {
     std::filesystem::path token = m_dir / "home" / ".kaggle" / "access_token";
     write_text_file(token, "KGAT_not_a_real_token\n");
     std::filesystem::permissions(token, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    ProcessResult result = cxrcat({"doctor", "--format", "json"},
-                                  {{"KAGGLE_USERNAME", "someone"}, {"KAGGLE_KEY", "not-a-real-key"}},
-                                  {"KAGGLE_API_TOKEN", "KAGGLE_CONFIG_DIR"});
+    ProcessResult result =
+        cxrcat({"doctor", "--format", "json"}, {{"KAGGLE_USERNAME", "someone"}, {"KAGGLE_KEY", "not-a-real-key"}},
+               {"KAGGLE_API_TOKEN", "KAGGLE_CONFIG_DIR"});
     auto doctor = nlohmann::json::parse(result.out);
     EXPECT_EQ(doctor["credentials"]["kaggle"]["source"], "file " + token.string()) << result.out;
     EXPECT_EQ(doctor["credentials"]["kaggle"]["user"], "") << result.out;

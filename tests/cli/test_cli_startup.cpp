@@ -15,8 +15,8 @@ using Startup = CliTest;
 
 // The image libraries too (issue 21): verify --decode opens them, nothing else does.
 const std::array<const char*, 10> k_on_demand_libraries{
-    "libcurl.so",     "libcrypto.so",  "libssl.so",         "libarchive.so", "libgnutls.so",
-    "libspng.so",     "libturbojpeg.so", "libcxrcat-dicom.so", "libgdcmMSFF.so", "libz.so"};
+    "libcurl.so", "libcrypto.so",    "libssl.so",          "libarchive.so",  "libgnutls.so",
+    "libspng.so", "libturbojpeg.so", "libcxrcat-dicom.so", "libgdcmMSFF.so", "libz.so"};
 
 // The libraries of k_on_demand_libraries that the loader's trace shows being loaded.
 std::vector<std::string> loaded_on_demand_libraries(const ProcessResult& result) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat terms` and `cxrcat accept`: the ledger, lapse when the catalog's terms change, damage.
 #include "cli_test.hpp"
-#include "cxrcat/catalog/catalog_loader.hpp"
 #include "cxrcat/access/terms_ledger.hpp"
+#include "cxrcat/catalog/catalog_loader.hpp"
 
 namespace cxrcat::test {
 namespace {

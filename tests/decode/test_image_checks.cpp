@@ -7,9 +7,9 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <turbojpeg.h>
 
 #include <cstdlib>
+#include <turbojpeg.h>
 #include <vector>
 
 namespace cxrcat::test {
@@ -34,7 +34,8 @@ TEST(ImageChecks, EachFixtureFailsItsNamedCheckOrPasses) {
             << name << " (" << want["how"].get<std::string>() << "): " << check.detail;
         if (want.contains("warning") && !want["warning"].get<std::string>().empty()) {
             ASSERT_FALSE(check.warnings.empty()) << name;
-            EXPECT_EQ(check.warnings.front().rfind(want["warning"].get<std::string>(), 0), 0U) << check.warnings.front();
+            EXPECT_EQ(check.warnings.front().rfind(want["warning"].get<std::string>(), 0), 0U)
+                << check.warnings.front();
         }
         if (check.ok()) {
             EXPECT_FALSE(check.description.empty()) << name;
@@ -49,7 +50,8 @@ TEST(ImageChecks, NonImagesAndDataFilesAreNotImages) {
         EXPECT_FALSE(image_format_of_file(fixtures() / name).has_value()) << name;
     }
     // DICOM files named by UID alone are recognised by their content.
-    fs::copy_file(fixtures() / "good_native.dcm", fixtures() / "1.2.826.0.1.3680043", fs::copy_options::overwrite_existing);
+    fs::copy_file(fixtures() / "good_native.dcm", fixtures() / "1.2.826.0.1.3680043",
+                  fs::copy_options::overwrite_existing);
     EXPECT_EQ(image_format_of_file(fixtures() / "1.2.826.0.1.3680043"), ImageFormat::dicom);
     fs::copy_file(fixtures() / "good_native.dcm", fixtures() / "IM0001", fs::copy_options::overwrite_existing);
     EXPECT_EQ(image_format_of_file(fixtures() / "IM0001"), ImageFormat::dicom);

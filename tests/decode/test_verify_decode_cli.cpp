@@ -27,8 +27,8 @@ class VerifyDecode : public CliTest {
     // A registration dataset whose manual source lists every fixture (plus two non-images), with
     // errata for the broken ones when with_errata.
     void write_catalog(bool with_errata) {
-        nlohmann::json files = nlohmann::json::array({{{"path", "labels.csv"}}, {{"path", "Thumbs.db"}},
-                                                      {{"path", "good.raw"}}});
+        nlohmann::json files =
+            nlohmann::json::array({{{"path", "labels.csv"}}, {{"path", "Thumbs.db"}}, {{"path", "good.raw"}}});
         nlohmann::json errata = nlohmann::json::array();
         for (const auto& [name, want] : m_expected.items()) {
             files.push_back({{"path", name}});
@@ -44,8 +44,8 @@ class VerifyDecode : public CliTest {
             {"license", {{"name", "CC-BY-4.0"}}},
             {"access",
              {{"class", "registration"}, {"terms", "Cite the test."}, {"terms_url", "https://example.org/terms"}}},
-            {"sources", nlohmann::json::array({{{"provider", "manual"}, {"url", "https://example.org/"},
-                                                {"files", files}}})}};
+            {"sources",
+             nlohmann::json::array({{{"provider", "manual"}, {"url", "https://example.org/"}, {"files", files}}})}};
         if (with_errata) {
             dataset["errata"] = errata;
         }
@@ -84,7 +84,8 @@ TEST_F(VerifyDecode, BrokenImagesFailWithTheirCheckAndExit5) {
     EXPECT_THAT(result.out, HasSubstr("failed  t21/crc_flipped.png  png  chunk-crc: ")) << result.out;
     EXPECT_THAT(result.out, HasSubstr("failed  t21/no_transfer_syntax.dcm  dicom  transfer-syntax: ")) << result.out;
     EXPECT_THAT(result.out, HasSubstr("warning  t21/constant.png  png  constant: every sample is 0")) << result.out;
-    EXPECT_THAT(result.out, HasSubstr("0 known errata, " + std::to_string(broken_count()) + " new failures; 3 "
+    EXPECT_THAT(result.out, HasSubstr("0 known errata, " + std::to_string(broken_count()) +
+                                      " new failures; 3 "
                                       "non-image files skipped"))
         << result.out;
     EXPECT_THAT(result.err, HasSubstr("do not decode and the catalog lists no erratum")) << result.err;

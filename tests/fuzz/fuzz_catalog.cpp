@@ -2,9 +2,9 @@
 // Fuzzes the catalog loader: JSON syntax, validation of every field, collisions between files.
 // The input holds up to three catalog files separated by NUL bytes; with more than one, the first
 // plays the built-in catalog and the others user catalogs that may replace its entries.
+#include "cxrcat/base/text.hpp"
 #include "cxrcat/catalog/catalog_loader.hpp"
 #include "cxrcat/catalog/query.hpp"
-#include "cxrcat/base/text.hpp"
 #include "fuzz_support.hpp"
 
 #include <set>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes the NBIA `getSeries` parser and the md5hashes.csv parser of TCIA series zips.
+#include "fetch/series_archive.hpp"
 #include "fuzz_support.hpp"
 #include "providers/tcia_api.hpp"
-#include "fetch/series_archive.hpp"
 
 using namespace cxrcat;
 using namespace cxrcat::fuzz;

@@ -14,7 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-constexpr std::size_t k_side = 128;  // a 128³ uint8 label volume (2 MiB), like a nodule mask
+constexpr std::size_t k_side = 128; // a 128³ uint8 label volume (2 MiB), like a nodule mask
 constexpr std::size_t k_masks = 4;
 
 // A mask volume: zeros but for one solid cube of label 1 (a lesion), at a place per mask.

@@ -213,7 +213,6 @@ TEST_F(IdcApiRoute, CheckTellsARateLimitFromTheAnswersStatusAtTheApiAndAtTheBuck
     EXPECT_FALSE(has_text(unavailable.out, "rate-limited")) << unavailable.describe();
 }
 
-
 // idc-index documents series_aws_url as "will be phased out in favor of constructing URL from
 // bucket+UUID" (api-drift-2026.md §2.2): rows without it still fetch, from aws_bucket + crdc_series_uuid.
 TEST_F(IdcApiRoute, RowsWithoutSeriesAwsUrlAreFetchedFromBucketAndUuid) {

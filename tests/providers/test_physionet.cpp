@@ -541,9 +541,9 @@ TEST_F(PhysioNetRoute, LabelSelectionFetchesTheLabelFilesThenOnlyThePaImagesWith
     EXPECT_TRUE(std::filesystem::exists(dataset_dir(id) / "mimic-cxr-2.0.0-chexpert.csv.gz"));
 
     // The same selection again downloads nothing.
-    auto again = cxrcat({"fetch", id, "--accept-terms", "--where", "finding.Pneumothorax=1", "--where", "view=PA",
-                         "--format", "json"},
-                        with_credentials());
+    auto again = cxrcat(
+        {"fetch", id, "--accept-terms", "--where", "finding.Pneumothorax=1", "--where", "view=PA", "--format", "json"},
+        with_credentials());
     ASSERT_EQ(again.exit_code, 0) << again.describe();
     EXPECT_EQ(nlohmann::json::parse(again.out)["summary"]["downloaded"], 0) << again.out;
 

@@ -6,8 +6,8 @@
 // loopback port where nothing listens. Each test serves its own directory below www and runs cxrcat
 // with HOME, the XDG directories and CXRCAT_HOME in fresh temporary directories ("machines").
 #include "cxrcat/base/digest.hpp"
-#include "cxrcat/net/http_get.hpp"
 #include "cxrcat/base/version.hpp"
+#include "cxrcat/net/http_get.hpp"
 #include "support/fault_stats.hpp"
 #include "support/files.hpp"
 #include "support/fixture_servers.hpp"

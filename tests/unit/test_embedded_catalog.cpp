@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The built-in catalog: it loads without a problem, matches catalog/ on disk, and every dataset
 // carries its provenance and no placeholder value.
+#include "cxrcat/base/text.hpp"
 #include "cxrcat/catalog/catalog_loader.hpp"
 #include "cxrcat/catalog/embedded_catalog.hpp"
-#include "cxrcat/base/text.hpp"
 #include "support/files.hpp"
 
 #include <gtest/gtest.h>

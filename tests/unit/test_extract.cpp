@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Archives are built here with libarchive's writer, so every hostile shape is explicit in the test.
-#include "cxrcat/base/digest.hpp"
 #include "cxrcat/archive/extract.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "fetch/series_archive.hpp"
 #include "support/files.hpp"
 #include "support/temp_dir.hpp"
@@ -745,11 +745,10 @@ TEST_F(ExtractTest, RefusesSparseFileWhoseHolesExceedTheBudget) {
     }
     const auto archive_size = fs::file_size(archive("holes.tar"));
     ASSERT_LT(archive_size * 100, 60 * std::uint64_t{k_mib});
-    expect_refused(archive("holes.tar"), "refusing to extract holes.tar: output exceeds " +
-                                             std::to_string(archive_size * 100) + " bytes (100 times the archive's " +
-                                             std::to_string(archive_size) +
-                                             " bytes) at entry 'holes.img'; it looks like a compression bomb" +
-                                             k_ratio_advice);
+    expect_refused(archive("holes.tar"),
+                   "refusing to extract holes.tar: output exceeds " + std::to_string(archive_size * 100) +
+                       " bytes (100 times the archive's " + std::to_string(archive_size) +
+                       " bytes) at entry 'holes.img'; it looks like a compression bomb" + k_ratio_advice);
 }
 
 // Sparse masks pass the ratio honestly: a declared extracted size holds the output to that size

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // extract_split_archive (parts of one archive split by bytes, read as one stream) and
 // extract_archive_bytes (an archive in memory). Archives are written with libarchive's writer.
-#include "cxrcat/base/digest.hpp"
 #include "cxrcat/archive/extract.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "support/files.hpp"
 #include "support/temp_dir.hpp"
 

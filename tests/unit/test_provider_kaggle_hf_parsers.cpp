@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The pure parsers behind the Kaggle and Hugging Face clients: the Link header, both shapes of the
 // Kaggle file list, Kaggle's error bodies, the Hub tree, and the engine failures explain() reads.
+#include "base/remote_text.hpp"
 #include "providers/engine_failure.hpp"
 #include "providers/huggingface_reply.hpp"
 #include "providers/huggingface_tree.hpp"
 #include "providers/kaggle_listing.hpp"
 #include "providers/link_header.hpp"
-#include "base/remote_text.hpp"
 
 #include <gtest/gtest.h>
 

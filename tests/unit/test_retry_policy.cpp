@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/base/retry_policy.hpp"
 #include "base/rate_limit_header.hpp"
+#include "cxrcat/base/retry_policy.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Selection flags, shard assignment and per-shard state journals (issue 10).
-#include "cxrcat/state/dataset_state.hpp"
 #include "cxrcat/base/digest.hpp"
 #include "cxrcat/plan/selection.hpp"
+#include "cxrcat/state/dataset_state.hpp"
 #include "plan/plan_selection.hpp"
 #include "support/files.hpp"
 #include "support/temp_dir.hpp"

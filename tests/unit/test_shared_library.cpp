@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/base/error.hpp"
 #include "base/shared_library.hpp"
+#include "cxrcat/base/error.hpp"
 
 #include <gtest/gtest.h>
 

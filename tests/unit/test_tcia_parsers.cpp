@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The NBIA getSeries parser and the md5hashes.csv parser of TCIA series zips.
-#include "providers/tcia_api.hpp"
 #include "fetch/series_archive.hpp"
+#include "providers/tcia_api.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cxrcat/base/digest.hpp"
 #include "cxrcat/access/terms_ledger.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "support/files.hpp"
 #include "support/temp_dir.hpp"
 

@@ -18,8 +18,8 @@ struct Work {
 
 // Checks that mean the file ends early; the rest mean its bytes are wrong.
 ErratumProblem problem_of(const std::string& check) {
-    static const std::set<std::string, std::less<>> k_truncation{
-        "truncated", "eoi", "iend", "pixel-length", "fragments", "size", "data-length", "gzip-trailer"};
+    static const std::set<std::string, std::less<>> k_truncation{"truncated", "eoi",  "iend",        "pixel-length",
+                                                                 "fragments", "size", "data-length", "gzip-trailer"};
     return k_truncation.contains(check) ? ErratumProblem::truncated : ErratumProblem::corrupt;
 }
 
@@ -95,8 +95,8 @@ std::vector<Erratum> errata_from(const DecodeReport& report, const std::string& 
         if (item.status == DecodeStatus::failed) {
             std::string detail = item.check.ok() ? "content: " + item.check.warnings.front()
                                                  : item.check.check + ": " + item.check.detail;
-            out.push_back({item.path, item.check.ok() ? ErratumProblem::corrupt : problem_of(item.check.check),
-                           source, std::string(to_string(item.check.format)) + " " + detail});
+            out.push_back({item.path, item.check.ok() ? ErratumProblem::corrupt : problem_of(item.check.check), source,
+                           std::string(to_string(item.check.format)) + " " + detail});
         }
     }
     return out;

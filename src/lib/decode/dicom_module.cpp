@@ -4,6 +4,10 @@
 // JPEG 8/12/16-bit and lossless, JPEG-LS, JPEG 2000, RLE). Not part of cxrcat_core.
 #include "decode/dicom_module_api.hpp"
 
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <gdcmAttribute.h>
 #include <gdcmFileMetaInformation.h>
 #include <gdcmImage.h>
@@ -13,11 +17,6 @@
 #include <gdcmSequenceOfFragments.h>
 #include <gdcmTrace.h>
 #include <gdcmTransferSyntax.h>
-
-#include <algorithm>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -40,8 +39,7 @@ int fail(CxrcatDicomResult* result, const std::string& check, const std::string&
 }
 
 // An unsigned attribute of the data set, or fallback when absent.
-std::uint64_t us_value(const gdcm::DataSet& data, std::uint16_t group, std::uint16_t element,
-                       std::uint64_t fallback) {
+std::uint64_t us_value(const gdcm::DataSet& data, std::uint16_t group, std::uint16_t element, std::uint64_t fallback) {
     const gdcm::Tag tag(group, element);
     if (!data.FindDataElement(tag) || data.GetDataElement(tag).IsEmpty()) {
         return fallback;
@@ -154,8 +152,8 @@ int decode_pixels(const char* path, CxrcatDicomResult* result) {
          << image.GetPhotometricInterpretation() << ", "
          << gdcm::TransferSyntax::GetTSString(image.GetTransferSyntax());
     copy_text(result->description, sizeof(result->description), text.str());
-    result->constant = !buffer.empty() && std::all_of(buffer.begin(), buffer.end(),
-                                                      [&](char byte) { return byte == buffer.front(); });
+    result->constant =
+        !buffer.empty() && std::all_of(buffer.begin(), buffer.end(), [&](char byte) { return byte == buffer.front(); });
     return 0;
 }
 

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "decode/gzip_head.hpp"
 
-#include <zlib.h>
-
 #include <array>
 #include <fstream>
+#include <zlib.h>
 
 namespace cxrcat::decode {
 

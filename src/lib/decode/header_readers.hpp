@@ -16,11 +16,11 @@ namespace cxrcat::decode {
 
 // A MetaImage header (.mhd, or the head of a .mha): what the pixel data must measure.
 struct MetaImageHeader {
-    std::uint64_t data_bytes = 0;                    // ∏DimSize × element size × channels, uncompressed
-    bool compressed = false;                         // CompressedData = True (zlib)
-    std::optional<std::uint64_t> compressed_bytes;   // CompressedDataSize, when stated
-    std::string data_file;                           // ElementDataFile: "LOCAL" or a file name
-    std::size_t header_bytes = 0;                    // bytes up to and including the ElementDataFile line
+    std::uint64_t data_bytes = 0;                  // ∏DimSize × element size × channels, uncompressed
+    bool compressed = false;                       // CompressedData = True (zlib)
+    std::optional<std::uint64_t> compressed_bytes; // CompressedDataSize, when stated
+    std::string data_file;                         // ElementDataFile: "LOCAL" or a file name
+    std::size_t header_bytes = 0;                  // bytes up to and including the ElementDataFile line
 };
 
 // Parses the `Key = Value` lines of a MetaImage header up to ElementDataFile (which ends it);
@@ -30,10 +30,10 @@ struct MetaImageHeader {
 
 // A NIfTI-1 or NIfTI-2 header: where the voxels start and how many bytes they take.
 struct NiftiHeader {
-    int version = 1;                 // 1 or 2
-    std::uint64_t data_offset = 0;   // vox_offset
-    std::uint64_t data_bytes = 0;    // ∏dim[1..dim[0]] × bitpix / 8
-    std::string description;         // "512x512x141 int16"-like, for reports
+    int version = 1;               // 1 or 2
+    std::uint64_t data_offset = 0; // vox_offset
+    std::uint64_t data_bytes = 0;  // ∏dim[1..dim[0]] × bitpix / 8
+    std::string description;       // "512x512x141 int16"-like, for reports
 };
 
 // Parses the first 348 (NIfTI-1) or 540 (NIfTI-2) bytes of a single-file NIfTI (magic "n+1" /

@@ -25,8 +25,8 @@ std::string lowercase_name(std::string text) {
 
 std::optional<ImageFormat> format_of_name(const std::string& name) {
     static const std::map<std::string, ImageFormat, std::less<>> k_by_extension{
-        {".png", ImageFormat::png},      {".jpg", ImageFormat::jpeg},  {".jpeg", ImageFormat::jpeg},
-        {".dcm", ImageFormat::dicom},    {".dicom", ImageFormat::dicom}, {".img", ImageFormat::jsrt},
+        {".png", ImageFormat::png},       {".jpg", ImageFormat::jpeg},      {".jpeg", ImageFormat::jpeg},
+        {".dcm", ImageFormat::dicom},     {".dicom", ImageFormat::dicom},   {".img", ImageFormat::jsrt},
         {".mhd", ImageFormat::metaimage}, {".mha", ImageFormat::metaimage}, {".nii", ImageFormat::nifti},
         {".npy", ImageFormat::npy}};
     std::string lowered = lowercase_name(name);

@@ -4,11 +4,10 @@
 // file: TJFLAG_STOPONWARNING turns the first warning into a failure.
 #include "decode/format_checks.hpp"
 
-#include <turbojpeg.h>
-
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <turbojpeg.h>
 #include <vector>
 
 namespace cxrcat::decode {

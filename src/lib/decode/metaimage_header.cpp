@@ -15,8 +15,8 @@ namespace {
 // Bytes per element of each MetaIO element type (MetaIO's MET_ValueTypeSize).
 const std::map<std::string_view, std::uint64_t>& element_sizes() {
     static const std::map<std::string_view, std::uint64_t> sizes{
-        {"MET_CHAR", 1},  {"MET_UCHAR", 1},  {"MET_SHORT", 2},     {"MET_USHORT", 2},     {"MET_INT", 4},
-        {"MET_UINT", 4},  {"MET_LONG", 4},   {"MET_ULONG", 4},     {"MET_LONG_LONG", 8},  {"MET_ULONG_LONG", 8},
+        {"MET_CHAR", 1},  {"MET_UCHAR", 1},  {"MET_SHORT", 2},     {"MET_USHORT", 2},    {"MET_INT", 4},
+        {"MET_UINT", 4},  {"MET_LONG", 4},   {"MET_ULONG", 4},     {"MET_LONG_LONG", 8}, {"MET_ULONG_LONG", 8},
         {"MET_FLOAT", 4}, {"MET_DOUBLE", 8}, {"MET_ASCII_CHAR", 1}};
     return sizes;
 }

@@ -94,7 +94,7 @@ Result<NpyHeader> parse_npy_header(std::span<const std::byte> bytes) {
     }
     if (bytes.size() - start < length) {
         return npy_error("the header says " + std::to_string(length) + " bytes, the file has " +
-                            std::to_string(bytes.size() - start));
+                         std::to_string(bytes.size() - start));
     }
     std::string_view dict(reinterpret_cast<const char*>(bytes.data() + start), length); // NOLINT: bytes as text
     std::string_view descr = quoted_value(dict, "'descr'");

@@ -4,13 +4,12 @@
 // Adler-32 and each row's filter; spng_decode_chunks then reads on to IEND.
 #include "decode/format_checks.hpp"
 
-#include <spng.h>
-
 #include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <spng.h>
 #include <vector>
 
 namespace cxrcat::decode {

@@ -85,9 +85,9 @@ ImageCheck check_metaimage(const fs::path& path) {
         expected = *header->compressed_bytes;
     }
     if (found != expected) {
-        return failed(ImageFormat::metaimage, "data-length",
-                      length_mismatch(header->compressed ? "CompressedDataSize" : "DimSize x ElementType", expected,
-                                      found));
+        return failed(
+            ImageFormat::metaimage, "data-length",
+            length_mismatch(header->compressed ? "CompressedDataSize" : "DimSize x ElementType", expected, found));
     }
     return passed(ImageFormat::metaimage, std::to_string(header->data_bytes) + " bytes of samples");
 }

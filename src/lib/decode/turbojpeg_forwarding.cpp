@@ -9,8 +9,7 @@ namespace {
 
 // Never destroyed: a forwarder may still be called while static objects are destroyed at exit.
 cxrcat::SharedLibrary& libturbojpeg() {
-    static auto* const library =
-        new cxrcat::SharedLibrary(CXRCAT_LIBTURBOJPEG_SONAME, CXRCAT_LIBTURBOJPEG_PACKAGE);
+    static auto* const library = new cxrcat::SharedLibrary(CXRCAT_LIBTURBOJPEG_SONAME, CXRCAT_LIBTURBOJPEG_PACKAGE);
     return *library;
 }
 
@@ -25,6 +24,6 @@ CXRCAT_FORWARD(libturbojpeg, int, tjDecompressHeader3,
                 int* jpegSubsamp, int* jpegColorspace),
                (handle, jpegBuf, jpegSize, width, height, jpegSubsamp, jpegColorspace))
 CXRCAT_FORWARD(libturbojpeg, int, tjDecompress2,
-               (tjhandle handle, const unsigned char* jpegBuf, unsigned long jpegSize, unsigned char* dstBuf,
-                int width, int pitch, int height, int pixelFormat, int flags),
+               (tjhandle handle, const unsigned char* jpegBuf, unsigned long jpegSize, unsigned char* dstBuf, int width,
+                int pitch, int height, int pixelFormat, int flags),
                (handle, jpegBuf, jpegSize, dstBuf, width, pitch, height, pixelFormat, flags))

@@ -4,11 +4,11 @@
 // digests); BucketPartWriter is the bucket side.
 #include "net/bucket_upload.hpp"
 
-#include "cxrcat/base/digest.hpp"
-#include "cxrcat/net/http_get.hpp"
 #include "cxrcat/archive/payload_kind.hpp"
+#include "cxrcat/base/digest.hpp"
 #include "cxrcat/base/redacted_url.hpp"
 #include "cxrcat/base/text.hpp"
+#include "cxrcat/net/http_get.hpp"
 #include "net/bucket_part_writer.hpp"
 #include "net/receive_pacer.hpp"
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // FileJob's response handling, called from libcurl's callbacks: the status line and headers decide
 // whether the body is written, its first bytes are sniffed before anything reaches the part.
+#include "base/rate_limit_header.hpp"
 #include "cxrcat/base/redacted_url.hpp"
 #include "cxrcat/base/text.hpp"
-#include "base/rate_limit_header.hpp"
 #include "net/file_job.hpp"
 
 #include <algorithm>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // FileJob, zipped in place: a provider that may send a file as a zip holding it alone
 // (TransferRequest::zipped_member; single_member_zip.hpp says where this is seen).
-#include "cxrcat/base/redacted_url.hpp"
-#include "verify/file_hash.hpp"
-#include "net/file_job.hpp"
 #include "archive/single_member_zip.hpp"
+#include "cxrcat/base/redacted_url.hpp"
+#include "net/file_job.hpp"
+#include "verify/file_hash.hpp"
 
 namespace cxrcat::net {
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cxrcat/net/http_get.hpp"
 
-#include "cxrcat/base/redacted_url.hpp"
 #include "base/rate_limit_header.hpp"
+#include "cxrcat/base/redacted_url.hpp"
 #include "net/curl_errors.hpp"
 #include "net/curl_handles.hpp"
 #include "net/easy_setup.hpp"

@@ -4,9 +4,9 @@
 // through the download engine (signed mirror URLs).
 #pragma once
 
+#include "cxrcat/base/result.hpp"
 #include "cxrcat/net/download.hpp"
 #include "cxrcat/net/http_get.hpp"
-#include "cxrcat/base/result.hpp"
 #include "cxrcat/net/s3_settings.hpp"
 
 #include <cstdint>

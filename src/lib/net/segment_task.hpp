@@ -4,10 +4,10 @@
 #pragma once
 
 #include "cxrcat/net/download.hpp"
-#include "verify/hashing_writer.hpp"
+#include "files/part_file.hpp"
 #include "net/curl_task.hpp"
 #include "net/easy_setup.hpp"
-#include "files/part_file.hpp"
+#include "verify/hashing_writer.hpp"
 
 #include <atomic>
 #include <memory>

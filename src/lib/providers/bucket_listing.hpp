@@ -3,8 +3,8 @@
 // XML form that both S3 and GCS answer (`GET /<bucket>?list-type=2&prefix=<uuid>/`).
 #pragma once
 
-#include "cxrcat/providers/provider.hpp"
 #include "cxrcat/base/result.hpp"
+#include "cxrcat/providers/provider.hpp"
 #include "net/s3_listing.hpp"
 #include "providers/parsers.hpp"
 
@@ -17,8 +17,8 @@ namespace cxrcat::providers {
 // The S3 XML readers live with the S3 client (net/s3_listing.hpp); the IDC listing uses them here.
 using net::md5_from_etag;
 using net::parse_s3_listing;
-using net::S3ListingPage;
 using net::s3_xml_text;
+using net::S3ListingPage;
 
 // The bucket name to use on the endpoint: the GCS name (gcs_bucket_for) unless the endpoint is
 // an AWS S3 one, which serves the AWS names.

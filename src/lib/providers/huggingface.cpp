@@ -3,6 +3,7 @@
 // of LFS files; each file downloads from /resolve/, which redirects LFS files to a CDN on another
 // host (libcurl does not forward the Authorization header there). Gated repositories are told
 // apart by status + X-Error-Code, never by the message text.
+#include "base/remote_text.hpp"
 #include "cxrcat/base/redacted_url.hpp"
 #include "cxrcat/base/text.hpp"
 #include "providers/engine_failure.hpp"
@@ -11,7 +12,6 @@
 #include "providers/link_header.hpp"
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
-#include "base/remote_text.hpp"
 
 #include <optional>
 #include <set>

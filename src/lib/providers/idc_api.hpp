@@ -3,8 +3,8 @@
 // one row per series with its bucket, crdc_series_uuid, instance count, size and DICOM identifiers.
 #pragma once
 
-#include "cxrcat/providers/provider.hpp"
 #include "cxrcat/base/result.hpp"
+#include "cxrcat/providers/provider.hpp"
 
 #include <cstdint>
 #include <map>

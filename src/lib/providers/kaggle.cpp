@@ -2,13 +2,13 @@
 // Kaggle competitions through the legacy REST API (provider-apis.md §3): the file list, then one
 // download URL per file that redirects to a short-lived signed URL on another host. Kaggle
 // publishes no checksum, so the engine records each file's SHA-256 at its first download.
+#include "base/remote_text.hpp"
 #include "cxrcat/base/redacted_url.hpp"
 #include "cxrcat/base/text.hpp"
 #include "providers/engine_failure.hpp"
 #include "providers/kaggle_listing.hpp"
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
-#include "base/remote_text.hpp"
 
 #include <algorithm>
 #include <set>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "providers/parsers.hpp"
 
-#include "cxrcat/base/digest.hpp"
 #include "base/remote_text.hpp"
+#include "cxrcat/base/digest.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -3,9 +3,8 @@
 // Errors carry a bare description ("line 3: ..."); the client adds which dataset and URL.
 #pragma once
 
-#include "net/s3_listing.hpp"
-
 #include "cxrcat/base/result.hpp"
+#include "net/s3_listing.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -22,14 +21,14 @@ namespace cxrcat::providers {
 struct ZenodoFile {
     std::string key; // the file name; may contain '/'
     std::optional<std::uint64_t> size;
-    std::string md5; // lowercase hex, "" when the record gives none
+    std::string md5;  // lowercase hex, "" when the record gives none
     std::string link; // the record's download link for it (see parse_zenodo_record), "" when none
 };
 
 struct ZenodoRecord {
     std::vector<ZenodoFile> files;
-    std::string access_right; // metadata.access_right ("open", "restricted", ...), "" when absent
-    std::string id;           // the record's own id (`id`, else `recid`), "" when absent
+    std::string access_right;  // metadata.access_right ("open", "restricted", ...), "" when absent
+    std::string id;            // the record's own id (`id`, else `recid`), "" when absent
     bool files_listed = false; // `files` is present as a list (an empty list: a restricted record)
 };
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "providers/provider_common.hpp"
 
-#include "cxrcat/base/redacted_url.hpp"
 #include "base/remote_text.hpp"
+#include "cxrcat/base/redacted_url.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -2,9 +2,9 @@
 // Private: what the provider clients share.
 #pragma once
 
+#include "cxrcat/base/text.hpp" // url_encode, used by every provider
 #include "cxrcat/net/http_get.hpp"
 #include "cxrcat/providers/provider.hpp"
-#include "cxrcat/base/text.hpp" // url_encode, used by every provider
 
 #include <memory>
 #include <optional>

@@ -5,10 +5,10 @@
 // and the request that asks for it.
 #include "providers/tcia_api.hpp"
 
+#include "base/remote_text.hpp"
 #include "cxrcat/base/redacted_url.hpp"
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
-#include "base/remote_text.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -3,8 +3,8 @@
 // row per series with its DICOM identifiers, image count and size.
 #pragma once
 
-#include "cxrcat/providers/provider.hpp"
 #include "cxrcat/base/result.hpp"
+#include "cxrcat/providers/provider.hpp"
 
 #include <cstdint>
 #include <map>

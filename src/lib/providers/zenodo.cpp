@@ -94,8 +94,8 @@ class ZenodoClient final : public ContextClient {
                         "compare " + record_page(record) + " with the catalog entry (" + dataset.origin + ")", ""};
             }
             if (files.empty()) {
-                bool restricted = listing->files_listed || (!listing->access_right.empty() &&
-                                                            listing->access_right != "open");
+                bool restricted =
+                    listing->files_listed || (!listing->access_right.empty() && listing->access_right != "open");
                 return {restricted ? ProbeStatus::restricted : ProbeStatus::not_found,
                         "Zenodo record " + record + " lists no files" +
                             (listing->access_right.empty() ? "" : " (access: " + listing->access_right + ")"),
@@ -196,8 +196,8 @@ class ZenodoClient final : public ContextClient {
         if (!response || response->status != 404) {
             return response;
         }
-        HttpRequest latest = json_request(m_context, m_context.endpoints.zenodo + "/api/records/" + record +
-                                                         "/versions/latest");
+        HttpRequest latest =
+            json_request(m_context, m_context.endpoints.zenodo + "/api/records/" + record + "/versions/latest");
         auto second = http_request(latest, policy);
         if (second && second->status == 200) {
             request = std::move(latest);
