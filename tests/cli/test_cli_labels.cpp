@@ -275,15 +275,16 @@ TEST_F(LabelsTest, UsageErrorsNameTheValidChoices) {
 TEST_F(LabelsTest, ListFindingsNamesTheDatasetsAndTheirOwnSpelling) {
     ProcessResult result = cxrcat({"labels", "--list-findings"});
     ASSERT_EQ(result.exit_code, 0) << result.describe();
-    EXPECT_TRUE(contains(result.out, "Pleural Effusion\tchexpert, mimic-cxr-jpg, nih-cxr14 (Effusion), vindr-cxr "
-                                     "(Pleural effusion)\n"))
+    EXPECT_TRUE(contains(result.out, "Pleural Effusion\tchexpert, mimic-cxr-jpg, nih-cxr14 (Effusion), padchest "
+                                     "(pleural effusion), vindr-cxr (Pleural effusion)\n"))
         << result.out;
     EXPECT_TRUE(contains(result.out, "Lung Opacity\tchexpert, mimic-cxr-jpg, mimic-cxr-jpg (Airspace Opacity), "
                                      "rsna-pneumonia, vindr-cxr\n"));
     EXPECT_TRUE(contains(result.out, "Fracture\tchexpert, mimic-cxr-jpg, vindr-cxr (Clavicle fracture), vindr-cxr "
                                      "(Rib fracture)\n"));
     EXPECT_EQ(lines(result.out).front(),
-              "No Finding\tchexpert, mimic-cxr-jpg, nih-cxr14, rsna-pneumonia (Normal), vindr-cxr (No finding)");
+              "No Finding\tchexpert, mimic-cxr-jpg, nih-cxr14, padchest (normal), rsna-pneumonia (Normal), vindr-cxr "
+              "(No finding)");
 }
 
 TEST_F(LabelsTest, VindrReadersPolicyDecidesWhenThreeReadersMakeAPositive) {
@@ -372,6 +373,38 @@ TEST_F(LabelsTest, RanzcrCatheterColumnsAndPatientIds) {
                             "Swan Ganz Catheter Present",
                   "ranzcr-clip,train/1.2.826.0.1.3680043.8.498.46302891597398758759818628675365157729.jpg,bf4c6da3c,"
                   "1.2.826.0.1.3680043.8.498.46302891597398758759818628675365157729,,,,train,,0,0,1,0,0,1,0,0,0,1,0"}));
+}
+
+TEST_F(LabelsTest, PadchestListLiteralsMatchNamesExactlyAndKeepTheLabelMethod) {
+    install("padchest");
+    ProcessResult result = cxrcat({"labels", "padchest"});
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    const std::string a = "216840111366964012819207061112010307142602253_04-014-08";
+    const std::string b = "216840111366964013076187734852011291090445391_00-196-18";
+    // "breast mass" is not Mass (no substring match); a null Labels cell mentions nothing; a float
+    // ImageDir "3.0" is folder 3; age is the study year minus the birth year.
+    EXPECT_EQ(lines(result.out),
+              (std::vector<std::string>{
+                  k_fixed + "label_method,No Finding,Cardiomegaly,Consolidation,Pleural Effusion,Infiltration,Mass,"
+                            "Fibrosis,Pleural Thickening",
+                  "padchest,0/" + a + "4.png,p-001,s-001,PA,M,82,,,Physician,0,1,0,1,0,0,0,0",
+                  "padchest,12/" + a + "5.png,p-002,s-002,LATERAL,F,40,,,Physician,1,0,0,0,0,0,0,0",
+                  "padchest,3/" + b + "8.png,p-003,s-003,,,,,,Physician,0,0,0,0,0,1,0,1",
+                  "padchest,3/" + b + "9.png,p-003,s-003,AP_HORIZONTAL,,,,,Physician,,,,,,,,"}));
+}
+
+TEST_F(LabelsTest, PadchestLabelsThatAreNotAListLiteralAreExit5NamingTheLine) {
+    std::filesystem::path dir = install("padchest");
+    std::filesystem::path file = dir / "PADCHEST_chest_x_ray_images_labels_160K_01.02.19.csv";
+    std::string text = read_text_file(file);
+    std::size_t at = text.find("['normal']");
+    ASSERT_NE(at, std::string::npos);
+    write_text_file(file, text.replace(at, 10, "['normal'"));
+    ProcessResult result = cxrcat({"labels", "padchest"});
+    EXPECT_EQ(result.exit_code, 5) << result.describe();
+    EXPECT_TRUE(contains(result.err, "PADCHEST_chest_x_ray_images_labels_160K_01.02.19.csv")) << result.err;
+    EXPECT_TRUE(contains(result.err, ".csv:3: Labels:")) << result.err;
+    EXPECT_TRUE(contains(result.err, "Python list literal")) << result.err;
 }
 
 TEST_F(LabelsTest, FetchWhereOnLabelsOfADatasetShippedInArchivesSaysWhyBeforeAnyRequest) {

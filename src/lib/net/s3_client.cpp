@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // S3 requests in the shapes of the S3 API reference (HeadObject, GetObject, PutObject, CopyObject,
-// ListObjectsV2, CreateMultipartUpload, UploadPart, CompleteMultipartUpload, AbortMultipartUpload).
+// ListObjectsV2, CreateMultipartUpload, UploadPart, CompleteMultipartUpload, AbortMultipartUpload,
+// ListMultipartUploads). Whole files are uploaded by s3_file_upload.cpp on top of these.
 // libcurl computes the SigV4 signature; query strings are written in SigV4's canonical form
 // (names sorted, values percent-encoded, `uploads=`) because libcurl 7.88 signs them as given.
 #include "net/s3_client.hpp"
@@ -11,17 +12,11 @@
 #include "net/s3_listing.hpp"
 
 #include <algorithm>
-#include <deque>
-#include <fstream>
-#include <future>
 
 namespace cxrcat::net {
 
 namespace {
 
-constexpr std::uint64_t k_max_parts = 10'000;
-// Parts of one exported file in flight at once (each holds one part of memory), as for --to s3://.
-constexpr std::size_t k_export_parts_in_flight = 3;
 constexpr std::size_t k_max_text_object = 64U << 20;
 
 std::string md5_hex_of(std::string_view body) {
@@ -37,21 +32,6 @@ std::string content_md5(std::string_view body) {
 bool credentials_rejected(const std::string& code) {
     return code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" || code == "InvalidToken" ||
            code == "ExpiredToken" || code == "TokenRefreshRequired" || code == "AuthorizationHeaderMalformed";
-}
-
-// Reads exactly `size` bytes at `offset` of the file.
-Result<std::string> read_region(const std::filesystem::path& path, std::uint64_t offset, std::uint64_t size) {
-    std::ifstream stream(path, std::ios::binary);
-    std::string buffer(size, '\0');
-    if (stream) {
-        stream.seekg(static_cast<std::streamoff>(offset));
-        stream.read(buffer.data(), static_cast<std::streamsize>(size));
-    }
-    if (!stream || static_cast<std::uint64_t>(stream.gcount()) != size) {
-        return Error(ErrorCode::local_io, "cannot read " + path.string() + " (" + std::to_string(size) +
-                                              " bytes at offset " + std::to_string(offset) + ")");
-    }
-    return buffer;
 }
 
 } // namespace
@@ -211,27 +191,6 @@ Result<void> S3Client::copy_object(const std::string& bucket, const std::string&
     return {};
 }
 
-Result<S3UploadReport> S3Client::upload_file(const std::string& bucket, const std::string& key,
-                                             const std::filesystem::path& path, const S3UploadOptions& options) const {
-    std::error_code ec;
-    std::uint64_t size = std::filesystem::file_size(path, ec);
-    if (ec) {
-        return Error(ErrorCode::local_io, "cannot read " + path.string() + ": " + ec.message());
-    }
-    if (size < options.multipart_threshold) {
-        auto body = read_region(path, 0, size);
-        if (!body) {
-            return body.error();
-        }
-        if (auto put = put_bytes(bucket, key, *body, "application/octet-stream"); !put) {
-            return put.error();
-        }
-        return S3UploadReport{};
-    }
-    std::uint64_t part_size = std::max(options.part_size, (size + k_max_parts - 1) / k_max_parts);
-    return upload_multipart(bucket, key, path, size, part_size);
-}
-
 Result<std::string> S3Client::put_part(const std::string& url, std::string body) const {
     HttpRequest put = request("PUT", url);
     put.headers = {"Content-MD5: " + content_md5(body)};
@@ -246,85 +205,7 @@ Result<std::string> S3Client::put_part(const std::string& url, std::string body)
     return response->header("etag");
 }
 
-Result<S3UploadReport> S3Client::upload_multipart(const std::string& bucket, const std::string& key,
-                                                  const std::filesystem::path& path, std::uint64_t size,
-                                                  std::uint64_t part_size) const {
-    S3UploadReport report;
-    // An upload of this key that an earlier export left (killed before it completed or aborted):
-    // continued, its parts kept where their MD5 is that of the file's bytes at their place.
-    std::vector<S3Part> existing;
-    std::string upload_id = pending_upload(bucket, key);
-    if (!upload_id.empty()) {
-        auto parts = list_parts(bucket, key, upload_id);
-        if (parts) {
-            existing = std::move(*parts);
-        } else {
-            upload_id.clear();
-        }
-    }
-    if (upload_id.empty()) {
-        auto created = create_upload(bucket, key);
-        if (!created) {
-            return created.error();
-        }
-        upload_id = *created;
-    }
-    std::vector<S3Part> done;
-    // Up to k_export_parts_in_flight parts are sent at once while the next one is read.
-    std::deque<std::future<Result<S3Part>>> sending;
-    std::optional<Error> failed;
-    auto collect = [&](std::size_t keep) {
-        while (sending.size() > keep) {
-            auto part = sending.front().get();
-            sending.pop_front();
-            if (!part && !failed) {
-                failed = part.error();
-            } else if (part) {
-                done.push_back(*part);
-            }
-        }
-    };
-    int number = 0;
-    for (std::uint64_t offset = 0; offset < size && !failed; offset += part_size) {
-        ++number;
-        auto body = read_region(path, offset, std::min(part_size, size - offset));
-        if (!body) {
-            failed = body.error();
-            break;
-        }
-        auto kept = std::find_if(existing.begin(), existing.end(), [&](const S3Part& part) {
-            return part.number == number && part.size == body->size() &&
-                   to_lower(md5_from_etag(part.etag)) == md5_hex_of(*body);
-        });
-        if (kept != existing.end()) {
-            done.push_back(*kept);
-            ++report.resumed_parts;
-            continue;
-        }
-        collect(k_export_parts_in_flight - 1);
-        sending.push_back(std::async(
-            std::launch::async, [this, &bucket, &key, &upload_id, number, part = std::move(*body)]() mutable {
-                std::uint64_t part_bytes = part.size();
-                auto etag = upload_part(bucket, key, upload_id, number, std::move(part));
-                return etag ? Result<S3Part>(S3Part{number, *etag, part_bytes}) : Result<S3Part>(etag.error());
-            }));
-    }
-    collect(0);
-    if (failed) {
-        abort_upload(bucket, key, upload_id);
-        return *failed;
-    }
-    // CompleteMultipartUpload lists the parts in ascending order.
-    std::sort(done.begin(), done.end(), [](const S3Part& a, const S3Part& b) { return a.number < b.number; });
-    report.parts = static_cast<int>(done.size());
-    if (auto completed = complete_upload(bucket, key, upload_id, done); !completed) {
-        abort_upload(bucket, key, upload_id);
-        return completed.error();
-    }
-    return report;
-}
-
-std::string S3Client::pending_upload(const std::string& bucket, const std::string& key) const {
+std::string S3Client::find_pending_upload(const std::string& bucket, const std::string& key) const {
     // ListMultipartUploads for the key (names in SigV4's canonical order: prefix, uploads).
     auto listed =
         send(request("GET", m_settings.object_url(bucket, "") + "?prefix=" + url_encode(key, false) + "&uploads="));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Private: the S3 requests cxrcat makes (object metadata, small objects, uploads, multipart uploads),
+// one request per method (whole files: s3_file_upload.hpp),
 // signed with AWS Signature V4 by libcurl. Every S3 request of the library goes through here or
 // through the download engine (signed mirror URLs).
 #pragma once
@@ -19,24 +20,11 @@
 
 namespace cxrcat::net {
 
-// Multipart above threshold, in parts of part_size (S3's minimum part is 5 MiB; the AWS CLI's
-// defaults are 8 MiB for both).
-struct S3UploadOptions {
-    std::uint64_t multipart_threshold = 8ULL << 20;
-    std::uint64_t part_size = 8ULL << 20;
-};
-
 // One uploaded part of a multipart upload.
 struct S3Part {
     int number = 0;
     std::string etag; // as the store returned it, quotes included
     std::uint64_t size = 0;
-};
-
-// What upload_file did.
-struct S3UploadReport {
-    int parts = 0;         // 0 for a single PUT
-    int resumed_parts = 0; // parts an earlier, unfinished upload of the key had already stored
 };
 
 class S3Client {
@@ -66,14 +54,6 @@ class S3Client {
     // Server-side copy of an object of at most 5 GiB (S3's CopyObject limit).
     [[nodiscard]] Result<void> copy_object(const std::string& bucket, const std::string& from,
                                            const std::string& to) const;
-    // Uploads the file: one PUT below the threshold, else a multipart upload whose every part carries
-    // its Content-MD5; the upload is completed only when every part was accepted and aborted on any
-    // failure, so the key never holds a partial object. An unfinished upload of the same key (a run
-    // killed mid-upload) is continued: its parts whose MD5 matches the file's bytes are kept.
-    [[nodiscard]] Result<S3UploadReport> upload_file(const std::string& bucket, const std::string& key,
-                                                     const std::filesystem::path& path,
-                                                     const S3UploadOptions& options = S3UploadOptions{}) const;
-
     // The pieces of a multipart upload, for a caller that streams its parts (fetch --to s3://).
     // Starts one (CreateMultipartUpload) and returns its upload id.
     [[nodiscard]] Result<std::string> create_upload(const std::string& bucket, const std::string& key) const;
@@ -89,6 +69,8 @@ class S3Client {
                                                const std::string& upload_id, const std::vector<S3Part>& parts) const;
     // AbortMultipartUpload, best effort (the store drops every part).
     void abort_upload(const std::string& bucket, const std::string& key, const std::string& upload_id) const;
+    // The id of an unfinished multipart upload of exactly this key (ListMultipartUploads), or "".
+    [[nodiscard]] std::string find_pending_upload(const std::string& bucket, const std::string& key) const;
     // Every object below prefix (ListObjectsV2, all pages): key -> size.
     [[nodiscard]] Result<std::map<std::string, std::uint64_t>> list_sizes(const std::string& bucket,
                                                                           const std::string& prefix) const;
@@ -100,13 +82,7 @@ class S3Client {
     [[nodiscard]] Result<HttpResponse> send(const HttpRequest& request) const;
     [[nodiscard]] Error failure(const HttpResponse& response, const std::string& bucket, const std::string& what) const;
     [[nodiscard]] Result<std::string> put_part(const std::string& url, std::string body) const;
-    [[nodiscard]] Result<S3UploadReport> upload_multipart(const std::string& bucket, const std::string& key,
-                                                          const std::filesystem::path& path, std::uint64_t size,
-                                                          std::uint64_t part_size) const;
     void abort_upload(const std::string& url) const;
-    // The id of an unfinished multipart upload of exactly this key (ListMultipartUploads), or "".
-    [[nodiscard]] std::string pending_upload(const std::string& bucket, const std::string& key) const;
-
     S3Settings m_settings;
     std::optional<std::filesystem::path> m_ca_bundle;
     RetryPolicy m_retry;

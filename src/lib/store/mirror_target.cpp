@@ -3,6 +3,7 @@
 
 #include "cxrcat/files/atomic_file.hpp"
 #include "net/s3_client.hpp"
+#include "net/s3_file_upload.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -80,7 +81,7 @@ class BucketTarget final : public MirrorTarget {
         if (auto placed = already_placed(object, size)) {
             return *placed;
         }
-        if (auto uploaded = m_client.upload_file(m_location.bucket, object, from); !uploaded) {
+        if (auto uploaded = net::upload_file(m_client, m_location.bucket, object, from); !uploaded) {
             return uploaded.error();
         }
         return true;
