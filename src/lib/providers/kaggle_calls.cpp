@@ -53,8 +53,4 @@ bool kaggle_rpc_absent(long status) {
     return status == 404 || status == 405 || status == 501;
 }
 
-std::string_view to_string(KaggleApi api) {
-    return api == KaggleApi::rpc ? "RPC API" : "legacy REST API";
-}
-
 } // namespace cxrcat::providers

@@ -31,6 +31,4 @@ struct KaggleCall {
 // API only): 404, 405 or 501. A 401/403 is Kaggle judging the credentials, never a reason to fall back.
 [[nodiscard]] bool kaggle_rpc_absent(long status);
 
-[[nodiscard]] std::string_view to_string(KaggleApi api);
-
 } // namespace cxrcat::providers
