@@ -25,9 +25,9 @@ std::vector<long> statuses_of(const nlohmann::json& stats) {
 TEST_F(KaggleRoute, RpcWithABearerTokenWhileTheLegacyPathsAnswer401) {
     std::string slug = unique("comp");
     std::map<std::string, std::string> files = {{"train.csv", "patientId,Target\n1,0\n"},
-                                                {"images/a.dcm", random_bytes(3'001)},
-                                                {"images/b.dcm", random_bytes(2'002)},
-                                                {"test/c.dcm", random_bytes(1'003)},
+                                                {"images/a.bin", random_bytes(3'001)},
+                                                {"images/b.bin", random_bytes(2'002)},
+                                                {"test/c.bin", random_bytes(1'003)},
                                                 {"sample_submission.csv", "patientId,Target\n"}};
     publish_competition(slug, files, {{"_legacy_401", ""}}); // pages of 2: three pages
     std::string token = "KGAT_" + random_hex(16);
@@ -35,7 +35,8 @@ TEST_F(KaggleRoute, RpcWithABearerTokenWhileTheLegacyPathsAnswer401) {
     std::string id = add_kaggle_dataset(slug);
     std::map<std::string, std::string> env = {{"KAGGLE_API_TOKEN", token}};
 
-    auto check = cxrcat({"check", id, "--accept-terms"}, env);
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+    auto check = cxrcat({"check", id}, env);
     EXPECT_EQ(check.exit_code, 0) << check.describe();
     EXPECT_TRUE(has_text(check.out, "kaggle (Kaggle competition): ok")) << check.out;
 
@@ -160,7 +161,8 @@ TEST_F(KaggleRoute, FallsBackToTheLegacyPathsWhenTheRpcHostLacksTheMethod) {
     auto account = key_account(slug, true);
     std::string id = add_kaggle_dataset(slug);
 
-    auto check = cxrcat({"check", id, "--accept-terms"}, account);
+    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
+    auto check = cxrcat({"check", id}, account);
     EXPECT_EQ(check.exit_code, 0) << check.describe();
     EXPECT_TRUE(has_text(check.out, "the legacy REST API was asked instead")) << check.out;
 
