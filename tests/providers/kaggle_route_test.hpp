@@ -73,6 +73,12 @@ class KaggleRoute : public StubRouteTest {
         return {{"KAGGLE_USERNAME", user}, {"KAGGLE_KEY", key}};
     }
 
+    // Where the stub counts the RPC calls of method for competition slug (one path serves every
+    // competition, so the stub keys them by the body's competitionName).
+    static std::string rpc_path(const std::string& method, const std::string& slug) {
+        return "/v1/competitions.CompetitionApiService/" + method + "/" + slug;
+    }
+
     static std::string rules_url(const std::string& slug) {
         return "https://www.kaggle.com/competitions/" + slug + "/rules";
     }

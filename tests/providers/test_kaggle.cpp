@@ -3,6 +3,7 @@
 // signed URL on another host name, first-download digests, and every access failure with its fix.
 #include "kaggle_route_test.hpp"
 
+#include <set>
 #include <sys/stat.h>
 
 namespace cxrcat::test {
@@ -33,7 +34,7 @@ TEST_F(KaggleRoute, ChecksAndFetchesAPagedCompetitionRecordingFirstDownloadDiges
                                         account["KAGGLE_KEY"].substr(account["KAGGLE_KEY"].size() - 4) + ")"));
     EXPECT_TRUE(has_text(check.out, "fetch allowed: yes"));
 
-    std::string list_path = "/api/v1/competitions/data/list/" + slug;
+    std::string list_path = rpc_path("ListDataFiles", slug);
     reset_stats("kaggle", list_path);
     auto fetch = cxrcat({"fetch", id}, account);
     ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
@@ -47,14 +48,23 @@ TEST_F(KaggleRoute, ChecksAndFetchesAPagedCompetitionRecordingFirstDownloadDiges
     EXPECT_EQ(listed.value("requests", 0), 3) << listed.dump();
     EXPECT_EQ(listed.value("authorization", 0), 3) << listed.dump();
     ASSERT_EQ(listed["log"].size(), 3U);
-    EXPECT_TRUE(has_text(listed["log"][0]["target"].get<std::string>(), "pageSize=200"));
-    EXPECT_TRUE(has_text(listed["log"][1]["target"].get<std::string>(), "pageToken="));
+    EXPECT_EQ(listed["log"][0]["method"], "POST");
+    EXPECT_EQ(listed["log"][0]["rpc_body"]["pageSize"], 200);
+    EXPECT_FALSE(listed["log"][0]["rpc_body"].contains("pageToken"));
+    EXPECT_TRUE(listed["log"][1]["rpc_body"]["pageToken"].is_string());
     EXPECT_EQ(listed["log"][0]["auth_scheme"], "Basic");
 
-    // Kaggle saw the key; the signed URL on the other host name never did.
+    // Kaggle saw the key on every DownloadDataFile call; the signed URL on the other host name never did.
+    auto downloads = stats("kaggle", rpc_path("DownloadDataFile", slug));
+    EXPECT_EQ(downloads.value("authorization", 0), downloads.value("requests", -1)) << downloads.dump();
+    std::set<std::string> asked;
+    for (const auto& entry : downloads["log"]) {
+        asked.insert(entry["rpc_body"]["fileName"].get<std::string>());
+    }
+    for (const auto& [path, content] : files) {
+        EXPECT_TRUE(asked.contains(path)) << path << downloads.dump();
+    }
     for (const std::string path : {"images/a.bin", "sample%20submission.csv", "test/c.bin"}) {
-        auto api = stats("kaggle", "/api/v1/competitions/data/download/" + slug + "/" + path);
-        EXPECT_GE(api.value("authorization", 0), 1) << path << api.dump();
         auto signed_url = stats("kaggle", "/__signed/" + slug + "/" + path);
         EXPECT_GE(signed_url.value("requests", 0), 1) << path << signed_url.dump(); // check fetched one byte too
         EXPECT_EQ(signed_url.value("authorization", 0), 0) << path << signed_url.dump();
@@ -81,7 +91,8 @@ TEST_F(KaggleRoute, ReadsTheBareArrayListWithABearerToken) {
     std::string slug = unique("comp");
     std::map<std::string, std::string> files = {
         {"a.bin", random_bytes(4'000)}, {"b.bin", random_bytes(5'000)}, {"c.bin", random_bytes(6'000)}};
-    publish_competition(slug, files, {{"_bare_array", ""}});
+    // The bare array is the legacy GET's shape: a host without the RPC API (the route falls back).
+    publish_competition(slug, files, {{"_bare_array", ""}, {"_rpc_absent", ""}});
     std::string token = "KGAT_" + random_hex(16);
     register_account("", "", {token}, {slug});
     std::string id = add_kaggle_dataset(slug);
@@ -125,6 +136,7 @@ TEST_F(KaggleRoute, WithoutCredentialsNamesEveryPlaceTheyCanGo) {
     EXPECT_EQ(fetch.exit_code, 4) << fetch.describe();
     EXPECT_TRUE(has_text(fetch.err, "cxrcat: error: " + id + ": " + std::string(k_no_credentials)));
     EXPECT_TRUE(has_text(fetch.err, "https://www.kaggle.com/settings"));
+    EXPECT_EQ(stats("kaggle", rpc_path("ListDataFiles", slug)).value("requests", 0), 0);
     EXPECT_EQ(stats("kaggle", "/api/v1/competitions/data/list/" + slug).value("requests", 0), 0);
 }
 
@@ -254,7 +266,7 @@ TEST_F(KaggleRoute, RateLimitingEndsAsANetworkFailureAfterRetries) {
     EXPECT_TRUE(has_text(check.out, "rate-limited"));
     EXPECT_TRUE(has_text(check.out, "fix: wait a few minutes, then rerun"));
 
-    std::string list_path = "/api/v1/competitions/data/list/" + slug;
+    std::string list_path = rpc_path("ListDataFiles", slug);
     reset_stats("kaggle", list_path);
     auto fetch = cxrcat({"fetch", id, "--retries", "2"}, account);
     EXPECT_EQ(fetch.exit_code, 6) << fetch.describe();

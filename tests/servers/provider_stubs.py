@@ -431,7 +431,7 @@ class StubHandler(http.server.BaseHTTPRequestHandler):
             if self.raw_path in CONTROL_PATHS:
                 self._control()
             else:
-                self.stats.begin(self.raw_path, self.entry)
+                self.stats.begin(self.stats_path(), self.entry)
                 self.route()
         except ClientGone:
             self.close_connection = True
@@ -446,6 +446,10 @@ class StubHandler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
         finally:
             self.stats.log({k: v for k, v in self.entry.items() if k != "_stats"})
+
+    def stats_path(self):
+        """The key a request is counted under in /__stats: its raw path."""
+        return self.raw_path
 
     def _control(self):
         only = self.query.get("path", [None])[0]
@@ -1114,18 +1118,65 @@ class KaggleHandler(StubHandler):
     {"keys": {"user": "key"}, "tokens": ["KGAT_..."], "accepted": {"competition": ["user" or token]}};
     in the competition directory: _bare_array, _rules_on_list, _participate_denied, _page_size (N),
     _signed_expires (seconds), _zipped (globs: files served as a zip of themselves), _zipped_padding (N, a
-    fault: bytes added to the zipped member), _ratelimit / _unavailable counters."""
+    fault: bytes added to the zipped member), _ratelimit / _unavailable counters; the 2026 world: _legacy_401
+    (the REST paths answer 401), _rpc_absent (the RPC paths answer 404), _int64_strings (totalBytes as a
+    string), _ratelimit_download (N: RPC downloads answer 429 RESOURCE_EXHAUSTED), _goog_hash_wrong (a fault:
+    the signed answer's X-Goog-Hash md5 is not its bytes'). RPC requests are counted in /__stats under
+    "<path>/<competitionName>", so that tests running at once keep their counters apart."""
     provider = "kaggle"
+    RPC_PATH = re.compile(r"/v1/competitions\.CompetitionApiService/(\w+)")
+
+    def rpc_request(self):
+        """The JSON body of an RPC POST as a dict, or None."""
+        if self.method != "POST" or not self.RPC_PATH.fullmatch(self.raw_path):
+            return None
+        try:
+            request = json.loads(self.body or b"{}")
+        except ValueError:
+            return None
+        return request if isinstance(request, dict) else None
+
+    def stats_path(self):
+        request = self.rpc_request()
+        competition = request.get("competitionName") if request else None
+        if isinstance(competition, str) and safe_segment(competition):
+            # The request's fields carry no secret: logged so that tests can read pageToken and fileName.
+            self.entry["rpc_body"] = request
+            return f"{self.raw_path}/{competition}"
+        return self.raw_path
 
     def error(self, status, message, headers=()):
+        if status == 429 and self.RPC_PATH.fullmatch(self.raw_path):
+            # The RPC API's 429 is Google's error model (Kaggle/kaggle-cli#931, 2026-02-26, quoted in
+            # api-drift-2026.md §6.3): {"error": {"code": 429, "message": "Too many requests", "status":
+            # "RESOURCE_EXHAUSTED"}}. Its other errors are {"code", "message"}: kagglesdk's
+            # kaggle_http_client.py `KaggleHttpClient._prepare_response` reads resp["code"], resp["message"].
+            self.send_json(status, {"error": {"code": 429, "message": "Too many requests",
+                                              "status": "RESOURCE_EXHAUSTED"}}, headers)
+            return
         self.send_json(status, {"code": status, "message": message}, headers)
+
+    def competition_dir(self, competition):
+        if not isinstance(competition, str) or not safe_segment(competition):
+            return None
+        return unit_dir(self.shared.root("kaggle"), competition)
 
     def route(self):
         path = self.raw_path
         legacy = re.fullmatch(r"/api/v1/competitions/data/(list|download|download-all)/([^/]+)(?:/(.+))?", path)
-        rpc = re.fullmatch(r"/v1/competitions\.CompetitionApiService/(\w+)", path)
+        rpc = self.RPC_PATH.fullmatch(path)
+        legacy_dir = self.competition_dir(urllib.parse.unquote(legacy.group(2))) if legacy else None
+        rpc_dir = self.competition_dir((self.rpc_request() or {}).get("competitionName")) if rpc else None
         if path.startswith("/__signed/") or path.startswith("/__signed-zip/"):
             self.signed(path)
+        elif legacy_dir and flag(legacy_dir, "_legacy_401"):
+            # kaggle-cli#831 (2025-08, api-drift-2026.md §6.1): the old download-all path answered 401/403,
+            # not 404, to the clients that moved to RPC. Its body is not quoted there: this one is the stub's.
+            self.error(401, "Unauthenticated")
+        elif rpc_dir and flag(rpc_dir, "_rpc_absent"):
+            # Not Kaggle's behaviour: a host (proxy, mirror, older deployment) that serves only the REST
+            # paths. The references say nothing of how such a host answers; a plain 404 is assumed.
+            self.error(404, "Not found")
         elif legacy and self.method in ("GET", "HEAD"):
             kind, competition, name = legacy.group(1), urllib.parse.unquote(legacy.group(2)), legacy.group(3)
             if kind == "list" and name is None:
@@ -1153,6 +1204,10 @@ class KaggleHandler(StubHandler):
             elif method == "ListDataFiles":
                 self.list_files(competition, request.get("pageSize"), request.get("pageToken") or "",
                                 legacy_get=False)
+            elif method.startswith("Download") and rpc_dir and consume_count(rpc_dir, "_ratelimit_download"):
+                # kaggle-cli#931: downloads answered 429 repeatedly while ListDataFiles did not; no
+                # Retry-After is quoted there, so none is sent.
+                self.error(429, "Too many requests")
             elif method == "DownloadDataFile":
                 name = request.get("fileName")
                 if not isinstance(name, str) or not name:
@@ -1223,9 +1278,15 @@ class KaggleHandler(StubHandler):
         names = list_files(directory)
         base = self.base_url()
 
+        as_strings = flag(directory, "_int64_strings")
+
         def entry(name):
             digest = self.shared.digests.get(os.path.join(directory, *name.split("/")))
-            return {"ref": "", "name": name, "description": "", "totalBytes": digest["size"],
+            # ApiDataFile.totalBytes is an int64: the proto3 JSON mapping writes it as a string, and kagglesdk
+            # passes either through (kaggle_object.py `PredefinedSerializer`); which one Kaggle sends is
+            # UNCONFIRMED (api-drift-2026.md §6.1), so _int64_strings serves the other.
+            size = str(digest["size"]) if as_strings else digest["size"]
+            return {"ref": "", "name": name, "description": "", "totalBytes": size,
                     "url": f"{base}/api/v1/competitions/data/download/{urllib.parse.quote(competition, safe='')}/"
                            f"{urllib.parse.quote(name)}",
                     "creationDate": iso_ms(digest["mtime"])}
@@ -1358,10 +1419,13 @@ class KaggleHandler(StubHandler):
             return
         digest = self.shared.digests.get(path_on_disk, crc=True)
         crc = base64.b64encode(digest["crc32c"].to_bytes(4, "big")).decode()
+        md5_raw = digest["md5_raw"]
+        if flag(directory, "_goog_hash_wrong"):
+            md5_raw = hashlib.md5(b"not these bytes").digest()  # a fault: bytes damaged on the way or at rest
         self.send_content(path_on_disk, etag=f'"{digest["md5"]}"', last_modified=http_date(digest["mtime"]),
                           ctype=content_type(rel),
                           headers=[("x-goog-hash", f"crc32c={crc}"),
-                                   ("x-goog-hash", "md5=" + base64.b64encode(digest["md5_raw"]).decode()),
+                                   ("x-goog-hash", "md5=" + base64.b64encode(md5_raw).decode()),
                                    ("x-goog-stored-content-length", str(digest["size"])),
                                    ("x-goog-storage-class", "STANDARD")])
 

@@ -596,6 +596,31 @@ class Kaggle(unittest.TestCase):
         self.assertEqual((refused.status, refused.body), (403, RULES_BODY))
         self.assertEqual(fetch(f"{service}/ListDataFiles", "POST", {}, {"competitionName": self.comp}).status, 401)
 
+    def test_2026_world(self):
+        service = f"{self.base}/v1/competitions.CompetitionApiService"
+        put(os.path.join(self.dir, "_legacy_401"), "")
+        put(os.path.join(self.dir, "_int64_strings"), "")
+        self.assertEqual(fetch(self.list_url, headers=self.auth).status, 401)
+        listed = fetch(f"{service}/ListDataFiles", "POST", bearer(self.token),
+                       {"competitionName": self.comp, "pageSize": 1})
+        self.assertEqual(listed.json()["files"][0]["totalBytes"], str(len(self.files["a.csv"])))
+        logged = stats("kaggle", f"/v1/competitions.CompetitionApiService/ListDataFiles/{self.comp}")
+        self.assertEqual(logged["log"][-1]["rpc_body"], {"competitionName": self.comp, "pageSize": 1})
+        put(os.path.join(self.dir, "_ratelimit_download"), "1")
+        body = {"competitionName": self.comp, "fileName": "a.csv"}
+        limited = fetch(f"{service}/DownloadDataFile", "POST", self.auth, body)
+        self.assertEqual((limited.status, limited.json()["error"]["status"]), (429, "RESOURCE_EXHAUSTED"))
+        put(os.path.join(self.dir, "_goog_hash_wrong"), "")
+        moved = fetch(f"{service}/DownloadDataFile", "POST", self.auth, body)
+        self.assertEqual(moved.status, 302)
+        served = fetch(moved.header("Location"))
+        md5 = base64.b64encode(hashlib.md5(self.files["a.csv"]).digest()).decode()
+        self.assertEqual(served.body, self.files["a.csv"])
+        self.assertNotIn(f"md5={md5}", ",".join(served.all("x-goog-hash")))
+        put(os.path.join(self.dir, "_rpc_absent"), "")
+        self.assertEqual(fetch(f"{service}/ListDataFiles", "POST", self.auth, {"competitionName": self.comp}).status,
+                         404)
+
     def test_rate_limit(self):
         put(os.path.join(self.dir, "_ratelimit"), "1")
         r = fetch(self.list_url, headers=self.auth)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "cxrcat/archive/payload_kind.hpp"
 #include "cxrcat/base/digest.hpp"
 #include "cxrcat/base/error.hpp"
-#include "cxrcat/archive/payload_kind.hpp"
 #include "cxrcat/base/polymorphic_base.hpp"
 #include "cxrcat/base/retry_policy.hpp"
 #include "cxrcat/base/secret.hpp"
@@ -53,6 +53,13 @@ struct TransferRequest {
     // file (Kaggle does, for some single files): it is unpacked through extract_archive, the member
     // is checked against expected_size and the digests, and only the member is installed.
     std::string zipped_member;
+    // When set, the origin's URL is an RPC method: it is POSTed this JSON body with the origin's
+    // credentials and answers with a redirect to the bytes, which libcurl follows as a GET (Kaggle's
+    // DownloadDataFile, api-drift-2026.md §6.1). Mirrors still get a plain GET.
+    std::string post_body;
+    // When no MD5 is expected, the MD5 in the final answer's X-Goog-Hash (Google Cloud Storage) is
+    // checked against the received bytes: a mismatch installs nothing.
+    bool served_md5 = false;
 };
 
 enum class TransferStatus { downloaded, skipped, failed };

@@ -2,10 +2,10 @@
 #pragma once
 
 #include "cxrcat/access/credentials.hpp"
-#include "cxrcat/catalog/dataset.hpp"
-#include "cxrcat/net/download.hpp"
 #include "cxrcat/base/polymorphic_base.hpp"
 #include "cxrcat/base/result.hpp"
+#include "cxrcat/catalog/dataset.hpp"
+#include "cxrcat/net/download.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -33,6 +33,9 @@ struct ProviderEndpoints {
     std::string zenodo = "https://zenodo.org";
     std::string physionet = "https://physionet.org";
     std::string kaggle = "https://www.kaggle.com";
+    // Kaggle's RPC API (POST /v1/<service>/<method>, api-drift-2026.md §6.1); CXRCAT_KAGGLE_URL
+    // replaces both Kaggle hosts.
+    std::string kaggle_api = "https://api.kaggle.com";
     std::string huggingface = "https://huggingface.co";
     std::string idc = "https://storage.googleapis.com";
     std::string idc_api = "https://api.imaging.datacommons.cancer.gov/v3";
@@ -80,7 +83,9 @@ struct ResolvedFile {
     std::string digest_origin; // "published in the catalog", "from the Zenodo record API", ...
     bool extract = false;
     std::optional<std::uint64_t> extracted_size; // an archive's stated extracted size (catalog or listing)
-    std::string zipped_member; // see TransferRequest::zipped_member ("" when the provider never zips)
+    std::string zipped_member;                   // see TransferRequest::zipped_member ("" when the provider never zips)
+    std::string post_body;                       // see TransferRequest::post_body ("" for a GET)
+    bool served_md5 = false;                     // see TransferRequest::served_md5
     // What the provider knows about the file's group, for selection: IDC and TCIA give the series'
     // PatientID, StudyInstanceUID, SeriesInstanceUID, Modality, collection_id (and crdc_series_uuid).
     std::map<std::string, std::string> metadata;

@@ -329,6 +329,8 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         request.digest_origin = planned.digest_origin;
         request.expected_kind = payload_kind_for_path(planned.path);
         request.zipped_member = planned.source.zipped_member;
+        request.post_body = planned.source.post_body;
+        request.served_md5 = planned.source.served_md5;
         if (!planned.source.member_checksums.empty()) {
             // A series zip: its members are checked after download; its own size is known to nobody
             // (the API's size counts the files inside, and it is streamed with no Content-Length).

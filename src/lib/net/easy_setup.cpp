@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "net/easy_setup.hpp"
 
+#include "cxrcat/base/digest.hpp"
 #include "cxrcat/base/text.hpp"
 
 #include <algorithm>
@@ -120,6 +121,10 @@ void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& reque
             headers.append(name + ": " + value.reveal());
         }
     }
+    bool rpc = aws == nullptr && credentials && !request.post_body.empty();
+    if (rpc) {
+        headers.append("Content-Type: application/json");
+    }
     set_option(easy, CURLOPT_URL, url.c_str());
     set_option(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     set_option(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -143,6 +148,11 @@ void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& reque
     if (options.ca_bundle) {
         set_option(easy, CURLOPT_CAINFO, options.ca_bundle->c_str());
     }
+    if (rpc) {
+        // CURLOPT_POSTREDIR stays unset: the 302 to the signed URL is followed as a GET.
+        set_option(easy, CURLOPT_POSTFIELDS, request.post_body.c_str());
+        set_option(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.post_body.size()));
+    }
     if (aws != nullptr) {
         sign_for_s3(easy, *aws);
     } else if (credentials && request.basic_auth) {
@@ -151,6 +161,19 @@ void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& reque
         set_option(easy, CURLOPT_USERNAME, request.basic_auth->user.c_str());
         set_option(easy, CURLOPT_PASSWORD, request.basic_auth->password.reveal().c_str());
     }
+}
+
+std::optional<std::string> goog_hash_md5(std::string_view value) {
+    // Kaggle/kagglehub:src/kagglehub/integrity.py `get_md5_checksum_from_response` reads it the same way.
+    while (!value.empty()) {
+        std::size_t comma = value.find(',');
+        std::string item = trim(value.substr(0, comma));
+        if (item.rfind("md5=", 0) == 0) {
+            return base64_digest_to_hex(std::string_view(item).substr(4), DigestAlgorithm::md5);
+        }
+        value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
+    }
+    return std::nullopt;
 }
 
 ContentRange parse_content_range(std::string_view value) {
@@ -186,7 +209,14 @@ bool ResponseHeaders::add_line(std::string_view line) {
     if (!text.empty()) {
         std::size_t colon = text.find(':');
         if (colon != std::string::npos) {
-            m_headers[to_lower(text.substr(0, colon))] = trim(text.substr(colon + 1));
+            std::string name = to_lower(text.substr(0, colon));
+            std::string value = trim(text.substr(colon + 1));
+            auto [it, added] = m_headers.try_emplace(name, value);
+            if (!added) {
+                // GCS sends X-Goog-Hash once per algorithm (crc32c, md5): keep both, as one list
+                // (RFC 9110 §5.3). Any other repeated field keeps its last value, as before.
+                it->second = name == "x-goog-hash" ? it->second + ", " + value : value;
+            }
         }
         return false;
     }

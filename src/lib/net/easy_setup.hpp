@@ -5,6 +5,7 @@
 #include "cxrcat/net/download.hpp"
 #include "net/curl_handles.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,10 @@ struct ContentRange {
     std::optional<std::uint64_t> total;
 };
 [[nodiscard]] ContentRange parse_content_range(std::string_view value);
+
+// The hex MD5 of an X-Goog-Hash value ("crc32c=n03x6A==, md5=Ojk9c3dhfxgoKVVHYwFbHQ=="), or nullopt
+// when it names none (a composite object carries only crc32c).
+[[nodiscard]] std::optional<std::string> goog_hash_md5(std::string_view value);
 
 // Collects one response's status and headers from libcurl's header callback lines; a new status
 // line (after a redirect or 100 Continue) starts over.

@@ -28,6 +28,9 @@ std::vector<DigestAlgorithm> FileJob::algorithms() const {
             out.push_back(algorithm);
         }
     }
+    if (m_request.served_md5 && !m_request.expected_digests.contains(DigestAlgorithm::md5)) {
+        out.push_back(DigestAlgorithm::md5); // for the X-Goog-Hash check
+    }
     return out;
 }
 

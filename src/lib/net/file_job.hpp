@@ -116,6 +116,9 @@ class FileJob final : public CurlTask {
     // A zip that arrived in place of the file is judged by the announced size only.
     [[nodiscard]] std::optional<Error> received_size_error(std::uint64_t size, const std::string& where,
                                                            bool zipped = false) const;
+    // The received bytes against the MD5 of the answer's X-Goog-Hash (TransferRequest::served_md5), or nullopt.
+    [[nodiscard]] std::optional<Error> served_md5_error(const std::map<DigestAlgorithm, std::string>& digests,
+                                                        const std::string& where) const;
     // A size or digest that contradicts the catalog, or nullopt.
     [[nodiscard]] std::optional<Error> integrity_error(std::uint64_t size,
                                                        const std::map<DigestAlgorithm, std::string>& digests,

@@ -248,11 +248,32 @@ std::optional<Error> FileJob::integrity_error(std::uint64_t size, const std::map
     return std::nullopt;
 }
 
+std::optional<Error> FileJob::served_md5_error(const std::map<DigestAlgorithm, std::string>& digests,
+                                               const std::string& where) const {
+    if (!m_request.served_md5 || m_request.expected_digests.contains(DigestAlgorithm::md5)) {
+        return std::nullopt;
+    }
+    auto served = goog_hash_md5(m_response.get("x-goog-hash"));
+    auto actual = digests.find(DigestAlgorithm::md5);
+    if (!served || actual == digests.end() || actual->second == *served) {
+        return std::nullopt;
+    }
+    return Error(ErrorCode::integrity, m_request.display_path + ": md5 mismatch",
+                 {"expected " + *served + " (X-Goog-Hash of the download)", "actual   " + actual->second, where,
+                  "nothing was installed; rerun to download it again"});
+}
+
 AttemptVerdict FileJob::verify_and_install(std::uint64_t size, const std::map<DigestAlgorithm, std::string>& digests) {
     std::string where = "source: " + RedactedUrl(current_url()).str();
     bool zipped = arrived_zipped(size);
     if (auto short_read = received_size_error(size, where, zipped)) {
         return retry(std::move(*short_read));
+    }
+    if (auto mismatch = served_md5_error(digests, where)) {
+        // Checked before any unzipping: the header describes the bytes that crossed the network.
+        m_part->discard();
+        m_part.reset();
+        return fail(std::move(*mismatch), true);
     }
     if (zipped) {
         return install_zipped_member(where);

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// Kaggle competitions through the legacy REST API (provider-apis.md §3): the file list, then one
-// download URL per file that redirects to a short-lived signed URL on another host. Kaggle
-// publishes no checksum, so the engine records each file's SHA-256 at its first download.
+// Kaggle competitions through the RPC API of kagglesdk (api-drift-2026.md §6.1), or the legacy REST
+// API (provider-apis.md §3) when the RPC host does not serve it: the file list, then one download
+// call per file that redirects to a short-lived signed URL on another host. Kaggle publishes no
+// checksum: the engine checks the MD5 of GCS's X-Goog-Hash and records each file's SHA-256 at its
+// first download.
 #include "base/remote_text.hpp"
 #include "cxrcat/base/redacted_url.hpp"
 #include "cxrcat/base/text.hpp"
 #include "providers/engine_failure.hpp"
+#include "providers/kaggle_calls.hpp"
 #include "providers/kaggle_listing.hpp"
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
@@ -53,18 +56,25 @@ class KaggleClient final : public ContextClient {
         if (credential == nullptr) {
             return diagnosis_error(dataset.id, no_credentials(), {note_create_token()});
         }
-        auto listed = list(dataset, *slug, *credential);
+        m_warnings.clear();
+        KaggleApi api = KaggleApi::rpc;
+        auto listed = list(dataset, *slug, *credential, api);
         if (!listed) {
             return listed.error();
         }
         std::vector<ResolvedFile> files;
         for (auto& listed_file : *listed) {
+            KaggleCall call = kaggle_download_call(api, m_context.endpoints, *slug, listed_file.name);
             ResolvedFile file;
             file.path = listed_file.name;
-            file.urls.push_back(download_url(*slug, listed_file.name));
+            file.urls.push_back(call.url);
+            file.post_body = call.body;
             apply_credential(*credential, file.secret_headers, file.basic_auth);
             file.size = listed_file.size;
             file.digest_origin = ""; // none published: the first download's SHA-256 is recorded
+            // The signed GCS answer names the object's MD5 (X-Goog-Hash), as kagglehub checks it
+            // (Kaggle/kagglehub@5584faf src/kagglehub/clients.py `download_file`).
+            file.served_md5 = true;
             // Kaggle may send a single file as a zip of it, named "<file>.zip", holding the file under
             // its base name (Kaggle/kagglehub:src/kagglehub/clients.py `download_file`; tensorflow/datasets#844).
             file.zipped_member = listed_file.name.substr(listed_file.name.rfind('/') + 1);
@@ -77,7 +87,7 @@ class KaggleClient final : public ContextClient {
             // Kaggle may list the files of a competition whose rules the user has not accepted and
             // refuse only the downloads. Ask for the first download (without following it to the
             // signed URL) so that fetch stops here, with Kaggle's own words, before any transfer.
-            HttpRequest request = authed_request(first->urls.front(), *credential);
+            HttpRequest request = authed_request({first->urls.front(), first->post_body}, *credential);
             request.follow_redirects = false;
             request.range = std::pair<std::uint64_t, std::uint64_t>{0, 0}; // in case it serves the bytes itself
             auto response = http_request(request, m_context.retry);
@@ -108,15 +118,21 @@ class KaggleClient final : public ContextClient {
         }
         std::string who = describe_credential(*credential);
         // The list needs valid credentials only.
-        HttpRequest list_request = authed_request(list_url(*slug, 1, ""), *credential);
-        auto listed = http_request(list_request, m_context.retry);
+        KaggleApi api = KaggleApi::rpc;
+        std::string list_url;
+        std::string fallback;
+        auto listed = ask_list(*slug, *credential, 1, "", api, list_url, fallback);
         if (!listed) {
             return unreachable(listed.error(), who);
         }
         if (listed->status != 200) {
+            auto notes = details(*listed, list_url);
+            if (!fallback.empty()) {
+                notes.insert(notes.begin(), fallback);
+            }
             return diagnosis_probe(
-                diagnose(listed->status, kaggle_error_message(listed->body), *slug, *credential, Step::list, ""),
-                details(*listed, list_request.url), who);
+                diagnose(listed->status, kaggle_error_message(listed->body), *slug, *credential, Step::list, ""), notes,
+                who);
         }
         auto page = parse_kaggle_file_list(listed->body);
         if (!page) {
@@ -127,7 +143,8 @@ class KaggleClient final : public ContextClient {
         }
         // The rules are enforced on downloads: one byte of the first file, through the redirect.
         const std::string& first = page->files.front().name;
-        HttpRequest byte_request = authed_request(download_url(*slug, first), *credential);
+        HttpRequest byte_request =
+            authed_request(kaggle_download_call(api, m_context.endpoints, *slug, first), *credential);
         byte_request.range = std::pair<std::uint64_t, std::uint64_t>{0, 0};
         auto fetched = http_request(byte_request, m_context.retry);
         if (!fetched) {
@@ -147,7 +164,7 @@ class KaggleClient final : public ContextClient {
         }
         return {ProbeStatus::ok,
                 "credentials accepted and the competition rules of " + *slug + " accepted (one byte of " + first +
-                    " downloaded)",
+                    " downloaded" + (api == KaggleApi::rpc ? "" : "; " + fallback) + ")",
                 "", who};
     }
 
@@ -159,15 +176,19 @@ class KaggleClient final : public ContextClient {
             return error;
         }
         // Kaggle itself allowed the download; the short-lived signed URL it redirected to did not.
-        if (auto refused = refused_link_error(*failure, m_context.endpoints.kaggle, error,
-                                              "the signed download link from Kaggle was refused",
-                                              "rerun to get a fresh download link from Kaggle")) {
+        // The origin is the host the download was asked of: the RPC host, or www for the REST API.
+        std::string origin = failure->source_url.empty() ? m_context.endpoints.kaggle_api : failure->source_url;
+        if (auto refused =
+                refused_link_error(*failure, origin, error, "the signed download link from Kaggle was refused",
+                                   "rerun to get a fresh download link from Kaggle")) {
             return *refused;
         }
         return explained_failure(*failure,
                                  diagnose(failure->status, "", *slug, *credential, Step::download, failure->path),
                                  error, "Kaggle answered HTTP " + std::to_string(failure->status));
     }
+
+    [[nodiscard]] std::vector<std::string> warnings() const override { return m_warnings; }
 
   private:
     static Result<std::string> competition_of(const Dataset& dataset, const Source& source) {
@@ -185,53 +206,68 @@ class KaggleClient final : public ContextClient {
                      {R"(add "competition": "<slug>" to the source in )" + dataset.origin});
     }
 
-    [[nodiscard]] std::string list_url(const std::string& slug, int page_size, const std::string& token) const {
-        std::string url =
-            join_url(m_context.endpoints.kaggle, "/api/v1/competitions/data/list/" + url_encode(slug, false) +
-                                                     "?pageSize=" + std::to_string(page_size));
-        if (!token.empty()) {
-            url += "&pageToken=" + url_encode(token, false);
+    [[nodiscard]] HttpRequest authed_request(KaggleCall call, const Credential& credential) const {
+        HttpRequest request = json_request(m_context, std::move(call.url));
+        if (!call.body.empty()) {
+            request.method = "POST"; // kagglesdk's KaggleHttpClient._prepare_request: a JSON body
+            request.post_body = std::move(call.body);
+            request.headers.emplace_back("Content-Type: application/json");
         }
-        return url;
-    }
-
-    [[nodiscard]] std::string download_url(const std::string& slug, const std::string& name) const {
-        return join_url(m_context.endpoints.kaggle,
-                        "/api/v1/competitions/data/download/" + url_encode(slug, false) + "/" + url_encode(name, true));
-    }
-
-    [[nodiscard]] HttpRequest authed_request(std::string url, const Credential& credential) const {
-        HttpRequest request = json_request(m_context, std::move(url));
         apply_credential(credential, request.secret_headers, request.basic_auth);
         return request;
     }
 
+    // One page of the list. On the first page an RPC host that serves no such method (404, 405,
+    // 501) moves the route to the legacy REST API; fallback then says so.
+    Result<HttpResponse> ask_list(const std::string& slug, const Credential& credential, int page_size,
+                                  const std::string& token, KaggleApi& api, std::string& url, std::string& fallback) {
+        HttpRequest request =
+            authed_request(kaggle_list_call(api, m_context.endpoints, slug, page_size, token), credential);
+        url = request.url;
+        auto response = http_request(request, m_context.retry);
+        if (!response || api != KaggleApi::rpc || !token.empty() || !kaggle_rpc_absent(response->status)) {
+            return response;
+        }
+        fallback = "Kaggle's RPC API answered HTTP " + std::to_string(response->status) + " (" +
+                   RedactedUrl(url).str() + "); the legacy REST API was asked instead";
+        api = KaggleApi::legacy;
+        return ask_list(slug, credential, page_size, token, api, url, fallback);
+    }
+
     // Every file of the competition, following nextPageToken (the envelope) or in one go (a bare array).
     Result<std::vector<KaggleDataFile>> list(const Dataset& dataset, const std::string& slug,
-                                             const Credential& credential) {
+                                             const Credential& credential, KaggleApi& api) {
         std::vector<KaggleDataFile> files;
         std::set<std::string> names;
         std::set<std::string> tokens;
         std::string token;
+        std::string fallback;
         for (int page_number = 0; page_number < k_max_list_pages; ++page_number) {
-            HttpRequest request = authed_request(list_url(slug, k_list_page_size, token), credential);
-            auto response = http_request(request, m_context.retry);
+            std::string url;
+            auto response = ask_list(slug, credential, k_list_page_size, token, api, url, fallback);
             if (!response) {
                 return response.error();
             }
             if (response->status != 200) {
+                auto notes = details(*response, url);
+                if (!fallback.empty()) {
+                    notes.insert(notes.begin(), fallback);
+                }
                 return diagnosis_error(
                     dataset.id,
                     diagnose(response->status, kaggle_error_message(response->body), slug, credential, Step::list, ""),
-                    details(*response, request.url));
+                    notes);
+            }
+            if (page_number == 0 && !fallback.empty()) {
+                m_warnings.push_back(fallback);
             }
             auto page = parse_kaggle_file_list(response->body);
             if (!page) {
-                return listing_page_error(dataset.id, page.error(), request.url);
+                return listing_page_error(dataset.id, page.error(), url);
             }
             for (auto& file : page->files) {
                 if (!is_safe_relative_path(file.name)) {
-                    return unsafe_listed_path_error(dataset.id, "Kaggle listed a file name", file.name, request.url);
+                    return unsafe_listed_path_error(dataset.id, "Kaggle listed a file name", file.name, url);
                 }
                 if (names.insert(file.name).second) {
                     files.push_back(std::move(file));
@@ -243,7 +279,7 @@ class KaggleClient final : public ContextClient {
             if (!tokens.insert(page->next_page_token).second) {
                 return Error(ErrorCode::network,
                              dataset.id + ": the Kaggle file list of " + slug + " does not end (a page token repeats)",
-                             {"request: " + RedactedUrl(request.url).str(), "retry later"});
+                             {"request: " + RedactedUrl(url).str(), "retry later"});
             }
             token = page->next_page_token;
         }
@@ -277,8 +313,12 @@ class KaggleClient final : public ContextClient {
                     "file '" + file + "' not found in Kaggle competition " + slug,
                     "the competition's files changed: rerun, or see " + competition_url(slug) + "/data"};
         case 429:
+            // The RPC API's 429 is {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED"}}, kept up on
+            // DownloadDataFiles while ListDataFiles still answered (Kaggle/kaggle-cli#931); the retries
+            // with their back-off are spent by now.
             return {ErrorCode::network, ProbeStatus::rate_limited,
-                    "Kaggle is rate-limiting this client (too many requests)", "wait a few minutes, then rerun"};
+                    "Kaggle is rate-limiting this client (HTTP 429 RESOURCE_EXHAUSTED: too many requests)",
+                    "wait a few minutes, then rerun"};
         default:
             return {ErrorCode::network, ProbeStatus::unreachable,
                     "Kaggle answered status " + std::to_string(status) + (status >= 500 ? " (a server problem)" : ""),
@@ -322,7 +362,8 @@ class KaggleClient final : public ContextClient {
                             url);
     }
 
-    const Credential* m_credential; // nullptr: none found
+    const Credential* m_credential;      // nullptr: none found
+    std::vector<std::string> m_warnings; // of the last resolve()
 };
 
 } // namespace

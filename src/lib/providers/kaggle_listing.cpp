@@ -70,6 +70,12 @@ std::string kaggle_error_message(std::string_view body) {
     if (!json.is_object()) {
         return {};
     }
+    // The RPC API wraps it as Google's error model: {"error": {"code": 429, "message": "Too many
+    // requests", "status": "RESOURCE_EXHAUSTED"}} (Kaggle/kaggle-cli#931, api-drift-2026.md §6.3).
+    if (auto wrapped = json.find("error"); wrapped != json.end() && wrapped->is_object()) {
+        auto message = wrapped->find("message");
+        return message != wrapped->end() && message->is_string() ? message->get<std::string>() : std::string{};
+    }
     auto message = json.find("message");
     return message != json.end() && message->is_string() ? message->get<std::string>() : std::string{};
 }

@@ -28,7 +28,8 @@ struct KaggleFilePage {
 // a decimal string (protobuf JSON). Error when the body is neither shape or a file has no name.
 [[nodiscard]] Result<KaggleFilePage> parse_kaggle_file_list(std::string_view body);
 
-// The "message" of a Kaggle JSON error body ({"code": 403, "message": "..."}), or "".
+// The "message" of a Kaggle JSON error body ({"code": 403, "message": "..."}, or the RPC API's
+// {"error": {"code": 429, "message": "...", "status": "..."}}), or "".
 [[nodiscard]] std::string kaggle_error_message(std::string_view body);
 
 // What a 403 from Kaggle means, read from its body's message (provider-apis.md §3.5).

@@ -60,6 +60,7 @@ ProviderEndpoints ProviderEndpoints::from_environment() {
     endpoints.zenodo = env_or("CXRCAT_ZENODO_URL", endpoints.zenodo);
     endpoints.physionet = env_or("CXRCAT_PHYSIONET_URL", endpoints.physionet);
     endpoints.kaggle = env_or("CXRCAT_KAGGLE_URL", endpoints.kaggle);
+    endpoints.kaggle_api = env_or("CXRCAT_KAGGLE_URL", endpoints.kaggle_api);
     endpoints.huggingface = env_or("HF_ENDPOINT", endpoints.huggingface);
     endpoints.idc = env_or("CXRCAT_IDC_URL", endpoints.idc);
     endpoints.idc_api = env_or("CXRCAT_IDC_API_URL", endpoints.idc_api);
