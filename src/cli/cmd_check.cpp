@@ -198,7 +198,9 @@ int run_check(AppContext& context, const CheckOptions& options) {
 void add_check_command(CLI::App& app, AppContext& context) {
     auto [command, options] = add_command(
         app, context, "check",
-        "Preflight: are the terms accepted, are credentials present and accepted? Touches no data", run_check);
+        "Preflight: are the terms accepted, are credentials present and accepted? Touches no data. With --live: "
+        "do the providers' APIs still answer in the shapes cxrcat reads?",
+        run_check);
     // Not required by CLI11: with --live the positionals are provider names, and none means all.
     command->add_option("ids", options->ids,
                         "Dataset ids or aliases; with --live, providers (zenodo, physionet, kaggle, huggingface, "
