@@ -90,7 +90,9 @@ std::vector<SourceCheck> probe_sources(AppContext& context, const Dataset& datas
 ProviderContext check_providers(AppContext& context, const CheckOptions& options) {
     ProviderContext providers;
     providers.endpoints = context.endpoints();
-    providers.credentials = &context.credentials();
+    if (!options.live) { // the live probes are anonymous: no credential is even looked up
+        providers.credentials = &context.credentials();
+    }
     providers.user_agent = user_agent();
     if (!options.cacert.empty()) {
         providers.ca_bundle = options.cacert;

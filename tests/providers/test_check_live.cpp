@@ -94,8 +94,12 @@ class CheckLive : public TciaRoute {
 };
 
 TEST_F(CheckLive, EveryProviderAnsweringAsExpectedIsOkAndExitsZero) {
-    auto run = cxrcat({"check", "--live"});
+    // Credentials in the environment are not used: the probes are anonymous.
+    std::string secret = "KGAT_" + random_hex(16);
+    auto run = cxrcat({"check", "--live"}, {{"KAGGLE_API_TOKEN", secret}, {"HF_TOKEN", "hf_" + random_hex(16)}});
     ASSERT_EQ(run.exit_code, 0) << run.describe();
+    EXPECT_EQ(run.out.find(secret), std::string::npos);
+    EXPECT_EQ(run.err.find(secret), std::string::npos);
     for (const char* provider : {"zenodo", "physionet", "kaggle", "huggingface", "idc", "tcia"}) {
         EXPECT_EQ(line_of(run.out, provider).rfind(std::string(provider) + ": ok", 0), 0U) << provider << " in:\n"
                                                                                            << run.out;
