@@ -69,7 +69,7 @@ void print_live(const std::vector<LiveProbe>& probes, ErrorCode code) {
         }
         std::cout << '\n';
     }
-    std::size_t differing =
+    auto differing =
         std::count_if(probes.begin(), probes.end(), [](const LiveProbe& p) { return p.status != LiveStatus::ok; });
     if (code == ErrorCode::ok) {
         std::cout << "every provider answers in the shape cxrcat expects\n";
