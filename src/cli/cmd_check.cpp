@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cxrcat check ID...`: a preflight that touches no data. Would a fetch be allowed, and if not,
-// what exactly fixes it?
+// what exactly fixes it? `cxrcat check --live [PROVIDER...]` asks the providers instead whether
+// they still answer in the shapes cxrcat reads (check_live.cpp).
+#include "check_live.hpp"
 #include "commands.hpp"
 #include "cxrcat/access/terms_ledger.hpp"
 #include "cxrcat/base/text.hpp"
@@ -19,6 +21,7 @@ struct CheckOptions {
     std::string format = "text";
     std::string cacert;
     std::string manifest;
+    bool live = false; // ids are provider names (all when none)
 };
 
 ErrorCode code_for(ProbeStatus status) {
@@ -87,7 +90,9 @@ std::vector<SourceCheck> probe_sources(AppContext& context, const Dataset& datas
 ProviderContext check_providers(AppContext& context, const CheckOptions& options) {
     ProviderContext providers;
     providers.endpoints = context.endpoints();
-    providers.credentials = &context.credentials();
+    if (!options.live) { // the live probes are anonymous: no credential is even looked up
+        providers.credentials = &context.credentials();
+    }
     providers.user_agent = user_agent();
     if (!options.cacert.empty()) {
         providers.ca_bundle = options.cacert;
@@ -161,6 +166,12 @@ void print_check(const Dataset& dataset, TermsStatus terms, const std::vector<So
 
 int run_check(AppContext& context, const CheckOptions& options) {
     ProviderContext providers = check_providers(context, options);
+    if (options.live) {
+        return run_check_live(context, providers, options.ids, options.format);
+    }
+    if (options.ids.empty()) {
+        return context.fail(Error(ErrorCode::usage, "check needs at least one dataset id, or --live"));
+    }
     TermsLedger ledger = TermsLedger::open(context.paths().terms_ledger());
     nlohmann::json out = nlohmann::json::array();
     auto exit = for_each_dataset(context, options.ids, [&](const Dataset& dataset) {
@@ -189,12 +200,23 @@ int run_check(AppContext& context, const CheckOptions& options) {
 void add_check_command(CLI::App& app, AppContext& context) {
     auto [command, options] = add_command(
         app, context, "check",
-        "Preflight: are the terms accepted, are credentials present and accepted? Touches no data", run_check);
-    add_dataset_ids(*command, options->ids);
+        "Preflight: are the terms accepted, are credentials present and accepted? Touches no data. With --live: "
+        "do the providers' APIs still answer in the shapes cxrcat reads?",
+        run_check);
+    // Not required by CLI11: with --live the positionals are provider names, and none means all.
+    command->add_option("ids", options->ids,
+                        "Dataset ids or aliases; with --live, providers (zenodo, physionet, kaggle, huggingface, "
+                        "idc, tcia; default all)");
+    CLI::Option* live =
+        command->add_flag("--live", options->live,
+                          "Ask each provider's API (anonymously, a request or two each) whether it still answers in "
+                          "the shape cxrcat expects: ok, or which field or status differs (exit 5), or unreachable "
+                          "(exit 6, which wins over 5)");
     add_format_option(*command, options->format, {"text", "json"});
     add_file_option(*command, "--cacert", options->cacert, "CA bundle to trust for HTTPS");
     add_file_option(*command, "--manifest", options->manifest,
-                    "IDC series manifest to probe (as for 'cxrcat fetch --manifest'), for nlst and lidc-idri");
+                    "IDC series manifest to probe (as for 'cxrcat fetch --manifest'), for nlst and lidc-idri")
+        ->excludes(live);
 }
 
 } // namespace cxrcat::cli

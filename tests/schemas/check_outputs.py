@@ -102,6 +102,25 @@ def write_catalog(path, servers):
     path.write_text(json.dumps({"datasets": datasets}), encoding="utf-8")
 
 
+def check_live(run, v):
+    """check --live without the provider stubs: every base URL on a port nothing listens on (exit 6), then
+    the IDC API pointed at nginx's static files, which answer /version with a 404 (a drift, exit 5)."""
+    names = ["zenodo", "physionet", "kaggle", "huggingface", "idc", "tcia"]
+    nowhere = "http://127.0.0.1:1"
+    env = {**run.env, "CXRCAT_ZENODO_URL": nowhere, "CXRCAT_PHYSIONET_URL": nowhere, "CXRCAT_KAGGLE_URL": nowhere,
+           "HF_ENDPOINT": nowhere, "CXRCAT_IDC_API_URL": nowhere + "/v3", "CXRCAT_TCIA_URL": nowhere + "/v4"}
+    live = Runner(run.binary, env, run.cwd).json(["check", "--live", "--format", "json"], "check-live", v,
+                                                 expect_exit=6)
+    expect(live and [p["provider"] for p in live["providers"]] == names, "check --live: expected all six providers")
+    expect(live and all(p["status"] == "unreachable" for p in live["providers"]), "check --live: all unreachable")
+    servers = json.loads(pathlib.Path(os.environ["CXRCAT_TEST_SERVERS"]).read_text(encoding="utf-8"))
+    env["CXRCAT_IDC_API_URL"] = servers["http"] + "/files/schema-live-none/v3"
+    live = Runner(run.binary, env, run.cwd).json(["check", "--live", "idc", "--format", "json"], "check-live", v,
+                                                 expect_exit=5)
+    expect(live and live["providers"][0]["status"] == "drift" and live["providers"][0]["requests"][0]["status"] == 404,
+           "check --live idc against a 404: expected a drift naming the status")
+
+
 def run_all(run, validators, work):
     v = validators
     listed = run.json(["list", "--format", "json"], "list", v)
@@ -122,6 +141,7 @@ def run_all(run, validators, work):
     expect(checked and checked[0]["fetch_allowed"] is True and checked[0]["exit_code"] == 0,
            "check after accept: schema-good should be fetchable")
     expect(checked and checked[1]["terms"] == "not-accepted", "check: jsrt's terms should be not-accepted")
+    check_live(run, v)
     run.json(["fetch", "schema-good", "jsrt", "--dry-run", "--format", "json"], "fetch-dry-run", v)
     fetched = run.json(["fetch", "schema-good", "--format", "json"], "fetch", v)
     expect(fetched and fetched["summary"]["downloaded"] == 1, "fetch: expected one downloaded file")

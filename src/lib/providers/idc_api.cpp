@@ -86,14 +86,6 @@ Result<IdcSeriesRow> parse_idc_row(const nlohmann::json& row, std::size_t index)
     return out;
 }
 
-std::string idc_api_body(const IdcTerms& terms, std::uint64_t page, std::uint64_t page_size) {
-    nlohmann::json filter_terms = nlohmann::json::object();
-    for (const auto& [key, values] : terms) {
-        filter_terms[key] = values;
-    }
-    return nlohmann::json{{"filters", {{"terms", filter_terms}}}, {"page", page}, {"page_size", page_size}}.dump();
-}
-
 // The API's own explanation, when the body is its error shape {"error":{"code","message"}} (or
 // FastAPI's {"detail": …} of a 422).
 std::string idc_error_text(const std::string& body) {
@@ -123,6 +115,14 @@ Error unexpected_answer(const ProviderContext& context, const std::string& what,
 }
 
 } // namespace
+
+std::string idc_api_body(const IdcTerms& terms, std::uint64_t page, std::uint64_t page_size) {
+    nlohmann::json filter_terms = nlohmann::json::object();
+    for (const auto& [key, values] : terms) {
+        filter_terms[key] = values;
+    }
+    return nlohmann::json{{"filters", {{"terms", filter_terms}}}, {"page", page}, {"page_size", page_size}}.dump();
+}
 
 std::map<std::string, std::string> IdcSeriesRow::metadata() const {
     return {

@@ -53,6 +53,9 @@ struct IdcCohort {
 // Query terms, e.g. {"collection_id": {"lidc_idri"}, "Modality": {"CT"}}.
 using IdcTerms = std::map<std::string, std::vector<std::string>>;
 
+// The JSON body of POST /cohort/manifest for one page: {"filters":{"terms":…},"page","page_size"}.
+[[nodiscard]] std::string idc_api_body(const IdcTerms& terms, std::uint64_t page, std::uint64_t page_size);
+
 // Pages through POST <idc_api>/cohort/manifest until total_series rows are read. first_page_only
 // stops after one page of one row (a probe). An answer in an unexpected shape or status is an
 // error naming the API version GET <idc_api>/version reports; transport failures keep their code.

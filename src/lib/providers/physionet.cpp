@@ -5,19 +5,13 @@
 #include "cxrcat/base/text.hpp"
 #include "cxrcat/base/version.hpp"
 #include "providers/parsers.hpp"
+#include "providers/physionet_agent.hpp"
 #include "providers/provider_common.hpp"
 
 #include <algorithm>
 #include <string_view>
 
 namespace cxrcat::providers {
-
-namespace {
-
-// SHA256SUMS.txt of a large project is big (MIMIC-CXR: hundreds of thousands of lines).
-constexpr std::chrono::seconds k_checksums_timeout{30 * 60};
-// Where people sign agreements and log in, whatever endpoint the files come from.
-constexpr std::string_view k_physionet_site = "https://physionet.org";
 
 // PhysioNet honours HTTP Basic credentials only when the User-Agent starts with `Wget/` or
 // `libwfdb/` (an allow-list in physionet-build, project/utility.py `http_auth_allowed`; see
@@ -27,6 +21,13 @@ constexpr std::string_view k_physionet_site = "https://physionet.org";
 std::string physionet_user_agent() {
     return "Wget/1.21 (cxrcat/" + version() + "; compatible)";
 }
+
+namespace {
+
+// SHA256SUMS.txt of a large project is big (MIMIC-CXR: hundreds of thousands of lines).
+constexpr std::chrono::seconds k_checksums_timeout{30 * 60};
+// Where people sign agreements and log in, whatever endpoint the files come from.
+constexpr std::string_view k_physionet_site = "https://physionet.org";
 
 // MIMIC-style per-patient layouts (files/p10/p10000032/s50414267/...) carry the patient and the
 // study in their folder names: subject_id and study_id, as MIMIC's own metadata tables name them,
