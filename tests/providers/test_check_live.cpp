@@ -110,11 +110,14 @@ TEST_F(CheckLive, EveryProviderAnsweringAsExpectedIsOkAndExitsZero) {
     EXPECT_EQ(physionet.back()["user_agent"].get<std::string>().rfind("Wget/", 0), 0U) << physionet.dump();
     EXPECT_EQ(physionet.back()["status"], 401);
     // Kaggle: both list routes, anonymously (no Authorization header), both refused.
-    auto rpc = stats("kaggle", "/v1/competitions.CompetitionApiService/ListDataFiles");
+    // The stub counts RPC calls under "<path>/<competitionName>" (provider_stubs.py KaggleHandler).
+    auto rpc =
+        stats("kaggle", "/v1/competitions.CompetitionApiService/ListDataFiles/rsna-pneumonia-detection-challenge");
     auto legacy = stats("kaggle", "/api/v1/competitions/data/list/rsna-pneumonia-detection-challenge");
     EXPECT_GE(rpc.value("requests", 0), 1) << rpc.dump();
     EXPECT_GE(legacy.value("requests", 0), 1) << legacy.dump();
-    EXPECT_EQ(legacy.value("authorization", -1), 0); // (the RPC path is shared with the kaggle route tests)
+    EXPECT_EQ(rpc.value("authorization", -1), 0);
+    EXPECT_EQ(legacy.value("authorization", -1), 0);
     // NBIA was asked at v4 with parameters v4 allows (any other would be a 400).
     auto nbia = stats("tcia", endpoint("getSeries", "v4"))["log"];
     ASSERT_EQ(nbia.size(), 1U) << nbia.dump();

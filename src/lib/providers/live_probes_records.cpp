@@ -5,6 +5,7 @@
 #include "base/remote_text.hpp"
 #include "cxrcat/base/text.hpp"
 #include "providers/huggingface_tree.hpp"
+#include "providers/kaggle_calls.hpp"
 #include "providers/kaggle_listing.hpp"
 #include "providers/live_probes.hpp"
 #include "providers/parsers.hpp"
@@ -141,21 +142,19 @@ void probe_physionet_live(LiveSession& session) {
 void probe_kaggle_live(LiveSession& session) {
     const ProviderEndpoints& endpoints = session.context().endpoints;
     std::string competition(k_live_kaggle_competition);
-    // The RPC API the official clients use since kaggle 1.8 (api-drift-2026.md §6.1; kagglesdk
-    // kaggle_http_client.py `_get_request_url`, PROD host api.kaggle.com in kaggle_env.py);
-    // CXRCAT_KAGGLE_URL stands for both Kaggle hosts.
-    std::string rpc_base = endpoints.kaggle == ProviderEndpoints{}.kaggle ? "https://api.kaggle.com" : endpoints.kaggle;
-    HttpRequest rpc = session.request(join_url(rpc_base, "/v1/competitions.CompetitionApiService/ListDataFiles"));
+    // The RPC API the official clients use since kaggle 1.8, then the legacy REST list, built as the
+    // route builds them (kaggle_calls.hpp; api-drift-2026.md §6.1). The REST list answered 401/403,
+    // not 404, in kaggle-cli#831.
+    KaggleCall listed = kaggle_list_call(KaggleApi::rpc, endpoints, competition, 1, "");
+    HttpRequest rpc = session.request(listed.url);
     rpc.method = "POST";
-    rpc.post_body = nlohmann::json{{"competitionName", competition}, {"pageSize", 1}}.dump();
+    rpc.post_body = listed.body;
     rpc.headers.emplace_back("Content-Type: application/json");
     check_kaggle_list(session, rpc, "ListDataFiles");
     if (session.failed()) {
         return;
     }
-    // The legacy REST list (provider-apis.md §3.2 b): it answered 401/403, not 404, in kaggle-cli#831.
-    HttpRequest legacy = session.request(
-        join_url(endpoints.kaggle, "/api/v1/competitions/data/list/" + url_encode(competition, false) + "?pageSize=1"));
+    HttpRequest legacy = session.request(kaggle_list_call(KaggleApi::legacy, endpoints, competition, 1, "").url);
     check_kaggle_list(session, legacy, "the legacy list");
 }
 
