@@ -65,6 +65,9 @@ constexpr ReferenceEntry k_environment[] = {
      "an S3-compatible endpoint (MinIO, Ceph, GCS interoperability), addressed path-style"},
     {"CXRCAT_RETRY_BASE_MS", "first retry delay in milliseconds (default 1000)"},
     {"CXRCAT_SEGMENT_THRESHOLD", "bytes left in a slow file before it is split over connections (default 64 MiB)"},
+    {"CXRCAT_RANGE_ONLY_ABOVE",
+     "files larger than this many bytes are asked for with Range only (default 50 GB: the Hugging Face Hub "
+     "serves no plain GET above it)"},
     {"https_proxy, http_proxy, all_proxy, no_proxy", "proxies, as libcurl reads them"},
 };
 

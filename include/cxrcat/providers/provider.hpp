@@ -2,10 +2,10 @@
 #pragma once
 
 #include "cxrcat/access/credentials.hpp"
-#include "cxrcat/catalog/dataset.hpp"
-#include "cxrcat/net/download.hpp"
 #include "cxrcat/base/polymorphic_base.hpp"
 #include "cxrcat/base/result.hpp"
+#include "cxrcat/catalog/dataset.hpp"
+#include "cxrcat/net/download.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -26,9 +26,9 @@ struct UrlRewrite {
 
 // Base URLs (scheme, host and port) of each provider; the clients append their usual paths.
 // Overridden by HF_ENDPOINT, CXRCAT_ZENODO_URL, CXRCAT_PHYSIONET_URL, CXRCAT_KAGGLE_URL and
-// CXRCAT_IDC_URL (the bucket endpoint), CXRCAT_IDC_API_URL (the IDC REST API v3, path included) and
-// CXRCAT_TCIA_URL (the NBIA API, path included), for mirrors, proxies and tests; plain URLs by
-// CXRCAT_URL_REWRITE.
+// CXRCAT_IDC_URL (the bucket endpoint), CXRCAT_IDC_API_URL (the IDC REST API v3, path included),
+// CXRCAT_TCIA_URL (the NBIA API, path included) and CXRCAT_TCIA_NLST_URL (NLST's own NBIA host), for
+// mirrors, proxies and tests; plain URLs by CXRCAT_URL_REWRITE.
 struct ProviderEndpoints {
     std::string zenodo = "https://zenodo.org";
     std::string physionet = "https://physionet.org";
@@ -39,6 +39,9 @@ struct ProviderEndpoints {
     // NBIA v4: open without a token; v1 is "in the process of being deprecated" (api-drift-2026.md
     // §1.1) and is asked only when v4 answers 404/410 (tcia_api.cpp).
     std::string tcia = "https://services.cancerimagingarchive.net/nbia-api/services/v4";
+    // NLST sits on its own NBIA host, not on the main one (api-drift-2026.md §1.4: tcia_utils
+    // `api_url="nlst"`; tcia_utils#21): a tcia source with "host": "nlst" asks this base.
+    std::string tcia_nlst = "https://nlst.cancerimagingarchive.net/nbia-api/services/v4";
     std::vector<UrlRewrite> url_rewrites;
 
     [[nodiscard]] static ProviderEndpoints from_environment();
@@ -80,7 +83,9 @@ struct ResolvedFile {
     std::string digest_origin; // "published in the catalog", "from the Zenodo record API", ...
     bool extract = false;
     std::optional<std::uint64_t> extracted_size; // an archive's stated extracted size (catalog or listing)
-    std::string zipped_member; // see TransferRequest::zipped_member ("" when the provider never zips)
+    std::string zipped_member;                   // see TransferRequest::zipped_member ("" when the provider never zips)
+    // See TransferRequest::own_redirects (the Hugging Face Hub's resolve).
+    bool own_redirects = false;
     // What the provider knows about the file's group, for selection: IDC and TCIA give the series'
     // PatientID, StudyInstanceUID, SeriesInstanceUID, Modality, collection_id (and crdc_series_uuid).
     std::map<std::string, std::string> metadata;
