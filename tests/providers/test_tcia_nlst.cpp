@@ -32,8 +32,12 @@ TEST_F(TciaNlstRoute, NlstIsFetchedFromItsOwnHostWhileTheMainHostDoesNotCarryIt)
     auto expected = add_series(rows, "NLST", "100012", uid, {dicom(300), dicom(30)});
     write_rows(rows);
 
-    auto fetch = cxrcat({"fetch", "nlst", "--accept-terms", "--source", "tcia"});
+    // The fixture's IDC API has no unit for NLST: IDC, the first source, is not usable, so the fetch
+    // falls back to the TCIA alternative and says so.
+    auto fetch = cxrcat({"fetch", "nlst", "--accept-terms"});
     ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "nlst: source 1 (idc) is not usable (")) << fetch.err;
+    EXPECT_TRUE(has_text(fetch.err, "); using source 2 (tcia) instead")) << fetch.err;
     for (const auto& [path, content] : expected) {
         EXPECT_EQ(read_text_file(dataset_dir("nlst") / path), content) << path;
     }
@@ -50,6 +54,7 @@ TEST_F(TciaNlstRoute, TheMainHostAnswersNlstWithNoSeries) {
     m_env["CXRCAT_TCIA_NLST_URL"] = base("tcia") + "/" + m_unit + "/nbia-api/services/v4";
     auto fetch = cxrcat({"fetch", "nlst", "--accept-terms", "--source", "tcia"});
     EXPECT_EQ(fetch.exit_code, 3) << fetch.describe();
+    EXPECT_TRUE(has_text(fetch.err, "the NBIA host asked is CXRCAT_TCIA_NLST_URL")) << fetch.err;
     EXPECT_TRUE(has_text(fetch.err, "the NBIA API lists no series for collection 'NLST'")) << fetch.err;
     EXPECT_EQ(stats("tcia", endpoint("getSeries", "v4")).value("requests", 0), 1);
     EXPECT_EQ(stats("tcia", endpoint("getImageWithMD5Hash", "v4")).value("requests", 0), 0);

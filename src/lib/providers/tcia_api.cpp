@@ -186,7 +186,10 @@ Result<NbiaSeries> query_nbia_series(const ProviderContext& context, const Datas
         // NBIA's empty answer is "no results": a wrong collection name, never an empty dataset.
         return Error(ErrorCode::not_found,
                      dataset.id + ": the NBIA API lists no series for collection '" + source.param("collection") + "'",
-                     {"check the collection name on " + dataset.homepage, shown});
+                     {"check the collection name on " + dataset.homepage,
+                      "the NBIA host asked is " + std::string(nbia_base_variable(source)) +
+                          " (NLST, for one, is only on its own host)",
+                      shown});
     }
     out.rows = std::move(*rows);
     return out;
