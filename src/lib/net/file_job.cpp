@@ -128,7 +128,7 @@ Result<CURL*> FileJob::start_attempt() {
     m_attempt_url = !m_hop_url.empty() ? m_hop_url : (extra.empty() ? url : ranged_url());
     configure_easy(m_easy.get(), m_headers, m_request, m_options, m_attempt_url, extra,
                    {&FileJob::on_header, &FileJob::on_body, this, m_error_buffer.data()},
-                   {.follow = !m_request.own_redirects, .credentials = !m_hop_cross_host});
+                   {.follow = !follows_own_redirects(), .credentials = !m_hop_cross_host});
     return m_easy.get();
 }
 

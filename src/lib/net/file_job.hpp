@@ -127,6 +127,11 @@ class FileJob final : public CurlTask {
 
     // Redirects followed by the job itself (file_job_redirect.cpp): TransferRequest::own_redirects.
     AttemptVerdict follow_redirect(const std::string& where);
+    // True when this attempt's redirects are the job's to follow: own_redirects, and the chain starts at
+    // the origin (a mirror's redirects are libcurl's, and never carry the origin's credentials).
+    [[nodiscard]] bool follows_own_redirects() const {
+        return m_request.own_redirects && sends_origin_credentials(m_request, current_url());
+    }
     // The next attempt asks the origin again: a signed URL met on the way may have expired.
     void restart_at_origin();
     // The first redirect to another host: its X-Linked-Size and X-Repo-Commit, or an error when the

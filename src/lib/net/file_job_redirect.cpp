@@ -56,6 +56,7 @@ void FileJob::restart_at_origin() {
     m_hop_cross_host = false;
     m_hops = 0;
     m_linked_size.reset();
+    m_outcome.served_revision.clear(); // the next chain names the commit again
 }
 
 std::optional<Error> FileJob::read_linked_headers(const std::string& target) {

@@ -199,7 +199,7 @@ AttemptVerdict FileJob::finish_attempt(CURLcode code) {
     if (status == 416 && !m_limit) {
         return judge_range_not_satisfiable(where);
     }
-    if (m_request.own_redirects && status >= 300 && status < 400 && !m_response.get("location").empty()) {
+    if (follows_own_redirects() && status >= 300 && status < 400 && !m_response.get("location").empty()) {
         return follow_redirect(where);
     }
     if (status != 200 && status != 206) {
