@@ -45,6 +45,11 @@ constexpr ReferenceEntry k_environment[] = {
     {"CXRCAT_KAGGLE_URL", "base URL of Kaggle"},
     {"CXRCAT_IDC_URL", "base URL of the Imaging Data Commons buckets"},
     {"HF_ENDPOINT", "base URL of Hugging Face"},
+    {"CXRCAT_IDC_API_URL", "the IDC REST API, path included (default https://api.imaging.datacommons.cancer.gov/v3)"},
+    {"CXRCAT_TCIA_URL",
+     "TCIA's NBIA API, path included (default https://services.cancerimagingarchive.net/nbia-api/services/v4)"},
+    {"CXRCAT_TCIA_NLST_URL",
+     "NLST's own NBIA host, path included (default https://nlst.cancerimagingarchive.net/nbia-api/services/v4)"},
     {"CXRCAT_PHYSIONET_USER", "PhysioNet user name (with CXRCAT_PHYSIONET_PASSWORD)"},
     {"CXRCAT_PHYSIONET_PASSWORD", "PhysioNet password; never printed"},
     {"NETRC", "the netrc file to read PhysioNet credentials from (default: ~/.netrc)"},
@@ -65,6 +70,9 @@ constexpr ReferenceEntry k_environment[] = {
      "an S3-compatible endpoint (MinIO, Ceph, GCS interoperability), addressed path-style"},
     {"CXRCAT_RETRY_BASE_MS", "first retry delay in milliseconds (default 1000)"},
     {"CXRCAT_SEGMENT_THRESHOLD", "bytes left in a slow file before it is split over connections (default 64 MiB)"},
+    {"CXRCAT_RANGE_ONLY_ABOVE",
+     "files larger than this many bytes are asked for with Range only (default 50 GB: the Hugging Face Hub "
+     "serves no plain GET above it)"},
     {"https_proxy, http_proxy, all_proxy, no_proxy", "proxies, as libcurl reads them"},
 };
 

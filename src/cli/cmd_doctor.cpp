@@ -189,6 +189,7 @@ int print_doctor_json(AppContext& context) {
                             {"idc", endpoints.idc},
                             {"idc_api", endpoints.idc_api},
                             {"tcia", endpoints.tcia},
+                            {"tcia_nlst", endpoints.tcia_nlst},
                             {"url_rewrites", rewrites}}},
                           {"ca_bundle",
                            {{"path", bundle.empty() ? curl_default_ca_bundle() : bundle},
@@ -245,7 +246,8 @@ int run_doctor(AppContext& context, const DoctorOptions& options) {
     std::cout << "endpoints:\n"
               << "  zenodo " << endpoints.zenodo << "\n  physionet " << endpoints.physionet << "\n  kaggle "
               << endpoints.kaggle << "\n  huggingface " << endpoints.huggingface << "\n  idc " << endpoints.idc
-              << "\n  idc api " << endpoints.idc_api << "\n  tcia " << endpoints.tcia << '\n';
+              << "\n  idc api " << endpoints.idc_api << "\n  tcia " << endpoints.tcia << "\n  tcia nlst "
+              << endpoints.tcia_nlst << '\n';
     for (const auto& rule : endpoints.url_rewrites) {
         std::cout << "  url rewrite (CXRCAT_URL_REWRITE) " << RedactedUrl(rule.from).str() << " -> "
                   << RedactedUrl(rule.to).str() << '\n';

@@ -73,7 +73,24 @@ std::string digest_summary(const FileEntry& file) {
     return parts.empty() ? "no published digest" : join(parts, ", ");
 }
 
-void print_source(std::size_t number, const Source& source) {
+// "[alternative …]" for a source that serves the same data as an earlier one (fetch uses the first
+// reachable source of the group), "" otherwise.
+std::string alternative_mark(const std::vector<Source>& sources, std::size_t index) {
+    const Source& source = sources[index];
+    if (source.alternative.empty()) {
+        return "";
+    }
+    for (std::size_t i = 0; i < index; ++i) {
+        if (sources[i].alternative == source.alternative) {
+            std::string pick = source.name.empty() ? std::string(to_string(source.provider)) : source.name;
+            return " [alternative to source " + std::to_string(i + 1) + " ('" + source.alternative +
+                   "'): used when it cannot be reached, or with --source " + pick + "]";
+        }
+    }
+    return "";
+}
+
+void print_source(std::size_t number, const Source& source, const std::string& mark) {
     std::string head = std::to_string(number) + ". " + std::string(to_string(source.provider));
     for (const auto& [key, value] : source.params) {
         head.append(" ").append(key).append("=").append(value);
@@ -85,6 +102,7 @@ void print_source(std::size_t number, const Source& source) {
         head += " [" + std::string(to_string(source.status)) +
                 (source.status_reason.empty() ? "" : ": " + source.status_reason) + "]";
     }
+    head += mark;
     std::cout << "    " << head << '\n';
     if (!source.note.empty()) {
         std::cout << "       note: " << source.note << '\n';
@@ -204,7 +222,7 @@ void print_dataset(const Catalog& catalog, const Dataset& dataset) {
     if (!dataset.sources.empty()) {
         std::cout << "  sources:\n";
         for (std::size_t i = 0; i < dataset.sources.size(); ++i) {
-            print_source(i + 1, dataset.sources[i]);
+            print_source(i + 1, dataset.sources[i], alternative_mark(dataset.sources, i));
         }
     }
     print_lineage(catalog, dataset);

@@ -128,6 +128,9 @@ FetchOptions make_fetch_options(AppContext& context, const TransferFlags& flags)
     if (std::string threshold = env("CXRCAT_SEGMENT_THRESHOLD"); !threshold.empty()) {
         out.download.segment_threshold = std::strtoull(threshold.c_str(), nullptr, 10);
     }
+    if (std::string above = env("CXRCAT_RANGE_ONLY_ABOVE"); !above.empty()) {
+        out.download.range_only_above = std::strtoull(above.c_str(), nullptr, 10);
+    }
     out.mirrors = flags.mirrors;
     for (auto& mirror : split_mirrors(env("CXRCAT_MIRRORS"))) {
         out.mirrors.push_back(std::move(mirror));

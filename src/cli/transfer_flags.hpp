@@ -41,7 +41,7 @@ void add_transfer_flags(CLI::App& command, TransferFlags& flags);
 void add_result_format_option(CLI::App& command, std::string& format);
 
 // The library options the flags and the environment (CURL_CA_BUNDLE, CXRCAT_MIRRORS,
-// CXRCAT_NO_ORIGIN, CXRCAT_RETRY_BASE_MS, CXRCAT_SEGMENT_THRESHOLD) describe.
+// CXRCAT_NO_ORIGIN, CXRCAT_RETRY_BASE_MS, CXRCAT_SEGMENT_THRESHOLD, CXRCAT_RANGE_ONLY_ABOVE) describe.
 [[nodiscard]] FetchOptions make_fetch_options(AppContext& context, const TransferFlags& flags);
 
 } // namespace cxrcat::cli

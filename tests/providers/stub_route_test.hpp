@@ -55,6 +55,7 @@ class StubRouteTest : public ::testing::Test {
                  {"CXRCAT_IDC_API_URL", base("idc_api") + "/_no-unit/v3"},
                  // Likewise for the NBIA API (never the real TCIA: a dataset may fall back to it).
                  {"CXRCAT_TCIA_URL", base("tcia") + "/_no-unit/nbia-api/services/v1"},
+                 {"CXRCAT_TCIA_NLST_URL", base("tcia") + "/_no-unit/nbia-api/services/v4"},
                  {"CXRCAT_RETRY_BASE_MS", "50"}};
         std::filesystem::create_directories(m_dir / "home");
     }

@@ -17,6 +17,7 @@ class TciaRoute : public StubRouteTest {
         }
         m_unit = unique("nbia");
         std::filesystem::create_directories(world("tcia") / m_unit);
+        std::filesystem::create_directories(world("tcia_nlst") / m_unit);
         m_env["CXRCAT_TCIA_URL"] = api_base("v1");
     }
 
@@ -33,7 +34,7 @@ class TciaRoute : public StubRouteTest {
         for (std::size_t i = 0; i < contents.size(); ++i) {
             char name[32];
             std::snprintf(name, sizeof name, "%08zu.dcm", i + 1);
-            write_text_file(world("tcia") / m_unit / uid / ("stored-" + std::to_string(i + 10) + ".dcm"), contents[i]);
+            write_text_file(world(m_host) / m_unit / uid / ("stored-" + std::to_string(i + 10) + ".dcm"), contents[i]);
             installed[uid + "/" + name] = contents[i];
             size += contents[i].size();
         }
@@ -51,17 +52,17 @@ class TciaRoute : public StubRouteTest {
     }
 
     void write_rows(const nlohmann::json& rows) {
-        write_text_file(world("tcia") / m_unit / "series.json", rows.dump());
+        write_text_file(world(m_host) / m_unit / "series.json", rows.dump());
     }
     void write_control(const std::string& name, const std::string& text) {
-        write_text_file(world("tcia") / m_unit / name, text);
+        write_text_file(world(m_host) / m_unit / name, text);
     }
     [[nodiscard]] std::string endpoint(const std::string& name, const std::string& version = "v1") const {
         return "/" + m_unit + "/nbia-api/services/" + version + "/" + name;
     }
     // This test's own NBIA API at version ("v1", "v4").
     [[nodiscard]] std::string api_base(const std::string& version) const {
-        return base("tcia") + "/" + m_unit + "/nbia-api/services/" + version;
+        return base(m_host) + "/" + m_unit + "/nbia-api/services/" + version;
     }
     [[nodiscard]] std::string series_uid() const {
         return "1.3.6.1.4.1.14519.5.2.1." + std::to_string(++m_next) + "." + random_digits();
@@ -69,6 +70,8 @@ class TciaRoute : public StubRouteTest {
     static std::string random_digits() { return std::to_string(std::stoull(random_hex(4), nullptr, 16)); }
 
     std::string m_unit;
+    // The stub server the helpers above write to and address: "tcia", or "tcia_nlst" (NLST's own host).
+    std::string m_host = "tcia";
     mutable int m_next = 0;
 };
 

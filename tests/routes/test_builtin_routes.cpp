@@ -314,7 +314,9 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
                             {"ImageCount", 1},
                             {"FileSize", bytes.size()}};
                 write(world("tcia") / m_salt / "series.json", json::array({row}).dump());
-                m_env["CXRCAT_TCIA_URL"] = base("tcia") + "/" + m_salt + "/nbia-api/services/v1";
+                // NLST's series sit on its own NBIA host (catalog "host": "nlst"): the same stub unit.
+                m_env[source.value("host", "") == "nlst" ? "CXRCAT_TCIA_NLST_URL" : "CXRCAT_TCIA_URL"] =
+                    base("tcia") + "/" + m_salt + "/nbia-api/services/v1";
             }
             if (alternate) {
                 if (provider != "manual") {

@@ -30,7 +30,7 @@ MARKER = ".cxrcat-provider-stubs"
 SUBDIRS = ("world", "logs", "tmp")
 HERE = os.path.dirname(os.path.abspath(__file__))
 STUBS = os.path.join(HERE, "provider_stubs.py")
-PROVIDERS = ("zenodo", "physionet", "kaggle", "huggingface", "idc", "idc_api", "tcia")
+PROVIDERS = ("zenodo", "physionet", "kaggle", "huggingface", "idc", "idc_api", "tcia", "tcia_nlst")
 SERVERS = PROVIDERS + ("huggingface_cdn",)
 DROP_IN_DIRS = ("physionet/_users.d", "physionet/_open.d", "kaggle/_auth.d", "huggingface/_tokens.d")
 

@@ -3,8 +3,8 @@
 """Loopback stubs of cxrcat's dataset providers (Python standard library only).
 
 One process, one HTTP server per provider, each on its own port: zenodo, physionet, kaggle, huggingface,
-huggingface_cdn (the host LFS downloads are redirected to), idc, idc_api and tcia. Every server reads the "world"
-directory (--world) on every request, so tests create content at run time without restarting anything.
+huggingface_cdn (the host LFS downloads are redirected to), idc, idc_api, tcia and tcia_nlst (NLST's own NBIA
+host). Every server reads the "world" directory (--world) on every request, so tests create content at run time without restarting anything.
 The HTTP shapes follow ../shared/reference/provider-apis.md; tests/servers/README.md ("Provider stubs")
 is the contract, provider_fixture.py starts and stops this process.
 
@@ -43,7 +43,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fault_server import CONTENT_TYPES, http_date, parse_range  # noqa: E402  (same type map and Range rules)
 from request_stats import RequestStats  # noqa: E402
 
-SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_cdn", "idc", "idc_api", "tcia")
+SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_cdn", "idc", "idc_api", "tcia", "tcia_nlst")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 CHUNK = 256 * 1024
 MAX_BODY = 1 << 20
@@ -1473,8 +1473,10 @@ class HubHandler(StubHandler):
     """<world>/huggingface/<owner>/<repo>/<files>; <world>/huggingface/_tokens.json (+ _tokens.d/*.json): a list of
     valid tokens (or {"tokens": [...]}); <repo>/_repo.json {"gated": false|"auto"|"manual", "approved_tokens": [],
     "private": false, "disabled": false, "lfs": [globs], "sha": commit, "revisions": [names], "tree_page_size": 2,
-    "tree_gated": false, "resolve_cache": false, "cdn_expires": 3600, "error_body": "string"|"list"};
-    _ratelimit / _unavailable counters; _cdn_expired "N": the next N LFS resolves sign links already expired."""
+    "tree_gated": false, "resolve_cache": false, "cdn_expires": 3600, "error_body": "string"|"list",
+    "moved_to": "owner/name" (a renamed repository: resolve answers a relative 307 to the new name)};
+    _ratelimit / _unavailable counters; _cdn_expired "N": the next N LFS resolves sign links already expired;
+    _linked_size {"path": N}: the LFS redirect's X-Linked-Size (a commit pushed after the listing)."""
     provider = "huggingface"
 
     def common_headers(self):
@@ -1523,9 +1525,26 @@ class HubHandler(StubHandler):
             return
         if self.method not in ("GET", "HEAD"):
             raise HubError(405, None, "Method not allowed")
+        match = re.fullmatch(rf"/datasets/({HF_NAME})/({HF_NAME})/resolve/(.+)", path)
+        if match and self.moved_to(match.group(1), match.group(2)):
+            # A renamed repository: resolve answers a RELATIVE redirect to the new name, which a client
+            # follows on the Hub keeping its token (huggingface_hub utils/_http.py
+            # `_httpx_follow_relative_redirects_with_backoff`: "follow a redirection to a renamed repository
+            # without following redirection to a CDN"; file_download.py `_get_metadata_or_catch_error`:
+            # "redirect due to repo rename ... keep auth"). The status (307, as for resolve-cache) and the
+            # absence of other headers are not in the references.
+            owner, name = self.moved_to(match.group(1), match.group(2))
+            query = self.path.partition("?")[2]
+            location = f"/datasets/{owner}/{name}/resolve/{match.group(3)}" + (f"?{query}" if query else "")
+            self.redirect(307, location, [], b"Temporary Redirect. Redirecting to " + location.encode(),
+                          "text/plain; charset=utf-8")
+            return
         match = re.fullmatch(rf"/api/datasets/({HF_NAME})/({HF_NAME})(/.*)?", path)
         if match:
             owner, name, rest = match.group(1), match.group(2), match.group(3) or ""
+            # The API under a renamed repository's old name: how the Hub answers it is not in the
+            # references; the stub answers as the new name does.
+            owner, name = self.moved_to(owner, name) or (owner, name)
             if rest in ("", "/"):
                 self.info(owner, name, None)
             elif rest.startswith("/revision/"):
@@ -1552,6 +1571,15 @@ class HubHandler(StubHandler):
         raise HubError(404, None, "Sorry, we can't find the page you are looking for.")
 
     # --- auth and repos ---
+
+    def moved_to(self, owner, name):
+        """(owner, name) of the repository this one was renamed to (_repo.json "moved_to"), else None."""
+        directory = unit_dir(self.shared.root("huggingface"), owner, name)
+        config = read_json(os.path.join(directory, "_repo.json"), {}) if directory else {}
+        target = config.get("moved_to") if isinstance(config, dict) else None
+        if isinstance(target, str) and re.fullmatch(rf"({HF_NAME})/({HF_NAME})", target):
+            return tuple(target.split("/"))
+        return None
 
     def tokens(self):
         found = []
@@ -1748,9 +1776,14 @@ class HubHandler(StubHandler):
             ("Expires", expires), ("Signature", self.shared.sign("cdn", cdn_path, expires)),
             ("Key-Pair-Id", "KSTUBCDN0000")])
         location = f"http://localhost:{self.shared.ports['huggingface_cdn']}{cdn_path}?{query}"
+        # X-Linked-Size is the file's true size (api-drift-2026.md §5.2; huggingface_hub file_download.py
+        # `get_hf_file_metadata`). _linked_size ({"path": N}) makes it another: a commit pushed between a
+        # client's tree listing and its download, so the redirect describes another file than the listing.
+        linked = read_json(os.path.join(directory, "_linked_size"), {})
+        linked_size = linked.get(rel, digest["size"]) if isinstance(linked, dict) else digest["size"]
         self.redirect(302, location, [
             ("X-Repo-Commit", commit), ("ETag", f'"{digest["sha256"]}"'), ("X-Linked-Etag", f'"{digest["sha256"]}"'),
-            ("X-Linked-Size", str(digest["size"]))],
+            ("X-Linked-Size", str(linked_size))],
             f"Found. Redirecting to {location}".encode(), "text/plain; charset=utf-8")
 
     def resolve_cached(self, owner, name, commit, raw_rel):
@@ -2294,7 +2327,7 @@ class TciaHandler(StubHandler):
 
     def route(self):
         match = re.fullmatch(r"/([A-Za-z0-9._-]+)/nbia-api/services/(v1|v4)/([A-Za-z0-9]+)", self.raw_path)
-        unit = unit_dir(self.shared.root("tcia"), match.group(1)) if match else None
+        unit = unit_dir(self.shared.root(self.provider), match.group(1)) if match else None
         # _v1_gone / _v4_gone: that version answers 404 everywhere (v1 is "in the process of being
         # deprecated", RBVI/ChimeraX#201; some endpoints "were not migrated to v4", tcia_utils setApiUrl).
         if unit is None or self.method not in ("GET", "HEAD") or flag(unit, f"_{match.group(2)}_gone"):
@@ -2399,11 +2432,22 @@ class TciaHandler(StubHandler):
         return True
 
 
+class TciaNlstHandler(TciaHandler):
+    """NLST's own NBIA host (CXRCAT_TCIA_NLST_URL = http://127.0.0.1:PORT/<unit>/nbia-api/services/v4), the same API
+    as TciaHandler over <world>/tcia_nlst/<unit>/. NLST is "on a separate system because of how large it is"
+    (tcia_utils#21, kirbyju 2025-01-18) and tcia_utils reaches it with api_url="nlst" at
+    https://nlst.cancerimagingarchive.net/nbia-api/services/v4/ (api-drift-2026.md §1.4), so a test puts the NLST
+    series here and not under <world>/tcia. What the main host answers for getSeries?Collection=NLST is not in the
+    references: a unit without NLST rows answers NBIA's generic "no results" (an empty 200); getImage of an NLST
+    series on the main host is a 400 (tcia_utils#21), which a test gets with _restricted there."""
+    provider = "tcia_nlst"
+
+
 # --- servers ----------------------------------------------------------------------------------------------
 
 HANDLERS = {"zenodo": ZenodoHandler, "physionet": PhysioNetHandler, "kaggle": KaggleHandler,
             "huggingface": HubHandler, "huggingface_cdn": HubCdnHandler, "idc": IdcHandler,
-            "idc_api": IdcApiHandler, "tcia": TciaHandler}
+            "idc_api": IdcApiHandler, "tcia": TciaHandler, "tcia_nlst": TciaNlstHandler}
 
 
 class Server(http.server.ThreadingHTTPServer):

@@ -995,12 +995,22 @@ class Tcia(unittest.TestCase):
         self.assertEqual(fetch(f"{v4}/getSeries?Collection=LIDC-IDRI").status, 404)
         self.assertEqual(fetch(f"{self.base}/getSeries?Collection=LIDC-IDRI").status, 200)
 
+    def test_nlst_has_its_own_host(self):
+        # NLST's series live under <world>/tcia_nlst on a server of its own (api-drift-2026.md §1.4).
+        put_json(world("tcia_nlst", self.unit, "series.json"), [{"SeriesInstanceUID": self.uid, "Collection": "NLST"}])
+        put(world("tcia_nlst", self.unit, self.uid, "f0.dcm"), b"DICM")
+        nlst = f"{STUBS['tcia_nlst']}/{self.unit}/nbia-api/services/v4"
+        self.assertEqual(fetch(f"{nlst}/getSeries?Collection=NLST").json()[0]["SeriesInstanceUID"], self.uid)
+        self.assertEqual(fetch(f"{nlst}/getImageWithMD5Hash?SeriesInstanceUID={self.uid}").status, 200)
+        main = fetch(f"{STUBS['tcia']}/{self.unit}/nbia-api/services/v4/getSeries?Collection=NLST")
+        self.assertEqual((main.status, main.body), (200, b""))
+
 
 class Common(unittest.TestCase):
-    SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_alt", "idc", "idc_api", "tcia")
+    SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_alt", "idc", "idc_api", "tcia", "tcia_nlst")
 
     def test_contract_keys(self):
-        for key in ("zenodo", "physionet", "kaggle", "huggingface", "idc", "idc_api", "tcia"):
+        for key in ("zenodo", "physionet", "kaggle", "huggingface", "idc", "idc_api", "tcia", "tcia_nlst"):
             self.assertRegex(STUBS[key], r"^http://127\.0\.0\.1:[0-9]+$")
         self.assertRegex(STUBS["huggingface_alt"], r"^http://localhost:[0-9]+$")
         ports = {urllib.parse.urlsplit(STUBS[k]).port for k in self.SERVERS}

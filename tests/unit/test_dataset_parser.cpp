@@ -165,7 +165,8 @@ TEST(DatasetParser, ChecksProviderParameters) {
         {"provider": "tcia"},
         {"provider": "manual", "url": "file:///tmp/x"},
         {"provider": "http"},
-        {"provider": "s3"}
+        {"provider": "s3"},
+        {"provider": "tcia", "collection": "NLST", "host": "services"}
     ])");
     EXPECT_EQ(problems_of(entry),
               (std::vector<std::string>{
@@ -182,6 +183,7 @@ TEST(DatasetParser, ChecksProviderParameters) {
                   "f.json: /sources/7/files: required field is missing",
                   "f.json: /sources/8/provider: unknown value \"s3\"; expected one of: http, zenodo, physionet, "
                   "kaggle, huggingface, idc, tcia, manual",
+                  "f.json: /sources/9/host: must be \"nlst\" (NLST's own NBIA host), got \"services\"",
               }));
 }
 

@@ -11,7 +11,7 @@ class ProviderEndpointsTest : public ::testing::Test {
   protected:
     void SetUp() override {
         for (const char* name : {"CXRCAT_ZENODO_URL", "CXRCAT_PHYSIONET_URL", "CXRCAT_KAGGLE_URL", "HF_ENDPOINT",
-                                 "CXRCAT_IDC_URL", "CXRCAT_URL_REWRITE"}) {
+                                 "CXRCAT_IDC_URL", "CXRCAT_URL_REWRITE", "CXRCAT_TCIA_URL", "CXRCAT_TCIA_NLST_URL"}) {
             m_env.unset(name);
         }
     }
@@ -25,6 +25,16 @@ TEST_F(ProviderEndpointsTest, DefaultsAreTheProvidersOwnHosts) {
     EXPECT_EQ(endpoints.huggingface, "https://huggingface.co");
     EXPECT_TRUE(endpoints.url_rewrites.empty());
     EXPECT_EQ(endpoints.rewrite("https://example.org/a.zip"), "https://example.org/a.zip");
+}
+
+TEST_F(ProviderEndpointsTest, NlstHasItsOwnNbiaHostOverriddenByItsOwnVariable) {
+    ProviderEndpoints defaults = ProviderEndpoints::from_environment();
+    EXPECT_EQ(defaults.tcia, "https://services.cancerimagingarchive.net/nbia-api/services/v4");
+    EXPECT_EQ(defaults.tcia_nlst, "https://nlst.cancerimagingarchive.net/nbia-api/services/v4");
+    m_env.set("CXRCAT_TCIA_NLST_URL", "http://127.0.0.1:9/nlst/nbia-api/services/v4");
+    ProviderEndpoints overridden = ProviderEndpoints::from_environment();
+    EXPECT_EQ(overridden.tcia_nlst, "http://127.0.0.1:9/nlst/nbia-api/services/v4");
+    EXPECT_EQ(overridden.tcia, defaults.tcia) << "CXRCAT_TCIA_NLST_URL must not move the main host";
 }
 
 TEST_F(ProviderEndpointsTest, BaseUrlsLoseTrailingSlashes) {

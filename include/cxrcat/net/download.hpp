@@ -60,6 +60,11 @@ struct TransferRequest {
     // When no MD5 is expected, the MD5 in the final answer's X-Goog-Hash (Google Cloud Storage) is
     // checked against the received bytes: a mismatch installs nothing.
     bool served_md5 = false;
+    // The origin answers with redirects that cxrcat follows itself (the Hugging Face Hub,
+    // api-drift-2026.md §5.2): a hop on the origin's host keeps the credentials; the first hop to
+    // another host is read for X-Linked-Size and X-Repo-Commit, and the signed URL it names is asked
+    // without any credential.
+    bool own_redirects = false;
 };
 
 enum class TransferStatus { downloaded, skipped, failed };
@@ -78,6 +83,7 @@ struct TransferOutcome {
     bool restarted = false; // a .part was discarded because the remote changed or ignored Range
     int segments = 1;
     std::vector<std::string> warnings; // e.g. a mirror that failed before the next source served the file
+    std::string served_revision;       // the commit the origin said it served (X-Repo-Commit), when it said
 };
 
 // Receives progress from the download loop (on the calling thread).
@@ -101,6 +107,9 @@ struct DownloadOptions {
     std::chrono::seconds connect_timeout{30};
     int max_segments = 4;                          // connections for one large file (1 = never split)
     std::uint64_t segment_threshold = 64ULL << 20; // only files at least this large are split
+    // A file larger than this is asked for with Range only: the Hub serves no plain GET of a file over
+    // 50 GB (huggingface_hub constants.MAX_HTTP_DOWNLOAD_SIZE, api-drift-2026.md §5.2).
+    std::uint64_t range_only_above = 50'000'000'000ULL;
     std::string user_agent = "cxrcat";
     // Received bytes per second over all connections of the run together (--limit-rate); 0: no cap.
     std::uint64_t max_receive_rate = 0;

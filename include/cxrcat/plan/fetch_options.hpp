@@ -102,6 +102,7 @@ struct FileResult {
     std::vector<std::string> notes; // e.g. "no published checksum: recorded SHA-256 ..."
     std::string digest_origin;      // where the checked digests came from
     std::size_t extracted_files = 0;
+    std::string served_revision; // the commit the origin served the file from, when it said (Hub)
 };
 
 struct FetchReport {

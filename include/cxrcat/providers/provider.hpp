@@ -26,9 +26,9 @@ struct UrlRewrite {
 
 // Base URLs (scheme, host and port) of each provider; the clients append their usual paths.
 // Overridden by HF_ENDPOINT, CXRCAT_ZENODO_URL, CXRCAT_PHYSIONET_URL, CXRCAT_KAGGLE_URL and
-// CXRCAT_IDC_URL (the bucket endpoint), CXRCAT_IDC_API_URL (the IDC REST API v3, path included) and
-// CXRCAT_TCIA_URL (the NBIA API, path included), for mirrors, proxies and tests; plain URLs by
-// CXRCAT_URL_REWRITE.
+// CXRCAT_IDC_URL (the bucket endpoint), CXRCAT_IDC_API_URL (the IDC REST API v3, path included),
+// CXRCAT_TCIA_URL (the NBIA API, path included) and CXRCAT_TCIA_NLST_URL (NLST's own NBIA host), for
+// mirrors, proxies and tests; plain URLs by CXRCAT_URL_REWRITE.
 struct ProviderEndpoints {
     std::string zenodo = "https://zenodo.org";
     std::string physionet = "https://physionet.org";
@@ -42,6 +42,9 @@ struct ProviderEndpoints {
     // NBIA v4: open without a token; v1 is "in the process of being deprecated" (api-drift-2026.md
     // §1.1) and is asked only when v4 answers 404/410 (tcia_api.cpp).
     std::string tcia = "https://services.cancerimagingarchive.net/nbia-api/services/v4";
+    // NLST sits on its own NBIA host, not on the main one (api-drift-2026.md §1.4: tcia_utils
+    // `api_url="nlst"`; tcia_utils#21): a tcia source with "host": "nlst" asks this base.
+    std::string tcia_nlst = "https://nlst.cancerimagingarchive.net/nbia-api/services/v4";
     std::vector<UrlRewrite> url_rewrites;
 
     [[nodiscard]] static ProviderEndpoints from_environment();
@@ -86,6 +89,8 @@ struct ResolvedFile {
     std::string zipped_member;                   // see TransferRequest::zipped_member ("" when the provider never zips)
     std::string post_body;                       // see TransferRequest::post_body ("" for a GET)
     bool served_md5 = false;                     // see TransferRequest::served_md5
+    // See TransferRequest::own_redirects (the Hugging Face Hub's resolve).
+    bool own_redirects = false;
     // What the provider knows about the file's group, for selection: IDC and TCIA give the series'
     // PatientID, StudyInstanceUID, SeriesInstanceUID, Modality, collection_id (and crdc_series_uuid).
     std::map<std::string, std::string> metadata;

@@ -2,8 +2,8 @@
 // A dataset's `sources`: each provider's parameters, the files the catalog lists, split archives.
 #include "catalog/source_parser.hpp"
 
-#include "cxrcat/base/digest.hpp"
 #include "catalog/split_archive_parser.hpp"
+#include "cxrcat/base/digest.hpp"
 
 #include <algorithm>
 
@@ -57,7 +57,7 @@ ProviderParams params_for(Provider provider) {
     case Provider::kaggle: return {{}, {"competition", "dataset", "url"}};
     case Provider::huggingface: return {{"repo"}, {"revision", "url"}};
     case Provider::idc: return {{"collection"}, {"modality", "url"}};
-    case Provider::tcia: return {{"collection"}, {"url"}};
+    case Provider::tcia: return {{"collection"}, {"modality", "host", "url"}};
     case Provider::manual: return {{}, {"url"}};
     }
     return {};
@@ -79,6 +79,10 @@ void check_param(Reader& reader, const std::string& pointer, std::string_view ke
     } else if (key == "dataset" || key == "repo") {
         if (!is_owner_slash_name(value)) {
             reader.problem(pointer, "must have the form owner/name, got \"" + value + "\"");
+        }
+    } else if (key == "host") {
+        if (value != "nlst") {
+            reader.problem(pointer, "must be \"nlst\" (NLST's own NBIA host), got \"" + value + "\"");
         }
     } else if (value.empty()) {
         reader.problem(pointer, "must not be empty");

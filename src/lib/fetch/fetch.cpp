@@ -3,22 +3,23 @@
 // remember what is installed so that a rerun is instant.
 #include "cxrcat/fetch/fetch.hpp"
 
-#include "cxrcat/state/dataset_state.hpp"
-#include "cxrcat/archive/extract.hpp"
-#include "cxrcat/files/install_mode.hpp"
-#include "cxrcat/store/install_store.hpp"
-#include "cxrcat/base/redacted_url.hpp"
-#include "cxrcat/net/s3_settings.hpp"
 #include "cxrcat/access/terms_ledger.hpp"
+#include "cxrcat/archive/extract.hpp"
+#include "cxrcat/base/redacted_url.hpp"
 #include "cxrcat/base/text.hpp"
-#include "fetch/fetch_plan.hpp"
-#include "verify/file_hash.hpp"
-#include "fetch/provenance.hpp"
+#include "cxrcat/files/install_mode.hpp"
+#include "cxrcat/net/s3_settings.hpp"
+#include "cxrcat/state/dataset_state.hpp"
+#include "cxrcat/store/install_store.hpp"
 #include "fetch/decode_gate.hpp"
+#include "fetch/fetch_plan.hpp"
+#include "fetch/provenance.hpp"
 #include "fetch/series_archive.hpp"
 #include "fetch/split_archives.hpp"
+#include "verify/file_hash.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace cxrcat {
 
@@ -28,7 +29,8 @@ void extract_into_place(const PlannedFile& planned, const std::filesystem::path&
                         const FetchOptions& options, FileResult& result, const std::string& now) {
     std::filesystem::path archive = destination / planned.path;
     std::filesystem::path into = archive.parent_path();
-    auto extracted = extract_archive(archive, into, fetch_extract_limits(destination, into, options.max_expansion, planned.extracted_size));
+    auto extracted = extract_archive(
+        archive, into, fetch_extract_limits(destination, into, options.max_expansion, planned.extracted_size));
     if (!extracted) {
         result.status = TransferStatus::failed;
         result.error = extracted.error();
@@ -85,6 +87,25 @@ std::vector<std::string> mirror_urls(const PlannedFile& planned, const FetchOpti
         urls.push_back(mirror.append("/").append(key));
     }
     return urls;
+}
+
+// The Hub names the commit it served each file from: a branch that moved during the fetch mixes two
+// commits in one install, which the user should know.
+void warn_of_mixed_revisions(const std::vector<FileResult>& results, std::vector<std::string>& warnings) {
+    std::set<std::string> revisions;
+    for (const auto& result : results) {
+        if (result.status == TransferStatus::downloaded && !result.served_revision.empty()) {
+            revisions.insert(result.served_revision);
+        }
+    }
+    if (revisions.size() > 1) {
+        std::string list;
+        for (const auto& revision : revisions) {
+            list += (list.empty() ? "" : ", ") + revision;
+        }
+        warnings.push_back("the files were served from " + std::to_string(revisions.size()) + " different commits (" +
+                           list + "): the revision moved during the fetch; pin a commit in the catalog's \"revision\"");
+    }
 }
 
 // The S3 settings s3:// mirrors are read with (nullopt when no mirror is one). Errors: a malformed
@@ -331,6 +352,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         request.zipped_member = planned.source.zipped_member;
         request.post_body = planned.source.post_body;
         request.served_md5 = planned.source.served_md5;
+        request.own_redirects = planned.source.own_redirects;
         if (!planned.source.member_checksums.empty()) {
             // A series zip: its members are checked after download; its own size is known to nobody
             // (the API's size counts the files inside, and it is streamed with no Content-Length).
@@ -354,6 +376,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         result.digests = outcome.digests;
         result.error = outcome.error;
         result.digest_origin = planned.digest_origin;
+        result.served_revision = outcome.served_revision;
         for (const auto& warning : outcome.warnings) {
             // The engine's warnings usually name the file already.
             bool named = warning.rfind(planned.path + ": ", 0) == 0;
@@ -389,6 +412,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         }
         record_installed(dataset, planned, outcome.size, outcome.digests, destination, **session, options, result, now);
     }
+    warn_of_mixed_revisions(results, report.warnings);
     // Archives that were verified earlier but never extracted (a run stopped in between).
     for (std::size_t i = 0; i < plan->files.size(); ++i) {
         const PlannedFile& planned = plan->files[i];

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fetch/provenance.hpp"
 
-#include "cxrcat/files/atomic_file.hpp"
-#include "cxrcat/base/redacted_url.hpp"
 #include "cxrcat/access/terms_ledger.hpp"
+#include "cxrcat/base/redacted_url.hpp"
 #include "cxrcat/base/version.hpp"
+#include "cxrcat/files/atomic_file.hpp"
 
 #include <sstream>
 
@@ -139,8 +139,11 @@ json source_json(const Dataset& dataset, const DatasetState& state, const FetchR
     }
     json results = json::array();
     for (const auto& file : report.files) {
-        results.push_back(
-            {{"path", file.path}, {"status", to_string(file.status)}, {"digest_origin", file.digest_origin}});
+        json result = {{"path", file.path}, {"status", to_string(file.status)}, {"digest_origin", file.digest_origin}};
+        if (!file.served_revision.empty()) {
+            result["revision"] = file.served_revision; // the commit the Hub served it from
+        }
+        results.push_back(std::move(result));
     }
     return {{"dataset", redacted_entry(dataset.raw)},
             {"sources", sources},

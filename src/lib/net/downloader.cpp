@@ -227,8 +227,8 @@ class DownloadLoop {
         case net::AttemptVerdict::waiting: m_state[index].waiting_for_segments = true; break;
         case net::AttemptVerdict::installing: hand_to_installer(index); break;
         case net::AttemptVerdict::retry:
-            if (job.take_source_switch()) {
-                m_ready.push_back({Clock::now(), index, nullptr}); // the next source, at once
+            if (job.take_restart_now()) {
+                m_ready.push_back({Clock::now(), index, nullptr}); // the next source or hop, at once
             } else {
                 schedule(index, nullptr, job.outcome().attempts, job.retry_after(), job.last_error());
             }

@@ -105,7 +105,7 @@ bool sends_origin_credentials(const TransferRequest& request, const std::string&
 
 void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& request, const DownloadOptions& options,
                     const std::string& url, const std::vector<std::string>& extra_headers,
-                    const EasyCallbacks& callbacks) {
+                    const EasyCallbacks& callbacks, const EasyHop& hop) {
     curl_easy_reset(easy);
     headers = CurlSlist();
     for (const auto& line : extra_headers) {
@@ -113,7 +113,7 @@ void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& reque
     }
     auto signing = request.signed_urls.find(url);
     const AwsSigV4* aws = signing == request.signed_urls.end() ? nullptr : &signing->second;
-    bool credentials = aws == nullptr && sends_origin_credentials(request, url);
+    bool credentials = hop.credentials && aws == nullptr && sends_origin_credentials(request, url);
     if (aws != nullptr) {
         add_aws_headers(headers, *aws);
     } else if (credentials) {
@@ -128,7 +128,7 @@ void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& reque
     set_option(easy, CURLOPT_URL, url.c_str());
     set_option(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     set_option(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    set_option(easy, CURLOPT_FOLLOWLOCATION, 1L);
+    set_option(easy, CURLOPT_FOLLOWLOCATION, hop.follow ? 1L : 0L);
     set_option(easy, CURLOPT_MAXREDIRS, 10L);
     set_option(easy, CURLOPT_NOSIGNAL, 1L);
     set_option(easy, CURLOPT_BUFFERSIZE, receive_buffer_size(options));

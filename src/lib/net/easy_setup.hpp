@@ -23,11 +23,17 @@ struct EasyCallbacks {
 // must never see them.
 [[nodiscard]] bool sends_origin_credentials(const TransferRequest& request, const std::string& url);
 
+// How one request departs from the defaults below (TransferRequest::own_redirects).
+struct EasyHop {
+    bool follow = true;      // false: a 3xx is the answer, for FileJob to follow itself
+    bool credentials = true; // false: url is another host's (a signed CDN URL): it gets no credential
+};
+
 // Resets easy and sets it up for url: protocols, redirects, timeouts, stall detection, CA bundle,
 // user agent, credentials (basic auth and secret headers), and extra_headers such as Range.
 void configure_easy(CURL* easy, CurlSlist& headers, const TransferRequest& request, const DownloadOptions& options,
                     const std::string& url, const std::vector<std::string>& extra_headers,
-                    const EasyCallbacks& callbacks);
+                    const EasyCallbacks& callbacks, const EasyHop& hop = {});
 
 // Parses "bytes 100-199/1000" or "bytes */1000".
 struct ContentRange {
@@ -45,7 +51,8 @@ struct ContentRange {
 // line (after a redirect or 100 Continue) starts over.
 class ResponseHeaders {
   public:
-    // Returns true when line was the blank line ending the final (non-redirect) response.
+    // Returns true when line was the blank line ending the final (non-redirect) response. A redirect
+    // that libcurl does not follow stays in place: its status and headers are the answer.
     bool add_line(std::string_view line);
     [[nodiscard]] long status() const { return m_status; }
     // The header's value, or "" (names are case-insensitive).

@@ -47,7 +47,9 @@ std::optional<std::uint64_t> FileJob::total() const {
 }
 
 void FileJob::reset_attempt_state() {
-    ++m_outcome.attempts;
+    if (m_hop_url.empty()) {
+        ++m_outcome.attempts; // following a redirect is part of the same attempt
+    }
     m_writer.reset();
     m_response.clear();
     m_response_started = false;
@@ -97,6 +99,10 @@ std::vector<std::string> FileJob::range_headers() const {
     if (m_resume_from > 0) {
         return {"Range: bytes=" + std::to_string(m_resume_from) + "-", "If-Range: " + m_validator};
     }
+    std::optional<std::uint64_t> size = m_linked_size ? m_linked_size : m_request.expected_size;
+    if (size && *size > m_options.range_only_above) {
+        return {"Range: bytes=0-"}; // too large for a plain GET (DownloadOptions::range_only_above)
+    }
     return {};
 }
 
@@ -122,8 +128,10 @@ Result<CURL*> FileJob::start_attempt() {
     if (!m_easy) {
         return Error(ErrorCode::internal, "libcurl could not create a transfer handle");
     }
-    configure_easy(m_easy.get(), m_headers, m_request, m_options, extra.empty() ? url : ranged_url(), extra,
-                   {&FileJob::on_header, &FileJob::on_body, this, m_error_buffer.data()});
+    m_attempt_url = !m_hop_url.empty() ? m_hop_url : (extra.empty() ? url : ranged_url());
+    configure_easy(m_easy.get(), m_headers, m_request, m_options, m_attempt_url, extra,
+                   {&FileJob::on_header, &FileJob::on_body, this, m_error_buffer.data()},
+                   {.follow = !follows_own_redirects(), .credentials = !m_hop_cross_host});
     return m_easy.get();
 }
 

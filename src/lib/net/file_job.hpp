@@ -54,8 +54,9 @@ class FileJob final : public CurlTask {
     [[nodiscard]] TransferOutcome& outcome() { return m_outcome; }
     [[nodiscard]] const TransferRequest& request() const { return m_request; }
     [[nodiscard]] std::optional<std::chrono::seconds> retry_after() const { return m_retry_after; }
-    // True (once) when the last attempt gave up on a mirror: the next source is tried at once.
-    bool take_source_switch() { return std::exchange(m_switched_source, false); }
+    // True (once) when the next attempt starts at once: the last one gave up on a mirror (the next
+    // source is tried), or it was answered with a redirect that this job follows itself.
+    bool take_restart_now() { return std::exchange(m_switched_source, false); }
     [[nodiscard]] const std::optional<Error>& last_error() const { return m_last_error; }
     // The retries are used up: fails the file with error, removing an empty part (nothing to resume).
     void give_up(Error error);
@@ -87,6 +88,8 @@ class FileJob final : public CurlTask {
     bool begin_response();
     bool accept_partial_response();
     bool accept_full_response();
+    // Records the part's source and validator, so a later attempt may resume it.
+    bool record_part(std::optional<std::uint64_t> length);
     [[nodiscard]] SniffVerdict sniff_head() const;
     bool sniff_and_write_head();
 
@@ -125,6 +128,19 @@ class FileJob final : public CurlTask {
                                                        const std::string& where) const;
     AttemptVerdict verify_and_install(std::uint64_t size, const std::map<DigestAlgorithm, std::string>& digests);
 
+    // Redirects followed by the job itself (file_job_redirect.cpp): TransferRequest::own_redirects.
+    AttemptVerdict follow_redirect(const std::string& where);
+    // True when this attempt's redirects are the job's to follow: own_redirects, and the chain starts at
+    // the origin (a mirror's redirects are libcurl's, and never carry the origin's credentials).
+    [[nodiscard]] bool follows_own_redirects() const {
+        return m_request.own_redirects && sends_origin_credentials(m_request, current_url());
+    }
+    // The next attempt asks the origin again: a signed URL met on the way may have expired.
+    void restart_at_origin();
+    // The first redirect to another host: its X-Linked-Size and X-Repo-Commit, or an error when the
+    // size contradicts the listed one.
+    std::optional<Error> read_linked_headers(const std::string& target);
+
     // Zipped in place (file_job_zipped.cpp): TransferRequest::zipped_member.
     // True when the head (or, on a resumed part, its first bytes) is a zip the request allows.
     [[nodiscard]] bool zip_in_place() const;
@@ -148,6 +164,13 @@ class FileJob final : public CurlTask {
     std::size_t m_url_index = 0;
     bool m_switched_source = false;
     bool m_reresolved = false; // a 403 after a redirect (an expired signed URL) was retried once
+
+    // Redirects this job follows itself (own_redirects); all forgotten by restart_at_origin().
+    std::string m_hop_url;         // where the next attempt goes ("" = the origin)
+    bool m_hop_cross_host = false; // m_hop_url is another host's: it gets no credential
+    int m_hops = 0;
+    std::optional<std::uint64_t> m_linked_size; // X-Linked-Size of the first redirect to another host
+    std::string m_attempt_url;                  // what the running attempt asked for
 
     CurlEasy m_easy;
     CurlSlist m_headers;

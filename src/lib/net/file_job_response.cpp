@@ -2,6 +2,7 @@
 // FileJob's response handling, called from libcurl's callbacks: the status line and headers decide
 // whether the body is written, its first bytes are sniffed before anything reaches the part.
 #include "base/rate_limit_header.hpp"
+#include "base/remote_text.hpp"
 #include "cxrcat/base/redacted_url.hpp"
 #include "cxrcat/base/text.hpp"
 #include "net/file_job.hpp"
@@ -42,6 +43,10 @@ bool FileJob::accept_partial_response() {
         m_abort_transient = true;
         return false;
     }
+    if (m_resume_from == 0 && !m_limit) {
+        // The whole file, asked for with Range because it is too large for a plain GET.
+        return record_part(range.total);
+    }
     m_total = range.total;
     m_outcome.resumed = true;
     return true;
@@ -61,6 +66,10 @@ bool FileJob::accept_full_response() {
     if (auto text = m_response.get("content-length"); !text.empty()) {
         length = std::strtoull(text.c_str(), nullptr, 10);
     }
+    return record_part(length);
+}
+
+bool FileJob::record_part(std::optional<std::uint64_t> length) {
     m_total = length;
     std::string etag = m_response.get("etag");
     std::string last_modified = m_response.get("last-modified");
@@ -88,6 +97,10 @@ bool FileJob::begin_response() {
     }
     if (!(status == 206 ? accept_partial_response() : accept_full_response())) {
         return false;
+    }
+    if (m_request.own_redirects && !m_hop_cross_host && m_outcome.served_revision.empty()) {
+        // A file the Hub serves itself (no LFS redirect) names its commit on the answer.
+        m_outcome.served_revision = providers::printable_excerpt(m_response.get("x-repo-commit"), 64);
     }
     if (m_total && m_request.expected_size && *m_total != *m_request.expected_size) {
         // Reported after sniffing the head (sniff_and_write_head): nothing of it is written.

@@ -30,6 +30,7 @@ void FileJob::forget_part() {
 }
 
 bool FileJob::switch_source(const Error& error) {
+    restart_at_origin();
     if (m_url_index + 1 >= m_request.urls.size() || is_split()) {
         return false;
     }
@@ -197,6 +198,9 @@ AttemptVerdict FileJob::finish_attempt(CURLcode code) {
     long status = m_response.status();
     if (status == 416 && !m_limit) {
         return judge_range_not_satisfiable(where);
+    }
+    if (follows_own_redirects() && status >= 300 && status < 400 && !m_response.get("location").empty()) {
+        return follow_redirect(where);
     }
     if (status != 200 && status != 206) {
         return judge_http_failure(status, where);

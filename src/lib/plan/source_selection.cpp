@@ -115,10 +115,20 @@ Result<ResolvedSource> resolve_first_reachable(const Dataset& dataset, const Sou
             return ResolvedSource{index, std::move(*files)};
         }
         if (at + 1 == candidates.size() || !allows_fallback(files.error())) {
-            return files.error();
+            if (!failure) {
+                return files.error();
+            }
+            // Every alternative failed: the first source's error leads (the catalog's preferred route,
+            // and the fix the person should try first); the later ones' are noted.
+            failure->note(source_name(dataset, index) + " failed too: " + files.error().message());
+            return *failure;
         }
         notices.push_back(fallback_notice(dataset, index, files.error(), candidates[at + 1]));
-        failure = files.error();
+        if (!failure) {
+            failure = files.error();
+        } else {
+            failure->note(source_name(dataset, index) + " failed too: " + files.error().message());
+        }
     }
     return failure ? *failure : Error(ErrorCode::internal, dataset.id + ": no source to resolve");
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Hugging Face Hub datasets (provider-apis.md §4): the tree API lists paths, sizes and the SHA-256
-// of LFS files; each file downloads from /resolve/, which redirects LFS files to a CDN on another
-// host (libcurl does not forward the Authorization header there). Gated repositories are told
+// of LFS files; each file downloads from /resolve/, which redirects LFS files to a signed CDN URL on
+// another host. The engine follows those redirects itself (TransferRequest::own_redirects) and
+// leaves the token on the Hub. Gated repositories are told
 // apart by status + X-Error-Code, never by the message text.
 #include "base/remote_text.hpp"
 #include "cxrcat/base/redacted_url.hpp"
@@ -117,6 +118,9 @@ class HuggingFaceClient final : public ContextClient {
                 file.secret_headers.emplace_back("Authorization", Secret("Bearer " + token->secret.reveal()));
             }
             file.size = entry.size;
+            // cxrcat follows resolve's redirects itself: the token stays on the Hub, the LFS
+            // redirect's X-Linked-Size is checked against this size and its X-Repo-Commit recorded.
+            file.own_redirects = true;
             if (!entry.lfs_sha256.empty()) {
                 file.digests[DigestAlgorithm::sha256] = entry.lfs_sha256;
                 file.digest_origin = "from the Hugging Face tree API (LFS sha256)";

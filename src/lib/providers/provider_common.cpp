@@ -65,6 +65,7 @@ ProviderEndpoints ProviderEndpoints::from_environment() {
     endpoints.idc = env_or("CXRCAT_IDC_URL", endpoints.idc);
     endpoints.idc_api = env_or("CXRCAT_IDC_API_URL", endpoints.idc_api);
     endpoints.tcia = env_or("CXRCAT_TCIA_URL", endpoints.tcia);
+    endpoints.tcia_nlst = env_or("CXRCAT_TCIA_NLST_URL", endpoints.tcia_nlst);
     endpoints.url_rewrites = rewrites_from_environment();
     return endpoints;
 }

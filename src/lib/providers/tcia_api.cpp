@@ -127,8 +127,20 @@ Result<HttpResponse> get_nbia_series(const ProviderContext& context, const Datas
 
 } // namespace
 
+bool on_nlst_host(const Source& source) {
+    return source.param("host") == "nlst";
+}
+
+std::string nbia_base(const ProviderEndpoints& endpoints, const Source& source) {
+    return on_nlst_host(source) ? endpoints.tcia_nlst : endpoints.tcia;
+}
+
+std::string_view nbia_base_variable(const Source& source) {
+    return on_nlst_host(source) ? "CXRCAT_TCIA_NLST_URL" : "CXRCAT_TCIA_URL";
+}
+
 Result<NbiaSeries> query_nbia_series(const ProviderContext& context, const Dataset& dataset, const Source& source) {
-    NbiaSeries out{{}, context.endpoints.tcia, ""};
+    NbiaSeries out{{}, nbia_base(context.endpoints, source), ""};
     auto response = get_nbia_series(context, dataset, source, out.base);
     std::string shown = "request: GET " + RedactedUrl(nbia_series_url(out.base, source)).str();
     if (std::string v1 = nbia_v1_of(out.base);
@@ -155,7 +167,9 @@ Result<NbiaSeries> query_nbia_series(const ProviderContext& context, const Datas
     }
     if (response->status == 404 || response->status == 410) {
         return Error(ErrorCode::not_found, dataset.id + ": the NBIA API has no getSeries (" + why + ")",
-                     {"check CXRCAT_TCIA_URL (the API's base, ending in /nbia-api/services/v4 or /v1)", shown});
+                     {"check " + std::string(nbia_base_variable(source)) +
+                          " (the API's base, ending in /nbia-api/services/v4 or /v1)",
+                      shown});
     }
     if (response->status != 200) {
         return Error(ErrorCode::network,
@@ -172,7 +186,10 @@ Result<NbiaSeries> query_nbia_series(const ProviderContext& context, const Datas
         // NBIA's empty answer is "no results": a wrong collection name, never an empty dataset.
         return Error(ErrorCode::not_found,
                      dataset.id + ": the NBIA API lists no series for collection '" + source.param("collection") + "'",
-                     {"check the collection name on " + dataset.homepage, shown});
+                     {"check the collection name on " + dataset.homepage,
+                      "the NBIA host asked is " + std::string(nbia_base_variable(source)) +
+                          " (NLST, for one, is only on its own host)",
+                      shown});
     }
     out.rows = std::move(*rows);
     return out;

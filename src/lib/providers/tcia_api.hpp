@@ -41,6 +41,12 @@ struct NbiaSeries {
     std::string warning; // "" unless v4 failed and v1 answered (say so)
 };
 
+// The NBIA base a tcia source asks: NLST's own host for "host": "nlst" (api-drift-2026.md §1.4,
+// tcia_utils `api_url="nlst"`), else the main one; and the variable that overrides it.
+[[nodiscard]] bool on_nlst_host(const Source& source);
+[[nodiscard]] std::string nbia_base(const ProviderEndpoints& endpoints, const Source& source);
+[[nodiscard]] std::string_view nbia_base_variable(const Source& source);
+
 // The series of the source's collection (and modality, when it names one), asked of the context's
 // NBIA API. A v4 base that answers 404 or 410 is asked once more at v1 (TCIA keeps v1 while it is
 // "in the process of being deprecated", api-drift-2026.md §1.1). Errors: access_denied (401/403),
