@@ -3,6 +3,11 @@
 if(CXRCAT_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)
+  # The tests start the instrumented executables thousands of times. Linked as position-dependent
+  # executables they need no dynamic relocation of ASan's instrumented globals at each start (55 MB
+  # of .rela.dyn for cxrcat as a PIE), which halves the CPU time of every start. Libraries and the
+  # DICOM module stay position-independent.
+  string(APPEND CMAKE_EXE_LINKER_FLAGS " -no-pie")
 endif()
 
 # The fuzz build (preset `fuzz`, clang only): every translation unit gets libFuzzer's coverage

@@ -50,6 +50,9 @@ constexpr ReferenceEntry k_environment[] = {
      "TCIA's NBIA API, path included (default https://services.cancerimagingarchive.net/nbia-api/services/v4)"},
     {"CXRCAT_TCIA_NLST_URL",
      "NLST's own NBIA host, path included (default https://nlst.cancerimagingarchive.net/nbia-api/services/v4)"},
+    {"CXRCAT_LIVE_ZENODO_RECORD, CXRCAT_LIVE_PHYSIONET_PROJECT, CXRCAT_LIVE_KAGGLE_COMPETITION, CXRCAT_LIVE_HF_REPO",
+     "what check --live asks for, when a proxy or mirror carries other records (defaults: 3723295, "
+     "mimic-cxr-jpg/2.1.0, rsna-pneumonia-detection-challenge, GoodBaiBai88/M3D-Cap)"},
     {"CXRCAT_PHYSIONET_USER", "PhysioNet user name (with CXRCAT_PHYSIONET_PASSWORD)"},
     {"CXRCAT_PHYSIONET_PASSWORD", "PhysioNet password; never printed"},
     {"NETRC", "the netrc file to read PhysioNet credentials from (default: ~/.netrc)"},

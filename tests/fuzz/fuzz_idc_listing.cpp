@@ -3,6 +3,7 @@
 // The first byte picks the parser, so one corpus covers all three.
 #include "fuzz_support.hpp"
 #include "providers/parsers.hpp"
+#include "providers/s5cmd_manifest.hpp"
 
 using namespace cxrcat;
 using namespace cxrcat::fuzz;

@@ -2,6 +2,7 @@
 // Fuzzes PhysioNet's SHA256SUMS.txt parser: every accepted path must stay inside the project.
 #include "fuzz_support.hpp"
 #include "providers/parsers.hpp"
+#include "providers/sha256sums.hpp"
 
 using namespace cxrcat;
 using namespace cxrcat::fuzz;

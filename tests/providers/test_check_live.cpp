@@ -13,11 +13,14 @@ namespace {
 
 using nlohmann::json;
 
-// What the probes ask for (src/lib/providers/live_probes_*.cpp): things the built-in catalog fetches.
-constexpr const char* k_zenodo_record = "3723295";
-constexpr const char* k_physionet_project = "mimic-cxr-jpg";
-constexpr const char* k_hub_owner = "GoodBaiBai88";
-constexpr const char* k_hub_repo = "M3D-Cap";
+// What the probes ask for here, named with CXRCAT_LIVE_* (src/lib/providers/live_probes_records.cpp):
+// not the built-in catalog's records, which the route tests publish their own files into at the same
+// time in the shared stub world.
+constexpr const char* k_zenodo_record = "99000001";
+constexpr const char* k_physionet_project = "cxrcat-live-probe";
+constexpr const char* k_kaggle_competition = "cxrcat-live-probe";
+constexpr const char* k_hub_owner = "cxrcat-live";
+constexpr const char* k_hub_repo = "probe-repo";
 
 class CheckLive : public TciaRoute {
   protected:
@@ -41,6 +44,10 @@ class CheckLive : public TciaRoute {
             write_text_file(dir / "README.md", "# M3D-Cap (stub)\n");
             write_text_file(dir / "M3D_Cap.json", R"({"train": []})");
         });
+        m_env["CXRCAT_LIVE_ZENODO_RECORD"] = k_zenodo_record;
+        m_env["CXRCAT_LIVE_PHYSIONET_PROJECT"] = std::string(k_physionet_project) + "/2.1.0";
+        m_env["CXRCAT_LIVE_KAGGLE_COMPETITION"] = k_kaggle_competition;
+        m_env["CXRCAT_LIVE_HF_REPO"] = std::string(k_hub_owner) + "/" + k_hub_repo;
         // This test's own IDC API unit: one lidc_idri row, the default /version (3.0.0b2).
         m_idc_unit = unique("live");
         write_text_file(world("idc_api") / m_idc_unit / "series.json",
@@ -105,15 +112,15 @@ TEST_F(CheckLive, EveryProviderAnsweringAsExpectedIsOkAndExitsZero) {
                                                                                            << run.out;
     }
     // PhysioNet was asked as the route asks it: anonymously, as a Wget-compatible client.
-    auto physionet = stats("physionet", "/files/mimic-cxr-jpg/2.1.0/SHA256SUMS.txt")["log"];
+    auto physionet = stats("physionet", "/files/" + std::string(k_physionet_project) + "/2.1.0/SHA256SUMS.txt")["log"];
     ASSERT_FALSE(physionet.empty());
     EXPECT_EQ(physionet.back()["user_agent"].get<std::string>().rfind("Wget/", 0), 0U) << physionet.dump();
     EXPECT_EQ(physionet.back()["status"], 401);
     // Kaggle: both list routes, anonymously (no Authorization header), both refused.
     // The stub counts RPC calls under "<path>/<competitionName>" (provider_stubs.py KaggleHandler).
     auto rpc =
-        stats("kaggle", "/v1/competitions.CompetitionApiService/ListDataFiles/rsna-pneumonia-detection-challenge");
-    auto legacy = stats("kaggle", "/api/v1/competitions/data/list/rsna-pneumonia-detection-challenge");
+        stats("kaggle", "/v1/competitions.CompetitionApiService/ListDataFiles/" + std::string(k_kaggle_competition));
+    auto legacy = stats("kaggle", "/api/v1/competitions/data/list/" + std::string(k_kaggle_competition));
     EXPECT_GE(rpc.value("requests", 0), 1) << rpc.dump();
     EXPECT_GE(legacy.value("requests", 0), 1) << legacy.dump();
     EXPECT_EQ(rpc.value("authorization", -1), 0);

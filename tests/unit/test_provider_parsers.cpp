@@ -2,6 +2,8 @@
 // The pure parsers behind the Zenodo, PhysioNet and IDC clients.
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
+#include "providers/s5cmd_manifest.hpp"
+#include "providers/sha256sums.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "providers/parsers.hpp"
+#include "providers/sha256sums.hpp"
 
 #include <gtest/gtest.h>
 

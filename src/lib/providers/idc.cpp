@@ -9,6 +9,7 @@
 #include "providers/idc_api.hpp"
 #include "providers/parsers.hpp"
 #include "providers/provider_common.hpp"
+#include "providers/s5cmd_manifest.hpp"
 
 #include <algorithm>
 #include <atomic>

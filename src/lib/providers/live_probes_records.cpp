@@ -13,19 +13,28 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+
 namespace cxrcat::providers {
 
 namespace {
 
-// LUNA16's subsets 0-6 (catalog/datasets/luna16.json): a public record the catalog fetches.
+// What the probes ask for: things the built-in catalog fetches. A proxy or mirror (a base URL
+// overridden with CXRCAT_*_URL) that carries other records names its own with the variable beside each.
+// LUNA16's subsets 0-6 (catalog/datasets/luna16.json): a public record.
 constexpr std::string_view k_live_zenodo_record = "3723295";
 // MIMIC-CXR-JPG 2.1.0 (catalog/datasets/mimic-cxr-jpg.json): credentialed, so an anonymous request
 // meets the access gate the route is built for.
-constexpr std::string_view k_live_physionet_files = "/files/mimic-cxr-jpg/2.1.0/SHA256SUMS.txt";
+constexpr std::string_view k_live_physionet_project = "mimic-cxr-jpg/2.1.0";
 // RSNA Pneumonia (catalog/datasets/rsna-pneumonia.json).
 constexpr std::string_view k_live_kaggle_competition = "rsna-pneumonia-detection-challenge";
 // M3D-Cap (catalog/datasets/m3d.json): a public dataset repository.
 constexpr std::string_view k_live_hub_repo = "GoodBaiBai88/M3D-Cap";
+
+std::string live_target(const char* variable, std::string_view fallback) {
+    const char* value = std::getenv(variable);
+    return value != nullptr && *value != '\0' ? std::string(value) : std::string(fallback);
+}
 
 std::string live_index(const char* list, std::size_t i) {
     return std::string(list) + "[" + std::to_string(i) + "]";
@@ -83,7 +92,7 @@ void check_kaggle_list(LiveSession& session, const HttpRequest& request, const s
 } // namespace
 
 void probe_zenodo_live(LiveSession& session) {
-    std::string record(k_live_zenodo_record);
+    std::string record = live_target("CXRCAT_LIVE_ZENODO_RECORD", k_live_zenodo_record);
     // As the route asks (zenodo.cpp record_request). All three files[] shapes of api-drift-2026.md
     // §4.1 parse, so only what none of them gives is a drift.
     HttpRequest request = session.request(session.context().endpoints.zenodo + "/api/records/" + record);
@@ -116,7 +125,9 @@ void probe_physionet_live(LiveSession& session) {
     // api-drift-2026.md §3.2). A 403 instead means the User-Agent gate changed and credentialed
     // downloads would be refused.
     HttpRequest request =
-        session.request(session.context().endpoints.physionet + std::string(k_live_physionet_files), false);
+        session.request(session.context().endpoints.physionet + "/files/" +
+                            live_target("CXRCAT_LIVE_PHYSIONET_PROJECT", k_live_physionet_project) + "/SHA256SUMS.txt",
+                        false);
     request.user_agent = physionet_user_agent();
     request.range = std::pair<std::uint64_t, std::uint64_t>{0, 0}; // should it be served, one byte tells
     auto response = session.send(request);
@@ -141,7 +152,7 @@ void probe_physionet_live(LiveSession& session) {
 
 void probe_kaggle_live(LiveSession& session) {
     const ProviderEndpoints& endpoints = session.context().endpoints;
-    std::string competition(k_live_kaggle_competition);
+    std::string competition = live_target("CXRCAT_LIVE_KAGGLE_COMPETITION", k_live_kaggle_competition);
     // The RPC API the official clients use since kaggle 1.8, then the legacy REST list, built as the
     // route builds them (kaggle_calls.hpp; api-drift-2026.md §6.1). The REST list answered 401/403,
     // not 404, in kaggle-cli#831.
@@ -159,7 +170,7 @@ void probe_kaggle_live(LiveSession& session) {
 }
 
 void probe_huggingface_live(LiveSession& session) {
-    std::string repo(k_live_hub_repo);
+    std::string repo = live_target("CXRCAT_LIVE_HF_REPO", k_live_hub_repo);
     // The first page of the tree, as the route asks it (huggingface.cpp), read by its parser
     // (entries {type, oid, size, path} plus lfs {oid, size}: api-drift-2026.md §5.3).
     HttpRequest request =

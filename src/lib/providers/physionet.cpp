@@ -7,6 +7,7 @@
 #include "providers/parsers.hpp"
 #include "providers/physionet_agent.hpp"
 #include "providers/provider_common.hpp"
+#include "providers/sha256sums.hpp"
 
 #include <algorithm>
 #include <string_view>
