@@ -2,8 +2,8 @@
 #pragma once
 
 #include "cxrcat/base/digest.hpp"
-#include "cxrcat/catalog/label_table_spec.hpp"
 #include "cxrcat/base/spelled_enum.hpp"
+#include "cxrcat/catalog/label_table_spec.hpp"
 
 #include <nlohmann/json.hpp>
 

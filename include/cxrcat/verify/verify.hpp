@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "cxrcat/catalog/dataset.hpp"
 #include "cxrcat/base/paths.hpp"
 #include "cxrcat/base/result.hpp"
 #include "cxrcat/base/spelled_enum.hpp"
+#include "cxrcat/catalog/dataset.hpp"
 #include "cxrcat/state/dataset_lock.hpp"
 #include "cxrcat/state/dataset_state.hpp"
 

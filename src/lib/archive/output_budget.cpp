@@ -10,8 +10,9 @@ namespace cxrcat {
 std::uint64_t declared_output_allowance(std::uint64_t declared_bytes) {
     constexpr std::uint64_t k_fixed_slack = 1U << 20U;
     std::uint64_t slack = declared_bytes / 100 + k_fixed_slack;
-    return declared_bytes > std::numeric_limits<std::uint64_t>::max() - slack ? std::numeric_limits<std::uint64_t>::max()
-                                                                              : declared_bytes + slack;
+    return declared_bytes > std::numeric_limits<std::uint64_t>::max() - slack
+               ? std::numeric_limits<std::uint64_t>::max()
+               : declared_bytes + slack;
 }
 
 } // namespace cxrcat
@@ -32,8 +33,8 @@ OutputBudget::OutputBudget(const ExtractLimits& limits, std::uint64_t archive_si
     : m_max_entries(limits.max_entries) {
     if (limits.declared_output_bytes) {
         m_limit = declared_output_allowance(*limits.declared_output_bytes);
-        m_reason = "the declared extracted size of " + std::to_string(*limits.declared_output_bytes) +
-                   " bytes plus a margin";
+        m_reason =
+            "the declared extracted size of " + std::to_string(*limits.declared_output_bytes) + " bytes plus a margin";
     } else {
         set_ratio_limit(limits, archive_size);
     }

@@ -4,14 +4,14 @@
 // what the rest needs. The transfer itself is in fetch.cpp.
 #include "fetch/fetch_plan.hpp"
 
+#include "cxrcat/base/redacted_url.hpp"
+#include "cxrcat/base/text.hpp"
+#include "cxrcat/plan/source_selection.hpp"
 #include "cxrcat/state/dataset_state.hpp"
 #include "cxrcat/store/install_store.hpp"
-#include "cxrcat/base/redacted_url.hpp"
-#include "cxrcat/plan/source_selection.hpp"
-#include "cxrcat/base/text.hpp"
+#include "fetch/split_archives.hpp"
 #include "plan/manual_alternatives.hpp"
 #include "plan/plan_selection.hpp"
-#include "fetch/split_archives.hpp"
 
 #include <algorithm>
 #include <fnmatch.h>

@@ -4,11 +4,11 @@
 // when every member matches the list; a single wrong member installs nothing of the series.
 #pragma once
 
-#include "cxrcat/state/dataset_state.hpp"
-#include "cxrcat/net/download.hpp"
 #include "cxrcat/archive/extract.hpp"
-#include "cxrcat/fetch/fetch.hpp"
 #include "cxrcat/base/result.hpp"
+#include "cxrcat/fetch/fetch.hpp"
+#include "cxrcat/net/download.hpp"
+#include "cxrcat/state/dataset_state.hpp"
 
 #include <filesystem>
 #include <map>

@@ -68,7 +68,8 @@ void extract_one_split_archive(const SplitArchive& split, const std::string& arc
     }
     fs::path into = (destination / archive).parent_path();
     FileResult& last = results[at.back()];
-    auto extracted = extract_split_archive(parts, into, fetch_extract_limits(destination, into, options.max_expansion, std::nullopt));
+    auto extracted = extract_split_archive(
+        parts, into, fetch_extract_limits(destination, into, options.max_expansion, std::nullopt));
     if (!extracted) {
         last.status = TransferStatus::failed;
         last.error = extracted.error();

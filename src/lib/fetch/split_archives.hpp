@@ -3,10 +3,10 @@
 // one archive, each downloaded and verified on its own, extracted once as a whole).
 #pragma once
 
-#include "cxrcat/catalog/dataset.hpp"
-#include "cxrcat/state/dataset_state.hpp"
 #include "cxrcat/archive/extract.hpp"
+#include "cxrcat/catalog/dataset.hpp"
 #include "cxrcat/fetch/fetch.hpp"
+#include "cxrcat/state/dataset_state.hpp"
 
 #include <filesystem>
 #include <map>
