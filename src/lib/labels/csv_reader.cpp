@@ -70,23 +70,41 @@ std::optional<char> CsvReader::peek() {
 }
 
 Result<std::optional<std::vector<std::string>>> CsvReader::next() {
+    std::vector<std::string> fields;
+    auto read = next_into(fields);
+    if (!read) {
+        return read.error();
+    }
+    return *read ? std::optional(std::move(fields)) : std::nullopt;
+}
+
+Result<bool> CsvReader::next_into(std::vector<std::string>& fields) {
     if (!peek()) {
         if (m_failed) {
             return *m_failed;
         }
-        return std::optional<std::vector<std::string>>();
+        return false;
     }
     m_record_line = m_line;
     // A UTF-8 byte order mark that opens the file is not part of the first column's name.
     bool may_hold_bom = m_record_line == 1;
-    std::vector<std::string> fields(1);
+    std::size_t count = 0;
+    auto next_field = [&]() -> std::string& {
+        if (fields.size() <= count) {
+            fields.emplace_back();
+        }
+        std::string& field = fields[count++];
+        field.clear(); // keeps its capacity
+        return field;
+    };
+    std::string* field = &next_field();
     bool quoted = false;
     bool after_quote = false; // a quoted field closed: only a delimiter or the record's end may follow
     while (auto c = take()) {
         if (quoted) {
             if (*c == '"') {
                 if (peek() == '"') {
-                    fields.back() += '"';
+                    *field += '"';
                     take();
                 } else {
                     quoted = false;
@@ -94,8 +112,8 @@ Result<std::optional<std::vector<std::string>>> CsvReader::next() {
                 }
             } else {
                 m_line += *c == '\n' ? 1U : 0U;
-                fields.back() += *c;
-                append_run(fields.back(), "\"\n");
+                *field += *c;
+                append_run(*field, "\"\n");
             }
             continue;
         }
@@ -104,26 +122,27 @@ Result<std::optional<std::vector<std::string>>> CsvReader::next() {
                 take();
             }
             ++m_line;
-            return std::optional(std::move(fields));
+            fields.resize(count);
+            return true;
         }
         if (*c == m_delimiter) {
-            fields.emplace_back();
+            field = &next_field();
             after_quote = false;
         } else if (after_quote) {
-            return error("text after a closing quote in field " + std::to_string(fields.size()));
-        } else if (*c == '"' && fields.back().empty()) {
+            return error("text after a closing quote in field " + std::to_string(count));
+        } else if (*c == '"' && field->empty()) {
             quoted = true;
         } else {
-            fields.back() += *c;
-            if (may_hold_bom && fields.size() == 1 && fields.back().size() <= k_utf8_bom.size()) {
-                if (fields.back() == k_utf8_bom) {
-                    fields.back().clear();
+            *field += *c;
+            if (may_hold_bom && count == 1 && field->size() <= k_utf8_bom.size()) {
+                if (*field == k_utf8_bom) {
+                    field->clear();
                     may_hold_bom = false;
                 }
                 continue; // the BOM is looked for a byte at a time
             }
             const char stops[] = {m_delimiter, '\r', '\n', '\0'};
-            append_run(fields.back(), std::string_view(stops, 3));
+            append_run(*field, std::string_view(stops, 3));
         }
     }
     if (m_failed) {
@@ -132,7 +151,8 @@ Result<std::optional<std::vector<std::string>>> CsvReader::next() {
     if (quoted) {
         return error("a quoted field is not closed before the end of the file");
     }
-    return std::optional(std::move(fields));
+    fields.resize(count);
+    return true;
 }
 
 std::optional<std::size_t> column_index(const std::vector<std::string>& header, std::string_view name) {

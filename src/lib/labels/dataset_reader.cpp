@@ -108,18 +108,19 @@ Result<NativeColumns> native_columns(const ReaderContext& context, const CsvFile
 }
 
 Result<void> each_record(CsvFile& file, const std::function<Result<void>(const std::vector<std::string>&)>& each) {
+    std::vector<std::string> record; // reused: its fields keep their capacity
     for (;;) {
-        auto record = file.reader->next();
-        if (!record) {
-            return record.error();
+        auto read = file.reader->next_into(record);
+        if (!read) {
+            return read.error();
         }
-        if (!*record) {
+        if (!*read) {
             return {};
         }
-        if (auto width = check_width(*file.reader, file.header, **record); !width) {
+        if (auto width = check_width(*file.reader, file.header, record); !width) {
             return width;
         }
-        if (auto handled = each(**record); !handled) {
+        if (auto handled = each(record); !handled) {
             return handled;
         }
     }

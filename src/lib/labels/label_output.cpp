@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
+
 namespace cxrcat {
 
 namespace {
@@ -10,7 +12,7 @@ namespace {
 using json = nlohmann::ordered_json; // keys in column order
 
 // The fixed fields of a row, in label_fixed_columns() order.
-std::vector<const std::string*> fixed_fields(const LabelRow& row) {
+std::array<const std::string*, 9> fixed_fields(const LabelRow& row) {
     return {&row.dataset, &row.image, &row.patient, &row.study,       &row.view,
             &row.sex,     &row.age,   &row.split,   &row.source_image};
 }
@@ -19,19 +21,22 @@ json finding_json(FindingValue value) {
     return value == FindingValue::not_mentioned ? json(nullptr) : json(static_cast<int>(value));
 }
 
-// RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
-std::string csv_field(std::string_view text) {
+// Appends text and a comma, as RFC 4180 writes a field: quoted, its quotes doubled, when it holds a
+// comma, quote or line break. Appended in place: a table has millions of fields.
+void append_csv_field(std::string& line, std::string_view text) {
     if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-        return std::string(text);
-    }
-    std::string out = "\"";
-    for (char c : text) {
-        out += c;
-        if (c == '"') {
-            out += '"';
+        line.append(text);
+    } else {
+        line += '"';
+        for (char c : text) {
+            line += c;
+            if (c == '"') {
+                line += '"';
+            }
         }
+        line += '"';
     }
-    return out + "\"";
+    line += ',';
 }
 
 class CsvWriter final : public LabelWriter {
@@ -47,18 +52,19 @@ class CsvWriter final : public LabelWriter {
             line += "label_method,";
         }
         for (const std::string& name : columns.findings) {
-            line += csv_field(name) + ",";
+            append_csv_field(line, name);
         }
         line.back() = '\n';
         m_out << line;
     }
     void row(const LabelRow& row) override {
-        std::string line;
+        std::string& line = m_line; // reused: its capacity stays from row to row
+        line.clear();
         for (const std::string* field : fixed_fields(row)) {
-            line += csv_field(*field) + ",";
+            append_csv_field(line, *field);
         }
         if (m_columns.label_method) {
-            line += csv_field(row.label_method) + ",";
+            append_csv_field(line, row.label_method);
         }
         for (FindingValue value : row.findings) {
             line += finding_text(value);
@@ -72,6 +78,7 @@ class CsvWriter final : public LabelWriter {
   private:
     std::ostream& m_out;
     LabelColumns m_columns;
+    std::string m_line;
 };
 
 // One JSON object per row: the fixed columns as strings, each finding 1, 0, -1 or null.

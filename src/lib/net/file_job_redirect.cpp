@@ -19,27 +19,6 @@ namespace {
 // libcurl's own limit (configure_easy, CURLOPT_MAXREDIRS) when it follows redirects itself.
 constexpr int k_max_redirect_hops = 10;
 
-// Location resolved against the URL that answered it; nullopt for a form not understood.
-std::optional<std::string> resolve_location(const std::string& from, const std::string& location) {
-    if (location.rfind("http://", 0) == 0 || location.rfind("https://", 0) == 0) {
-        return location;
-    }
-    std::string origin = url_origin(from);
-    if (origin.empty() || location.empty()) {
-        return std::nullopt;
-    }
-    if (location.rfind("//", 0) == 0) {
-        return origin.substr(0, origin.find("://") + 1) + location; // scheme-relative
-    }
-    if (location.front() == '/') {
-        return origin + location; // the Hub's form: /api/resolve-cache/...
-    }
-    std::size_t query = from.find_first_of("?#", origin.size());
-    std::string path = from.substr(0, query);
-    std::size_t slash = path.rfind('/');
-    return (slash == std::string::npos || slash < origin.size() ? origin + "/" : path.substr(0, slash + 1)) + location;
-}
-
 std::optional<std::uint64_t> parse_linked_size(const std::string& text) {
     std::uint64_t value = 0;
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -88,7 +67,14 @@ std::optional<Error> FileJob::read_linked_headers(const std::string& target) {
 
 AttemptVerdict FileJob::follow_redirect(const std::string& where) {
     std::string location = m_response.get("location");
-    auto target = resolve_location(m_attempt_url, location);
+    // libcurl resolves the Location against the URL that answered (relative, scheme-relative or
+    // absolute), also when it does not follow redirects itself (CURLINFO_REDIRECT_URL).
+    char* resolved = nullptr;
+    std::optional<std::string> target;
+    if (curl_easy_getinfo(m_easy.get(), CURLINFO_REDIRECT_URL, &resolved) == CURLE_OK && resolved != nullptr &&
+        *resolved != '\0') {
+        target = std::string(resolved);
+    }
     if (!target || ++m_hops > k_max_redirect_hops) {
         Error error(ErrorCode::network,
                     m_request.display_path + (target ? ": too many redirects" : ": cannot follow the redirect"),
