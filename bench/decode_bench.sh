@@ -19,6 +19,9 @@ python=/usr/bin/python3
 scale=1
 [[ "${1:-}" == "--quick" ]] && scale=10
 jobs=${BENCH_JOBS:-$(nproc)}
+# The baselines' modules, checked first: a missing one would otherwise surface as a garbled table.
+"$python" -c 'import PIL, pydicom' 2>/dev/null ||
+    { echo "decode_bench: needs python3-pil and python3-pydicom for $python: run bench/install-deps" >&2; exit 2; }
 if [[ -z "${CXRCAT:-}" ]]; then
     cmake -S "$root" -B "$root/build/bench-release" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCXRCAT_BUILD_TESTS=OFF >/dev/null
     cmake --build "$root/build/bench-release" -j "$jobs" --target cxrcat cxrcat_dicom >/dev/null
