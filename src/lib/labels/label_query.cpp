@@ -160,6 +160,10 @@ Result<LabelStats> write_label_table(const std::vector<const Dataset*>& datasets
     writer.begin(*columns);
     for (const Dataset* dataset : datasets) {
         std::filesystem::path dir = paths.dataset_dir(dataset->id);
+        // Overlap is between a dataset and those named before it: the first has nothing to meet, and
+        // the last's rows are met by nobody, so neither pays for the index (a single dataset never does).
+        const bool meets_earlier = dataset != datasets.front();
+        const bool met_by_later = dataset != datasets.back();
         auto read = read_dataset_labels(*dataset, dir, *columns, vocabulary, options, [&](LabelRow&& row) {
             if (query.split_by_patient && (row.split.empty() || query.split_by_patient->override_official)) {
                 row.split =
@@ -177,13 +181,15 @@ Result<LabelStats> write_label_table(const std::vector<const Dataset*>& datasets
                     return;
                 }
             }
-            if (overlap.seen_before(row)) {
+            if (meets_earlier && overlap.seen_before(row)) {
                 ++stats.overlapping;
                 if (query.drop_overlap) {
                     return;
                 }
             }
-            overlap.add(row);
+            if (met_by_later) {
+                overlap.add(row);
+            }
             if (query.absolute) {
                 row.image = (dir / row.image).string();
             }
