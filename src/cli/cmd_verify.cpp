@@ -30,70 +30,66 @@ struct VerifyOutput {
     nlohmann::json errata = nlohmann::json::array();
 };
 
-// Re-hashes one dataset, printing its bad files (or adding every file to files for json): the count of bad files.
-Result<std::size_t> hash_one(AppContext& context, const Dataset& dataset, const VerifyOptions& options,
-                             VerifyOutput& output) {
-    auto report = verify_dataset(dataset, context.paths(), options.threads);
-    if (!report) {
-        return report.error();
-    }
+// Prints one dataset's bad files (or adds every file to files for json): the count of bad files.
+std::size_t report_files(const VerifyReport& report, const VerifyOptions& options, VerifyOutput& output) {
     std::size_t bad = 0;
-    for (const auto& item : report->items) {
+    for (const auto& item : report.items) {
         bad += item.status == VerifyStatus::ok ? 0 : 1;
         if (options.format == "json") {
-            output.files.push_back({{"dataset", report->dataset_id},
+            output.files.push_back({{"dataset", report.dataset_id},
                                     {"path", item.path},
                                     {"status", to_string(item.status)},
                                     {"detail", item.detail}});
         } else if (item.status != VerifyStatus::ok && !options.emit_errata) {
-            std::cout << to_string(item.status) << "  " << report->dataset_id << "/" << item.path << "  " << item.detail
+            std::cout << to_string(item.status) << "  " << report.dataset_id << "/" << item.path << "  " << item.detail
                       << '\n';
         }
     }
     if (options.format != "json" && !options.emit_errata) {
-        std::cout << report->dataset_id << ": " << report->items.size() - bad << " of " << report->items.size()
-                  << " files ok (" << human_size(report->bytes_hashed) << " hashed)\n";
+        std::cout << report.dataset_id << ": " << report.items.size() - bad << " of " << report.items.size()
+                  << " files ok (" << human_size(report.bytes_hashed) << " hashed)\n";
     }
     return bad;
 }
 
-// Decodes one dataset's images: the count of new failures.
-Result<std::size_t> decode_one(AppContext& context, const Dataset& dataset, const VerifyOptions& options,
-                               VerifyOutput& output) {
-    auto report = verify_decode(dataset, context.paths(), {options.threads, options.strict});
-    if (!report) {
-        return report.error();
-    }
+// Prints one dataset's decode results (or adds them to output): the count of new failures.
+std::size_t report_images(const DecodeReport& report, const VerifyOptions& options, VerifyOutput& output) {
     if (options.emit_errata) {
-        for (auto& entry : errata_entries(*report)) {
+        for (auto& entry : errata_entries(report)) {
             output.errata.push_back(std::move(entry));
         }
     } else if (options.format == "json") {
-        add_decode_rows(*report, output.images);
-        output.summary.push_back(decode_summary(*report));
+        add_decode_rows(report, output.images);
+        output.summary.push_back(decode_summary(report));
     } else {
-        print_decode_report(*report);
+        print_decode_report(report);
     }
-    return report->count(DecodeStatus::failed);
+    return report.count(DecodeStatus::failed);
+}
+
+// Hashes (and with --decode checks the images of) one dataset, reading each file once for both.
+Result<VerifyDecodeReport> verify_files(AppContext& context, const Dataset& dataset, const VerifyOptions& options) {
+    if (options.decode) {
+        return verify_and_decode(dataset, context.paths(), {options.threads, options.strict});
+    }
+    auto files = verify_dataset(dataset, context.paths(), options.threads);
+    if (!files) {
+        return files.error();
+    }
+    return VerifyDecodeReport{std::move(*files), {}};
 }
 
 // Verifies one dataset: its exit code.
 int verify_one(AppContext& context, const Dataset& dataset, const VerifyOptions& options, VerifyOutput& output) {
-    auto bad = hash_one(context, dataset, options, output);
-    if (!bad) {
-        return context.fail(bad.error());
+    auto report = verify_files(context, dataset, options);
+    if (!report) {
+        return context.fail(report.error());
     }
-    std::size_t undecodable = 0;
-    if (options.decode) {
-        auto failed = decode_one(context, dataset, options, output);
-        if (!failed) {
-            return context.fail(failed.error());
-        }
-        undecodable = *failed;
-    }
-    if (*bad > 0) {
+    std::size_t bad = report_files(report->files, options, output);
+    std::size_t undecodable = options.decode ? report_images(report->images, options, output) : 0;
+    if (bad > 0) {
         return context.fail(Error(ErrorCode::integrity,
-                                  dataset.id + ": " + std::to_string(*bad) + " file" + (*bad == 1 ? " is" : "s are") +
+                                  dataset.id + ": " + std::to_string(bad) + " file" + (bad == 1 ? " is" : "s are") +
                                       " missing or corrupt",
                                   {"run: cxrcat fetch " + dataset.id + " to repair"}));
     }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <span>
 #include <turbojpeg.h>
 #include <vector>
 
@@ -43,6 +44,29 @@ TEST(ImageChecks, EachFixtureFailsItsNamedCheckOrPasses) {
             EXPECT_FALSE(check.detail.empty()) << name << ": a failure says why";
         }
     }
+}
+
+// verify --decode hands the checks the bytes it hashed: from memory, every fixture gets the verdict it
+// gets from its file (same failed check, same detail, same warnings, same description).
+TEST(ImageChecks, ContentsReadOnceGiveTheFilesVerdict) {
+    auto expected = nlohmann::json::parse(read_text_file(fixtures() / "expected.json"));
+    std::size_t from_memory = 0;
+    for (const auto& [name, want] : expected.items()) {
+        std::string bytes = read_text_file(fixtures() / name);
+        auto contents = std::as_bytes(std::span(bytes.data(), bytes.size()));
+        auto format = image_format_of_file(fixtures() / name, contents);
+        ASSERT_EQ(format, image_format_of_file(fixtures() / name)) << name;
+        ImageCheck from_file = check_image(fixtures() / name, *format);
+        ImageCheck in_memory = check_image(fixtures() / name, *format, contents);
+        EXPECT_EQ(in_memory.check, from_file.check) << name;
+        EXPECT_EQ(in_memory.detail, from_file.detail) << name;
+        EXPECT_EQ(in_memory.warnings, from_file.warnings) << name;
+        EXPECT_EQ(in_memory.description, from_file.description) << name;
+        bool memory_format =
+            *format == ImageFormat::png || *format == ImageFormat::jpeg || *format == ImageFormat::dicom;
+        from_memory += memory_format ? 1 : 0;
+    }
+    EXPECT_GE(from_memory, 10U) << "PNG, JPEG and DICOM fixtures are checked from memory";
 }
 
 TEST(ImageChecks, NonImagesAndDataFilesAreNotImages) {

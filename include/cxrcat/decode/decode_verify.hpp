@@ -9,6 +9,7 @@
 #include "cxrcat/base/spelled_enum.hpp"
 #include "cxrcat/catalog/dataset.hpp"
 #include "cxrcat/decode/image_check.hpp"
+#include "cxrcat/verify/verify.hpp"
 
 #include <array>
 #include <optional>
@@ -59,6 +60,16 @@ struct DecodeReport {
 // the lock or the state unreadable.
 [[nodiscard]] Result<DecodeReport> verify_decode(const Dataset& dataset, const Paths& paths,
                                                  const DecodeOptions& options = {});
+
+// `verify --decode`: the digests of every installed file and the checks of every image, in one pass
+// on every core that reads each image once for both (files up to 32 MiB; larger ones are read
+// twice). Errors as verify_dataset's.
+struct VerifyDecodeReport {
+    VerifyReport files;
+    DecodeReport images;
+};
+[[nodiscard]] Result<VerifyDecodeReport> verify_and_decode(const Dataset& dataset, const Paths& paths,
+                                                           const DecodeOptions& options = {});
 
 // Catalog errata entries for the report's new failures (problem from the failed check), each with
 // source as its source: what `verify --decode --emit-errata` prints for a contributor.

@@ -39,11 +39,16 @@ struct ImageCheck {
 [[nodiscard]] std::optional<ImageFormat> image_format_of(const std::filesystem::path& path,
                                                          std::span<const std::byte> head);
 
-// Reads the head of path and returns image_format_of it (nullopt also when path cannot be read).
-[[nodiscard]] std::optional<ImageFormat> image_format_of_file(const std::filesystem::path& path);
+// image_format_of path, its head taken from contents when given (the file already read), else read
+// from the file (nullopt also when it cannot be read). An .img beside an .hdr is not JSRT's raw.
+[[nodiscard]] std::optional<ImageFormat> image_format_of_file(const std::filesystem::path& path,
+                                                              std::span<const std::byte> contents = {});
 
 // Checks path as format. Never throws for a damaged file: the failure is in the result. A library
-// that cannot be loaded is reported as the failed check "library".
-[[nodiscard]] ImageCheck check_image(const std::filesystem::path& path, ImageFormat format);
+// that cannot be loaded is reported as the failed check "library". contents, when not empty, is the
+// file's whole contents already read (by the hashing): PNG, JPEG and DICOM are then checked from
+// memory without reading the file again.
+[[nodiscard]] ImageCheck check_image(const std::filesystem::path& path, ImageFormat format,
+                                     std::span<const std::byte> contents = {});
 
 } // namespace cxrcat

@@ -9,6 +9,9 @@
 #include "cxrcat/state/dataset_state.hpp"
 
 #include <array>
+#include <cstddef>
+#include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,8 +50,19 @@ struct InstalledDataset {
 [[nodiscard]] Result<InstalledDataset> open_installed(const Dataset& dataset, const Paths& paths,
                                                       const std::string& holder);
 
+// What a caller that needs the files' contents too (`verify --decode`) asks of the hashing: the
+// files keep(path) names are read whole into memory when at most keep_up_to bytes, and each present
+// file is handed to visit on the hashing thread (item: its index in the report's items), with its
+// contents when they were kept (else empty: visit reads the file itself). One read serves both.
+struct VerifyHooks {
+    std::function<bool(const std::string& path)> keep;
+    std::function<void(std::size_t item, const std::string& path, std::span<const std::byte> contents)> visit;
+    std::uint64_t keep_up_to = 32ULL << 20;
+};
+
 // Re-hashes every installed file of the dataset on `threads` threads (0 = every core) and
 // compares sizes and digests with the state. Errors: nothing installed (not_found), state unreadable.
-[[nodiscard]] Result<VerifyReport> verify_dataset(const Dataset& dataset, const Paths& paths, unsigned threads = 0);
+[[nodiscard]] Result<VerifyReport> verify_dataset(const Dataset& dataset, const Paths& paths, unsigned threads = 0,
+                                                  const VerifyHooks& hooks = {});
 
 } // namespace cxrcat

@@ -5,6 +5,8 @@
 #include "cxrcat/verify/verify.hpp"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <set>
 
 namespace cxrcat {
@@ -51,34 +53,26 @@ DecodeStatus decode_status(const ImageCheck& check, const Erratum* erratum, bool
     return check.warnings.empty() ? DecodeStatus::ok : DecodeStatus::warning;
 }
 
-Result<DecodeReport> verify_decode(const Dataset& dataset, const Paths& paths, const DecodeOptions& options) {
-    auto installed = open_installed(dataset, paths, "cxrcat verify --decode " + dataset.id);
-    if (!installed) {
-        return installed.error();
+namespace {
+
+// The check of one image and what it means for the run.
+DecodeItem decode_item(const Dataset& dataset, const std::filesystem::path& directory, const std::string& path,
+                       ImageFormat format, std::span<const std::byte> contents, bool strict) {
+    DecodeItem item;
+    item.path = path;
+    item.check = check_image(directory / path, format, contents);
+    const Erratum* erratum = find_erratum(dataset, item.path);
+    item.status = decode_status(item.check, erratum, strict);
+    if (erratum != nullptr) {
+        item.erratum = *erratum;
     }
-    const std::filesystem::path& directory = installed->directory;
+    return item;
+}
+
+// The report from per-file results in path order; an empty result is a file that is not an image.
+DecodeReport assemble(const std::string& dataset_id, std::vector<std::optional<DecodeItem>>& results) {
     DecodeReport report;
-    report.dataset_id = dataset.id;
-    std::vector<Work> work;
-    for (const auto& [path, file] : installed->state.files) {
-        work.push_back({path, image_format_of_file(directory / path)});
-    }
-    std::vector<std::optional<DecodeItem>> results(work.size());
-    // Each worker holds one file's decode at a time: peak memory is one image per worker.
-    parallel_for(work.size(), options.threads, [&](std::size_t i) {
-        if (!work[i].format) {
-            return;
-        }
-        DecodeItem item;
-        item.path = work[i].path;
-        item.check = check_image(directory / work[i].path, *work[i].format);
-        const Erratum* erratum = find_erratum(dataset, item.path);
-        item.status = decode_status(item.check, erratum, options.strict);
-        if (erratum != nullptr) {
-            item.erratum = *erratum;
-        }
-        results[i] = std::move(item);
-    });
+    report.dataset_id = dataset_id;
     for (auto& result : results) {
         if (result) {
             report.items.push_back(std::move(*result));
@@ -87,6 +81,54 @@ Result<DecodeReport> verify_decode(const Dataset& dataset, const Paths& paths, c
         }
     }
     return report;
+}
+
+} // namespace
+
+Result<DecodeReport> verify_decode(const Dataset& dataset, const Paths& paths, const DecodeOptions& options) {
+    auto installed = open_installed(dataset, paths, "cxrcat verify --decode " + dataset.id);
+    if (!installed) {
+        return installed.error();
+    }
+    const std::filesystem::path& directory = installed->directory;
+    std::vector<Work> work;
+    for (const auto& [path, file] : installed->state.files) {
+        work.push_back({path, image_format_of_file(directory / path)});
+    }
+    std::vector<std::optional<DecodeItem>> results(work.size());
+    // Each worker holds one file's decode at a time: peak memory is one image per worker.
+    parallel_for(work.size(), options.threads, [&](std::size_t i) {
+        if (work[i].format) {
+            results[i] = decode_item(dataset, directory, work[i].path, *work[i].format, {}, options.strict);
+        }
+    });
+    return assemble(dataset.id, results);
+}
+
+Result<VerifyDecodeReport> verify_and_decode(const Dataset& dataset, const Paths& paths, const DecodeOptions& options) {
+    std::filesystem::path directory = paths.dataset_dir(dataset.id);
+    std::mutex guard;
+    std::map<std::size_t, std::optional<DecodeItem>> decoded;
+    VerifyHooks hooks;
+    hooks.keep = [](const std::string& /*path*/) { return true; }; // the size limit keeps volumes out
+    hooks.visit = [&](std::size_t index, const std::string& path, std::span<const std::byte> contents) {
+        std::optional<DecodeItem> item;
+        if (auto format = image_format_of_file(directory / path, contents)) {
+            item = decode_item(dataset, directory, path, *format, contents, options.strict);
+        }
+        std::lock_guard lock(guard);
+        decoded[index] = std::move(item);
+    };
+    auto files = verify_dataset(dataset, paths, options.threads, hooks);
+    if (!files) {
+        return files.error();
+    }
+    std::vector<std::optional<DecodeItem>> results;
+    results.reserve(decoded.size());
+    for (auto& [index, item] : decoded) {
+        results.push_back(std::move(item));
+    }
+    return VerifyDecodeReport{std::move(*files), assemble(dataset.id, results)};
 }
 
 std::vector<Erratum> errata_from(const DecodeReport& report, const std::string& source) {

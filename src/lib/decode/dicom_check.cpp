@@ -38,9 +38,9 @@ CxrcatDicomCheck* dicom_entry_point() {
 
 } // namespace
 
-ImageCheck check_dicom(const std::filesystem::path& path) {
+ImageCheck check_dicom(const std::filesystem::path& path, Contents contents) {
     CxrcatDicomResult result{};
-    dicom_entry_point()(path.c_str(), &result);
+    dicom_entry_point()(path.c_str(), contents.empty() ? nullptr : contents.data(), contents.size(), &result);
     ImageCheck out;
     out.format = ImageFormat::dicom;
     out.check = result.check;

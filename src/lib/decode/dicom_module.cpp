@@ -17,6 +17,7 @@
 #include <gdcmSequenceOfFragments.h>
 #include <gdcmTrace.h>
 #include <gdcmTransferSyntax.h>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -25,6 +26,58 @@ namespace {
 
 const gdcm::Tag k_transfer_syntax(0x0002, 0x0010);
 const gdcm::Tag k_pixel_data(0x7fe0, 0x0010);
+
+// A read-only stream over bytes already in memory, with the seeking GDCM's readers use.
+class MemoryBuffer : public std::streambuf {
+  public:
+    MemoryBuffer(const char* data, std::size_t size) {
+        char* begin = const_cast<char*>(data); // NOLINT: std::streambuf's get area is never written through
+        setg(begin, begin, begin + size);
+    }
+
+  protected:
+    pos_type seekoff(off_type offset, std::ios_base::seekdir from, std::ios_base::openmode /*which*/) override {
+        char* base = from == std::ios_base::beg ? eback() : from == std::ios_base::cur ? gptr() : egptr();
+        if (offset < eback() - base || offset > egptr() - base) {
+            return {off_type(-1)};
+        }
+        setg(eback(), base + offset, egptr());
+        return {gptr() - eback()};
+    }
+    pos_type seekpos(pos_type position, std::ios_base::openmode which) override {
+        return seekoff(off_type(position), std::ios_base::beg, which);
+    }
+};
+
+// The file to check: its path, and its contents when the caller read them already.
+struct DicomSource {
+    const char* path;
+    const char* data; // nullptr: read path
+    std::size_t size;
+
+    // Points reader at the source; buffer and stream hold the in-memory case and must outlive reader.
+    void attach(gdcm::Reader& reader, std::optional<MemoryBuffer>& buffer, std::optional<std::istream>& stream) const {
+        if (data == nullptr) {
+            reader.SetFileName(path);
+            return;
+        }
+        buffer.emplace(data, size);
+        stream.emplace(&*buffer);
+        reader.SetStream(*stream);
+    }
+    [[nodiscard]] std::uint64_t length() const {
+        std::error_code ec;
+        return data != nullptr ? size : std::filesystem::file_size(path, ec);
+    }
+};
+
+// A reader of the source, with the stream it reads.
+template <class ReaderType> struct OpenReader {
+    explicit OpenReader(const DicomSource& source) { source.attach(reader, buffer, stream); }
+    std::optional<MemoryBuffer> buffer;
+    std::optional<std::istream> stream;
+    ReaderType reader;
+};
 
 void copy_text(char* into, std::size_t size, const std::string& text) {
     std::size_t count = std::min(size - 1, text.size());
@@ -52,10 +105,10 @@ std::uint64_t us_value(const gdcm::DataSet& data, std::uint16_t group, std::uint
 // NumberOfFrames (0028,0008), an IS string; 1 when absent.
 std::uint64_t frame_count(const gdcm::DataSet& data) {
     const gdcm::Tag tag(0x0028, 0x0008);
-    if (!data.FindDataElement(tag) || data.GetDataElement(tag).GetByteValue() == nullptr) {
+    const gdcm::ByteValue* value = data.FindDataElement(tag) ? data.GetDataElement(tag).GetByteValue() : nullptr;
+    if (value == nullptr) {
         return 1;
     }
-    const gdcm::ByteValue* value = data.GetDataElement(tag).GetByteValue();
     std::string text(value->GetPointer(), value->GetLength());
     std::uint64_t frames = std::strtoull(text.c_str(), nullptr, 10);
     return frames == 0 ? 1 : frames;
@@ -63,8 +116,17 @@ std::uint64_t frame_count(const gdcm::DataSet& data) {
 
 // A file whose data set GDCM cannot read: is its file meta missing, or missing the transfer syntax
 // (VinDr-CXR v1.0.0's files, vinbigdata-medical/vindr-cxr#3)?
-int explain_unreadable(const char* path, CxrcatDicomResult* result) {
-    std::ifstream in(path, std::ios::binary);
+int explain_unreadable(const DicomSource& source, CxrcatDicomResult* result) {
+    std::ifstream file;
+    std::optional<MemoryBuffer> buffer;
+    std::optional<std::istream> memory;
+    if (source.data == nullptr) {
+        file.open(source.path, std::ios::binary);
+    } else {
+        buffer.emplace(source.data, source.size);
+        memory.emplace(&*buffer);
+    }
+    std::istream& in = source.data == nullptr ? static_cast<std::istream&>(file) : *memory;
     gdcm::Preamble preamble;
     gdcm::FileMetaInformation meta;
     bool read = true;
@@ -86,10 +148,9 @@ int explain_unreadable(const char* path, CxrcatDicomResult* result) {
 
 // Where the Pixel Data value starts in the file, or 0 when GDCM cannot tell. Read up to the tag with
 // the tag skipped, GDCM stops right after the element's tag, VR and length.
-std::uint64_t pixel_value_offset(const char* path) {
-    gdcm::Reader header;
-    header.SetFileName(path);
-    return header.ReadUpToTag(k_pixel_data, {k_pixel_data}) ? header.GetStreamCurrentPosition() : 0;
+std::uint64_t pixel_value_offset(const DicomSource& source) {
+    OpenReader<gdcm::Reader> header(source);
+    return header.reader.ReadUpToTag(k_pixel_data, {k_pixel_data}) ? header.reader.GetStreamCurrentPosition() : 0;
 }
 
 // The bytes the Pixel Data value needs: native, native_bytes; encapsulated, the items as GDCM read
@@ -111,16 +172,15 @@ std::uint64_t pixel_value_bytes(const gdcm::DataElement& pixels, std::uint64_t n
 // The pixel data must fit in the file: native, Rows × Columns × SamplesPerPixel × BitsAllocated/8 ×
 // NumberOfFrames bytes; encapsulated, every fragment as long as it says. GDCM itself reads a cut
 // value as "use file at own risk", so the file's length is compared here.
-int check_pixel_length(const char* path, const gdcm::DataSet& data, const gdcm::DataElement& pixels,
+int check_pixel_length(const DicomSource& source, const gdcm::DataSet& data, const gdcm::DataElement& pixels,
                        CxrcatDicomResult* result) {
     std::uint64_t expected = us_value(data, 0x0028, 0x0010, 0) * us_value(data, 0x0028, 0x0011, 0) *
                              us_value(data, 0x0028, 0x0002, 1) * us_value(data, 0x0028, 0x0100, 16) / 8 *
                              frame_count(data);
-    std::uint64_t start = pixel_value_offset(path);
-    std::error_code ec;
-    std::uint64_t size = std::filesystem::file_size(path, ec);
+    std::uint64_t start = pixel_value_offset(source);
+    std::uint64_t size = source.length();
     std::uint64_t needed = pixel_value_bytes(pixels, expected);
-    if (start == 0 || ec || start + needed <= size) {
+    if (start == 0 || size == 0 || start + needed <= size) {
         return -1;
     }
     if (pixels.GetSequenceOfFragments() != nullptr) {
@@ -133,14 +193,15 @@ int check_pixel_length(const char* path, const gdcm::DataSet& data, const gdcm::
                     " bytes, the file holds " + std::to_string(size - start) + " after the Pixel Data header");
 }
 
-int decode_pixels(const char* path, CxrcatDicomResult* result) {
-    gdcm::ImageReader reader;
-    reader.SetFileName(path);
-    if (!reader.Read()) {
+int decode_pixels(const DicomSource& source, CxrcatDicomResult* result) {
+    OpenReader<gdcm::ImageReader> open(source);
+    if (!open.reader.Read()) {
         return fail(result, "decode", "GDCM cannot read the image");
     }
-    const gdcm::Image& image = reader.GetImage();
-    std::vector<char> buffer(image.GetBufferLength());
+    const gdcm::Image& image = open.reader.GetImage();
+    // One decoded image per worker, reused from file to file.
+    thread_local std::vector<char> buffer;
+    buffer.resize(image.GetBufferLength());
     if (!image.GetBuffer(buffer.data())) {
         return fail(result, "decode",
                     std::string("GDCM cannot decode the pixel data (") +
@@ -157,11 +218,11 @@ int decode_pixels(const char* path, CxrcatDicomResult* result) {
     return 0;
 }
 
-int check(const char* path, CxrcatDicomResult* result) {
-    gdcm::Reader reader;
-    reader.SetFileName(path);
+int check(const DicomSource& source, CxrcatDicomResult* result) {
+    OpenReader<gdcm::Reader> open(source);
+    gdcm::Reader& reader = open.reader;
     if (!reader.Read()) {
-        return explain_unreadable(path, result);
+        return explain_unreadable(source, result);
     }
     const gdcm::FileMetaInformation& meta = reader.GetFile().GetHeader();
     if (meta.IsEmpty()) {
@@ -174,21 +235,21 @@ int check(const char* path, CxrcatDicomResult* result) {
     if (!data.FindDataElement(k_pixel_data) || data.GetDataElement(k_pixel_data).IsEmpty()) {
         return fail(result, "pixel-data", "no Pixel Data (7FE0,0010)");
     }
-    if (int failed = check_pixel_length(path, data, data.GetDataElement(k_pixel_data), result); failed >= 0) {
+    if (int failed = check_pixel_length(source, data, data.GetDataElement(k_pixel_data), result); failed >= 0) {
         return failed;
     }
-    return decode_pixels(path, result);
+    return decode_pixels(source, result);
 }
 
 } // namespace
 
-extern "C" int cxrcat_dicom_check(const char* path, CxrcatDicomResult* result) {
+extern "C" int cxrcat_dicom_check(const char* path, const void* contents, std::size_t size, CxrcatDicomResult* result) {
     std::memset(result, 0, sizeof(*result));
     // GDCM writes its warnings to stderr; the result carries what the check found instead.
     gdcm::Trace::WarningOff();
     gdcm::Trace::ErrorOff();
     try {
-        return check(path, result);
+        return check({path, static_cast<const char*>(contents), size}, result);
     } catch (const std::exception& error) {
         return fail(result, "decode", std::string("GDCM: ") + error.what());
     } catch (...) {

@@ -15,6 +15,7 @@ struct CxrcatDicomResult {
     int constant;          // 1 when every decoded sample had one value
 };
 
-// Checks the DICOM file at path into result; returns 0 (it never throws across the C boundary).
-extern "C" int cxrcat_dicom_check(const char* path, CxrcatDicomResult* result);
-using CxrcatDicomCheck = int(const char* path, CxrcatDicomResult* result);
+// Checks the DICOM file at path into result; returns 0 (it never throws across the C boundary). When
+// contents is not null, it holds the file's size bytes, already read: the check reads from there.
+extern "C" int cxrcat_dicom_check(const char* path, const void* contents, std::size_t size, CxrcatDicomResult* result);
+using CxrcatDicomCheck = int(const char* path, const void* contents, std::size_t size, CxrcatDicomResult* result);

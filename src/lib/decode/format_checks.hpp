@@ -8,16 +8,21 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <span>
 #include <string>
 
 namespace cxrcat::decode {
 
+// The file's whole contents when the caller has read them already (verify hashed them), else empty:
+// the check then reads path itself.
+using Contents = std::span<const std::byte>;
+
 // PNG through libspng: signature, every chunk's CRC, IHDR, every row decoded, IEND at the end.
-[[nodiscard]] ImageCheck check_png(const std::filesystem::path& path);
+[[nodiscard]] ImageCheck check_png(const std::filesystem::path& path, Contents contents);
 // JPEG through libturbojpeg: SOI, EOI, a full decode that stops at libjpeg's first warning.
-[[nodiscard]] ImageCheck check_jpeg(const std::filesystem::path& path);
+[[nodiscard]] ImageCheck check_jpeg(const std::filesystem::path& path, Contents contents);
 // DICOM through GDCM (the dicom module): file meta, transfer syntax, pixel data, its length, decode.
-[[nodiscard]] ImageCheck check_dicom(const std::filesystem::path& path);
+[[nodiscard]] ImageCheck check_dicom(const std::filesystem::path& path, Contents contents);
 // JSRT headerless raw: exactly 2048 × 2048 big-endian 16-bit samples, 12-bit values.
 [[nodiscard]] ImageCheck check_jsrt(const std::filesystem::path& path);
 // MetaImage .mhd (+ its data file) or .mha: the header parsed and the data's length.

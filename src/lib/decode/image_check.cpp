@@ -78,11 +78,16 @@ std::optional<ImageFormat> image_format_of(const fs::path& path, std::span<const
     return format_of_content(head);
 }
 
-std::optional<ImageFormat> image_format_of_file(const fs::path& path) {
-    std::array<std::byte, 132> head{};
-    std::ifstream in(path, std::ios::binary);
-    in.read(reinterpret_cast<char*>(head.data()), head.size()); // NOLINT: bytes
-    auto format = image_format_of(path, std::span(head.data(), static_cast<std::size_t>(in.gcount())));
+std::optional<ImageFormat> image_format_of_file(const fs::path& path, std::span<const std::byte> contents) {
+    constexpr std::size_t k_head = 132; // DICOM's "DICM" ends at 132
+    std::array<std::byte, k_head> head{};
+    std::span<const std::byte> read = contents.first(std::min(contents.size(), k_head));
+    if (contents.empty()) {
+        std::ifstream in(path, std::ios::binary);
+        in.read(reinterpret_cast<char*>(head.data()), head.size()); // NOLINT: bytes
+        read = std::span(head.data(), static_cast<std::size_t>(in.gcount()));
+    }
+    auto format = image_format_of(path, read);
     // An .img beside an .hdr is Analyze 7.5, not JSRT's headerless raw.
     std::error_code ec;
     if (format == ImageFormat::jsrt && fs::exists(fs::path(path).replace_extension(".hdr"), ec)) {
@@ -91,12 +96,12 @@ std::optional<ImageFormat> image_format_of_file(const fs::path& path) {
     return format;
 }
 
-ImageCheck check_image(const fs::path& path, ImageFormat format) {
+ImageCheck check_image(const fs::path& path, ImageFormat format, std::span<const std::byte> contents) {
     try {
         switch (format) {
-        case ImageFormat::png: return decode::check_png(path);
-        case ImageFormat::jpeg: return decode::check_jpeg(path);
-        case ImageFormat::dicom: return decode::check_dicom(path);
+        case ImageFormat::png: return decode::check_png(path, contents);
+        case ImageFormat::jpeg: return decode::check_jpeg(path, contents);
+        case ImageFormat::dicom: return decode::check_dicom(path, contents);
         case ImageFormat::jsrt: return decode::check_jsrt(path);
         case ImageFormat::metaimage: return decode::check_metaimage(path);
         case ImageFormat::nifti: return decode::check_nifti(path);

@@ -5,8 +5,8 @@
 #include "decode/format_checks.hpp"
 
 #include <fstream>
-#include <iterator>
 #include <memory>
+#include <span>
 #include <turbojpeg.h>
 #include <vector>
 
@@ -19,7 +19,7 @@ struct DestroyHandle {
 };
 
 // EOI (FF D9) ends the file, allowing zero padding after it (some writers pad to an even length).
-bool ends_with_eoi(const std::vector<unsigned char>& bytes) {
+bool ends_with_eoi(std::span<const unsigned char> bytes) {
     std::size_t end = bytes.size();
     while (end > 0 && bytes[end - 1] == 0) {
         --end;
@@ -27,14 +27,19 @@ bool ends_with_eoi(const std::vector<unsigned char>& bytes) {
     return end >= 4 && bytes[end - 2] == 0xFF && bytes[end - 1] == 0xD9;
 }
 
-} // namespace
-
-ImageCheck check_jpeg(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.eof() && in.fail()) {
-        return failed(ImageFormat::jpeg, "read", "cannot read the file");
+// The whole file into bytes (sized from its length, not grown byte by byte); false when unreadable.
+bool read_file(const std::filesystem::path& path, std::vector<unsigned char>& bytes) {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) {
+        return false;
     }
+    auto size = static_cast<std::streamsize>(in.tellg());
+    bytes.resize(static_cast<std::size_t>(size));
+    in.seekg(0);
+    return static_cast<bool>(in.read(reinterpret_cast<char*>(bytes.data()), size)); // NOLINT: bytes
+}
+
+ImageCheck check_jpeg(std::span<const unsigned char> bytes) {
     if (bytes.size() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8) {
         return failed(ImageFormat::jpeg, "soi", "the file does not start with the JPEG SOI marker (FF D8)");
     }
@@ -55,8 +60,10 @@ ImageCheck check_jpeg(const std::filesystem::path& path) {
     }
     bool grey = colourspace == TJCS_GRAY;
     int format = grey ? TJPF_GRAY : TJPF_RGB;
-    std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) *
-                                      static_cast<std::size_t>(tjPixelSize[format]));
+    // One decoded image per worker, reused from file to file (no page faults on a fresh buffer each time).
+    thread_local std::vector<unsigned char> pixels;
+    pixels.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) *
+                  static_cast<std::size_t>(tjPixelSize[format]));
     if (tjDecompress2(handle.get(), bytes.data(), bytes.size(), pixels.data(), width, 0, height, format,
                       TJFLAG_STOPONWARNING) != 0) {
         return failed(ImageFormat::jpeg, "decode", tjGetErrorStr2(handle.get()));
@@ -68,6 +75,20 @@ ImageCheck check_jpeg(const std::filesystem::path& path) {
     range.add_row(pixels.data(), pixels.size(), 1);
     range.warn_if_constant(out);
     return out;
+}
+
+} // namespace
+
+ImageCheck check_jpeg(const std::filesystem::path& path, Contents contents) {
+    if (!contents.empty()) {
+        return check_jpeg(std::span(reinterpret_cast<const unsigned char*>(contents.data()), // NOLINT: bytes
+                                    contents.size()));
+    }
+    thread_local std::vector<unsigned char> bytes;
+    if (!read_file(path, bytes)) {
+        return failed(ImageFormat::jpeg, "read", "cannot read the file");
+    }
+    return check_jpeg(bytes);
 }
 
 } // namespace cxrcat::decode

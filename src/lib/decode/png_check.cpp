@@ -57,11 +57,17 @@ std::string colour_name(int colour_type) {
 }
 
 // IEND is the last chunk and ends the file: its 12 bytes are fixed (length 0, "IEND", CRC AE426082).
+constexpr std::array<unsigned char, 12> k_iend{0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+
 bool ends_with_iend(std::FILE* file) {
-    constexpr std::array<unsigned char, 12> k_iend{0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
     std::array<unsigned char, 12> tail{};
     return std::fseek(file, -12, SEEK_END) == 0 && std::fread(tail.data(), 1, tail.size(), file) == tail.size() &&
            tail == k_iend;
+}
+
+bool ends_with_iend(Contents contents) {
+    return contents.size() >= k_iend.size() &&
+           std::memcmp(contents.data() + contents.size() - k_iend.size(), k_iend.data(), k_iend.size()) == 0;
 }
 
 // Decodes every row into range; the spng error of the first failure, or 0.
@@ -85,22 +91,18 @@ int decode_rows(spng_ctx* context, const spng_ihdr& header, SampleRange& range) 
     return error;
 }
 
-} // namespace
-
-ImageCheck check_png(const std::filesystem::path& path) {
-    std::unique_ptr<std::FILE, CloseFile> file(std::fopen(path.c_str(), "rb"));
-    if (!file) {
-        return failed(ImageFormat::png, "read", std::strerror(errno));
-    }
-    std::unique_ptr<spng_ctx, FreeContext> context(spng_ctx_new(0));
-    if (!context) {
-        return failed(ImageFormat::png, "read", "libspng could not allocate a context");
-    }
+// Reads the PNG from contents when given, else from the open file; decodes every row, then the
+// chunks after the image; the IEND test last.
+ImageCheck check_png(spng_ctx* context, Contents contents, std::FILE* file) {
     // Ancillary chunks too: a flipped bit anywhere means the file is not the publisher's.
-    spng_set_crc_action(context.get(), SPNG_CRC_ERROR, SPNG_CRC_ERROR);
-    spng_set_png_file(context.get(), file.get());
+    spng_set_crc_action(context, SPNG_CRC_ERROR, SPNG_CRC_ERROR);
+    if (contents.empty()) {
+        spng_set_png_file(context, file);
+    } else {
+        spng_set_png_buffer(context, contents.data(), contents.size());
+    }
     spng_ihdr header{};
-    if (int error = spng_get_ihdr(context.get(), &header); error != 0) {
+    if (int error = spng_get_ihdr(context, &header); error != 0) {
         return failed(ImageFormat::png, check_of(error, "ihdr"), spng_strerror(error));
     }
     ImageCheck out;
@@ -108,23 +110,40 @@ ImageCheck check_png(const std::filesystem::path& path) {
     out.description = std::to_string(header.width) + "x" + std::to_string(header.height) + " " +
                       std::to_string(header.bit_depth) + "-bit " + colour_name(header.color_type);
     SampleRange range;
-    if (int error = decode_rows(context.get(), header, range); error != 0) {
+    if (int error = decode_rows(context, header, range); error != 0) {
         out.check = check_of(error, "decode");
         out.detail = spng_strerror(error);
         return out;
     }
-    if (int error = spng_decode_chunks(context.get()); error != 0) {
+    if (int error = spng_decode_chunks(context); error != 0) {
         out.check = check_of(error, "iend");
         out.detail = spng_strerror(error);
         return out;
     }
-    if (!ends_with_iend(file.get())) {
+    if (!(contents.empty() ? ends_with_iend(file) : ends_with_iend(contents))) {
         out.check = "iend";
         out.detail = "the file does not end with the IEND chunk";
         return out;
     }
     range.warn_if_constant(out);
     return out;
+}
+
+} // namespace
+
+ImageCheck check_png(const std::filesystem::path& path, Contents contents) {
+    std::unique_ptr<std::FILE, CloseFile> file;
+    if (contents.empty()) {
+        file.reset(std::fopen(path.c_str(), "rb"));
+        if (!file) {
+            return failed(ImageFormat::png, "read", std::strerror(errno));
+        }
+    }
+    std::unique_ptr<spng_ctx, FreeContext> context(spng_ctx_new(0));
+    if (!context) {
+        return failed(ImageFormat::png, "read", "libspng could not allocate a context");
+    }
+    return check_png(context.get(), contents, file.get());
 }
 
 } // namespace cxrcat::decode

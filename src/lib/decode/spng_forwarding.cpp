@@ -18,6 +18,7 @@ cxrcat::SharedLibrary& libspng() {
 CXRCAT_FORWARD(libspng, spng_ctx*, spng_ctx_new, (int flags), (flags))
 CXRCAT_FORWARD(libspng, void, spng_ctx_free, (spng_ctx * ctx), (ctx))
 CXRCAT_FORWARD(libspng, int, spng_set_png_file, (spng_ctx * ctx, FILE* file), (ctx, file))
+CXRCAT_FORWARD(libspng, int, spng_set_png_buffer, (spng_ctx * ctx, const void* buf, size_t size), (ctx, buf, size))
 CXRCAT_FORWARD(libspng, int, spng_set_crc_action, (spng_ctx * ctx, int critical, int ancillary),
                (ctx, critical, ancillary))
 CXRCAT_FORWARD(libspng, int, spng_get_ihdr, (spng_ctx * ctx, struct spng_ihdr* ihdr), (ctx, ihdr))

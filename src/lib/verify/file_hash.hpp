@@ -5,6 +5,7 @@
 #include "cxrcat/base/digest.hpp"
 #include "cxrcat/base/result.hpp"
 
+#include <cstddef>
 #include <filesystem>
 #include <map>
 #include <vector>
@@ -18,5 +19,11 @@ struct FileDigests {
 };
 [[nodiscard]] Result<FileDigests> hash_file(const std::filesystem::path& path,
                                             const std::vector<DigestAlgorithm>& algorithms);
+
+// The same, and a file of at most keep_up_to bytes is read whole into bytes (left empty otherwise),
+// so that a caller that needs the contents too (a decode check) reads the file once.
+[[nodiscard]] Result<FileDigests> hash_file(const std::filesystem::path& path,
+                                            const std::vector<DigestAlgorithm>& algorithms,
+                                            std::vector<std::byte>& bytes, std::uint64_t keep_up_to);
 
 } // namespace cxrcat

@@ -15,7 +15,8 @@ bool VerifyReport::ok() const {
 
 namespace {
 
-VerifyItem check_one(const std::filesystem::path& directory, const std::string& path, const InstalledFile& expected) {
+VerifyItem check_one(const std::filesystem::path& directory, const std::string& path, const InstalledFile& expected,
+                     std::vector<std::byte>& contents, std::uint64_t keep_up_to) {
     VerifyItem item{path, VerifyStatus::ok, "", 0};
     std::filesystem::path file = directory / path;
     std::error_code ec;
@@ -28,8 +29,9 @@ VerifyItem check_one(const std::filesystem::path& directory, const std::string& 
     for (const auto& [algorithm, hex] : expected.digests) {
         algorithms.push_back(algorithm);
     }
-    auto hashed = hash_file(file, algorithms);
+    auto hashed = hash_file(file, algorithms, contents, keep_up_to);
     if (!hashed) {
+        contents.clear(); // a read cut short is not the file
         item.status = VerifyStatus::corrupt;
         item.detail = hashed.error().message();
         return item;
@@ -69,7 +71,8 @@ Result<InstalledDataset> open_installed(const Dataset& dataset, const Paths& pat
     return InstalledDataset{std::move(*lock), std::move(state), directory};
 }
 
-Result<VerifyReport> verify_dataset(const Dataset& dataset, const Paths& paths, unsigned threads) {
+Result<VerifyReport> verify_dataset(const Dataset& dataset, const Paths& paths, unsigned threads,
+                                    const VerifyHooks& hooks) {
     auto installed = open_installed(dataset, paths, "cxrcat verify " + dataset.id);
     if (!installed) {
         return installed.error();
@@ -80,8 +83,16 @@ Result<VerifyReport> verify_dataset(const Dataset& dataset, const Paths& paths, 
     VerifyReport report;
     report.dataset_id = dataset.id;
     report.items.resize(work.size());
-    parallel_for(work.size(), threads,
-                 [&](std::size_t i) { report.items[i] = check_one(directory, work[i].first, work[i].second); });
+    parallel_for(work.size(), threads, [&](std::size_t i) {
+        // One buffer per worker, reused: memory holds one kept file per thread.
+        thread_local std::vector<std::byte> contents;
+        std::uint64_t keep_up_to = hooks.keep && hooks.keep(work[i].first) ? hooks.keep_up_to : 0;
+        report.items[i] = check_one(directory, work[i].first, work[i].second, contents, keep_up_to);
+        if (hooks.visit && report.items[i].status != VerifyStatus::missing) {
+            hooks.visit(i, work[i].first, contents);
+        }
+        contents.clear();
+    });
     // Files that proved intact get their current mtime, so the next fetch skips them at once.
     bool touched = false;
     for (const auto& item : report.items) {
