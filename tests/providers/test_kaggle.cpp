@@ -36,7 +36,8 @@ TEST_F(KaggleRoute, ChecksAndFetchesAPagedCompetitionRecordingFirstDownloadDiges
 
     std::string list_path = rpc_path("ListDataFiles", slug);
     reset_stats("kaggle", list_path);
-    auto fetch = cxrcat({"fetch", id}, account);
+    // --include: the per-file calls (a whole competition is one archive call, test_kaggle_archive.cpp).
+    auto fetch = cxrcat({"fetch", id, "--include", "*"}, account);
     ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
     for (const auto& [path, content] : files) {
         EXPECT_EQ(read_text_file(dataset_dir(id) / path), content) << path;

@@ -44,7 +44,8 @@ TEST_F(KaggleRoute, RpcWithABearerTokenWhileTheLegacyPathsAnswer401) {
     std::string download_path = rpc_path("DownloadDataFile", slug);
     reset_stats("kaggle", list_path);
     reset_stats("kaggle", download_path);
-    auto fetch = cxrcat({"fetch", id, "--accept-terms"}, env);
+    // --include: the per-file calls (a whole competition is one archive call, test_kaggle_archive.cpp).
+    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--include", "*"}, env);
     ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
     for (const auto& [path, content] : files) {
         EXPECT_EQ(read_text_file(dataset_dir(id) / path), content) << path;
@@ -113,7 +114,7 @@ TEST_F(KaggleRoute, AnXGoogHashMismatchInstallsNothing) {
     auto account = key_account(slug, true);
     std::string id = add_kaggle_dataset(slug);
 
-    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--retries", "0"}, account);
+    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--retries", "0", "--include", "*"}, account);
     EXPECT_EQ(fetch.exit_code, 5) << fetch.describe();
     EXPECT_TRUE(has_text(fetch.err, "train.csv: md5 mismatch")) << fetch.err;
     EXPECT_TRUE(has_text(fetch.err, "X-Goog-Hash of the download")) << fetch.err;
@@ -131,7 +132,7 @@ TEST_F(KaggleRoute, ResourceExhaustedBacksOffThenSucceeds) {
 
     std::string download_path = rpc_path("DownloadDataFile", slug);
     reset_stats("kaggle", download_path);
-    auto fetch = cxrcat({"fetch", id, "--accept-terms"}, account);
+    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--include", "*"}, account);
     ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
     for (const auto& [path, content] : files) {
         EXPECT_EQ(read_text_file(dataset_dir(id) / path), content) << path;

@@ -40,7 +40,8 @@ TEST_F(KaggleRoute, AFileSentAsAZipOfItselfIsUnpackedAndCheckedAgainstTheListedS
     std::string id = add_kaggle_dataset(slug);
     ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
 
-    auto fetch = cxrcat({"fetch", id}, account);
+    // --include: per-file calls, where single files may come zipped (a whole competition is one zip).
+    auto fetch = cxrcat({"fetch", id, "--include", "*"}, account);
     ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
     for (const auto& [path, content] : files) {
         EXPECT_EQ(read_text_file(dataset_dir(id) / path), content) << path;
@@ -70,7 +71,7 @@ TEST_F(KaggleRoute, AZippedFileWhoseMemberIsNotTheListedSizeIsNeverInstalled) {
     std::string id = add_kaggle_dataset(slug);
     ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
 
-    auto fetch = cxrcat({"fetch", id, "--retries", "0"}, account);
+    auto fetch = cxrcat({"fetch", id, "--retries", "0", "--include", "*"}, account);
     EXPECT_EQ(fetch.exit_code, 5) << fetch.describe();
     EXPECT_TRUE(has_text(fetch.err, "train.csv: size mismatch")) << fetch.describe();
     EXPECT_TRUE(has_text(fetch.err, "expected " + std::to_string(csv.size()) + " bytes"));

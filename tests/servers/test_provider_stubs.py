@@ -560,6 +560,20 @@ class Kaggle(unittest.TestCase):
         with zipfile.ZipFile(io.BytesIO(archive.body)) as z:
             self.assertEqual({n: z.read(n) for n in z.namelist()}, self.files)
 
+    def test_the_archive_call_refused_or_padded(self):
+        service = f"{self.base}/v1/competitions.CompetitionApiService"
+        put(os.path.join(self.dir, "_archive_padding"), "2")
+        r = fetch(f"{service}/DownloadDataFiles", "POST", self.auth, {"competitionName": self.comp})
+        with zipfile.ZipFile(io.BytesIO(fetch(r.header("Location")).body)) as z:
+            first = z.namelist()[0]
+            self.assertEqual(z.read(first), self.files[first] + b"\0\0")
+        put(os.path.join(self.dir, "_archive_refused"), "429")
+        refused = fetch(f"{service}/DownloadDataFiles", "POST", self.auth, {"competitionName": self.comp})
+        self.assertEqual(refused.status, 429)
+        self.assertEqual(refused.json()["error"]["status"], "RESOURCE_EXHAUSTED")
+        one = fetch(f"{service}/DownloadDataFile", "POST", self.auth, {"competitionName": self.comp, "fileName": "a.csv"})
+        self.assertEqual(one.status, 302)
+
     def test_a_file_served_as_a_zip_of_itself(self):
         put(os.path.join(self.dir, "_zipped"), "a.csv\ntrain/*\n")
         r = fetch(f"{self.base}/api/v1/competitions/data/download/{self.comp}/train/x.dcm", headers=self.auth)

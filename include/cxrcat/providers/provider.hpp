@@ -71,6 +71,10 @@ struct ProviderContext {
     // empty: every file. A client may drop unwanted files early (PhysioNet's listing of 377,110
     // files is read as it streams in); what it returns is filtered again, so this is only a saving.
     std::function<bool(const std::string&)> selected;
+    // fetch wants every file of each source and has none of them yet (no --include/--exclude,
+    // selection, --from, mirror, bucket target or earlier install): a provider that serves all of
+    // a source's files in one archive may offer it (ResolvedFile::archive_url).
+    bool whole_source = false;
 };
 
 // One file of a source, ready for the download engine.
@@ -91,6 +95,10 @@ struct ResolvedFile {
     bool served_md5 = false;                     // see TransferRequest::served_md5
     // See TransferRequest::own_redirects (the Hugging Face Hub's resolve).
     bool own_redirects = false;
+    // A URL, needing no credentials, of one zip holding every file of this source under its listed
+    // path (Kaggle's DownloadDataFiles); "" when none. Offered only under ProviderContext::whole_source;
+    // fetch uses it when it downloads all of the source's files, and asks urls file by file otherwise.
+    std::string archive_url;
     // What the provider knows about the file's group, for selection: IDC and TCIA give the series'
     // PatientID, StudyInstanceUID, SeriesInstanceUID, Modality, collection_id (and crdc_series_uuid).
     std::map<std::string, std::string> metadata;

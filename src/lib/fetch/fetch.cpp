@@ -15,6 +15,7 @@
 #include "fetch/fetch_plan.hpp"
 #include "fetch/provenance.hpp"
 #include "fetch/series_archive.hpp"
+#include "fetch/source_archive.hpp"
 #include "fetch/split_archives.hpp"
 #include "verify/file_hash.hpp"
 
@@ -297,10 +298,21 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
     std::vector<TransferRequest> requests;
     std::vector<std::size_t> request_file; // index into plan->files
     std::vector<FileResult> results(plan->files.size());
+    // A whole source in one zip, where its provider offers one: what it settles needs no request of its own.
+    std::set<std::size_t> archived = fetch_source_archives(
+        {dataset, *plan, destination, **session, options, progress,
+         [&](const PlannedFile& planned, std::uint64_t size, const std::map<DigestAlgorithm, std::string>& digests,
+             FileResult& result) {
+             record_installed(dataset, planned, size, digests, destination, **session, options, result, now);
+         }},
+        results, report.warnings);
     for (std::size_t i = 0; i < plan->files.size(); ++i) {
         const PlannedFile& planned = plan->files[i];
         FileResult& result = results[i];
         result.path = planned.path;
+        if (archived.contains(i)) {
+            continue;
+        }
         std::filesystem::path target = destination / planned.path;
         if (planned.verified ||
             (!planned.extract && !planned.local && !planned.unavailable && (*session)->adopt_existing(planned, now))) {

@@ -50,6 +50,15 @@ bool series_selected(const std::string& series, const FetchOptions& options, boo
            });
 }
 
+// Whether the fetch wants every file of each source and has none yet, so that one archive of a
+// whole source may replace its per-file downloads (ProviderContext::whole_source).
+bool wants_whole_sources(const FetchOptions& options, const DatasetState& state) {
+    const Selection& selection = options.selection;
+    return options.include.empty() && options.exclude.empty() && !selection.files_from && selection.where.empty() &&
+           !selection.sample && !selection.shard.active() && !options.from && options.mirrors.empty() &&
+           !options.no_origin && options.to.empty() && state.files.empty() && state.archives.empty();
+}
+
 Error unsupported_route(const Dataset& dataset, const Source& source) {
     Error error(ErrorCode::internal, dataset.id + ": cxrcat cannot download from '" +
                                          std::string(to_string(source.provider)) + "' sources yet");
@@ -298,6 +307,7 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const InstallStore& store, c
     ProviderContext context = options.providers;
     context.list_series = list_series;
     context.wanted_series = [&options](const std::string& series) { return series_selected(series, options); };
+    context.whole_source = wants_whole_sources(options, state);
     // Which listed files fetch wants, so a client can drop the rest early (only a saving: what it
     // returns is filtered again). A path counts when it, or it under any source's directory, is selected.
     std::vector<std::string> directories;

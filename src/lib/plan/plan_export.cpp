@@ -103,8 +103,13 @@ nlohmann::json plan_json(const FetchPlan& plan) {
     nlohmann::json files = nlohmann::json::array();
     for (const auto& file : plan.files) {
         std::string need = credential_need(file);
+        // A POST-only URL (Kaggle's RPC methods) is useless without its method and body, which hold
+        // no secret (the credentials travel in headers, see needs_credentials).
+        bool post = !file.source.post_body.empty();
         files.push_back({{"path", file.path},
                          {"url", file.url},
+                         {"method", post ? "POST" : "GET"},
+                         {"body", post ? nlohmann::json(file.source.post_body) : nlohmann::json()},
                          {"bucket_url", file.source.bucket_url},
                          {"size", file.size ? nlohmann::json(*file.size) : nlohmann::json()},
                          {"digests", digests_to_json(file.digests)},

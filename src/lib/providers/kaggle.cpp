@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Kaggle competitions through the RPC API of kagglesdk (api-drift-2026.md §6.1), or the legacy REST
 // API (provider-apis.md §3) when the RPC host does not serve it: the file list, then one download
-// call per file that redirects to a short-lived signed URL on another host. Kaggle publishes no
+// call that redirects to a short-lived signed URL on another host: DownloadDataFiles, a zip of the
+// whole competition, when fetch wants all of it (api-drift-2026.md §6.3: prefer one archive call),
+// else one call per file (also when the archive call is refused). Kaggle publishes no
 // checksum: the engine checks the MD5 of GCS's X-Goog-Hash and records each file's SHA-256 at its
 // first download.
 #include "base/remote_text.hpp"
@@ -82,24 +84,10 @@ class KaggleClient final : public ContextClient {
         }
         // Kaggle publishes no checksum, so the catalog's can only add to the files (no conflicts).
         check_catalog_files(dataset, source, {"Kaggle competition " + *slug, competition_url(*slug) + "/data"}, files);
-        auto first = std::find_if(files.begin(), files.end(), [](const ResolvedFile& f) { return !f.urls.empty(); });
-        if (first != files.end()) {
-            // Kaggle may list the files of a competition whose rules the user has not accepted and
-            // refuse only the downloads. Ask for the first download (without following it to the
-            // signed URL) so that fetch stops here, with Kaggle's own words, before any transfer.
-            HttpRequest request = authed_request({first->urls.front(), first->post_body}, *credential);
-            request.follow_redirects = false;
-            request.range = std::pair<std::uint64_t, std::uint64_t>{0, 0}; // in case it serves the bytes itself
-            auto response = http_request(request, m_context.retry);
-            if (!response) {
-                return response.error();
-            }
-            if (response->status >= 400) {
-                return diagnosis_error(dataset.id,
-                                       diagnose(response->status, kaggle_error_message(response->body), *slug,
-                                                *credential, Step::download, first->path),
-                                       details(*response, request.url));
-            }
+        // The archive call is an RPC method: the legacy REST fallback keeps to one call per file.
+        bool whole = m_context.whole_source && api == KaggleApi::rpc;
+        if (auto refused = check_downloads(dataset, *slug, *credential, whole, files)) {
+            return *refused;
         }
         return files;
     }
@@ -217,6 +205,57 @@ class KaggleClient final : public ContextClient {
         return request;
     }
 
+    // Kaggle may list the files of a competition whose rules the user has not accepted and refuse
+    // only the downloads: ask for a download (without following it to the signed URL) so that fetch
+    // stops here, with Kaggle's own words, before any transfer. When fetch wants the whole
+    // competition that download is the archive of every file, whose redirect is then kept (one
+    // call, as kaggle-cli's competition_download_files makes); refused, the files go one by one.
+    std::optional<Error> check_downloads(const Dataset& dataset, const std::string& slug, const Credential& credential,
+                                         bool whole, std::vector<ResolvedFile>& files) {
+        auto first = std::find_if(files.begin(), files.end(), [](const ResolvedFile& f) { return !f.urls.empty(); });
+        if (first == files.end()) {
+            return std::nullopt;
+        }
+        HttpRequest request = authed_request(whole ? kaggle_archive_call(m_context.endpoints, slug)
+                                                   : KaggleCall{first->urls.front(), first->post_body},
+                                             credential);
+        request.follow_redirects = false;
+        request.range = std::pair<std::uint64_t, std::uint64_t>{0, 0}; // in case it serves the bytes itself
+        auto response = http_request(request, m_context.retry);
+        if (!response) {
+            return response.error();
+        }
+        std::string message = kaggle_error_message(response->body);
+        if (whole) {
+            // An unfollowed 3xx is the first response (HttpResponse::headers hold final ones only).
+            auto found = response->first_headers.find("location");
+            std::string location = found == response->first_headers.end() ? "" : found->second;
+            if (response->status >= 300 && response->status < 400 &&
+                (location.starts_with("https://") || location.starts_with("http://"))) {
+                for (auto& file : files) {
+                    file.archive_url = location; // signed: fetched without Kaggle's credentials
+                }
+                return std::nullopt;
+            }
+            if (response->status != 403 || classify_kaggle_refusal(message) == KaggleRefusal::other) {
+                // A 429 RESOURCE_EXHAUSTED kept up on DownloadDataFiles alone (Kaggle/kaggle-cli#931), a
+                // 404 or another refusal: the per-file calls may still be served.
+                m_warnings.push_back("Kaggle's archive of the whole competition (DownloadDataFiles) answered HTTP " +
+                                     std::to_string(response->status) +
+                                     (message.empty() ? "" : " (" + printable_excerpt(message) + ")") +
+                                     "; downloading its " + std::to_string(files.size()) + " files one by one");
+                return check_downloads(dataset, slug, credential, false, files);
+            }
+        }
+        if (response->status >= 400) {
+            return diagnosis_error(
+                dataset.id,
+                diagnose(response->status, message, slug, credential, Step::download, whole ? "" : first->path),
+                details(*response, request.url));
+        }
+        return std::nullopt;
+    }
+
     // One page of the list. On the first page an RPC host that serves no such method (404, 405,
     // 501) moves the route to the legacy REST API; fallback then says so.
     Result<HttpResponse> ask_list(const std::string& slug, const Credential& credential, int page_size,
@@ -315,7 +354,8 @@ class KaggleClient final : public ContextClient {
         case 429:
             // The RPC API's 429 is {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED"}}, kept up on
             // DownloadDataFiles while ListDataFiles still answered (Kaggle/kaggle-cli#931); the retries
-            // with their back-off are spent by now.
+            // with their back-off are spent by now. A refused archive call never gets here: the files
+            // are then asked one by one (check_downloads), and only a per-file 429 is this error.
             return {ErrorCode::network, ProbeStatus::rate_limited,
                     "Kaggle is rate-limiting this client (HTTP 429 RESOURCE_EXHAUSTED: too many requests)",
                     "wait a few minutes, then rerun"};

@@ -49,6 +49,13 @@ KaggleCall kaggle_download_call(KaggleApi api, const ProviderEndpoints& endpoint
             ""};
 }
 
+KaggleCall kaggle_archive_call(const ProviderEndpoints& endpoints, const std::string& slug) {
+    // ApiDownloadDataFilesRequest: competitionName alone; the answer is an HttpRedirect to one zip
+    // (Kaggle/kaggle-api@1744cda src/kaggle/api/kaggle_api_extended.py `competition_download_files`).
+    nlohmann::json body = {{"competitionName", slug}};
+    return {rpc_url(endpoints, "DownloadDataFiles"), body.dump()};
+}
+
 bool kaggle_rpc_absent(long status) {
     return status == 404 || status == 405 || status == 501;
 }

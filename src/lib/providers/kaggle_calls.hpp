@@ -27,6 +27,10 @@ struct KaggleCall {
 [[nodiscard]] KaggleCall kaggle_download_call(KaggleApi api, const ProviderEndpoints& endpoints,
                                               const std::string& slug, const std::string& name);
 
+// Every file of a competition as one zip (DownloadDataFiles, RPC only): answers with a redirect to a
+// signed Google Cloud Storage URL of "<competition>.zip".
+[[nodiscard]] KaggleCall kaggle_archive_call(const ProviderEndpoints& endpoints, const std::string& slug);
+
 // True when an RPC answer means "this host serves no such method" (a proxy or mirror of the REST
 // API only): 404, 405 or 501. A 401/403 is Kaggle judging the credentials, never a reason to fall back.
 [[nodiscard]] bool kaggle_rpc_absent(long status);
