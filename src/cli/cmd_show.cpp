@@ -113,9 +113,12 @@ void print_source(std::size_t number, const Source& source, const std::string& m
     }
 }
 
-// Declared links from this dataset, and links other datasets declare towards it.
-// The count of known problems in the publisher's files, by where each is documented.
+// The declared pixels, and the count of known problems in the publisher's files by where each is documented.
 void print_errata(const Dataset& dataset) {
+    if (dataset.pixels) {
+        std::cout << "  pixels: " << dataset.pixels->bit_depth << "-bit " << dataset.pixels->colour << " ("
+                  << dataset.pixels->source << "; verify --decode warns about an image that differs)\n";
+    }
     if (dataset.errata.empty()) {
         return;
     }
@@ -130,6 +133,7 @@ void print_errata(const Dataset& dataset) {
     }
 }
 
+// Declared links from this dataset, and links other datasets declare towards it.
 void print_lineage(const Catalog& catalog, const Dataset& dataset) {
     std::vector<std::string> lines;
     for (const auto& link : dataset.lineage) {

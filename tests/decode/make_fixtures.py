@@ -68,6 +68,11 @@ def png_fixtures():
     flat = out / "constant.png"
     Image.fromarray(numpy.zeros((32, 32), numpy.uint8)).save(flat)
     expected["constant.png"] = {"check": "", "warning": "constant", "how": "Pillow: 32x32 all zeros"}
+    # NIH ChestX-ray14 ships 519 RGBA PNGs among its 8-bit greys (decode-facts.md §1, StefanoWoerner/
+    # medimeta-dataset-scripts:mimeta_pipelines/cxr14.py): they decode; only a declaration tells them apart.
+    grey = radiograph(64, 255, numpy.uint8)
+    Image.fromarray(numpy.dstack([grey, grey, grey, numpy.full_like(grey, 255)]), "RGBA").save(out / "rgba.png")
+    expected["rgba.png"] = {"check": "", "how": "Pillow: 64x64 grey written as RGBA (NIH-like)"}
 
 
 def jpeg_fixtures():

@@ -26,7 +26,7 @@ class VerifyDecode : public CliTest {
 
     // A registration dataset whose manual source lists every fixture (plus two non-images), with
     // errata for the broken ones when with_errata.
-    void write_catalog(bool with_errata) {
+    void write_catalog(bool with_errata, const nlohmann::json& pixels = nullptr) {
         nlohmann::json files =
             nlohmann::json::array({{{"path", "labels.csv"}}, {{"path", "Thumbs.db"}}, {{"path", "good.raw"}}});
         nlohmann::json errata = nlohmann::json::array();
@@ -48,6 +48,9 @@ class VerifyDecode : public CliTest {
              nlohmann::json::array({{{"provider", "manual"}, {"url", "https://example.org/"}, {"files", files}}})}};
         if (with_errata) {
             dataset["errata"] = errata;
+        }
+        if (!pixels.is_null()) {
+            dataset["pixels"] = pixels;
         }
         m_catalog = m_dir / "catalog-t21.json";
         write_text_file(m_catalog, dataset.dump(2));
@@ -116,6 +119,27 @@ TEST_F(VerifyDecode, ListedErrataAreKnownAndExit0) {
     auto shown = run({"show", "t21"});
     EXPECT_THAT(shown.out, HasSubstr("errata: " + std::to_string(broken_count()) + " known problems")) << shown.out;
     EXPECT_THAT(shown.out, HasSubstr(std::to_string(broken_count()) + " from make_fixtures.py")) << shown.out;
+}
+
+// A declared 8-bit grey dataset: the RGBA PNG (NIH's 519) and the 16-bit PNG are warnings that name
+// the declaration, the 8-bit grey images are not; --strict fails them.
+TEST_F(VerifyDecode, ImagesThatDifferFromTheDeclaredPixelsAreWarnings) {
+    write_catalog(true, {{"bit_depth", 8}, {"colour", "grey"}, {"source", "test declaration"}});
+    install();
+    auto result = run({"verify", "t21", "--decode"});
+    EXPECT_EQ(result.exit_code, 0) << result.describe();
+    const std::string declared = "declared: the catalog declares 8-bit grey images (test declaration); this one is ";
+    EXPECT_THAT(result.out, HasSubstr("warning  t21/rgba.png  png  " + declared + "8-bit RGBA")) << result.out;
+    EXPECT_THAT(result.out, HasSubstr("warning  t21/good16.png  png  " + declared + "16-bit grey")) << result.out;
+    EXPECT_THAT(result.out, ::testing::Not(HasSubstr("t21/good.png "))) << result.out;
+    EXPECT_THAT(result.out, ::testing::Not(HasSubstr("t21/good.jpg "))) << result.out;
+
+    auto strict = run({"verify", "t21", "--decode", "--strict", "--format", "json"});
+    EXPECT_EQ(strict.exit_code, 5) << strict.describe();
+    EXPECT_THAT(strict.out, HasSubstr("this one is 8-bit RGBA")) << strict.out;
+
+    auto shown = run({"show", "t21"});
+    EXPECT_THAT(shown.out, HasSubstr("pixels: 8-bit grey (test declaration;")) << shown.out;
 }
 
 TEST_F(VerifyDecode, EmitErrataPrintsCatalogEntriesForNewFailures) {

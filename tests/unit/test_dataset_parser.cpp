@@ -128,6 +128,25 @@ TEST(DatasetParser, PointersArePrefixed) {
               std::vector<std::string>{"f.json: /datasets/7/name: required field is missing"});
 }
 
+TEST(DatasetParser, PixelsDeclareBitDepthAndColourWithASource) {
+    json entry = valid_entry();
+    entry["pixels"] = {{"bit_depth", 16}, {"colour", "grey"}, {"source", "a docstring"}};
+    std::vector<CatalogProblem> problems;
+    auto parsed = parse_dataset(entry, "f.json", "", problems);
+    ASSERT_TRUE(parsed && parsed->pixels) << (problems.empty() ? "" : problems.front().to_string());
+    EXPECT_EQ(parsed->pixels->bit_depth, 16U);
+    EXPECT_EQ(parsed->pixels->colour, "grey");
+    EXPECT_EQ(parsed->pixels->source, "a docstring");
+
+    entry["pixels"] = {{"bit_depth", 0}, {"colour", "gray"}};
+    auto lines = problems_of(entry);
+    ASSERT_EQ(lines.size(), 3U) << ::testing::PrintToString(lines);
+    EXPECT_EQ(lines[0], "f.json: /pixels/bit_depth: expected the bits per sample, 1 to 32");
+    EXPECT_NE(lines[1].find("/pixels/colour"), std::string::npos) << lines[1];
+    EXPECT_NE(lines[1].find("grey"), std::string::npos) << "the valid colours are named: " << lines[1];
+    EXPECT_EQ(lines[2], "f.json: /pixels/source: required field is missing");
+}
+
 TEST(DatasetParser, ReportsEveryProblemOfOneEntry) {
     json entry = valid_entry();
     entry["id"] = "Bad Id";

@@ -138,6 +138,15 @@ struct Erratum {
     std::string note;
 };
 
+// What the publisher's images are declared to hold (`pixels` in the entry): `verify --decode` warns
+// about an image that differs (NIH's RGBA PNGs among its 8-bit greys).
+struct PixelDeclaration {
+    unsigned bit_depth = 0; // bits per sample (DICOM: BitsStored)
+    std::string colour;     // grey, RGB, RGBA, grey+alpha, indexed
+    std::string source;     // where the declaration is documented
+    std::string note;
+};
+
 // One catalogued dataset. `raw` keeps the entry exactly as written, for JSON output.
 struct Dataset {
     std::string id;
@@ -170,6 +179,7 @@ struct Dataset {
     std::vector<Source> sources;
     std::optional<LabelTableSpec> label_table; // how `cxrcat labels` reads its label files
     std::vector<Erratum> errata;
+    std::optional<PixelDeclaration> pixels;
 
     std::string origin; // the file it was loaded from ("catalog/datasets/x.json" when built in)
     bool builtin = false;

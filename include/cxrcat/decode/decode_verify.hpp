@@ -52,6 +52,11 @@ struct DecodeReport {
 // ("Thumbs.db", "CXR_png/Thumbs.db"); nullptr when none.
 [[nodiscard]] const Erratum* find_erratum(const Dataset& dataset, const std::string& path);
 
+// Adds the content warning "declared: …" to a passed check whose bit depth or colour differs from the
+// dataset's declared pixels (when it declares them and the format says them): NIH's RGBA PNGs among
+// its 8-bit greys. A warning, a failure only under --strict.
+void compare_with_declared(const Dataset& dataset, ImageCheck& check);
+
 // What a check means for the run: failed unless erratum lists the file (then known); warnings are
 // failures under strict.
 [[nodiscard]] DecodeStatus decode_status(const ImageCheck& check, const Erratum* erratum, bool strict);

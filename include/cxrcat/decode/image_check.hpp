@@ -29,6 +29,8 @@ struct ImageCheck {
     std::string detail;                // the library's words, or what was expected and what was found
     std::vector<std::string> warnings; // content sanity ("constant: every sample is 0"), never failures alone
     std::string description;           // what the file holds, when known ("1024x1024 8-bit grey")
+    unsigned bit_depth = 0;            // bits per sample (DICOM: BitsStored), 0 when the format does not say
+    std::string colour;                // grey, RGB, RGBA, grey+alpha, indexed; "" when the format does not say
 
     [[nodiscard]] bool ok() const { return check.empty(); }
 };

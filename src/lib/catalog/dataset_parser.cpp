@@ -155,6 +155,33 @@ void parse_errata(Reader& reader, const json& entry, const std::string& pointer,
     });
 }
 
+void parse_pixels(Reader& reader, const json& entry, const std::string& pointer, Dataset& dataset) {
+    static const std::vector<std::string> k_colours{"grey", "RGB", "RGBA", "grey+alpha", "indexed"};
+    auto found = entry.find("pixels");
+    if (found == entry.end() || found->is_null()) {
+        return;
+    }
+    std::string pixels_pointer = child(pointer, "pixels");
+    if (!found->is_object()) {
+        reader.problem(pixels_pointer, "expected an object, got " + type_phrase(*found));
+        return;
+    }
+    PixelDeclaration declared;
+    auto bits = reader.integer(*found, pixels_pointer, "bit_depth");
+    if (!bits || *bits < 1 || *bits > 32) {
+        reader.problem(child(pixels_pointer, "bit_depth"), "expected the bits per sample, 1 to 32");
+    } else {
+        declared.bit_depth = static_cast<unsigned>(*bits);
+    }
+    declared.colour = reader.text(*found, pixels_pointer, "colour", true);
+    if (!declared.colour.empty() && std::find(k_colours.begin(), k_colours.end(), declared.colour) == k_colours.end()) {
+        reader.unknown_value(child(pixels_pointer, "colour"), declared.colour, k_colours);
+    }
+    declared.source = reader.text(*found, pixels_pointer, "source", true);
+    declared.note = reader.text(*found, pixels_pointer, "note");
+    dataset.pixels = std::move(declared);
+}
+
 } // namespace
 
 } // namespace catalog_entry
@@ -173,6 +200,7 @@ std::optional<Dataset> parse_dataset(const nlohmann::json& entry, const std::str
     catalog_entry::parse_terms(reader, entry, pointer, dataset);
     catalog_entry::parse_lineage(reader, entry, pointer, dataset);
     catalog_entry::parse_errata(reader, entry, pointer, dataset);
+    catalog_entry::parse_pixels(reader, entry, pointer, dataset);
     catalog_entry::parse_sources(reader, entry, pointer, dataset);
     dataset.label_table = catalog_entry::parse_label_table(reader, entry, pointer);
     if (reader.failed()) {

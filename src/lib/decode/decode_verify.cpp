@@ -45,6 +45,21 @@ const Erratum* find_erratum(const Dataset& dataset, const std::string& path) {
     return nullptr;
 }
 
+void compare_with_declared(const Dataset& dataset, ImageCheck& check) {
+    if (!dataset.pixels || !check.ok() || (check.bit_depth == 0 && check.colour.empty())) {
+        return;
+    }
+    const PixelDeclaration& declared = *dataset.pixels;
+    bool depth_differs = check.bit_depth != 0 && check.bit_depth != declared.bit_depth;
+    bool colour_differs = !check.colour.empty() && check.colour != declared.colour;
+    if (depth_differs || colour_differs) {
+        check.warnings.push_back("declared: the catalog declares " + std::to_string(declared.bit_depth) + "-bit " +
+                                 declared.colour + " images (" + declared.source + "); this one is " +
+                                 (check.bit_depth != 0 ? std::to_string(check.bit_depth) + "-bit " : "") +
+                                 check.colour);
+    }
+}
+
 DecodeStatus decode_status(const ImageCheck& check, const Erratum* erratum, bool strict) {
     bool bad = !check.ok() || (strict && !check.warnings.empty());
     if (bad) {
@@ -61,6 +76,7 @@ DecodeItem decode_item(const Dataset& dataset, const std::filesystem::path& dire
     DecodeItem item;
     item.path = path;
     item.check = check_image(directory / path, format, contents);
+    compare_with_declared(dataset, item.check);
     const Erratum* erratum = find_erratum(dataset, item.path);
     item.status = decode_status(item.check, erratum, strict);
     if (erratum != nullptr) {

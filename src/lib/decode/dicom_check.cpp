@@ -46,6 +46,8 @@ ImageCheck check_dicom(const std::filesystem::path& path, Contents contents) {
     out.check = result.check;
     out.detail = result.detail;
     out.description = result.description;
+    out.bit_depth = result.bits_stored > 0 ? static_cast<unsigned>(result.bits_stored) : 0;
+    out.colour = result.colour;
     if (result.constant != 0) {
         out.warnings.emplace_back("constant: every decoded byte has one value");
     }

@@ -193,6 +193,23 @@ int check_pixel_length(const DicomSource& source, const gdcm::DataSet& data, con
                     " bytes, the file holds " + std::to_string(size - start) + " after the Pixel Data header");
 }
 
+// The photometric interpretation in the catalog's colour words (PS3.3 C.7.6.3.1.2).
+std::string colour_of(const gdcm::PhotometricInterpretation& photometric) {
+    switch (photometric) {
+    case gdcm::PhotometricInterpretation::MONOCHROME1:
+    case gdcm::PhotometricInterpretation::MONOCHROME2: return "grey";
+    case gdcm::PhotometricInterpretation::PALETTE_COLOR: return "indexed";
+    case gdcm::PhotometricInterpretation::RGB:
+    case gdcm::PhotometricInterpretation::YBR_FULL:
+    case gdcm::PhotometricInterpretation::YBR_FULL_422:
+    case gdcm::PhotometricInterpretation::YBR_PARTIAL_422:
+    case gdcm::PhotometricInterpretation::YBR_PARTIAL_420:
+    case gdcm::PhotometricInterpretation::YBR_ICT:
+    case gdcm::PhotometricInterpretation::YBR_RCT: return "RGB";
+    default: return "";
+    }
+}
+
 int decode_pixels(const DicomSource& source, CxrcatDicomResult* result) {
     OpenReader<gdcm::ImageReader> open(source);
     if (!open.reader.Read()) {
@@ -213,6 +230,8 @@ int decode_pixels(const DicomSource& source, CxrcatDicomResult* result) {
          << image.GetPhotometricInterpretation() << ", "
          << gdcm::TransferSyntax::GetTSString(image.GetTransferSyntax());
     copy_text(result->description, sizeof(result->description), text.str());
+    result->bits_stored = image.GetPixelFormat().GetBitsStored();
+    copy_text(result->colour, sizeof(result->colour), colour_of(image.GetPhotometricInterpretation()));
     result->constant =
         !buffer.empty() && std::all_of(buffer.begin(), buffer.end(), [&](char byte) { return byte == buffer.front(); });
     return 0;

@@ -13,6 +13,8 @@ struct CxrcatDicomResult {
     char detail[512];      // GDCM's words or what was expected and found
     char description[128]; // "1024x1024 8-bit MONOCHROME2, JPEG Baseline (Process 1)"
     int constant;          // 1 when every decoded sample had one value
+    int bits_stored;       // BitsStored (0028,0101)
+    char colour[16];       // grey (MONOCHROME1/2), RGB (RGB, YBR_*), indexed (PALETTE COLOR), else ""
 };
 
 // Checks the DICOM file at path into result; returns 0 (it never throws across the C boundary). When

@@ -71,6 +71,8 @@ ImageCheck check_jpeg(std::span<const unsigned char> bytes) {
     ImageCheck out;
     out.format = ImageFormat::jpeg;
     out.description = std::to_string(width) + "x" + std::to_string(height) + " 8-bit " + (grey ? "grey" : "colour");
+    out.bit_depth = 8;
+    out.colour = grey ? "grey" : "RGB"; // YCbCr and RGB decode to RGB samples
     SampleRange range;
     range.add_row(pixels.data(), pixels.size(), 1);
     range.warn_if_constant(out);

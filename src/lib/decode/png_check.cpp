@@ -107,8 +107,10 @@ ImageCheck check_png(spng_ctx* context, Contents contents, std::FILE* file) {
     }
     ImageCheck out;
     out.format = ImageFormat::png;
+    out.bit_depth = header.bit_depth;
+    out.colour = colour_name(header.color_type);
     out.description = std::to_string(header.width) + "x" + std::to_string(header.height) + " " +
-                      std::to_string(header.bit_depth) + "-bit " + colour_name(header.color_type);
+                      std::to_string(header.bit_depth) + "-bit " + out.colour;
     SampleRange range;
     if (int error = decode_rows(context, header, range); error != 0) {
         out.check = check_of(error, "decode");

@@ -13,6 +13,7 @@ std::optional<Error> decode_gate(const Dataset& dataset, const std::string& path
         return std::nullopt;
     }
     ImageCheck check = check_image(file, *format);
+    compare_with_declared(dataset, check);
     for (const auto& warning : check.warnings) {
         result.notes.push_back("decode warning: " + warning);
     }
