@@ -238,6 +238,25 @@ Error manual_step_error(const Dataset& dataset, const FetchReport& report, bool 
     return manual;
 }
 
+// fetch --where on the labels of a dataset shipped in archives: what the extractions installed.
+void notice_selected_members(const AppContext& context, const FetchReport& report) {
+    std::size_t archives = 0;
+    std::size_t installed = 0;
+    std::size_t skipped = 0;
+    for (const auto& file : report.files) {
+        if (file.extracted_files > 0 || file.members_not_selected > 0) {
+            ++archives;
+            installed += file.extracted_files;
+            skipped += file.members_not_selected;
+        }
+    }
+    if (archives > 0) {
+        context.notice(report.dataset_id + ": installed " + std::to_string(installed) + " member(s) of " +
+                       std::to_string(archives) + " archive(s), skipped " + std::to_string(skipped) +
+                       " as not selected");
+    }
+}
+
 // Fetches one dataset (after its terms are accepted): returns the first failure's exit code.
 int fetch_one(AppContext& context, const Dataset& dataset, const FetchCommandOptions& options,
               FetchOptions& fetch_options, nlohmann::json* json) {
@@ -262,6 +281,9 @@ int fetch_one(AppContext& context, const Dataset& dataset, const FetchCommandOpt
         return context.fail(report.error());
     }
     int exit = render_outcome(context, *report, json);
+    if (fetch_options.members) {
+        notice_selected_members(context, *report);
+    }
     if (!report->manual_steps.empty() &&
         (!fetch_options.from || !report->missing_local.empty() || !report->local_alternatives.empty())) {
         int code = context.fail(manual_step_error(dataset, *report, fetch_options.from.has_value()));

@@ -30,6 +30,7 @@ struct LabelsOptions {
     bool absolute = false;
     bool require_images = false;
     bool drop_overlap = false;
+    bool keep_errata = false;
     std::string split_by;
     std::string ratios = "70,10,20";
     std::string seed = "0";
@@ -103,8 +104,8 @@ Result<LabelQuery> make_query(const LabelsOptions& options, const LabelColumns& 
     if (!conditions) {
         return conditions.error();
     }
-    LabelQuery query{std::move(*conditions), std::nullopt, options.require_images, options.absolute,
-                     options.drop_overlap};
+    LabelQuery query{std::move(*conditions), std::nullopt,         options.require_images,
+                     options.absolute,       options.drop_overlap, options.keep_errata};
     if (!options.split_by.empty()) {
         auto ratios = parse_ratios(options.ratios);
         if (!ratios) {
@@ -122,13 +123,18 @@ bool holds_private_data(const std::vector<const Dataset*>& datasets) {
                        [](const Dataset* dataset) { return dataset->access.access_class != AccessClass::open; });
 }
 
-void report(AppContext& context, const LabelStats& stats) {
+void report(AppContext& context, const LabelStats& stats, bool keep_errata) {
     for (const std::string& note : stats.notes) {
         context.warn(note);
     }
     if (stats.overlapping > 0) {
         context.warn(std::to_string(stats.overlapping) + " row(s) are images of a dataset named earlier" +
                      " (source_image)");
+    }
+    if (stats.errata > 0) {
+        context.warn(std::to_string(stats.errata) + " row(s) name an image the catalog lists as an erratum " +
+                     "(missing, truncated, corrupt or not an image)" +
+                     (keep_errata ? ": kept (--keep-errata)" : ": dropped (--keep-errata keeps them)"));
     }
     if (stats.missing_images > 0) {
         context.warn(std::to_string(stats.missing_images) + " row(s) name an image that is not on disk" +
@@ -176,7 +182,7 @@ int write_table(AppContext& context, const LabelsOptions& options, const std::ve
     if (!stats) {
         return context.fail(stats.error());
     }
-    report(context, *stats);
+    report(context, *stats, options.keep_errata);
     return 0;
 }
 
@@ -228,6 +234,8 @@ void add_labels_command(CLI::App& app, AppContext& context) {
                      "Keep rows where view, split, sex or finding.NAME (1, 0, -1, none) has this value");
     command->add_flag("--absolute", options->absolute, "Print absolute image paths");
     command->add_flag("--require-images", options->require_images, "Drop rows whose image file is not on disk");
+    command->add_flag("--keep-errata", options->keep_errata,
+                      "Keep rows whose image the catalog lists as missing, truncated, corrupt or not an image");
     command->add_flag("--drop-overlap", options->drop_overlap,
                       "Keep one copy of an image two datasets share (the first dataset named wins)");
     add_choice_option(

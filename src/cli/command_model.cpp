@@ -43,6 +43,8 @@ void read_type_name(const CLI::Option& option, OptionDoc& doc) {
         doc.kind = ValueKind::directory;
     } else if (doc.value_name == "PATH") {
         doc.kind = ValueKind::path;
+    } else if (doc.value_name == "FIELD=VALUE") {
+        doc.kind = ValueKind::where;
     } else {
         doc.kind = ValueKind::text;
     }

@@ -9,7 +9,8 @@
 namespace cxrcat::cli {
 
 // What a value on the command line is, for completions and the man page.
-enum class ValueKind { none, text, choice, file, directory, path, dataset };
+// where: a --where FIELD=VALUE term (finding names complete after `finding.`).
+enum class ValueKind { none, text, choice, file, directory, path, dataset, where };
 
 // One option of a command, as --help shows it.
 struct OptionDoc {

@@ -26,6 +26,7 @@ std::string bash_kind(ValueKind kind, const std::vector<std::string>& choices) {
     case ValueKind::directory: return "directory";
     case ValueKind::path: return "path";
     case ValueKind::dataset: return "dataset";
+    case ValueKind::where: return "where";
     case ValueKind::text: return "text";
     }
     return "text";
@@ -41,7 +42,24 @@ std::string sh_quote(const std::string& text) {
 }
 
 constexpr const char* k_bash_helpers =
-    R"BASH(_cxrcat_pick() { # index kind... : the kind of the index-th positional; kind+ repeats
+    R"BASH(_cxrcat_where() { # program cur: a --where term; finding names (any case) from labels --list-findings
+    local want=${2//\\/} line name
+    COMPREPLY=()
+    if [[ ${want,,} == finding.*=* ]]; then
+        COMPREPLY=("${want%%=*}=1" "${want%%=*}=0" "${want%%=*}=-1" "${want%%=*}=none")
+    elif [[ ${want,,} == finding.* ]]; then
+        while IFS= read -r line; do
+            name="finding.${line%%$'\t'*}="
+            if [[ ${name,,} == "${want,,}"* ]]; then COMPREPLY+=("${name// /\\ }"); fi
+        done < <(command "$1" labels --list-findings 2>/dev/null)
+        compopt -o nospace 2>/dev/null
+    else
+        COMPREPLY=($(compgen -W "finding. view= split= sex= labeler=" -- "$want"))
+        compopt -o nospace 2>/dev/null
+    fi
+}
+
+_cxrcat_pick() { # index kind... : the kind of the index-th positional; kind+ repeats
     local n=$1 k
     shift
     for k in "$@"; do
@@ -98,6 +116,7 @@ _cxrcat() {
     case $kind in
         choice\ *) COMPREPLY=($(compgen -W "${kind#choice }" -- "$cur")) ;;
         dataset) COMPREPLY=($(compgen -W "$(command "${words[0]}" "${catalogs[@]}" list --format ids 2>/dev/null)" -- "$cur")) ;;
+        where) _cxrcat_where "${words[0]}" "$cur" ;;
         file | path) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
         directory) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
         *) COMPREPLY=() ;;
@@ -167,6 +186,7 @@ std::string zsh_action(ValueKind kind, const std::vector<std::string>& choices) 
     case ValueKind::path: return "_files";
     case ValueKind::directory: return "_files -/";
     case ValueKind::dataset: return "_cxrcat_ids";
+    case ValueKind::where: return "_cxrcat_where";
     case ValueKind::none:
     case ValueKind::text: return " ";
     }
@@ -247,6 +267,7 @@ std::string fish_value(ValueKind kind, const std::vector<std::string>& choices) 
     case ValueKind::path:
     case ValueKind::directory: return " -r -F";
     case ValueKind::dataset: return " -x -a '(__cxrcat_ids)'";
+    case ValueKind::where: return " -x -a '(__cxrcat_where)'";
     case ValueKind::text: return " -x";
     case ValueKind::none: return "";
     }
@@ -270,6 +291,15 @@ std::string zsh_completion(const CommandDoc& root) {
         "    done\n"
         "    ids=(${(f)\"$(command ${words[1]:-cxrcat} $catalogs list --format ids 2>/dev/null)\"})\n"
         "    _wanted datasets expl 'dataset id' compadd -a ids\n"
+        "}\n\n"
+        "_cxrcat_where() {\n"
+        "    local -a names\n"
+        "    if [[ $PREFIX == (#i)finding.* ]]; then\n"
+        "        names=(${${(f)\"$(command cxrcat labels --list-findings 2>/dev/null)\"}%%$'\\t'*})\n"
+        "        compadd -M 'm:{a-zA-Z}={A-Za-z}' -S '=' -- ${names/#/finding.}\n"
+        "    else\n"
+        "        compadd -S '' -- finding. view= split= sex= labeler=\n"
+        "    fi\n"
         "}\n\n";
     zsh_function(root, out);
     out += "if [[ $funcstack[1] == _cxrcat ]]; then\n    _cxrcat_command \"$@\"\nelse\n"
@@ -293,6 +323,15 @@ std::string fish_completion(const CommandDoc& root) {
         "        end\n"
         "    end\n"
         "    command $words[1] $catalogs list --format ids 2>/dev/null\n"
+        "end\n\n"
+        "function __cxrcat_where\n"
+        "    if string match -qi -- 'finding.*' (commandline -ct)\n"
+        "        set -l words (commandline -opc)\n"
+        "        command $words[1] labels --list-findings 2>/dev/null | string replace -r '\\t.*' '' |\n"
+        "            string replace -r '(.*)' 'finding.$1='\n"
+        "    else\n"
+        "        printf '%s\\n' finding. view= split= sex= labeler=\n"
+        "    end\n"
         "end\n\n"
         "complete -c cxrcat -f\n";
     for_each_command(root, [&](const CommandDoc& command) {

@@ -17,8 +17,15 @@ Result<FetchOptions> apply_label_selection(AppContext& context, const Dataset& d
     if (!selected) {
         return selected.error();
     }
-    context.notice(dataset.id + ": the labels select " + std::to_string(selected->images) + " image(s); with " +
-                   std::to_string(selected->label_files.size()) + " label file(s) they are the files to fetch");
+    if (selected->archives > 0) {
+        // The catalog does not say which archive holds which image: each may hold a selected one.
+        context.notice(dataset.id + ": the labels select " + std::to_string(selected->images) +
+                       " image(s); they come inside " + std::to_string(selected->archives) +
+                       " archive(s), which are fetched whole and extracted to the selected images alone");
+    } else {
+        context.notice(dataset.id + ": the labels select " + std::to_string(selected->images) + " image(s); with " +
+                       std::to_string(selected->label_files.size()) + " label file(s) they are the files to fetch");
+    }
     return std::move(selected->options);
 }
 

@@ -377,7 +377,9 @@ TEST_F(LabelsTest, RanzcrCatheterColumnsAndPatientIds) {
 
 TEST_F(LabelsTest, PadchestListLiteralsMatchNamesExactlyAndKeepTheLabelMethod) {
     install("padchest");
-    ProcessResult result = cxrcat({"labels", "padchest"});
+    // The fixture's ..._04-014-084.png and ..._00-196-188.png are in the catalog's errata (TorchXRayVision's
+    // missing files): kept here to show every row as parsed, dropped by default (below).
+    ProcessResult result = cxrcat({"labels", "padchest", "--keep-errata"});
     ASSERT_EQ(result.exit_code, 0) << result.describe();
     const std::string a = "216840111366964012819207061112010307142602253_04-014-08";
     const std::string b = "216840111366964013076187734852011291090445391_00-196-18";
@@ -391,6 +393,14 @@ TEST_F(LabelsTest, PadchestListLiteralsMatchNamesExactlyAndKeepTheLabelMethod) {
                   "padchest,12/" + a + "5.png,p-002,s-002,LATERAL,F,40,,,Physician,1,0,0,0,0,0,0,0",
                   "padchest,3/" + b + "8.png,p-003,s-003,,,,,,Physician,0,0,0,0,0,1,0,1",
                   "padchest,3/" + b + "9.png,p-003,s-003,AP_HORIZONTAL,,,,,Physician,,,,,,,,"}));
+
+    ProcessResult dropped = cxrcat({"labels", "padchest"});
+    ASSERT_EQ(dropped.exit_code, 0) << dropped.describe();
+    std::vector<std::string> rows = lines(dropped.out);
+    ASSERT_EQ(rows.size(), 3U) << dropped.out;
+    EXPECT_TRUE(rows[1].starts_with("padchest,12/" + a + "5.png,")) << rows[1];
+    EXPECT_TRUE(rows[2].starts_with("padchest,3/" + b + "9.png,")) << rows[2];
+    EXPECT_TRUE(contains(dropped.err, "2 row(s) name an image the catalog lists as an erratum")) << dropped.err;
 }
 
 TEST_F(LabelsTest, PadchestLabelsThatAreNotAListLiteralAreExit5NamingTheLine) {
@@ -407,12 +417,57 @@ TEST_F(LabelsTest, PadchestLabelsThatAreNotAListLiteralAreExit5NamingTheLine) {
     EXPECT_TRUE(contains(result.err, "Python list literal")) << result.err;
 }
 
-TEST_F(LabelsTest, FetchWhereOnLabelsOfADatasetShippedInArchivesSaysWhyBeforeAnyRequest) {
+TEST_F(LabelsTest, RowsOfUnusableErrataAreDroppedAndCountedUnlessKeepErrata) {
+    install("nih-cxr14");
+    // A test catalog: the errata model of issue 21 §2 over the fixture's images. Errata match trailing
+    // path components (find_erratum); a mislabelled image still opens, so its row stays.
+    nlohmann::json nih = builtin_entry("nih-cxr14");
+    nih["errata"] = {{{"path", "00000001_000.png"}, {"problem", "truncated"}, {"source", "test catalog"}},
+                     {{"path", "images/00000003_001.png"}, {"problem", "not-an-image"}, {"source", "test catalog"}},
+                     {{"path", "00000002_000.png"}, {"problem", "mislabelled"}, {"source", "test catalog"}}};
+    write_text_file(m_dir / "lab" / "nih-cxr14.json", nih.dump(2));
+    const std::string catalog = (m_dir / "lab").string();
+
+    ProcessResult dropped = cxrcat({"--catalog", catalog, "labels", "nih-cxr14", "--findings", "native"});
+    ASSERT_EQ(dropped.exit_code, 0) << dropped.describe();
+    std::vector<std::string> rows = lines(dropped.out);
+    ASSERT_EQ(rows.size(), 4U) << dropped.out;
+    EXPECT_TRUE(rows[1].starts_with("nih-cxr14,images/00000001_001.png,")) << rows[1];
+    EXPECT_TRUE(rows[2].starts_with("nih-cxr14,images/00000002_000.png,")) << rows[2];
+    EXPECT_TRUE(rows[3].starts_with("nih-cxr14,images/00000013_005.png,")) << rows[3];
+    EXPECT_TRUE(contains(dropped.err, "2 row(s) name an image the catalog lists as an erratum")) << dropped.err;
+    EXPECT_TRUE(contains(dropped.err, "dropped (--keep-errata keeps them)")) << dropped.err;
+    EXPECT_TRUE(contains(dropped.err, "3 row(s) name an image that is not on disk")) << dropped.err;
+
+    ProcessResult kept = cxrcat({"--catalog", catalog, "labels", "nih-cxr14", "--keep-errata"});
+    ASSERT_EQ(kept.exit_code, 0) << kept.describe();
+    EXPECT_EQ(lines(kept.out).size(), 6U) << kept.out;
+    EXPECT_TRUE(contains(kept.err, "2 row(s) name an image the catalog lists as an erratum")) << kept.err;
+    EXPECT_TRUE(contains(kept.err, "kept (--keep-errata)")) << kept.err;
+}
+
+TEST_F(LabelsTest, FetchWhereOnADatasetShippedInArchivesPlansItsArchivesNotPerImageUrls) {
+    install("nih-cxr14");
+    ProcessResult result = cxrcat(
+        {"fetch", "nih-cxr14", "--accept-terms", "--dry-run", "--format", "json", "--where", "finding.Pneumothorax=1"});
+    ASSERT_EQ(result.exit_code, 0) << result.describe();
+    // The catalog does not say which of the 12 archives holds 00000013_005.png: each may.
+    EXPECT_TRUE(contains(result.err, "the labels select 1 image(s); they come inside 12 archive(s)")) << result.err;
+    nlohmann::json files = nlohmann::json::parse(result.out)["plans"][0]["files"];
+    ASSERT_EQ(files.size(), 12U) << result.out;
+    for (const auto& file : files) {
+        EXPECT_TRUE(file["path"].get<std::string>().ends_with(".tar.gz")) << file.dump();
+        EXPECT_TRUE(file["extract"].get<bool>()) << file.dump();
+    }
+}
+
+TEST_F(LabelsTest, FetchWhereOnPadchestSaysTheCatalogNamesNoZipBeforeAnyRequest) {
+    // labels-facts.md §2: PadChest's ImageDir names the zip of each image, but the catalog lists none.
     ProcessResult result =
-        cxrcat({"fetch", "nih-cxr14", "--accept-terms", "--dry-run", "--where", "finding.Pneumothorax=1"});
+        cxrcat({"fetch", "padchest", "--accept-terms", "--dry-run", "--where", "finding.Pleural Effusion=1"});
     EXPECT_EQ(result.exit_code, 2) << result.describe();
-    EXPECT_TRUE(contains(result.err, "its images come inside archives")) << result.err;
-    EXPECT_TRUE(contains(result.err, "cxrcat labels nih-cxr14 --where")) << result.err;
+    EXPECT_TRUE(contains(result.err, "the catalog names no archive that holds them")) << result.err;
+    EXPECT_TRUE(contains(result.err, "cxrcat labels padchest --where")) << result.err;
 }
 
 } // namespace

@@ -77,6 +77,12 @@ expect "cxrcat --catalog $fixtures/catalogs/minimal/lab-cxr.json show lab" "lab-
 CXRCAT_CATALOG="$fixtures/catalogs/minimal/lab-cxr.json" expect "cxrcat fetch lab" "lab-cxr"
 expect "cxrcat -q fetch --dry-run js" "jsrt"
 expect "cxrcat fetch -j 4 js" "jsrt"
+# --where: the label fields, then finding names from `cxrcat labels --list-findings` (any case; a
+# name's spaces escaped), then a finding's values.
+expect "cxrcat plan mimic-cxr-jpg --where " "finding. labeler= sex= split= view="
+expect "cxrcat fetch mimic-cxr-jpg --where finding.Pneumo" "finding.Pneumonia= finding.Pneumothorax="
+expect "cxrcat labels nih-cxr14 --where finding.pleural" 'finding.Pleural\ Effusion= finding.Pleural\ Other= finding.Pleural\ Thickening='
+expect_contains "cxrcat fetch mimic-cxr-jpg --where finding.Edema=" "finding.Edema=1" "finding.Edema=-1" "finding.Edema=none"
 expect_contains "cxrcat fetch --" --dry-run --include --from --jobs --accept-terms --catalog --quiet --help
 expect_contains "cxrcat " list show search fetch verify check doctor sync completion
 expect_contains "cxrcat --" --catalog --quiet --verbose --version --help

@@ -13,11 +13,15 @@ for shell in zsh fish; do
     fi
 done
 if zsh -n "$zsh_script"; then echo "ok: zsh -n accepts the zsh script"; else echo "FAIL: zsh -n"; failures=$((failures + 1)); fi
-for name in _cxrcat_command _cxrcat_command_list _cxrcat_command_mirror_export _cxrcat_ids; do
+for name in _cxrcat_command _cxrcat_command_list _cxrcat_command_mirror_export _cxrcat_ids _cxrcat_where; do
     if ! grep -q "^$name() {" "$zsh_script"; then echo "FAIL: zsh script lacks $name"; failures=$((failures + 1)); fi
 done
 if ! grep -q "'\*--modality=\[Only this modality (repeatable)\]:cxr|ct|mri:(cxr ct mri)'" "$zsh_script"; then
     echo "FAIL: zsh script: --modality is not completed with its values"
+    failures=$((failures + 1))
+fi
+if ! grep -q "'\*--where=\[.*\]:FIELD=VALUE:_cxrcat_where'" "$zsh_script"; then
+    echo "FAIL: zsh script: --where is not completed by _cxrcat_where"
     failures=$((failures + 1))
 fi
 
@@ -43,5 +47,7 @@ expect_fish "cxrcat fe" "fetch"
 expect_fish "cxrcat fetch js" "jsrt"
 expect_fish "cxrcat list --modality c" "ct cxr"
 expect_fish "cxrcat catalog v" "validate"
+expect_fish "cxrcat fetch mimic-cxr-jpg --where finding.Pneumo" "finding.Pneumonia= finding.Pneumothorax="
+expect_fish "cxrcat labels nih-cxr14 --where sp" "split="
 echo "$failures failures"
 ((failures == 0))

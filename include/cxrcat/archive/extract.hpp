@@ -38,6 +38,12 @@ struct ExtractLimits {
     // the staging directory and the staged regular files; an error refuses the whole archive (the
     // staging directory is removed, nothing is installed). E.g. a checksum list inside the archive.
     std::function<Result<void>(const std::filesystem::path& staging, const std::vector<ExtractedFile>& files)> vet;
+    // When set, only the entries it keeps are installed (fetch --where on labels: the selected images
+    // of an archive). It is asked with each non-directory entry's normalized path after the safety
+    // checks of that path (and again with a hardlink's target); an entry it leaves out is skipped
+    // unread, directories are only made as parents of kept entries, and a hardlink to a left-out
+    // file is left out too (its data went with the file).
+    std::function<bool(const std::string& path)> keep_member;
 };
 
 // One regular file installed by extract_archive.

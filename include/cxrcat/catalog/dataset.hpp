@@ -192,4 +192,12 @@ struct Dataset {
 // One plain-English sentence saying what an access class means for the user.
 [[nodiscard]] std::string_view explain(AccessClass value);
 
+// The erratum dataset lists for path: its full relative path, or trailing whole components of it
+// ("Thumbs.db", "CXR_png/Thumbs.db"); nullptr when none.
+[[nodiscard]] const Erratum* find_erratum(const Dataset& dataset, const std::string& path);
+
+// True when an erratum's problem means the file is not a usable image (missing, truncated, corrupt,
+// not an image): `labels` drops its row by default. A duplicate or mislabelled image still opens.
+[[nodiscard]] bool erratum_unusable(const Erratum& erratum);
+
 } // namespace cxrcat

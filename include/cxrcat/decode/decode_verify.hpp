@@ -48,9 +48,8 @@ struct DecodeReport {
     [[nodiscard]] bool ok() const { return count(DecodeStatus::failed) == 0; }
 };
 
-// The erratum dataset lists for path: its full relative path, or trailing whole components of it
-// ("Thumbs.db", "CXR_png/Thumbs.db"); nullptr when none.
-[[nodiscard]] const Erratum* find_erratum(const Dataset& dataset, const std::string& path);
+// find_erratum (the erratum a dataset lists for a path) is in cxrcat/catalog/dataset.hpp: `labels`
+// drops errata rows too.
 
 // Adds the content warning "declared: …" to a passed check whose bit depth or colour differs from the
 // dataset's declared pixels (when it declares them and the format says them): NIH's RGBA PNGs among

@@ -33,12 +33,16 @@ struct LabelQuery {
     bool require_images = false;
     bool absolute = false;
     bool drop_overlap = false;
+    // Keep rows whose image is a catalog erratum of an unusable file (erratum_unusable); by default
+    // they are dropped and counted (issue 21 §2).
+    bool keep_errata = false;
 };
 
 struct LabelStats {
     std::size_t rows = 0;           // written
     std::size_t missing_images = 0; // rows whose image is not on disk (kept unless require_images)
     std::size_t overlapping = 0;    // rows that are an image of an earlier-named dataset (or the reverse)
+    std::size_t errata = 0;         // rows whose image is an unusable erratum (dropped unless keep_errata)
     std::vector<std::string> notes; // for stderr: lineage without a mapping, split assignments
 };
 

@@ -13,6 +13,8 @@
 #include "cxrcat/state/lock_file.hpp"
 
 #include <functional>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,9 @@ struct FetchOptions {
     Selection selection; // --files-from, --where, --sample, --shard
     bool extract = true;
     bool keep_archives = false;
+    // fetch --where on the labels of a dataset shipped in archives: the dataset paths of the archive
+    // members to install; the others are skipped while extracting (nullopt: every member).
+    std::optional<std::set<std::string>> members;
     // --max-expansion: an archive without a declared extracted size may produce this many times its
     // own size before it is refused as a compression bomb.
     double max_expansion = 100.0;
@@ -102,7 +107,8 @@ struct FileResult {
     std::vector<std::string> notes; // e.g. "no published checksum: recorded SHA-256 ..."
     std::string digest_origin;      // where the checked digests came from
     std::size_t extracted_files = 0;
-    std::string served_revision; // the commit the origin served the file from, when it said (Hub)
+    std::size_t members_not_selected = 0; // of an archive extracted for --where on labels: members skipped
+    std::string served_revision;          // the commit the origin served the file from, when it said (Hub)
 };
 
 struct FetchReport {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct ExtractedArchive {
     std::vector<std::string> files;
     bool kept = false; // the archive itself is still on disk
     std::string extracted_at;
+    // fetch --where on labels: the archive's members (dataset paths) that were not selected, so not
+    // installed. Empty when everything was extracted.
+    std::vector<std::string> not_selected;
 
     bool operator==(const ExtractedArchive&) const = default;
 };
@@ -52,6 +56,11 @@ struct FileStamp {
     std::uint64_t size = 0;
     std::int64_t mtime_ns = 0;
 };
+
+// True when the archive member at dataset path `path` is one of members: the path itself, or its
+// trailing components (a label file names `train/patient1/study1/view1_frontal.jpg`, the release zip
+// holds it under `CheXpert-v1.0-small/`; NIH's Kaggle copy nests `images/` in `images_001/`).
+[[nodiscard]] bool member_selected(const std::set<std::string>& members, const std::string& path);
 
 // The stamp of the file at a dataset-relative path, or nullopt when there is none.
 using StampReader = std::function<std::optional<FileStamp>(const std::string& path)>;
@@ -90,6 +99,9 @@ class DatasetState {
     [[nodiscard]] bool is_intact(const std::string& path) const;
     // True when the archive was extracted and every extracted file is intact.
     [[nodiscard]] bool is_extracted(const std::string& archive_path) const;
+    // is_extracted, and no member it left out is wanted: members lists the wanted dataset paths
+    // (nullptr: all of them, so nothing may have been left out).
+    [[nodiscard]] bool is_extracted_for(const std::string& archive_path, const std::set<std::string>* members) const;
     // Records the file now on disk at path (size and mtime are read from it).
     Result<void> record_file(const std::string& path, std::map<DigestAlgorithm, std::string> digests,
                              const std::string& from_archive, const std::string& now);

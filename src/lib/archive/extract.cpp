@@ -10,7 +10,6 @@
 // to disk.
 #include "cxrcat/archive/extract.hpp"
 
-#include "cxrcat/files/install_mode.hpp"
 #include "archive/archive_reader.hpp"
 #include "archive/entry_writer.hpp"
 #include "archive/extract_errors.hpp"
@@ -18,6 +17,7 @@
 #include "archive/publish.hpp"
 #include "archive/staging_area.hpp"
 #include "archive/symlink_check.hpp"
+#include "cxrcat/files/install_mode.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -134,6 +134,10 @@ class Extraction {
             return m_refuse(label + " would write into " + quote_name(top) +
                             ", which cxrcat reserves for its own state");
         }
+        if (m_limits.keep_member && !path.empty() &&
+            (header.type == EntryType::directory || !m_limits.keep_member(path))) {
+            return {}; // not selected (libarchive skips its data), or a directory made when a kept entry needs it
+        }
         if (header.hardlink != nullptr) {
             return extract_hardlink(header, path, label);
         }
@@ -193,6 +197,9 @@ class Extraction {
             return m_refuse(label + " has an empty path");
         }
         auto source = m_staging.tree().find(target);
+        if (source == m_staging.tree().end() && m_limits.keep_member && !m_limits.keep_member(target)) {
+            return {}; // its data went with a file the member filter left out
+        }
         if (source == m_staging.tree().end() || source->second.kind != NodeKind::file) {
             return m_refuse(what + ", which is not an earlier file in the archive");
         }

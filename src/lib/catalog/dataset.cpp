@@ -42,4 +42,22 @@ std::string_view explain(AccessClass value) {
     return "";
 }
 
+const Erratum* find_erratum(const Dataset& dataset, const std::string& path) {
+    for (const auto& erratum : dataset.errata) {
+        // A trailing part of the path matches whole components: where an archive unpacks (its top
+        // directory) is often not documented, the file's own name and folders are.
+        bool tail = path.size() > erratum.path.size() && path.ends_with(erratum.path) &&
+                    path[path.size() - erratum.path.size() - 1] == '/';
+        if (erratum.path == path || tail) {
+            return &erratum;
+        }
+    }
+    return nullptr;
+}
+
+bool erratum_unusable(const Erratum& erratum) {
+    return erratum.problem == ErratumProblem::missing || erratum.problem == ErratumProblem::truncated ||
+           erratum.problem == ErratumProblem::corrupt || erratum.problem == ErratumProblem::not_an_image;
+}
+
 } // namespace cxrcat

@@ -32,19 +32,6 @@ std::size_t DecodeReport::count(DecodeStatus status) const {
         std::count_if(items.begin(), items.end(), [&](const DecodeItem& item) { return item.status == status; }));
 }
 
-const Erratum* find_erratum(const Dataset& dataset, const std::string& path) {
-    for (const auto& erratum : dataset.errata) {
-        // A trailing part of the path matches whole components: where an archive unpacks (its top
-        // directory) is often not documented, the file's own name and folders are.
-        bool tail = path.size() > erratum.path.size() && path.ends_with(erratum.path) &&
-                    path[path.size() - erratum.path.size() - 1] == '/';
-        if (erratum.path == path || tail) {
-            return &erratum;
-        }
-    }
-    return nullptr;
-}
-
 void compare_with_declared(const Dataset& dataset, ImageCheck& check) {
     if (!dataset.pixels || !check.ok() || (check.bit_depth == 0 && check.colour.empty())) {
         return;

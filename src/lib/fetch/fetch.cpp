@@ -20,25 +20,51 @@
 #include "verify/file_hash.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 namespace cxrcat {
 
 namespace {
 
+// fetch --where on labels: keeps the archive's members whose dataset path (prefix/member) is selected
+// (member_selected),
+// or that an earlier selection installed from it (a new selection adds to what is there); collects the
+// others' dataset paths in not_selected.
+std::function<bool(const std::string&)> member_filter(const DatasetState& state, const std::string& archive,
+                                                      const std::string& prefix, const std::set<std::string>& members,
+                                                      std::set<std::string>& not_selected) {
+    std::set<std::string> earlier;
+    if (auto it = state.archives.find(archive); it != state.archives.end()) {
+        earlier.insert(it->second.files.begin(), it->second.files.end());
+    }
+    return [&members, &not_selected, earlier = std::move(earlier), prefix](const std::string& member) {
+        std::string path = prefix.empty() ? member : prefix + "/" + member;
+        if (member_selected(members, path) || earlier.count(path) != 0) {
+            return true;
+        }
+        not_selected.insert(std::move(path));
+        return false;
+    };
+}
+
 void extract_into_place(const PlannedFile& planned, const std::filesystem::path& destination, DatasetState& state,
                         const FetchOptions& options, FileResult& result, const std::string& now) {
     std::filesystem::path archive = destination / planned.path;
     std::filesystem::path into = archive.parent_path();
-    auto extracted = extract_archive(
-        archive, into, fetch_extract_limits(destination, into, options.max_expansion, planned.extracted_size));
+    std::string prefix = std::filesystem::path(planned.path).parent_path().string();
+    ExtractLimits limits = fetch_extract_limits(destination, into, options.max_expansion, planned.extracted_size);
+    std::set<std::string> not_selected;
+    if (options.members) {
+        limits.keep_member = member_filter(state, planned.path, prefix, *options.members, not_selected);
+    }
+    auto extracted = extract_archive(archive, into, limits);
     if (!extracted) {
         result.status = TransferStatus::failed;
         result.error = extracted.error();
         result.error->note("the verified archive is kept at " + archive.string() + "; rerun to extract it again");
         return;
     }
-    std::string prefix = std::filesystem::path(planned.path).parent_path().string();
     auto recorded = record_extracted_files(state, planned.path, prefix, *extracted, result.bytes, now);
     if (!recorded) {
         result.status = TransferStatus::failed;
@@ -48,6 +74,12 @@ void extract_into_place(const PlannedFile& planned, const std::filesystem::path&
     ExtractedArchive record = std::move(*recorded);
     record.digests = state.files[planned.path].digests;
     result.extracted_files = extracted->size();
+    if (options.members) {
+        record.not_selected.assign(not_selected.begin(), not_selected.end());
+        result.members_not_selected = not_selected.size();
+        result.notes.push_back("installed " + std::to_string(extracted->size()) + " member(s) of " + planned.path +
+                               ", skipped " + std::to_string(not_selected.size()) + " not selected by --where");
+    }
     record.kept = options.keep_archives;
     if (!options.keep_archives) {
         std::error_code ignored;
@@ -428,7 +460,8 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
     // Archives that were verified earlier but never extracted (a run stopped in between).
     for (std::size_t i = 0; i < plan->files.size(); ++i) {
         const PlannedFile& planned = plan->files[i];
-        if (results[i].status == TransferStatus::skipped && planned.extract && !state.is_extracted(planned.path)) {
+        if (results[i].status == TransferStatus::skipped && planned.extract &&
+            !state.is_extracted_for(planned.path, options.members ? &*options.members : nullptr)) {
             extract_into_place(planned, destination, state, options, results[i], now);
         }
     }

@@ -108,7 +108,7 @@ std::filesystem::path local_path(const std::filesystem::path& root, const std::f
     return std::filesystem::is_regular_file(root) ? root : root / relative;
 }
 
-void add_planned(FetchPlan& plan, PlannedFile planned, const DatasetState& state) {
+void add_planned(FetchPlan& plan, PlannedFile planned, const DatasetState& state, const FetchOptions& options) {
     if (auto recorded = state.recorded.find(planned.path);
         recorded != state.recorded.end() && planned.digests.empty()) {
         planned.digests[DigestAlgorithm::sha256] = recorded->second.sha256;
@@ -118,7 +118,10 @@ void add_planned(FetchPlan& plan, PlannedFile planned, const DatasetState& state
         }
     }
     // A part of a split archive that was extracted (and then removed) needs nothing either.
-    planned.verified = state.is_intact(planned.path) || (planned.extract && state.is_extracted(planned.path)) ||
+    // An archive extracted for another selection of members is done only when it left none of these out.
+    const std::set<std::string>* members = options.members ? &*options.members : nullptr;
+    planned.verified = state.is_intact(planned.path) ||
+                       (planned.extract && state.is_extracted_for(planned.path, members)) ||
                        (!planned.split_archive.empty() && state.is_extracted(planned.split_archive));
     plan.files.push_back(std::move(planned)); // totals are counted by finish_plan, after the selection
 }
@@ -137,7 +140,7 @@ void plan_manual_source(std::size_t index, const FetchOptions& options, const st
             planned.path = relative.generic_string();
             planned.local = local_path(*options.from, relative);
             planned.source_index = index;
-            add_planned(plan, std::move(planned), state);
+            add_planned(plan, std::move(planned), state, options);
         }
         return;
     }
@@ -162,7 +165,7 @@ void plan_manual_source(std::size_t index, const FetchOptions& options, const st
         planned.extract = file.extract && options.extract;
         planned.extracted_size = file.extracted_size;
         planned.source_index = index;
-        add_planned(plan, std::move(planned), state);
+        add_planned(plan, std::move(planned), state, options);
     }
 }
 
@@ -377,7 +380,7 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const InstallStore& store, c
             planned.source_index = index;
             planned.unavailable = file.unavailable;
             planned.source = std::move(file);
-            add_planned(plan, std::move(planned), state);
+            add_planned(plan, std::move(planned), state, options);
         }
     }
     if (auto chosen = select_planned_files(plan, dataset, options.selection); !chosen) {

@@ -78,13 +78,27 @@ Result<void> fetch_label_files(const Dataset& dataset, const Paths& paths, const
     return {};
 }
 
-// True when the catalog lists archives to extract: the images then come inside them, and a selection of
-// images cannot be downloaded one by one.
-bool ships_images_in_archives(const Dataset& dataset) {
-    return std::any_of(dataset.sources.begin(), dataset.sources.end(), [](const Source& source) {
-        return std::any_of(source.files.begin(), source.files.end(),
-                           [](const FileEntry& file) { return file.extract; });
-    });
+// The archives the catalog lists to extract (dataset paths): the images then come inside them, and a
+// selection of images cannot be downloaded one by one. The catalog does not say which archive holds
+// which image (labels-facts.md §2 "Selection before download": NIH and CheXpert are archive-granular),
+// so each may hold a selected one.
+std::vector<std::string> image_archives(const Dataset& dataset) {
+    std::vector<std::string> archives;
+    for (const Source& source : dataset.sources) {
+        std::string directory = source.param("directory");
+        for (const FileEntry& file : source.files) {
+            if (file.extract) {
+                archives.push_back(directory.empty() ? file.path : directory + "/" + file.path);
+            }
+        }
+    }
+    return archives;
+}
+
+// True when every source is downloaded by hand: without --from, nothing of a selection can be fetched.
+bool only_by_hand(const Dataset& dataset) {
+    return std::all_of(dataset.sources.begin(), dataset.sources.end(),
+                       [](const Source& source) { return source.provider == Provider::manual; });
 }
 
 } // namespace
@@ -112,11 +126,15 @@ Result<LabelSelection> select_by_labels(const Dataset& dataset, const Paths& pat
                                   "the catalog describes none for this dataset",
                      {"cxrcat labels --list-findings names the datasets that have them"});
     }
-    if (ships_images_in_archives(dataset)) {
+    std::vector<std::string> archives = image_archives(dataset);
+    if (archives.empty() && only_by_hand(dataset) && !options.from) {
+        // PadChest: the label file's ImageDir names the zip of each image (labels-facts.md §2), but the
+        // catalog names none of the zips, so there is nothing to select among.
         return Error(ErrorCode::usage,
-                     dataset.id +
-                         ": its images come inside archives, so --where on labels cannot fetch them one by one",
-                     {"fetch the dataset, then select rows with: cxrcat labels " + dataset.id + " --where …"});
+                     dataset.id + ": its images are downloaded by hand and the catalog names no archive that holds "
+                                  "them, so --where on labels cannot choose what to download",
+                     {"download the images as 'cxrcat show " + dataset.id + "' says, install them with cxrcat fetch " +
+                      dataset.id + " --from DIR, then select rows with: cxrcat labels " + dataset.id + " --where …"});
     }
     auto terms = split_terms(options.selection.where);
     if (!terms) {
@@ -146,8 +164,19 @@ Result<LabelSelection> select_by_labels(const Dataset& dataset, const Paths& pat
     }
     selection.images = chosen.size();
     selection.label_files = installed_label_files(*dataset.label_table, dir);
-    chosen.insert(selection.label_files.begin(), selection.label_files.end());
-    std::vector<std::string> files(chosen.begin(), chosen.end());
+    std::vector<std::string> files;
+    if (archives.empty()) {
+        chosen.insert(selection.label_files.begin(), selection.label_files.end());
+        files.assign(chosen.begin(), chosen.end());
+    } else {
+        // Every archive, extracted to the chosen images and the label files (CheXpert ships its CSVs
+        // inside its zips) alone.
+        selection.archives = archives.size();
+        files = std::move(archives);
+        std::vector<std::string> label_paths = label_includes(*dataset.label_table);
+        chosen.insert(label_paths.begin(), label_paths.end());
+        selection.options.members = std::move(chosen);
+    }
     if (options.selection.files_from) {
         std::set<std::string> listed(options.selection.files_from->begin(), options.selection.files_from->end());
         std::erase_if(files, [&](const std::string& path) { return listed.count(path) == 0; });

@@ -174,6 +174,15 @@ Result<LabelStats> write_label_table(const std::vector<const Dataset*>& datasets
                 })) {
                 return;
             }
+            if (!dataset->errata.empty()) {
+                if (const Erratum* erratum = find_erratum(*dataset, row.image);
+                    erratum != nullptr && erratum_unusable(*erratum)) {
+                    ++stats.errata;
+                    if (!query.keep_errata) {
+                        return;
+                    }
+                }
+            }
             std::error_code error;
             if (!std::filesystem::exists(dir / row.image, error)) {
                 ++stats.missing_images;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cxrcat/state/dataset_state.hpp"
 
-#include "cxrcat/files/atomic_file.hpp"
 #include "cxrcat/base/digest_json.hpp"
+#include "cxrcat/files/atomic_file.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -37,11 +37,15 @@ json state_entry_json(const InstalledFile& entry) {
 }
 
 json state_entry_json(const ExtractedArchive& entry) {
-    return {{"size", entry.size},
-            {"digests", digests_to_json(entry.digests)},
-            {"files", entry.files},
-            {"kept", entry.kept},
-            {"extracted_at", entry.extracted_at}};
+    json out = {{"size", entry.size},
+                {"digests", digests_to_json(entry.digests)},
+                {"files", entry.files},
+                {"kept", entry.kept},
+                {"extracted_at", entry.extracted_at}};
+    if (!entry.not_selected.empty()) {
+        out["not_selected"] = entry.not_selected;
+    }
+    return out;
 }
 
 json state_entry_json(const RecordedDigest& entry) {
@@ -83,6 +87,7 @@ void read_state_sections(const json& document, std::map<std::string, InstalledFi
         entry.files = value.at("files").get<std::vector<std::string>>();
         entry.kept = value.value("kept", false);
         entry.extracted_at = value.value("extracted_at", "");
+        entry.not_selected = value.value("not_selected", std::vector<std::string>{});
         archives.insert_or_assign(path, std::move(entry));
     }
     for (const auto& [path, value] : recorded_json.items()) {
@@ -318,6 +323,28 @@ bool DatasetState::is_extracted(const std::string& archive_path) const {
     }
     return std::all_of(it->second.files.begin(), it->second.files.end(),
                        [this](const std::string& path) { return is_intact(path); });
+}
+
+bool DatasetState::is_extracted_for(const std::string& archive_path, const std::set<std::string>* members) const {
+    if (!is_extracted(archive_path)) {
+        return false;
+    }
+    const std::vector<std::string>& left_out = archives.at(archive_path).not_selected;
+    return std::none_of(left_out.begin(), left_out.end(), [members](const std::string& path) {
+        return members == nullptr || member_selected(*members, path);
+    });
+}
+
+bool member_selected(const std::set<std::string>& members, const std::string& path) {
+    if (members.count(path) != 0) {
+        return true;
+    }
+    for (std::size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+        if (members.count(path.substr(slash + 1)) != 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 Result<void> DatasetState::record_file(const std::string& path, std::map<DigestAlgorithm, std::string> digests,
