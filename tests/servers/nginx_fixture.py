@@ -218,6 +218,19 @@ def claim_state_dir(state, marker, made_by, subdirs, mode=0o777):
         os.makedirs(os.path.join(state, name), mode=mode)
 
 
+def reclaim_state_dir(state, marker, ready_file, stop):
+    """Ends whatever a previous run that was not cleaned up left in state (its processes are never reused) and
+    removes its ready file ready_file; returns state as an absolute path."""
+    state = os.path.abspath(state)
+    if os.path.exists(os.path.join(state, marker)):
+        stop(state)
+    try:
+        os.remove(os.path.join(state, ready_file))
+    except FileNotFoundError:
+        pass
+    return state
+
+
 def prepare_state_dir(state):
     claim_state_dir(state, MARKER, "tests/servers/nginx_fixture.py; `stop` ends the servers recorded here", SUBDIRS)
     os.chmod(os.path.join(state, "conf"), 0o700)
@@ -536,13 +549,7 @@ def rate_setting(cli_value, env_name, default):
 
 
 def start(state, args):
-    state = os.path.abspath(state)
-    if os.path.exists(os.path.join(state, MARKER)):
-        stop(state)  # a previous run that was not cleaned up; never reuse its processes
-    try:
-        os.remove(os.path.join(state, "servers.json"))
-    except FileNotFoundError:
-        pass
+    state = reclaim_state_dir(state, MARKER, "servers.json", stop)
 
     nginx, openssl = find_nginx(), shutil.which("openssl")
     missing = [name for name, path in (("nginx", nginx), ("openssl", openssl)) if path is None]

@@ -23,7 +23,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from nginx_fixture import (FixtureError, claim_state_dir, end_process, http_get, is_running, poll,  # noqa: I001
-                           read_pid, run_command, write_atomically)
+                           read_pid, reclaim_state_dir, run_command, write_atomically)
 
 EXIT_SKIP = 77
 MARKER = ".cxrcat-provider-stubs"
@@ -73,13 +73,7 @@ def stop(state):
 
 
 def start(state):
-    state = os.path.abspath(state)
-    if os.path.exists(os.path.join(state, MARKER)):
-        stop(state)  # a previous run that was not cleaned up; never reuse its process
-    try:
-        os.remove(os.path.join(state, "providers.json"))
-    except FileNotFoundError:
-        pass
+    state = reclaim_state_dir(state, MARKER, "providers.json", stop)
     if not os.path.isfile(STUBS):
         log(f"{STUBS} not found")
         return 1 if os.environ.get("CXRCAT_REQUIRE_SERVERS") == "1" else EXIT_SKIP

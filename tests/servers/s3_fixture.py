@@ -32,7 +32,7 @@ import uuid
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from nginx_fixture import (FixtureError, claim_state_dir, end_process, free_ports, is_running, poll,  # noqa: I001
-                           run_command, write_atomically)
+                           reclaim_state_dir, run_command, write_atomically)
 
 EXIT_SKIP = 77
 MARKER = ".cxrcat-s3"
@@ -197,13 +197,7 @@ def start_cluster(state, conf, pids):
 
 
 def start(state):
-    state = os.path.abspath(state)
-    if os.path.exists(os.path.join(state, MARKER)):
-        stop(state)  # a previous run that was not cleaned up
-    try:
-        os.remove(os.path.join(state, "s3.json"))
-    except FileNotFoundError:
-        pass
+    state = reclaim_state_dir(state, MARKER, "s3.json", stop)
     missing = [b for b in BINARIES if shutil.which(b) is None]
     if missing:
         log(f"missing {', '.join(missing)} (scripts/install-deps --test installs radosgw ceph-mon ceph-osd ceph-mgr)")
