@@ -4,16 +4,10 @@
 #include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
-#include <gmock/gmock.h>
-
 #include <csignal>
 
 namespace cxrcat::test {
 namespace {
-
-namespace fs = std::filesystem;
-using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 
 class Resume : public IntegrationTest {
   protected:
