@@ -26,6 +26,29 @@ class Resume : public IntegrationTest {
                                                << killed.describe();
         return file_size_or_zero(part_of(name));
     }
+
+    // Serves data as name through fault mode `mode`, stops `fetch t1` at a file size limit of 1 MiB (exit 8,
+    // the part left for a resume), then fetches again (--format json), which must install the file intact.
+    // Returns the part's size between the runs; the second run goes to rerun.
+    std::uint64_t stop_at_limit_then_rerun(const std::string& mode, const std::string& name, const std::string& data,
+                                           ProcessResult& rerun) {
+        serve(name, data);
+        write_catalog({{name, fault_url(mode, name), data.size(), sha256_hex(data)}});
+        auto stopped = cxrcat_with_file_size_limit(k_mib, {"fetch", "t1", "--accept-terms"});
+        EXPECT_EQ(stopped.exit_code, 8) << stopped.describe();
+        EXPECT_THAT(stopped.err, HasSubstr("file size limit")) << stopped.describe();
+        std::uint64_t left = file_size_or_zero(part_of(name));
+        EXPECT_EQ(left, k_mib) << "the interrupted run leaves its part for a resume";
+        EXPECT_FALSE(fs::exists(installed(name)));
+
+        rerun = cxrcat({"fetch", "t1", "--format", "json"});
+        EXPECT_EQ(rerun.exit_code, 0) << rerun.describe();
+        if (rerun.exit_code == 0) {
+            EXPECT_EQ(read_text_file(installed(name)), data);
+        }
+        EXPECT_FALSE(fs::exists(part_of(name)));
+        return left;
+    }
 };
 
 TEST_F(Resume, SigkillThenRerunResumesWithRange) {
@@ -116,20 +139,9 @@ TEST_F(Resume, RemoteChangedBetweenRunsRestartsFromZero) {
 TEST_F(Resume, ServerIgnoringRangeRestartsFromZero) {
     const std::string name = "n.bin";
     std::string data = random_bytes(3 * k_mib + 77);
-    serve(name, data);
-    write_catalog({{name, fault_url("norange", name), data.size(), sha256_hex(data)}});
-
-    auto stopped = cxrcat_with_file_size_limit(k_mib, {"fetch", "t1", "--accept-terms"});
-    ASSERT_EQ(stopped.exit_code, 8) << stopped.describe();
-    EXPECT_THAT(stopped.err, HasSubstr("file size limit")) << stopped.describe();
-    std::uint64_t left = file_size_or_zero(part_of(name));
-    ASSERT_EQ(left, k_mib) << "the interrupted run leaves its part for a resume";
-    EXPECT_FALSE(fs::exists(installed(name)));
-
-    auto rerun = cxrcat({"fetch", "t1", "--format", "json"});
-    ASSERT_EQ(rerun.exit_code, 0) << rerun.describe();
-    EXPECT_EQ(read_text_file(installed(name)), data);
-    EXPECT_FALSE(fs::exists(part_of(name)));
+    ProcessResult rerun;
+    std::uint64_t left = stop_at_limit_then_rerun("norange", name, data, rerun);
+    ASSERT_FALSE(HasFailure());
     auto stats = fault_stats(fault_path("norange", name));
     EXPECT_THAT(stats["ranges"], ::testing::Contains("bytes=" + std::to_string(left) + "-")) << stats.dump();
     EXPECT_GE(stdout_json(rerun)["files"][0]["bytes_received"].get<std::uint64_t>(), data.size());
@@ -139,18 +151,9 @@ TEST_F(Resume, ServerIgnoringRangeRestartsFromZero) {
 TEST_F(Resume, EtagChangeRestartsFromZero) {
     const std::string name = "e.bin";
     std::string data = random_bytes(3 * k_mib + 5);
-    serve(name, data);
-    write_catalog({{name, fault_url("etag-change", name), data.size(), sha256_hex(data)}});
-
-    auto stopped = cxrcat_with_file_size_limit(k_mib, {"fetch", "t1", "--accept-terms"});
-    ASSERT_EQ(stopped.exit_code, 8) << stopped.describe();
-    std::uint64_t left = file_size_or_zero(part_of(name));
-    ASSERT_EQ(left, k_mib);
-
-    auto rerun = cxrcat({"fetch", "t1", "--format", "json"});
-    ASSERT_EQ(rerun.exit_code, 0) << rerun.describe();
-    EXPECT_EQ(read_text_file(installed(name)), data);
-    EXPECT_FALSE(fs::exists(part_of(name)));
+    ProcessResult rerun;
+    std::uint64_t left = stop_at_limit_then_rerun("etag-change", name, data, rerun);
+    ASSERT_FALSE(HasFailure());
     auto stats = fault_stats(fault_path("etag-change", name));
     bool guarded = false;
     for (const auto& entry : stats["log"]) {
