@@ -17,6 +17,10 @@
 
 namespace cxrcat::test {
 
+// The words every CLI test uses, said once here.
+namespace fs = std::filesystem;
+using nlohmann::json;
+
 // True when part occurs in text.
 inline bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;

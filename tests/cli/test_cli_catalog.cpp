@@ -6,9 +6,6 @@
 namespace cxrcat::test {
 namespace {
 
-namespace fs = std::filesystem;
-using nlohmann::json;
-
 using UserCatalog = CliTest;
 
 TEST_F(UserCatalog, OptionReplacesABuiltInIdWithANotice) {

@@ -7,8 +7,6 @@
 namespace cxrcat::test {
 namespace {
 
-namespace fs = std::filesystem;
-
 using ExitCodes = CliTest;
 
 TEST_F(ExitCodes, SuccessIsZeroWithNothingOnStderr) {

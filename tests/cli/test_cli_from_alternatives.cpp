@@ -7,8 +7,6 @@
 namespace cxrcat::test {
 namespace {
 
-namespace fs = std::filesystem;
-
 const std::vector<std::string> k_aimi_files = {"CheXpert-v1.0 batch 1 (validate & csv).zip",
                                                "CheXpert-v1.0 batch 2 (train 1).zip",
                                                "CheXpert-v1.0 batch 3 (train 2).zip",

@@ -8,7 +8,6 @@
 namespace cxrcat::test {
 namespace {
 
-using nlohmann::json;
 using Ids = std::vector<std::string>;
 
 using List = CliTest;

@@ -7,9 +7,6 @@
 namespace cxrcat::test {
 namespace {
 
-namespace fs = std::filesystem;
-using nlohmann::json;
-
 using Misc = CliTest;
 
 TEST_F(Misc, CiteAsBibtexIsTheCatalogsCitation) {

@@ -5,8 +5,6 @@
 namespace cxrcat::test {
 namespace {
 
-using nlohmann::json;
-
 using Show = CliTest;
 
 TEST_F(Show, IdsAndAliasesAreCaseInsensitive) {

@@ -7,9 +7,6 @@
 namespace cxrcat::test {
 namespace {
 
-namespace fs = std::filesystem;
-using nlohmann::json;
-
 using Terms = CliTest;
 
 TEST_F(Terms, ShowsLicenceTermsStepsAndAccessClass) {

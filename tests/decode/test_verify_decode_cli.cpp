@@ -12,7 +12,6 @@
 namespace cxrcat::test {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
 class VerifyDecode : public CliTest {

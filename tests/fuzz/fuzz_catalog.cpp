@@ -10,11 +10,8 @@
 #include <set>
 #include <string>
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto parts = fuzz_split(fuzz_text(data, size), '\0', 3);
+CXRCAT_FUZZ_TEXT_HARNESS(text) {
+    auto parts = fuzz_split(text, '\0', 3);
     std::vector<CatalogText> texts;
     for (std::size_t i = 0; i < parts.size(); ++i) {
         texts.push_back({"fuzz-" + std::to_string(i) + ".json", std::string(parts[i]), parts.size() > 1 && i == 0});
@@ -46,5 +43,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                          "an empty filter selects every dataset");
         }
     }
-    return 0;
 }

@@ -7,14 +7,10 @@
 #include <algorithm>
 #include <cctype>
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    labels::ClinicalReading reading = labels::parse_clinical_reading(fuzz_text(data, size));
+CXRCAT_FUZZ_TEXT_HARNESS(text) {
+    labels::ClinicalReading reading = labels::parse_clinical_reading(text);
     fuzz_require(reading.sex.empty() || reading.sex == "M" || reading.sex == "F", "sex is M, F or empty");
     fuzz_require(std::all_of(reading.age.begin(), reading.age.end(),
                              [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }),
                  "age is whole years");
-    return 0;
 }

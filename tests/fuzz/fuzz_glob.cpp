@@ -5,11 +5,8 @@
 
 #include <string>
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto parts = fuzz_split(fuzz_text(data, size), '\0', 2);
+CXRCAT_FUZZ_TEXT_HARNESS(text) {
+    auto parts = fuzz_split(text, '\0', 2);
     std::string glob(parts[0]);
     std::string path(parts.size() == 2 ? parts[1] : parts[0]);
     bool matched = path_matches_glob(path, glob);
@@ -24,5 +21,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     // Without FNM_PATHNAME or FNM_PERIOD, "*" matches every path.
     fuzz_require(path_matches_glob(path, "*"), "'*' matches every path");
-    return 0;
 }

@@ -3,11 +3,8 @@
 #include "fuzz_support.hpp"
 #include "providers/huggingface_tree.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto files = providers::parse_hub_tree_page(fuzz_text(data, size));
+CXRCAT_FUZZ_TEXT_HARNESS(text) {
+    auto files = providers::parse_hub_tree_page(text);
     if (files) {
         for (const auto& file : *files) {
             fuzz_require(!file.path.empty(), "a Hub file has a path");
@@ -15,5 +12,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                          "an LFS oid is 64 lowercase hex");
         }
     }
-    return 0;
 }

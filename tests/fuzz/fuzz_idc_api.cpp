@@ -3,11 +3,8 @@
 #include "fuzz_support.hpp"
 #include "providers/idc_api.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto page = providers::parse_idc_manifest_page(fuzz_text(data, size));
+CXRCAT_FUZZ_TEXT_HARNESS(text) {
+    auto page = providers::parse_idc_manifest_page(text);
     if (page) {
         for (const auto& row : page->rows) {
             (void)row.metadata();
@@ -15,5 +12,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
         fuzz_require(!page.error().message().empty(), "a refused page says why");
     }
-    return 0;
 }

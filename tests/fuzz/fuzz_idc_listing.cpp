@@ -5,15 +5,12 @@
 #include "providers/parsers.hpp"
 #include "providers/s5cmd_manifest.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    if (size == 0) {
-        return 0;
+CXRCAT_FUZZ_TEXT_HARNESS(input) {
+    if (input.empty()) {
+        return;
     }
-    std::string_view text = fuzz_text(data + 1, size - 1);
-    switch (data[0] % 3) {
+    std::string_view text = input.substr(1);
+    switch (static_cast<unsigned char>(input[0]) % 3) {
     case 0: {
         auto page = providers::parse_gcs_listing(text);
         if (page) {
@@ -45,5 +42,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
     }
     }
-    return 0;
 }

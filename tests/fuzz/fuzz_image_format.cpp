@@ -3,11 +3,8 @@
 #include "cxrcat/decode/image_check.hpp"
 #include "fuzz_support.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto parts = fuzz_split(fuzz_text(data, size), '\0', 2);
+CXRCAT_FUZZ_TEXT_HARNESS(text) {
+    auto parts = fuzz_split(text, '\0', 2);
     std::string_view name = parts.size() == 2 ? parts[0] : std::string_view("IM0001");
     std::string_view head = parts.back();
     auto format = image_format_of(std::string(name), std::as_bytes(std::span(head.data(), head.size())));
@@ -15,5 +12,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz_require(*format == ImageFormat::dicom || *format == ImageFormat::png || *format == ImageFormat::jpeg,
                      "a name without an extension is only sniffed for DICOM, PNG or JPEG");
     }
-    return 0;
 }

@@ -3,11 +3,7 @@
 #include "fuzz_support.hpp"
 #include "providers/kaggle_listing.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::string_view body = fuzz_text(data, size);
+CXRCAT_FUZZ_TEXT_HARNESS(body) {
     auto page = providers::parse_kaggle_file_list(body);
     if (page) {
         for (const auto& file : page->files) {
@@ -15,5 +11,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
     }
     (void)providers::kaggle_error_message(body);
-    return 0;
 }

@@ -6,16 +6,13 @@
 
 #include <string>
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto parts = fuzz_split(fuzz_text(data, size), '\0', 3);
+CXRCAT_FUZZ_TEXT_HARNESS(text) {
+    auto parts = fuzz_split(text, '\0', 3);
     std::string base = parts.size() > 1 ? std::string(parts[1]) : "https://huggingface.co/api/datasets/x/tree/main";
     std::string endpoint = parts.size() > 2 ? std::string(parts[2]) : "https://mirror.example/hf";
     auto next = providers::link_next_url(parts[0]);
     if (!next) {
-        return 0;
+        return;
     }
     fuzz_require(parts[0].find(*next) != std::string_view::npos, "the next URL is taken from the header");
     auto resolved = providers::resolve_link_target(base, *next);
@@ -28,5 +25,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             fuzz_require(rebased->rfind(endpoint, 0) == 0, "a rebased URL starts with the endpoint");
         }
     }
-    return 0;
 }

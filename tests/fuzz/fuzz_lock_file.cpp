@@ -3,20 +3,16 @@
 #include "cxrcat/state/lock_file.hpp"
 #include "fuzz_support.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+CXRCAT_FUZZ_TEXT_HARNESS(text) {
     const std::filesystem::path path = "/project/cxrcat.lock";
-    auto lock = LockFile::parse(fuzz_text(data, size), path);
+    auto lock = LockFile::parse(text, path);
     if (!lock) {
         fuzz_require(lock.error().code() == ErrorCode::invalid_catalog, "a damaged lock file is invalid_catalog");
-        return 0;
+        return;
     }
-    std::string text = lock->to_text();
-    auto again = LockFile::parse(text, path);
+    std::string written = lock->to_text();
+    auto again = LockFile::parse(written, path);
     fuzz_require(again.has_value(), "a written lock file reads back");
-    fuzz_require(again->to_text() == text, "a lock file round-trips");
+    fuzz_require(again->to_text() == written, "a lock file round-trips");
     fuzz_require(again->datasets == lock->datasets, "the datasets round-trip");
-    return 0;
 }

@@ -3,11 +3,8 @@
 #include "cxrcat/plan/manifest.hpp"
 #include "fuzz_support.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto manifest = parse_manifest(fuzz_text(data, size), "/project/cxrcat.json");
+CXRCAT_FUZZ_TEXT_HARNESS(text) {
+    auto manifest = parse_manifest(text, "/project/cxrcat.json");
     if (manifest) {
         for (const auto& entry : manifest->datasets) {
             fuzz_require(!entry.id.empty(), "a manifest entry names a dataset");
@@ -16,5 +13,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
         fuzz_require(manifest.error().code() == ErrorCode::invalid_catalog, "a bad manifest is invalid_catalog");
     }
-    return 0;
 }

@@ -3,15 +3,10 @@
 #include "decode/header_readers.hpp"
 #include "fuzz_support.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::string_view text = fuzz_text(data, size);
+CXRCAT_FUZZ_TEXT_HARNESS(text) {
     auto header = decode::parse_metaimage_header(text);
     if (header) {
         fuzz_require(header->header_bytes <= text.size(), "the header ends inside the input");
         fuzz_require(!header->data_file.empty(), "a parsed header names its data file");
     }
-    return 0;
 }

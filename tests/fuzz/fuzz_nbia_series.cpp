@@ -4,11 +4,7 @@
 #include "fuzz_support.hpp"
 #include "providers/tcia_api.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::string_view text = fuzz_text(data, size);
+CXRCAT_FUZZ_TEXT_HARNESS(text) {
     auto rows = providers::parse_nbia_series(text);
     if (rows) {
         for (const auto& row : *rows) {
@@ -25,5 +21,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             fuzz_require(!name.empty() && is_valid_hex_digest(DigestAlgorithm::md5, md5), "rows are name and md5");
         }
     }
-    return 0;
 }

@@ -3,11 +3,8 @@
 #include "cxrcat/access/credentials.hpp"
 #include "fuzz_support.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto parts = fuzz_split(fuzz_text(data, size), '\0', 2);
+CXRCAT_FUZZ_TEXT_HARNESS(input) {
+    auto parts = fuzz_split(input, '\0', 2);
     std::string_view host = parts.size() == 2 ? parts[0] : std::string_view("physionet.org");
     std::string_view text = parts.back();
     auto entry = find_netrc_entry(text, host);
@@ -15,5 +12,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz_require(!entry->login.empty(), "a found netrc entry has a login");
         fuzz_require(entry->login.find_first_of(" \t\n") == std::string::npos, "a login is one token");
     }
-    return 0;
 }

@@ -3,15 +3,10 @@
 #include "decode/header_readers.hpp"
 #include "fuzz_support.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::string_view bytes = fuzz_text(data, size);
+CXRCAT_FUZZ_TEXT_HARNESS(bytes) {
     auto header = decode::parse_nifti_header(std::as_bytes(std::span(bytes.data(), bytes.size())));
     if (header) {
         fuzz_require(header->version == 1 || header->version == 2, "NIfTI-1 or NIfTI-2");
         fuzz_require(header->data_offset >= 348, "the voxels start after the header");
     }
-    return 0;
 }

@@ -3,14 +3,9 @@
 #include "decode/header_readers.hpp"
 #include "fuzz_support.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::string_view bytes = fuzz_text(data, size);
+CXRCAT_FUZZ_TEXT_HARNESS(bytes) {
     auto header = decode::parse_npy_header(std::as_bytes(std::span(bytes.data(), bytes.size())));
     if (header) {
         fuzz_require(header->data_offset <= bytes.size(), "the array starts inside the input");
     }
-    return 0;
 }

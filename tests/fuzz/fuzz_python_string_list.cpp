@@ -5,14 +5,11 @@
 #include "fuzz_support.hpp"
 #include "labels/python_string_list.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    labels::StringListParse parsed = labels::parse_python_string_list(fuzz_text(data, size));
+CXRCAT_FUZZ_TEXT_HARNESS(text) {
+    labels::StringListParse parsed = labels::parse_python_string_list(text);
     fuzz_require(parsed.error.empty() || parsed.items.empty(), "an error comes without items");
     if (!parsed.error.empty()) {
-        return 0;
+        return;
     }
     std::string printed = "[";
     for (const std::string& item : parsed.items) {
@@ -28,5 +25,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     printed += ']';
     labels::StringListParse again = labels::parse_python_string_list(printed);
     fuzz_require(again.error.empty() && again.items == parsed.items, "a printed list parses to the same items");
-    return 0;
 }

@@ -7,11 +7,7 @@
 
 #include <string>
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::string_view input = fuzz_text(data, size);
+CXRCAT_FUZZ_TEXT_HARNESS(input) {
     RedactedUrl redacted(input);
     (void)url_origin(input);
     // Redacting twice changes nothing more: the redacted form is itself a safe URL.
@@ -22,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string secret = "S3cr3tFuzzValue";
     std::string base(input.substr(0, input.find_first_of("?#")));
     if (base.find(secret) != std::string::npos) {
-        return 0; // the input itself shows the value (say, as a host name): nothing was planted
+        return; // the input itself shows the value (say, as a host name): nothing was planted
     }
     std::size_t scheme = base.find("://");
     if (scheme != std::string::npos && base.find_first_of("/@", scheme + 3) == std::string::npos) {
@@ -31,5 +27,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     std::string with_token = base + "?token=" + secret + "&X-Amz-Signature=" + secret;
     fuzz_require(RedactedUrl(with_token).str().find(secret) == std::string::npos, "secret parameters are redacted");
-    return 0;
 }

@@ -3,11 +3,7 @@
 #include "fuzz_support.hpp"
 #include "providers/bucket_listing.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    std::string_view body = fuzz_text(data, size);
+CXRCAT_FUZZ_TEXT_HARNESS(body) {
     auto page = providers::parse_s3_listing(body);
     if (page) {
         for (const auto& object : page->objects) {
@@ -18,5 +14,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     std::string md5 = providers::md5_from_etag(body.substr(0, 64));
     fuzz_require(md5.empty() || fuzz_is_lower_hex(md5, 32), "an ETag md5 is 32 lowercase hex");
-    return 0;
 }

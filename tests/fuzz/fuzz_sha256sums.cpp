@@ -4,11 +4,8 @@
 #include "providers/parsers.hpp"
 #include "providers/sha256sums.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto entries = providers::parse_sha256sums(fuzz_text(data, size));
+CXRCAT_FUZZ_TEXT_HARNESS(text) {
+    auto entries = providers::parse_sha256sums(text);
     if (entries) {
         for (const auto& entry : *entries) {
             fuzz_require(fuzz_is_lower_hex(entry.sha256, 64), "a checksum is 64 lowercase hex");
@@ -20,5 +17,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
         fuzz_require(entries.error().message().rfind("line ", 0) == 0, "a refused SHA256SUMS names the line");
     }
-    return 0;
 }

@@ -54,3 +54,16 @@ inline bool fuzz_is_lower_hex(std::string_view text, std::size_t length) {
 }
 
 } // namespace cxrcat::fuzz
+
+// The libFuzzer entry point of a harness that reads its input as text: `CXRCAT_FUZZ_TEXT_HARNESS(text) { ... }`
+// is the body, run with the input as the std::string_view `text` and with cxrcat and cxrcat::fuzz in scope.
+// The body is static, so the replay binary (which renames each LLVMFuzzerTestOneInput) can hold them all.
+#define CXRCAT_FUZZ_TEXT_HARNESS(text)                                                                                 \
+    namespace cxrcat::fuzz {                                                                                           \
+    static void fuzz_one_text(std::string_view text);                                                                  \
+    }                                                                                                                  \
+    extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {                                \
+        cxrcat::fuzz::fuzz_one_text(cxrcat::fuzz::fuzz_text(data, size));                                              \
+        return 0;                                                                                                      \
+    }                                                                                                                  \
+    void cxrcat::fuzz::fuzz_one_text(std::string_view text)

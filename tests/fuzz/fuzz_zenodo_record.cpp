@@ -3,11 +3,8 @@
 #include "fuzz_support.hpp"
 #include "providers/parsers.hpp"
 
-using namespace cxrcat;
-using namespace cxrcat::fuzz;
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto record = providers::parse_zenodo_record(fuzz_text(data, size));
+CXRCAT_FUZZ_TEXT_HARNESS(text) {
+    auto record = providers::parse_zenodo_record(text);
     if (record) {
         for (const auto& file : record->files) {
             fuzz_require(!file.key.empty(), "a Zenodo file has a name");
@@ -16,5 +13,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
         fuzz_require(!record.error().message().empty(), "a refused record says why");
     }
-    return 0;
 }

@@ -15,8 +15,6 @@
 
 namespace cxrcat::test {
 
-namespace fs = std::filesystem;
-
 namespace {
 
 struct EasyDeleter {

@@ -9,6 +9,7 @@
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -23,6 +24,11 @@
 #include <vector>
 
 namespace cxrcat::test {
+
+// The words every integration test uses, said once here.
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
 
 inline constexpr std::size_t k_mib = std::size_t{1} << 20U;
 

@@ -5,15 +5,10 @@
 #include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
-#include <gmock/gmock.h>
-
 #include <ostream>
 
 namespace cxrcat::test {
 namespace {
-
-namespace fs = std::filesystem;
-using ::testing::HasSubstr;
 
 // Every path below root (symlinks not followed) with what it is and holds.
 std::map<std::string, std::string> snapshot(const fs::path& root, const fs::path& skip) {

@@ -4,8 +4,6 @@
 #include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
-#include <gmock/gmock.h>
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <ostream>
@@ -14,10 +12,6 @@
 
 namespace cxrcat::test {
 namespace {
-
-namespace fs = std::filesystem;
-using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 
 class Faults : public IntegrationTest {
   protected:
@@ -28,6 +22,18 @@ class Faults : public IntegrationTest {
         serve(name, data);
         write_catalog({{name, fault_url(mode, name, query), data.size(), sha256_hex(data)}});
         return data;
+    }
+
+    // Serves 100 kB as name through fault mode `mode`, expects `fetch t1` to get past the fault and install
+    // them intact, and returns the fault server's counters for the file.
+    nlohmann::json fetch_past_fault(const std::string& mode, const std::string& name) {
+        std::string data = serve_for(mode, name, 100'000);
+        auto result = cxrcat({"fetch", "t1", "--accept-terms"});
+        EXPECT_EQ(result.exit_code, 0) << result.describe();
+        if (result.exit_code == 0) {
+            EXPECT_EQ(read_text_file(installed(name)), data);
+        }
+        return fault_stats(fault_path(mode, name));
     }
 
     // Nothing at the destination, and no part that holds anything but a prefix of the good file.
@@ -106,13 +112,7 @@ TEST_F(Faults, HtmlPageIsAnAccessProblem) {
 }
 
 TEST_F(Faults, RateLimitHonoursRetryAfter) {
-    const std::string name = "rl.bin";
-    std::string data = serve_for("ratelimit/2", name, 100'000);
-
-    auto result = cxrcat({"fetch", "t1", "--accept-terms"});
-    ASSERT_EQ(result.exit_code, 0) << result.describe();
-    EXPECT_EQ(read_text_file(installed(name)), data);
-    auto stats = fault_stats(fault_path("ratelimit/2", name));
+    auto stats = fetch_past_fault("ratelimit/2", "rl.bin");
     EXPECT_EQ(stats["requests"], 3) << stats.dump();
     EXPECT_EQ(stats["statuses"], nlohmann::json::array({429, 429, 200})) << stats.dump();
     // Retry-After: 1 wins over the 50 ms backoff of the test environment.
@@ -125,13 +125,7 @@ TEST_F(Faults, RateLimitHonoursRetryAfter) {
 }
 
 TEST_F(Faults, UnavailableIsRetriedUntilItSucceeds) {
-    const std::string name = "u.bin";
-    std::string data = serve_for("unavailable/3", name, 100'000);
-
-    auto result = cxrcat({"fetch", "t1", "--accept-terms"});
-    ASSERT_EQ(result.exit_code, 0) << result.describe();
-    EXPECT_EQ(read_text_file(installed(name)), data);
-    auto stats = fault_stats(fault_path("unavailable/3", name));
+    auto stats = fetch_past_fault("unavailable/3", "u.bin");
     EXPECT_EQ(stats["statuses"], nlohmann::json::array({503, 503, 503, 200})) << stats.dump();
 }
 

@@ -5,15 +5,20 @@
 #include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
-#include <gmock/gmock.h>
-
 namespace cxrcat::test {
 namespace {
 
-namespace fs = std::filesystem;
-using ::testing::HasSubstr;
-
-class FetchHttp : public IntegrationTest {};
+class FetchHttp : public IntegrationTest {
+  protected:
+    // Serves 3 MiB as name at 2 MB/s (about a second, so that periodic progress events appear too) and
+    // fetches t1 with --progress `progress`; the bytes served go to data.
+    ProcessResult fetch_slowly(const std::string& name, const std::string& progress, std::string& data) {
+        data = random_bytes(3 * k_mib);
+        serve(name, data);
+        write_catalog({{name, nginx_url("slow", name, "rate=2m"), data.size(), sha256_hex(data)}});
+        return cxrcat({"fetch", "t1", "--accept-terms", "--progress", progress});
+    }
+};
 
 TEST_F(FetchHttp, InstallsOpenDatasetOverHttp) {
     std::string a = random_bytes(300'003);
@@ -207,12 +212,8 @@ TEST_F(FetchHttp, DryRunShowsThePlanAndDownloadsNothing) {
 }
 
 TEST_F(FetchHttp, ProgressJsonEmitsOneEventPerLine) {
-    std::string data = random_bytes(3 * k_mib);
-    serve("p.bin", data);
-    // About a second at 2 MB/s, so that periodic progress events appear too.
-    write_catalog({{"p.bin", nginx_url("slow", "p.bin", "rate=2m"), data.size(), sha256_hex(data)}});
-
-    auto result = cxrcat({"fetch", "t1", "--accept-terms", "--progress", "json"});
+    std::string data;
+    auto result = fetch_slowly("p.bin", "json", data);
     ASSERT_EQ(result.exit_code, 0) << result.describe();
     auto lines = split_lines(result.err);
     ASSERT_FALSE(lines.empty()) << result.describe();
@@ -234,11 +235,8 @@ TEST_F(FetchHttp, ProgressJsonEmitsOneEventPerLine) {
 }
 
 TEST_F(FetchHttp, ProgressAutoIsQuietWhenStderrIsNotATerminal) {
-    std::string data = random_bytes(3 * k_mib);
-    serve("q.bin", data);
-    write_catalog({{"q.bin", nginx_url("slow", "q.bin", "rate=2m"), data.size(), sha256_hex(data)}});
-
-    auto result = cxrcat({"fetch", "t1", "--accept-terms", "--progress", "auto"});
+    std::string data;
+    auto result = fetch_slowly("q.bin", "auto", data);
     ASSERT_EQ(result.exit_code, 0) << result.describe();
     EXPECT_EQ(result.err.find('\r'), std::string::npos) << result.describe();
     EXPECT_EQ(result.err.find('\x1b'), std::string::npos) << result.describe();

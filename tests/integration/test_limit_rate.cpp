@@ -5,14 +5,10 @@
 #include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
-#include <gmock/gmock.h>
-
 #include <chrono>
 
 namespace cxrcat::test {
 namespace {
-
-using ::testing::HasSubstr;
 
 class LimitRate : public IntegrationTest {
   protected:

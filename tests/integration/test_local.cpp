@@ -4,17 +4,11 @@
 #include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
-#include <gmock/gmock.h>
-
 #include <fstream>
 #include <iostream>
 
 namespace cxrcat::test {
 namespace {
-
-namespace fs = std::filesystem;
-using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 
 class Local : public IntegrationTest {
   protected:

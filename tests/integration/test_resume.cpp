@@ -4,16 +4,11 @@
 #include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
-#include <gmock/gmock.h>
-
 #include <csignal>
+#include <utility>
 
 namespace cxrcat::test {
 namespace {
-
-namespace fs = std::filesystem;
-using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 
 class Resume : public IntegrationTest {
   protected:
@@ -31,6 +26,36 @@ class Resume : public IntegrationTest {
         EXPECT_EQ(killed.term_signal, SIGKILL) << "the download finished before it could be interrupted\n"
                                                << killed.describe();
         return file_size_or_zero(part_of(name));
+    }
+
+    struct Restart {
+        std::uint64_t left = 0; // the part's size between the runs
+        std::uint64_t size = 0; // the file's
+        ProcessResult rerun;    // the second run
+        nlohmann::json stats;   // the fault server's counters for the file
+    };
+
+    // Serves `size` random bytes as name through fault mode `mode`, stops `fetch t1` at a file size limit of
+    // 1 MiB (exit 8, the part left for a resume), then fetches again (--format json), which must install the
+    // file intact.
+    Restart stop_at_limit_then_rerun(const std::string& mode, const std::string& name, std::size_t size) {
+        std::string data = random_bytes(size);
+        serve(name, data);
+        write_catalog({{name, fault_url(mode, name), data.size(), sha256_hex(data)}});
+        auto stopped = cxrcat_with_file_size_limit(k_mib, {"fetch", "t1", "--accept-terms"});
+        EXPECT_EQ(stopped.exit_code, 8) << stopped.describe();
+        EXPECT_THAT(stopped.err, HasSubstr("file size limit")) << stopped.describe();
+        std::uint64_t left = file_size_or_zero(part_of(name));
+        EXPECT_EQ(left, k_mib) << "the interrupted run leaves its part for a resume";
+        EXPECT_FALSE(fs::exists(installed(name)));
+
+        auto rerun = cxrcat({"fetch", "t1", "--format", "json"});
+        EXPECT_EQ(rerun.exit_code, 0) << rerun.describe();
+        if (rerun.exit_code == 0) {
+            EXPECT_EQ(read_text_file(installed(name)), data);
+        }
+        EXPECT_FALSE(fs::exists(part_of(name)));
+        return {left, size, std::move(rerun), fault_stats(fault_path(mode, name))};
     }
 };
 
@@ -120,51 +145,24 @@ TEST_F(Resume, RemoteChangedBetweenRunsRestartsFromZero) {
 
 // /norange/ always answers 200 with the whole body: the stale part must be dropped, not appended to.
 TEST_F(Resume, ServerIgnoringRangeRestartsFromZero) {
-    const std::string name = "n.bin";
-    std::string data = random_bytes(3 * k_mib + 77);
-    serve(name, data);
-    write_catalog({{name, fault_url("norange", name), data.size(), sha256_hex(data)}});
-
-    auto stopped = cxrcat_with_file_size_limit(k_mib, {"fetch", "t1", "--accept-terms"});
-    ASSERT_EQ(stopped.exit_code, 8) << stopped.describe();
-    EXPECT_THAT(stopped.err, HasSubstr("file size limit")) << stopped.describe();
-    std::uint64_t left = file_size_or_zero(part_of(name));
-    ASSERT_EQ(left, k_mib) << "the interrupted run leaves its part for a resume";
-    EXPECT_FALSE(fs::exists(installed(name)));
-
-    auto rerun = cxrcat({"fetch", "t1", "--format", "json"});
-    ASSERT_EQ(rerun.exit_code, 0) << rerun.describe();
-    EXPECT_EQ(read_text_file(installed(name)), data);
-    EXPECT_FALSE(fs::exists(part_of(name)));
-    auto stats = fault_stats(fault_path("norange", name));
-    EXPECT_THAT(stats["ranges"], ::testing::Contains("bytes=" + std::to_string(left) + "-")) << stats.dump();
-    EXPECT_GE(stdout_json(rerun)["files"][0]["bytes_received"].get<std::uint64_t>(), data.size());
+    Restart run = stop_at_limit_then_rerun("norange", "n.bin", 3 * k_mib + 77);
+    ASSERT_FALSE(HasFailure());
+    EXPECT_THAT(run.stats["ranges"], ::testing::Contains("bytes=" + std::to_string(run.left) + "-"))
+        << run.stats.dump();
+    EXPECT_GE(stdout_json(run.rerun)["files"][0]["bytes_received"].get<std::uint64_t>(), run.size);
 }
 
 // /etag-change/ gives every response a new ETag; a request with If-Range gets the whole body.
 TEST_F(Resume, EtagChangeRestartsFromZero) {
-    const std::string name = "e.bin";
-    std::string data = random_bytes(3 * k_mib + 5);
-    serve(name, data);
-    write_catalog({{name, fault_url("etag-change", name), data.size(), sha256_hex(data)}});
-
-    auto stopped = cxrcat_with_file_size_limit(k_mib, {"fetch", "t1", "--accept-terms"});
-    ASSERT_EQ(stopped.exit_code, 8) << stopped.describe();
-    std::uint64_t left = file_size_or_zero(part_of(name));
-    ASSERT_EQ(left, k_mib);
-
-    auto rerun = cxrcat({"fetch", "t1", "--format", "json"});
-    ASSERT_EQ(rerun.exit_code, 0) << rerun.describe();
-    EXPECT_EQ(read_text_file(installed(name)), data);
-    EXPECT_FALSE(fs::exists(part_of(name)));
-    auto stats = fault_stats(fault_path("etag-change", name));
+    Restart run = stop_at_limit_then_rerun("etag-change", "e.bin", 3 * k_mib + 5);
+    ASSERT_FALSE(HasFailure());
     bool guarded = false;
-    for (const auto& entry : stats["log"]) {
-        guarded = guarded || (entry["range"] == "bytes=" + std::to_string(left) + "-" && !entry["if_range"].is_null() &&
-                              entry["status"] == 200);
+    for (const auto& entry : run.stats["log"]) {
+        guarded = guarded || (entry["range"] == "bytes=" + std::to_string(run.left) + "-" &&
+                              !entry["if_range"].is_null() && entry["status"] == 200);
     }
-    EXPECT_TRUE(guarded) << "no If-Range request answered with 200: " << stats.dump();
-    EXPECT_GE(stdout_json(rerun)["files"][0]["bytes_received"].get<std::uint64_t>(), data.size());
+    EXPECT_TRUE(guarded) << "no If-Range request answered with 200: " << run.stats.dump();
+    EXPECT_GE(stdout_json(run.rerun)["files"][0]["bytes_received"].get<std::uint64_t>(), run.size);
 }
 
 // A slow stream of a large file is split over several range connections (nginx /throttled/ limits

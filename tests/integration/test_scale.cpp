@@ -4,15 +4,10 @@
 #include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
-#include <gmock/gmock.h>
-
 #include <set>
 
 namespace cxrcat::test {
 namespace {
-
-namespace fs = std::filesystem;
-using ::testing::HasSubstr;
 
 class Scale : public IntegrationTest {
   protected:

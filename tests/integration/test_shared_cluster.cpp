@@ -5,17 +5,12 @@
 #include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
-#include <gmock/gmock.h>
-
 #include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace cxrcat::test {
 namespace {
-
-namespace fs = std::filesystem;
-using ::testing::HasSubstr;
 
 class SharedCluster : public IntegrationTest {
   protected:

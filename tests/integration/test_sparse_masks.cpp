@@ -6,13 +6,8 @@
 #include "cxrcat/base/digest.hpp"
 #include "integration_test.hpp"
 
-#include <gmock/gmock.h>
-
 namespace cxrcat::test {
 namespace {
-
-namespace fs = std::filesystem;
-using ::testing::HasSubstr;
 
 constexpr std::size_t k_side = 128; // a 128³ uint8 label volume (2 MiB), like a nodule mask
 constexpr std::size_t k_masks = 4;

@@ -58,7 +58,12 @@ class StubRouteTest : public ::testing::Test {
                  {"CXRCAT_TCIA_NLST_URL", base("tcia") + "/_no-unit/nbia-api/services/v4"},
                  {"CXRCAT_RETRY_BASE_MS", "50"}};
         std::filesystem::create_directories(m_dir / "home");
+        set_up_route();
     }
+
+    // A route fixture's own set-up (each override first calls its base's), run at the end of SetUp once
+    // the stubs answer: never for a skipped or failed start.
+    virtual void set_up_route() {}
 
     // The stub's base URL ("http://127.0.0.1:PORT").
     [[nodiscard]] std::string base(const std::string& provider) const {

@@ -10,11 +10,7 @@ namespace cxrcat::test {
 
 class TciaRoute : public StubRouteTest {
   protected:
-    void SetUp() override {
-        StubRouteTest::SetUp();
-        if (IsSkipped() || HasFatalFailure()) {
-            return;
-        }
+    void set_up_route() override {
         m_unit = unique("nbia");
         std::filesystem::create_directories(world("tcia") / m_unit);
         std::filesystem::create_directories(world("tcia_nlst") / m_unit);

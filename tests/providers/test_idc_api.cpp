@@ -12,11 +12,7 @@ using nlohmann::json;
 
 class IdcApiRoute : public IdcBucketTest {
   protected:
-    void SetUp() override {
-        IdcBucketTest::SetUp();
-        if (IsSkipped() || HasFatalFailure()) {
-            return;
-        }
+    void set_up_route() override {
         m_unit = unique("api");
         std::filesystem::create_directories(world("idc_api") / m_unit);
         m_env["CXRCAT_IDC_API_URL"] = base("idc_api") + "/" + m_unit + "/v3";

@@ -15,11 +15,7 @@ constexpr const char* k_version = "1.0.0";
 
 class PhysioNetRoute : public StubRouteTest {
   protected:
-    void SetUp() override {
-        StubRouteTest::SetUp();
-        if (IsSkipped() || HasFatalFailure()) {
-            return;
-        }
+    void set_up_route() override {
         m_slug = unique("pn");
         m_user = unique("user");
         m_password = "pw-" + random_hex(16);

@@ -11,11 +11,8 @@ using nlohmann::json;
 
 class TciaNlstRoute : public TciaRoute {
   protected:
-    void SetUp() override {
-        TciaRoute::SetUp();
-        if (IsSkipped() || HasFatalFailure()) {
-            return;
-        }
+    void set_up_route() override {
+        TciaRoute::set_up_route();
         // The main host (this test's unit) carries another collection, never NLST.
         json main_rows = json::array();
         add_series(main_rows, "LIDC-IDRI", "LIDC-IDRI-0001", series_uid(), {dicom(40)});

@@ -11,8 +11,8 @@ using nlohmann::json;
 
 class TciaV4Route : public TciaRoute {
   protected:
-    void SetUp() override {
-        TciaRoute::SetUp();
+    void set_up_route() override {
+        TciaRoute::set_up_route();
         m_env["CXRCAT_TCIA_URL"] = api_base("v4");
     }
 };

@@ -19,15 +19,15 @@ import itertools
 import json
 import os
 import select
-import signal
 import socket
-import socketserver
 import sys
 import threading
 import time
 import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from loopback_http import (ClientGone, LoopbackServer, send_head, serve_until_stopped,  # noqa: E402, I001
+                           start_serving, write_body)
 from request_stats import RequestStats  # noqa: E402  (beside this file: the script's own directory)
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -71,10 +71,6 @@ class State(RequestStats):
         self.www = os.path.realpath(www)
         self.stop = threading.Event()
         self.etag_serial = itertools.count(1)
-
-
-class ClientGone(Exception):
-    """The client closed the connection; not an error for a fault server."""
 
 
 def http_date(timestamp):
@@ -165,23 +161,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _start(self, status, headers, length):
         """Sends the status line and headers; length is the Content-Length to announce."""
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(length))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        self.state.set_status(self.entry, status)
+        send_head(self, self.state, status, headers, length)
 
     def _write(self, data):
-        if self.head or not data:
-            return
-        try:
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, socket.timeout) as error:
-            raise ClientGone() from error
-        self.state.add_bytes(self.entry, len(data))
+        write_body(self, self.state, data)
 
     def _simple(self, status, body, content_type="text/plain; charset=utf-8", extra=()):
         if status in NO_BODY_STATUSES or status < 200:
@@ -410,25 +393,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 watch = False  # the client sent more data; stop watching, keep stalling
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-
+class Server(LoopbackServer):
     def __init__(self, address, state):
         self.state = state
-        super().__init__(address, Handler)
-
-    def server_bind(self):
-        # HTTPServer.server_bind resolves the host name (socket.getfqdn); not wanted on a test machine.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name = "localhost"
-        self.server_port = self.server_address[1]
-
-    def handle_error(self, request, client_address):
-        error = sys.exc_info()[1]
-        if isinstance(error, (ConnectionError, socket.timeout, ClientGone)):
-            return  # clients hanging up is what this server is for
-        self.state.log({"time": time.time(), "client": client_address[0], "error": repr(error)})
+        super().__init__(address, Handler, state)
 
 
 class Server6(Server):
@@ -473,30 +441,11 @@ def main():
     servers = bind_servers(state, args.port)
     port = servers[0].server_address[1]
 
-    def on_signal(signum, frame):
-        state.stop.set()
-
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(signum, on_signal)
-
-    threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-               for s in servers]
-    for t in threads:
-        t.start()
+    start_serving(servers, state.stop)
     write_atomically(args.ready_file, json.dumps({"pid": os.getpid(), "port": port, "ipv6": len(servers) > 1}))
     state.log({"time": time.time(), "message": f"listening on port {port}", "pid": os.getpid()})
-
-    deadline = time.monotonic() + args.max_lifetime
-    while not state.stop.is_set():
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            state.log({"time": time.time(), "message": "max lifetime reached, exiting"})
-            break
-        state.stop.wait(min(remaining, 1.0))
-    state.stop.set()  # releases stalled handlers
-    for s in servers:
-        s.shutdown()
-        s.server_close()
+    if serve_until_stopped(servers, state.stop, args.max_lifetime):
+        state.log({"time": time.time(), "message": "max lifetime reached, exiting"})
     state.log({"time": time.time(), "message": "stopped"})
     return 0
 

@@ -218,6 +218,37 @@ def claim_state_dir(state, marker, made_by, subdirs, mode=0o777):
         os.makedirs(os.path.join(state, name), mode=mode)
 
 
+def reclaim_state_dir(state, marker, ready_file, stop):
+    """Ends whatever a previous run that was not cleaned up left in state (its processes are never reused) and
+    removes its ready file ready_file; returns state as an absolute path."""
+    state = os.path.abspath(state)
+    if os.path.exists(os.path.join(state, marker)):
+        stop(state)
+    remove_state_files(state, [ready_file])
+    return state
+
+
+def remove_state_files(state, names):
+    """Removes each of names (relative to state) that exists."""
+    for name in names:
+        try:
+            os.remove(os.path.join(state, name))
+        except FileNotFoundError:
+            pass
+
+
+def recorded_pid(pid_file, state_file, key):
+    """The pid pid_file holds, else the one the fixture's JSON state_file records under key; None for neither."""
+    pid = read_pid(pid_file)
+    if pid is None:
+        try:
+            with open(state_file, encoding="utf-8") as f:
+                pid = int(json.load(f).get(key) or 0) or None
+        except (OSError, ValueError):
+            pass
+    return pid
+
+
 def prepare_state_dir(state):
     claim_state_dir(state, MARKER, "tests/servers/nginx_fixture.py; `stop` ends the servers recorded here", SUBDIRS)
     os.chmod(os.path.join(state, "conf"), 0o700)
@@ -507,23 +538,13 @@ def stop(state):
     if not os.path.exists(os.path.join(state, MARKER)):
         return 0  # nothing was ever started here
     stopped = []
-    nginx_pid = read_pid(os.path.join(state, "tmp", "nginx.pid"))
-    if nginx_pid is None:
-        try:
-            with open(os.path.join(state, "servers.json"), encoding="utf-8") as f:
-                nginx_pid = int(json.load(f).get("nginx_pid") or 0) or None
-        except (OSError, ValueError):
-            pass
+    nginx_pid = recorded_pid(os.path.join(state, "tmp", "nginx.pid"), os.path.join(state, "servers.json"), "nginx_pid")
     if end_process(nginx_pid, state, "nginx"):
         stopped.append(f"nginx (pid {nginx_pid})")
     fault_pid = read_pid(os.path.join(state, "tmp", "fault.json"))
     if end_process(fault_pid, state, "fault server"):
         stopped.append(f"fault server (pid {fault_pid})")
-    for name in ("servers.json", os.path.join("tmp", "nginx.pid"), os.path.join("tmp", "fault.json")):
-        try:
-            os.remove(os.path.join(state, name))
-        except FileNotFoundError:
-            pass
+    remove_state_files(state, ["servers.json", os.path.join("tmp", "nginx.pid"), os.path.join("tmp", "fault.json")])
     log("stopped " + (", ".join(stopped) if stopped else "nothing (no server was running)"))
     return 0
 
@@ -536,13 +557,7 @@ def rate_setting(cli_value, env_name, default):
 
 
 def start(state, args):
-    state = os.path.abspath(state)
-    if os.path.exists(os.path.join(state, MARKER)):
-        stop(state)  # a previous run that was not cleaned up; never reuse its processes
-    try:
-        os.remove(os.path.join(state, "servers.json"))
-    except FileNotFoundError:
-        pass
+    state = reclaim_state_dir(state, MARKER, "servers.json", stop)
 
     nginx, openssl = find_nginx(), shutil.which("openssl")
     missing = [name for name, path in (("nginx", nginx), ("openssl", openssl)) if path is None]

@@ -23,7 +23,8 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from nginx_fixture import (FixtureError, claim_state_dir, end_process, http_get, is_running, poll,  # noqa: I001
-                           read_pid, run_command, write_atomically)
+                           read_pid, reclaim_state_dir, recorded_pid, remove_state_files, run_command,
+                           write_atomically)
 
 EXIT_SKIP = 77
 MARKER = ".cxrcat-provider-stubs"
@@ -53,33 +54,16 @@ def stop(state):
     state = os.path.abspath(state)
     if not os.path.exists(os.path.join(state, MARKER)):
         return 0  # nothing was ever started here
-    ready = os.path.join(state, "tmp", "stubs.json")
-    pid = read_pid(ready)
-    if pid is None:
-        try:
-            with open(os.path.join(state, "providers.json"), encoding="utf-8") as f:
-                pid = int(json.load(f).get("pid") or 0) or None
-        except (OSError, ValueError):
-            pass
+    pid = recorded_pid(os.path.join(state, "tmp", "stubs.json"), os.path.join(state, "providers.json"), "pid")
     # the command line of our process names STATE_DIR/world: never signal anything else
     stopped = end_process(pid, os.path.join(state, "world"), "provider stubs")
-    for name in ("providers.json", os.path.join("tmp", "stubs.json")):
-        try:
-            os.remove(os.path.join(state, name))
-        except FileNotFoundError:
-            pass
+    remove_state_files(state, ["providers.json", os.path.join("tmp", "stubs.json")])
     log(f"stopped provider stubs (pid {pid})" if stopped else "stopped nothing (no stub process was running)")
     return 0
 
 
 def start(state):
-    state = os.path.abspath(state)
-    if os.path.exists(os.path.join(state, MARKER)):
-        stop(state)  # a previous run that was not cleaned up; never reuse its process
-    try:
-        os.remove(os.path.join(state, "providers.json"))
-    except FileNotFoundError:
-        pass
+    state = reclaim_state_dir(state, MARKER, "providers.json", stop)
     if not os.path.isfile(STUBS):
         log(f"{STUBS} not found")
         return 1 if os.environ.get("CXRCAT_REQUIRE_SERVERS") == "1" else EXIT_SKIP

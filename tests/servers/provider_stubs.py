@@ -27,9 +27,7 @@ import json
 import os
 import re
 import secrets
-import signal
 import socket
-import socketserver
 import sys
 import threading
 import time
@@ -41,6 +39,8 @@ import zipfile
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fault_server import CONTENT_TYPES, http_date, parse_range  # noqa: E402  (same type map and Range rules)
+from loopback_http import (ClientGone, LoopbackServer, send_head, serve_until_stopped,  # noqa: E402, I001
+                           start_serving, write_body)
 from request_stats import RequestStats  # noqa: E402
 
 SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_cdn", "idc", "idc_api", "tcia", "tcia_nlst")
@@ -216,18 +216,31 @@ def unit_dir(root, *segments):
     return path if os.path.isdir(path) else None
 
 
-def unit_file(unit, rel):
-    """A regular file inside unit for the POSIX relative path rel; None for controls, escapes and misses."""
-    if unit is None or not rel:
-        return None
+def idc_page_size(bucket_dir, requested):
+    """Objects per listing page of an IDC bucket: what the client asked for (0: the most), at most the API's
+    maximum and the bucket's _page_size."""
+    cap = read_int(os.path.join(bucket_dir, "_page_size"), IDC_DEFAULT_PAGE)
+    return max(1, min(requested or IDC_MAX_RESULTS, IDC_MAX_RESULTS, cap))
+
+
+def unit_path(unit, rel, kind):
+    """unit/rel for the POSIX relative path rel when it stays inside unit and kind (os.path.isfile or isdir)
+    holds of it; None for controls, escapes, '_' control names at the top and misses."""
     parts = rel.split("/")
     if not all(safe_segment(p) for p in parts) or parts[0].startswith("_"):
         return None
     path = os.path.join(unit, *parts)
     real, base = os.path.realpath(path), os.path.realpath(unit)
-    if not real.startswith(base + os.sep) or not os.path.isfile(real):
+    if not real.startswith(base + os.sep) or not kind(real):
         return None
     return path
+
+
+def unit_file(unit, rel):
+    """A regular file inside unit for the POSIX relative path rel; None for controls, escapes and misses."""
+    if unit is None or not rel:
+        return None
+    return unit_path(unit, rel, os.path.isfile)
 
 
 def unit_subdir(unit, rel):
@@ -235,16 +248,7 @@ def unit_subdir(unit, rel):
     if unit is None:
         return None
     rel = rel.strip("/")
-    if not rel:
-        return unit
-    parts = rel.split("/")
-    if not all(safe_segment(p) for p in parts) or parts[0].startswith("_"):
-        return None
-    path = os.path.join(unit, *parts)
-    real, base = os.path.realpath(path), os.path.realpath(unit)
-    if not real.startswith(base + os.sep) or not os.path.isdir(real):
-        return None
-    return path
+    return unit_path(unit, rel, os.path.isdir) if rel else unit
 
 
 def list_files(unit):
@@ -333,10 +337,6 @@ class Digests:
 # --- per-server counters and request log ------------------------------------------------------------------
 
 Stats = RequestStats  # per-server counters and request log, same shape as fault_server.py's
-
-
-class ClientGone(Exception):
-    """The client closed the connection."""
 
 
 class Shared:
@@ -468,26 +468,13 @@ class StubHandler(http.server.BaseHTTPRequestHandler):
         return []
 
     def start_response(self, status, headers, length):
-        self.send_response(status)
         explicit = {name.lower() for name, _ in headers}
         common = [(name, value) for name, value in self.common_headers() if name.lower() not in explicit]
-        for name, value in [*common, *headers]:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(length))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
+        send_head(self, self.stats, status, [*common, *headers], length)
         self.sent = True
-        self.stats.set_status(self.entry, status)
 
     def write(self, data):
-        if self.head or not data:
-            return
-        try:
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, socket.timeout) as error:
-            raise ClientGone() from error
-        self.stats.add_bytes(self.entry, len(data))
+        write_body(self, self.stats, data)
 
     def send_bytes(self, status, body, content_type=None, headers=()):
         headers = list(headers)
@@ -2018,8 +2005,7 @@ class IdcHandler(StubHandler):
         except ValueError:
             self.json_error(400, "Invalid value for maxResults", "invalid")
             return
-        cap = read_int(os.path.join(bucket_dir, "_page_size"), IDC_DEFAULT_PAGE)
-        size = max(1, min(requested or IDC_MAX_RESULTS, IDC_MAX_RESULTS, cap))
+        size = idc_page_size(bucket_dir, requested)
         after = ""
         token = self.q("pageToken")
         if token:
@@ -2077,8 +2063,7 @@ class IdcHandler(StubHandler):
         except ValueError:
             self.xml_error(400, "InvalidArgument", "Provided max-keys not an integer or within integer range")
             return
-        cap = read_int(os.path.join(bucket_dir, "_page_size"), IDC_DEFAULT_PAGE)
-        size = max(1, min(requested or IDC_MAX_RESULTS, IDC_MAX_RESULTS, cap))
+        size = idc_page_size(bucket_dir, requested)
         after = ""
         token = self.q("continuation-token")
         if token:
@@ -2467,24 +2452,10 @@ HANDLERS = {"zenodo": ZenodoHandler, "physionet": PhysioNetHandler, "kaggle": Ka
             "idc_api": IdcApiHandler, "tcia": TciaHandler, "tcia_nlst": TciaNlstHandler}
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-
+class Server(LoopbackServer):
     def __init__(self, address, handler, shared, stats):
         self.shared, self.stats = shared, stats
-        super().__init__(address, handler)
-
-    def server_bind(self):
-        socketserver.TCPServer.server_bind(self)  # no reverse DNS of the host name
-        self.server_name = "localhost"
-        self.server_port = self.server_address[1]
-
-    def handle_error(self, request, client_address):
-        error = sys.exc_info()[1]
-        if isinstance(error, (ConnectionError, socket.timeout, ClientGone)):
-            return
-        self.stats.log({"time": time.time(), "client": client_address[0], "error": repr(error)})
+        super().__init__(address, handler, stats)
 
 
 class Server6(Server):
@@ -2525,29 +2496,12 @@ def main():
         shared.ports[name] = servers[0].server_address[1]
         listeners.extend(servers)
 
-    def on_signal(signum, frame):
-        shared.stop.set()
-
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(signum, on_signal)
-    threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-               for s in listeners]
-    for t in threads:
-        t.start()
+    start_serving(listeners, shared.stop)
     tmp = f"{args.ready_file}.tmp{os.getpid()}"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump({"pid": os.getpid(), "ports": shared.ports, "ipv6": ipv6}, f)
     os.replace(tmp, args.ready_file)
-
-    deadline = time.monotonic() + args.max_lifetime
-    while not shared.stop.is_set():
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            break
-        shared.stop.wait(min(remaining, 1.0))
-    for s in listeners:
-        s.shutdown()
-        s.server_close()
+    serve_until_stopped(listeners, shared.stop, args.max_lifetime)
     return 0
 
 

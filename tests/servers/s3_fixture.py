@@ -32,7 +32,7 @@ import uuid
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from nginx_fixture import (FixtureError, claim_state_dir, end_process, free_ports, is_running, poll,  # noqa: I001
-                           run_command, write_atomically)
+                           reclaim_state_dir, remove_state_files, run_command, write_atomically)
 
 EXIT_SKIP = 77
 MARKER = ".cxrcat-s3"
@@ -197,13 +197,7 @@ def start_cluster(state, conf, pids):
 
 
 def start(state):
-    state = os.path.abspath(state)
-    if os.path.exists(os.path.join(state, MARKER)):
-        stop(state)  # a previous run that was not cleaned up
-    try:
-        os.remove(os.path.join(state, "s3.json"))
-    except FileNotFoundError:
-        pass
+    state = reclaim_state_dir(state, MARKER, "s3.json", stop)
     missing = [b for b in BINARIES if shutil.which(b) is None]
     if missing:
         log(f"missing {', '.join(missing)} (scripts/install-deps --test installs radosgw ceph-mon ceph-osd ceph-mgr)")
@@ -247,11 +241,7 @@ def stop(state):
         # our daemons' command lines name STATE_DIR/ceph/ceph.conf: never signal anything else
         if end_process(pids.get(name), conf, f"ceph {name}"):
             stopped.append(f"{name} {pids[name]}")
-    for name in ("s3.json", os.path.join("tmp", "pids.json")):
-        try:
-            os.remove(os.path.join(state, name))
-        except FileNotFoundError:
-            pass
+    remove_state_files(state, ["s3.json", os.path.join("tmp", "pids.json")])
     # memstore's data lived in the OSD's memory; the directories left are small
     shutil.rmtree(os.path.join(state, "ceph"), ignore_errors=True)
     log(f"stopped {', '.join(stopped)}" if stopped else "stopped nothing (no ceph daemon was running)")

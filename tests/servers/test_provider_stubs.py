@@ -23,7 +23,9 @@ import urllib.request
 import uuid
 import zipfile
 
-EXIT_SKIP = 77
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from fixture_state import read_fixture_state  # noqa: E402  (beside this file)
+
 STUBS = {}
 RUN = uuid.uuid4().hex[:10]
 SECRETS = []  # every credential this test sends: none may appear in a log or in /__stats
@@ -1075,16 +1077,10 @@ def check_no_secret_logged():
 
 
 def main():
-    path = os.environ.get("CXRCAT_PROVIDER_STUBS")
-    if not path or not os.path.exists(path):
-        message = f"test_provider_stubs: no providers.json ({path or 'CXRCAT_PROVIDER_STUBS is not set'})"
-        if os.environ.get("CXRCAT_REQUIRE_SERVERS") == "1":
-            print(f"{message}; CXRCAT_REQUIRE_SERVERS=1, failing", file=sys.stderr)
-            return 1
-        print(f"{message}; skipping", file=sys.stderr)
-        return EXIT_SKIP
-    with open(path, encoding="utf-8") as f:
-        STUBS.update(json.load(f))
+    stubs, exit_code = read_fixture_state("test_provider_stubs", "CXRCAT_PROVIDER_STUBS", "providers.json")
+    if stubs is None:
+        return exit_code
+    STUBS.update(stubs)
     program = unittest.main(argv=sys.argv, exit=False, verbosity=2)
     clean = check_no_secret_logged()
     return 0 if program.result.wasSuccessful() and clean else 1

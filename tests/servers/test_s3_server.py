@@ -3,14 +3,14 @@
 """Proves what s3_fixture.py promises (tests/servers/README.md, "S3"), with two independent clients:
 Debian's s3cmd and curl's own --aws-sigv4. Exit 77 when the fixture was skipped (no s3.json), unless
 CXRCAT_REQUIRE_SERVERS=1."""
-import json
 import os
 import subprocess
 import sys
 import tempfile
 import uuid
 
-EXIT_SKIP = 77
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from fixture_state import read_fixture_state  # noqa: E402  (beside this file)
 
 
 def s3cmd(info, *args, secret=None):
@@ -32,12 +32,9 @@ def curl_status(info, url, secret):
 
 
 def main():
-    path = os.environ.get("CXRCAT_TEST_S3", "")
-    if not path or not os.path.exists(path):
-        print(f"no s3.json at {path!r}: the s3_server fixture was skipped", file=sys.stderr)
-        return 1 if os.environ.get("CXRCAT_REQUIRE_SERVERS") == "1" else EXIT_SKIP
-    with open(path, encoding="utf-8") as f:
-        info = json.load(f)
+    info, exit_code = read_fixture_state("test_s3_server", "CXRCAT_TEST_S3", "s3.json")
+    if info is None:
+        return exit_code
     assert info["endpoint"].startswith("http://127.0.0.1:"), info["endpoint"]
     bucket = "smoke-" + uuid.uuid4().hex[:12]
     failures = []

@@ -20,7 +20,9 @@ import unittest
 import urllib.parse
 import uuid
 
-EXIT_SKIP = 77
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from fixture_state import read_fixture_state  # noqa: E402  (beside this file)
+
 SERVERS = {}
 RUN = uuid.uuid4().hex[:12]
 CURL_ENV = {k: v for k, v in os.environ.items()
@@ -399,19 +401,13 @@ class Fault(unittest.TestCase):
 
 
 def main():
-    path = os.environ.get("CXRCAT_TEST_SERVERS")
-    if not path or not os.path.exists(path):
-        message = f"test_servers: no servers.json ({path or 'CXRCAT_TEST_SERVERS is not set'})"
-        if os.environ.get("CXRCAT_REQUIRE_SERVERS") == "1":
-            print(f"{message}; CXRCAT_REQUIRE_SERVERS=1, failing", file=sys.stderr)
-            return 1
-        print(f"{message}; skipping", file=sys.stderr)
-        return EXIT_SKIP
+    servers, exit_code = read_fixture_state("test_servers", "CXRCAT_TEST_SERVERS", "servers.json")
+    if servers is None:
+        return exit_code
     if shutil.which("curl") is None:
         print("test_servers: curl not found (scripts/install-deps --test)", file=sys.stderr)
         return 1
-    with open(path, encoding="utf-8") as f:
-        SERVERS.update(json.load(f))
+    SERVERS.update(servers)
     program = unittest.main(argv=sys.argv, exit=False, verbosity=2)
     return 0 if program.result.wasSuccessful() else 1
 

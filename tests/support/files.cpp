@@ -2,6 +2,7 @@
 #include "support/files.hpp"
 
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -42,6 +43,15 @@ std::vector<std::string> split_lines(std::string_view text) {
         start = end + 1;
     }
     return lines;
+}
+
+std::string seeded_bytes(std::size_t size, std::uint64_t seed) {
+    std::mt19937_64 generator(seed);
+    std::string out(size, '\0');
+    for (char& c : out) {
+        c = static_cast<char>(generator() & 0xffU);
+    }
+    return out;
 }
 
 } // namespace cxrcat::test

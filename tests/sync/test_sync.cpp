@@ -28,7 +28,6 @@
 #include <netinet/in.h>
 #include <numeric>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <sys/socket.h>
@@ -43,15 +42,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 // --- small helpers ----------------------------------------------------------------------------------
-
-std::string random_content(std::size_t size, std::uint64_t seed) {
-    std::mt19937_64 generator(seed);
-    std::string out(size, '\0');
-    for (char& c : out) {
-        c = static_cast<char>(generator() & 0xffU);
-    }
-    return out;
-}
 
 std::string md5_hex(std::string_view text) {
     Hasher hasher(DigestAlgorithm::md5);
@@ -311,7 +301,7 @@ TEST_F(SyncTest, SecondSyncIsUpToDateMakesNoRequestAndKeepsTheLockByteIdentical)
     std::map<std::string, std::string> content;
     for (int i = 0; i < k_images; ++i) {
         std::string name = "img-" + std::to_string(i) + ".bin";
-        content[name] = random_content(48 * 1024 + static_cast<std::size_t>(i), static_cast<std::uint64_t>(i) + 1);
+        content[name] = seeded_bytes(48 * 1024 + static_cast<std::size_t>(i), static_cast<std::uint64_t>(i) + 1);
         serve(name, content[name]);
         files.push_back({"img/" + name, origin_url(name), std::nullopt, std::nullopt, std::nullopt, false});
     }
@@ -389,8 +379,8 @@ TEST_F(SyncTest, SecondSyncIsUpToDateMakesNoRequestAndKeepsTheLockByteIdentical)
 }
 
 TEST_F(SyncTest, FrozenSyncRebuildsAFreshHomeByteIdentically) {
-    std::string a_bytes = random_content(70'000, 11);
-    std::string b_bytes = random_content(1'234, 12);
+    std::string a_bytes = seeded_bytes(70'000, 11);
+    std::string b_bytes = seeded_bytes(1'234, 12);
     serve("a.bin", a_bytes);
     serve("b.bin", b_bytes);
     fs::path catalog = write_catalog(
@@ -413,7 +403,7 @@ TEST_F(SyncTest, FrozenSyncRebuildsAFreshHomeByteIdentically) {
 
 TEST_F(SyncTest, AcceptsTheIssueManifestFormWithInclude) {
     std::string zip = read_text_file(m_www / "sample.zip");
-    std::string scan = random_content(5'000, 21);
+    std::string scan = seeded_bytes(5'000, 21);
     std::string annotations = "seriesuid,coordX,coordY,coordZ,diameter_mm\n1.3.6,1,2,3,4.5\n";
     serve("subset0.zip", zip);
     serve("subset1.zip", zip);
@@ -472,8 +462,8 @@ TEST_F(SyncTest, AcceptsTheIssueManifestFormWithInclude) {
 }
 
 TEST_F(SyncTest, ChangingTheManifestSelectionIsNeverUpToDate) {
-    std::string a_bytes = random_content(3'000, 25);
-    std::string b_bytes = random_content(4'000, 26);
+    std::string a_bytes = seeded_bytes(3'000, 25);
+    std::string b_bytes = seeded_bytes(4'000, 26);
     serve("a.bin", a_bytes);
     serve("b.bin", b_bytes);
     Machine m = machine("a", write_catalog("c", {dataset_entry("sy-select", {{"a.bin", origin_url("a.bin")},
@@ -515,8 +505,8 @@ TEST_F(SyncTest, ChangingTheManifestSelectionIsNeverUpToDate) {
 // --- --frozen ---------------------------------------------------------------------------------------
 
 TEST_F(SyncTest, FrozenFailsWhenTheRemoteChangedAndLeavesLockAndInstallAlone) {
-    std::string a_bytes = random_content(30'000, 31);
-    std::string b_bytes = random_content(20'000, 32);
+    std::string a_bytes = seeded_bytes(30'000, 31);
+    std::string b_bytes = seeded_bytes(20'000, 32);
     serve("a.bin", a_bytes);
     serve("b.bin", b_bytes);
     // No published digests: the lock records what the first download got.
@@ -573,7 +563,7 @@ TEST_F(SyncTest, FrozenFailsWhenTheRemoteChangedAndLeavesLockAndInstallAlone) {
 }
 
 TEST_F(SyncTest, FrozenFailsWhenTheCatalogEntryChangedAndLeavesTheLockAlone) {
-    serve("a.bin", random_content(10'000, 41));
+    serve("a.bin", seeded_bytes(10'000, 41));
     std::vector<FileSpec> files{{"a.bin", origin_url("a.bin")}};
     Machine a = machine("a", write_catalog("c", {dataset_entry("sy-entry", files)}));
     fs::path manifest = write_manifest("project", {{"datasets", {{{"id", "sy-entry"}}}}});
@@ -583,7 +573,7 @@ TEST_F(SyncTest, FrozenFailsWhenTheCatalogEntryChangedAndLeavesTheLockAlone) {
     auto lock_mtime = fs::last_write_time(lock);
 
     // The catalog now lists another file for the dataset.
-    serve("b.bin", random_content(500, 42));
+    serve("b.bin", seeded_bytes(500, 42));
     files.push_back({"b.bin", origin_url("b.bin")});
     write_catalog("c", {dataset_entry("sy-entry", files)});
     int before = origin_requests();
@@ -606,9 +596,9 @@ TEST_F(SyncTest, FrozenFailsWhenTheCatalogEntryChangedAndLeavesTheLockAlone) {
 // --- --offline --------------------------------------------------------------------------------------
 
 TEST_F(SyncTest, OfflineChecksTheInstallAgainstTheLockWithoutAnyRequest) {
-    std::string a_bytes = random_content(9'000, 51);
+    std::string a_bytes = seeded_bytes(9'000, 51);
     serve("a.bin", a_bytes);
-    serve("b.bin", random_content(8'000, 52));
+    serve("b.bin", seeded_bytes(8'000, 52));
     Machine a = machine("a", write_catalog("c", {dataset_entry("sy-off", {{"a.bin", origin_url("a.bin")},
                                                                           {"d/b.bin", origin_url("b.bin")}})}));
     fs::path manifest = write_manifest("project", {{"datasets", {{{"id", "sy-off"}}}}});
@@ -655,8 +645,8 @@ TEST_F(SyncTest, OfflineChecksTheInstallAgainstTheLockWithoutAnyRequest) {
 // --- mirrors ----------------------------------------------------------------------------------------
 
 TEST_F(SyncTest, MirrorHitWithTheOriginDown) {
-    std::string a_bytes = random_content(40'000, 61);
-    std::string c_bytes = random_content(3'000, 62);
+    std::string a_bytes = seeded_bytes(40'000, 61);
+    std::string c_bytes = seeded_bytes(3'000, 62);
     serve("origin/a.bin", a_bytes);
     serve("origin/c.bin", c_bytes);
     auto files_at = [&](const std::string& a_url, const std::string& c_url) {
@@ -699,8 +689,8 @@ TEST_F(SyncTest, MirrorHitWithTheOriginDown) {
 
 TEST_F(SyncTest, MirrorExportConsumedByASecondHomeAirGapped) {
     // No published digests at all: the shared cxrcat.lock supplies the content addresses.
-    std::string a_bytes = random_content(25'000, 71);
-    std::string b_bytes = random_content(6'000, 72);
+    std::string a_bytes = seeded_bytes(25'000, 71);
+    std::string b_bytes = seeded_bytes(6'000, 72);
     serve("a.bin", a_bytes);
     serve("b.bin", b_bytes);
     fs::path catalog = write_catalog(
@@ -744,7 +734,7 @@ TEST_F(SyncTest, MirrorExportConsumedByASecondHomeAirGapped) {
 }
 
 TEST_F(SyncTest, CorruptMirrorCopyFallsBackToTheOriginWithAWarning) {
-    std::string a_bytes = random_content(33'000, 81);
+    std::string a_bytes = seeded_bytes(33'000, 81);
     serve("a.bin", a_bytes);
     fs::path catalog = write_catalog(
         "c", {dataset_entry("sy-corrupt", {{"a.bin", origin_url("a.bin"), a_bytes.size(), sha256_hex(a_bytes)}})});
@@ -776,7 +766,7 @@ TEST_F(SyncTest, CorruptMirrorCopyFallsBackToTheOriginWithAWarning) {
 }
 
 TEST_F(SyncTest, NoOriginWithAMissingMirrorCopyFailsClearly) {
-    std::string a_bytes = random_content(12'000, 91);
+    std::string a_bytes = seeded_bytes(12'000, 91);
     serve("a.bin", a_bytes);
     serve("mirror/index.json", "{\"format\": 1, \"datasets\": {}}\n"); // a mirror without that object
     Machine a =
@@ -810,9 +800,9 @@ TEST_F(SyncTest, NoOriginWithAMissingMirrorCopyFailsClearly) {
 // --- mirror export and redistribution ---------------------------------------------------------------
 
 TEST_F(SyncTest, MirrorExportRefusesDatasetsWhoseTermsForbidRedistribution) {
-    std::string open_bytes = random_content(2'000, 101);
-    std::string cred_bytes = random_content(2'100, 102);
-    std::string forbidden_bytes = random_content(2'200, 103);
+    std::string open_bytes = seeded_bytes(2'000, 101);
+    std::string cred_bytes = seeded_bytes(2'100, 102);
+    std::string forbidden_bytes = seeded_bytes(2'200, 103);
     serve("open.bin", open_bytes);
     serve("cred.bin", cred_bytes);
     serve("forbidden.bin", forbidden_bytes);
@@ -864,7 +854,7 @@ TEST_F(SyncTest, MirrorExportRefusesDatasetsWhoseTermsForbidRedistribution) {
 // --- provenance -------------------------------------------------------------------------------------
 
 TEST_F(SyncTest, ProvenanceFilesArePresentAndCorrect) {
-    std::string a_bytes = random_content(15'000, 111);
+    std::string a_bytes = seeded_bytes(15'000, 111);
     std::string b_bytes = "b,c\n1,2\n";
     serve("a.bin", a_bytes);
     serve("b.csv", b_bytes);
@@ -931,8 +921,8 @@ TEST_F(SyncTest, ProvenanceFilesArePresentAndCorrect) {
 // --- automation output -----------------------------------------------------------------------------
 
 TEST_F(SyncTest, FormatJsonGivesARecordPerFileAndASummary) {
-    std::string a_bytes = random_content(7'000, 121);
-    std::string b_bytes = random_content(700, 122);
+    std::string a_bytes = seeded_bytes(7'000, 121);
+    std::string b_bytes = seeded_bytes(700, 122);
     serve("a.bin", a_bytes);
     serve("b.bin", b_bytes);
     Machine a = machine(
@@ -992,8 +982,8 @@ TEST_F(SyncTest, FormatJsonGivesARecordPerFileAndASummary) {
 }
 
 TEST_F(SyncTest, RerunAfterAPartialFailureOnlyTouchesWhatFailed) {
-    std::string good = random_content(11'000, 131);
-    std::string late = random_content(4'000, 132);
+    std::string good = seeded_bytes(11'000, 131);
+    std::string late = seeded_bytes(4'000, 132);
     serve("good.bin", good); // late.bin is not there yet: 404
     Machine a = machine("a", write_catalog("c", {dataset_entry("sy-partial", {{"good.bin", origin_url("good.bin")},
                                                                               {"late.bin", origin_url("late.bin")}})}));

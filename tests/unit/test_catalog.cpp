@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "catalog_ids.hpp"
 #include "cxrcat/catalog/catalog.hpp"
 
 #include <gtest/gtest.h>
@@ -24,14 +25,6 @@ Catalog sample_catalog() {
                     make_dataset("luna25", {"luna-25"}), make_dataset("chexpert")});
 }
 
-std::vector<std::string> ids_of(const Catalog& catalog) {
-    std::vector<std::string> ids;
-    for (const auto& dataset : catalog.datasets()) {
-        ids.push_back(dataset.id);
-    }
-    return ids;
-}
-
 TEST(Catalog, EmptyCatalogFindsNothing) {
     Catalog catalog;
     EXPECT_EQ(catalog.size(), 0U);
@@ -42,7 +35,8 @@ TEST(Catalog, EmptyCatalogFindsNothing) {
 TEST(Catalog, KeepsDatasetsInIdOrder) {
     Catalog catalog = sample_catalog();
     EXPECT_EQ(catalog.size(), 5U);
-    EXPECT_EQ(ids_of(catalog), (std::vector<std::string>{"chexpert", "jsrt", "luna16", "luna25", "nih-cxr14"}));
+    EXPECT_EQ(test::catalog_ids(catalog),
+              (std::vector<std::string>{"chexpert", "jsrt", "luna16", "luna25", "nih-cxr14"}));
 }
 
 TEST(Catalog, FindsByIdIgnoringCase) {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "catalog_ids.hpp"
 #include "cxrcat/catalog/catalog_loader.hpp"
 #include "support/files.hpp"
 #include "support/temp_dir.hpp"
@@ -43,14 +44,6 @@ std::vector<std::string> lines_of(const LoadedCatalog& loaded) {
     return lines;
 }
 
-std::vector<std::string> loaded_ids(const Catalog& catalog) {
-    std::vector<std::string> ids;
-    for (const auto& dataset : catalog.datasets()) {
-        ids.push_back(dataset.id);
-    }
-    return ids;
-}
-
 TEST(CatalogProblem, PrintsFilePointerAndMessage) {
     CatalogProblem problem{"lab.json", "/sources/0/files/1/sha256", "sha256 must be 64 lowercase hex characters"};
     EXPECT_EQ(problem.to_string(), "lab.json: /sources/0/files/1/sha256: sha256 must be 64 lowercase hex characters");
@@ -91,7 +84,7 @@ TEST(CatalogLoader, ReportsEveryProblemOfTheInvalidFixture) {
     EXPECT_EQ(loaded.files_read, 3U);
     EXPECT_TRUE(loaded.notices.empty());
     // Entries with a problem of their own are left out; the first fx-alpha wins.
-    EXPECT_EQ(loaded_ids(loaded.catalog), (std::vector<std::string>{"fx-alpha", "fx-beta", "fx-gamma"}));
+    EXPECT_EQ(test::catalog_ids(loaded.catalog), (std::vector<std::string>{"fx-alpha", "fx-beta", "fx-gamma"}));
     EXPECT_EQ(loaded.catalog.find("fx-alpha")->name, "Fixture fx-alpha");
 }
 
@@ -182,7 +175,7 @@ TEST(CatalogLoader, ReadsTheDatasetsListForm) {
     LoadedCatalog loaded = load_catalog(CatalogSources{false, {file}});
     ASSERT_TRUE(loaded.ok()) << lines_of(loaded).front();
     EXPECT_EQ(loaded.files_read, 1U);
-    EXPECT_EQ(loaded_ids(loaded.catalog), (std::vector<std::string>{"fx-one", "fx-two"}));
+    EXPECT_EQ(test::catalog_ids(loaded.catalog), (std::vector<std::string>{"fx-one", "fx-two"}));
     const Dataset* two = loaded.catalog.find("fx-two");
     ASSERT_NE(two, nullptr);
     EXPECT_EQ(two->modality, Modality::ct);

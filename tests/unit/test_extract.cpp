@@ -23,7 +23,6 @@
 #include <iterator>
 #include <map>
 #include <memory>
-#include <random>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -69,15 +68,6 @@ EntrySpec symlink(std::string path, std::string target) {
 }
 EntrySpec hardlink(std::string path, std::string target) {
     return EntrySpec{std::move(path), Kind::hardlink, {}, std::move(target), 0644};
-}
-
-std::string random_bytes(std::size_t size, std::uint32_t seed) {
-    std::mt19937 generator(seed);
-    std::string out(size, '\0');
-    for (char& c : out) {
-        c = static_cast<char>(generator() & 0xffU);
-    }
-    return out;
 }
 
 std::string read_file(const fs::path& path) {
@@ -406,8 +396,8 @@ class ExtractTest : public ::testing::Test {
 // ---- archives that must extract ---------------------------------------------------------------
 
 TEST_F(ExtractTest, TarGzWithNestedDirectoriesExtractsContentsSizesAndDigests) {
-    const std::string big = random_bytes(3 * k_mib + 12345, 1); // several 1 MiB write buffers
-    const std::string png = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + random_bytes(5000, 2);
+    const std::string big = test::seeded_bytes(3 * k_mib + 12345, 1); // several 1 MiB write buffers
+    const std::string png = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + test::seeded_bytes(5000, 2);
     const std::vector<EntrySpec> specs = {
         dir("images/"),
         dir("images/train/"),
@@ -470,7 +460,7 @@ TEST_F(ExtractTest, TarGzWithNestedDirectoriesExtractsContentsSizesAndDigests) {
 }
 
 TEST_F(ExtractTest, ZipExtracts) {
-    const std::string data = random_bytes(2 * k_mib, 3);
+    const std::string data = test::seeded_bytes(2 * k_mib, 3);
     build_archive(archive("subset0.zip"), Format::zip,
                   {dir("subset0/"), file("subset0/1.mhd", "ObjectType = Image\n"), file("subset0/1.raw", data),
                    file("subset0/tools/convert", "#!/bin/sh\n", 0755), symlink("subset0/current.raw", "1.raw")});
@@ -533,8 +523,8 @@ TEST_F(ExtractTest, LaterDuplicateEntryWins) {
 
 TEST_F(ExtractTest, SparseFileHolesBecomeZeros) {
     const std::uint64_t size = 5 * std::uint64_t{k_mib} + 1000; // ends in a hole
-    const std::string head = random_bytes(4096, 10);
-    const std::string middle = random_bytes(8192, 11);
+    const std::string head = test::seeded_bytes(4096, 10);
+    const std::string middle = test::seeded_bytes(8192, 11);
     {
         ArchiveBuilder builder(archive("sparse.tar"), Format::tar);
         builder.add_sparse("disk.img", size, {{0, head}, {3 * std::uint64_t{k_mib}, middle}});
@@ -740,7 +730,7 @@ TEST_F(ExtractTest, RefusesSparseFileWhoseHolesExceedTheBudget) {
     {
         ArchiveBuilder builder(archive("holes.tar"), Format::tar);
         builder.add(file("good.txt", "good"));
-        builder.add_sparse("holes.img", 60 * std::uint64_t{k_mib}, {{0, random_bytes(4096, 12)}});
+        builder.add_sparse("holes.img", 60 * std::uint64_t{k_mib}, {{0, test::seeded_bytes(4096, 12)}});
         builder.close();
     }
     const auto archive_size = fs::file_size(archive("holes.tar"));
@@ -756,7 +746,7 @@ TEST_F(ExtractTest, RefusesSparseFileWhoseHolesExceedTheBudget) {
 TEST_F(ExtractTest, DeclaredExtractedSizeReplacesTheRatio) {
     {
         ArchiveBuilder builder(archive("mask.tar"), Format::tar);
-        builder.add_sparse("mask.img", 60 * std::uint64_t{k_mib}, {{0, random_bytes(4096, 13)}});
+        builder.add_sparse("mask.img", 60 * std::uint64_t{k_mib}, {{0, test::seeded_bytes(4096, 13)}});
         builder.close();
     }
     ExtractLimits limits;
@@ -798,8 +788,9 @@ TEST_F(ExtractTest, RefusesTooManyEntries) {
 
 TEST_F(ExtractTest, RefusesTruncatedArchive) {
     build_archive(archive("cut.tar.gz"), Format::tar_gz,
-                  {file("a.bin", random_bytes(k_quarter_mib, 4)), file("b.bin", random_bytes(k_quarter_mib, 5)),
-                   file("c.bin", random_bytes(k_quarter_mib, 6))});
+                  {file("a.bin", test::seeded_bytes(k_quarter_mib, 4)),
+                   file("b.bin", test::seeded_bytes(k_quarter_mib, 5)),
+                   file("c.bin", test::seeded_bytes(k_quarter_mib, 6))});
     fs::resize_file(archive("cut.tar.gz"), fs::file_size(archive("cut.tar.gz")) / 2);
 
     auto result = extract_archive(archive("cut.tar.gz"), m_dest);
@@ -812,8 +803,9 @@ TEST_F(ExtractTest, RefusesTruncatedArchive) {
 }
 
 TEST_F(ExtractTest, RefusesTruncatedArchiveLeavingExistingDestinationUntouched) {
-    build_archive(archive("cut.tar.gz"), Format::tar_gz,
-                  {file("good.txt", random_bytes(k_quarter_mib, 7)), file("b.bin", random_bytes(k_quarter_mib, 8))});
+    build_archive(
+        archive("cut.tar.gz"), Format::tar_gz,
+        {file("good.txt", test::seeded_bytes(k_quarter_mib, 7)), file("b.bin", test::seeded_bytes(k_quarter_mib, 8))});
     fs::resize_file(archive("cut.tar.gz"), fs::file_size(archive("cut.tar.gz")) / 2);
     write_file(m_dest / "good.txt", "old good\n");
     Snapshot before = snapshot(m_root);
@@ -857,7 +849,7 @@ TEST_F(ExtractTest, RefusesSomethingThatIsNotAnArchive) {
 
 TEST_F(ExtractTest, FileSizeLimitIsALocalIoErrorAndLeavesNothing) {
     build_archive(archive("big.tar"), Format::tar,
-                  {file("small.txt", "small"), file("big.bin", random_bytes(3 * k_mib, 9))});
+                  {file("small.txt", "small"), file("big.bin", test::seeded_bytes(3 * k_mib, 9))});
     write_file(m_dest / "already-here.txt", "keep me\n");
     Snapshot before = snapshot(m_root);
 

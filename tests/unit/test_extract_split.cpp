@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
-#include <random>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -26,15 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 
 using Members = std::vector<std::pair<std::string, std::string>>;
-
-std::string split_test_bytes(std::size_t size, std::uint32_t seed) {
-    std::mt19937 generator(seed);
-    std::string out(size, '\0');
-    for (char& c : out) {
-        c = static_cast<char>(generator() & 0xffU);
-    }
-    return out;
-}
 
 struct SplitWriterFree {
     void operator()(archive* handle) const noexcept { archive_write_free(handle); }
@@ -105,9 +95,9 @@ std::vector<fs::path> write_split_parts(const fs::path& dir, const std::string& 
 class SplitArchiveTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        m_members = {{"luna25_nodule_blocks/image/1.npy", split_test_bytes(300'000, 1)},
-                     {"luna25_nodule_blocks/metadata/1.npy", split_test_bytes(2'000, 2)},
-                     {"luna25_nodule_blocks/image/2.npy", split_test_bytes(250'000, 3)}};
+        m_members = {{"luna25_nodule_blocks/image/1.npy", test::seeded_bytes(300'000, 1)},
+                     {"luna25_nodule_blocks/metadata/1.npy", test::seeded_bytes(2'000, 2)},
+                     {"luna25_nodule_blocks/image/2.npy", test::seeded_bytes(250'000, 3)}};
     }
 
     void expect_members(const std::vector<ExtractedFile>& files) const {

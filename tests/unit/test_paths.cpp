@@ -22,13 +22,17 @@ class PathsTest : public ::testing::Test {
         m_env.set("HOME", "/home/tester");
     }
 
+    // The directories under HOME=/home/tester when no CXRCAT_HOME or XDG value counts.
+    static void expect_home_defaults(const Paths& paths) {
+        EXPECT_EQ(paths.data_home, fs::path("/home/tester/.local/share/cxrcat"));
+        EXPECT_EQ(paths.config_home, fs::path("/home/tester/.config/cxrcat"));
+    }
+
     test::ScopedEnv m_env;
 };
 
 TEST_F(PathsTest, HomeFallback) {
-    Paths paths = Paths::from_environment();
-    EXPECT_EQ(paths.data_home, fs::path("/home/tester/.local/share/cxrcat"));
-    EXPECT_EQ(paths.config_home, fs::path("/home/tester/.config/cxrcat"));
+    expect_home_defaults(Paths::from_environment());
 }
 
 TEST_F(PathsTest, XdgDataHome) {
@@ -61,18 +65,14 @@ TEST_F(PathsTest, RelativeCxrcatHomeIsMadeAbsolute) {
 TEST_F(PathsTest, RelativeXdgValuesAreIgnored) {
     m_env.set("XDG_DATA_HOME", "relative/data");
     m_env.set("XDG_CONFIG_HOME", "relative/config");
-    Paths paths = Paths::from_environment();
-    EXPECT_EQ(paths.data_home, fs::path("/home/tester/.local/share/cxrcat"));
-    EXPECT_EQ(paths.config_home, fs::path("/home/tester/.config/cxrcat"));
+    expect_home_defaults(Paths::from_environment());
 }
 
 TEST_F(PathsTest, EmptyValuesCountAsUnset) {
     m_env.set("CXRCAT_HOME", "");
     m_env.set("XDG_DATA_HOME", "");
     m_env.set("XDG_CONFIG_HOME", "");
-    Paths paths = Paths::from_environment();
-    EXPECT_EQ(paths.data_home, fs::path("/home/tester/.local/share/cxrcat"));
-    EXPECT_EQ(paths.config_home, fs::path("/home/tester/.config/cxrcat"));
+    expect_home_defaults(Paths::from_environment());
 }
 
 TEST_F(PathsTest, DatasetDirAndLedgerLayout) {

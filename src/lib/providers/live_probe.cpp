@@ -110,6 +110,15 @@ void LiveSession::unreachable(std::string detail) {
     m_result.detail = std::move(detail);
 }
 
+std::optional<HttpResponse> LiveSession::send_expecting_ok(const HttpRequest& request, const std::string& expected) {
+    auto response = send(request);
+    if (response && response->status != 200) {
+        unexpected_status(request, *response, expected);
+        return std::nullopt;
+    }
+    return response;
+}
+
 void LiveSession::unexpected_status(const HttpRequest& request, const HttpResponse& response,
                                     const std::string& expected) {
     std::string said = printable_excerpt(response.body, 160);

@@ -35,6 +35,9 @@ class LiveSession {
     void drift(std::string detail, std::string field = "");
     // Marks the probe unreachable (unless something was already found).
     void unreachable(std::string detail);
+    // send(), then unexpected_status() with expected for anything but a 200: the answer only when it is a 200.
+    [[nodiscard]] std::optional<HttpResponse> send_expecting_ok(const HttpRequest& request,
+                                                                const std::string& expected);
     // drift(): "<METHOD> <url> answered HTTP <status>, expected <expected> (it said: …)".
     void unexpected_status(const HttpRequest& request, const HttpResponse& response, const std::string& expected);
     [[nodiscard]] bool failed() const { return m_result.status != LiveStatus::ok; }

@@ -21,12 +21,8 @@ constexpr std::string_view k_live_nbia_query = "/getSeries?Collection=LIDC-IDRI&
 // prefix, /v3 ↔ 3.y.z (IDC-REST-MCP CHANGELOG.md, api-drift-2026.md §2.1), and the route speaks v3.
 void check_idc_version(LiveSession& session) {
     HttpRequest request = session.request(session.context().endpoints.idc_api + "/version");
-    auto response = session.send(request);
+    auto response = session.send_expecting_ok(request, "200 with the API version");
     if (!response) {
-        return;
-    }
-    if (response->status != 200) {
-        session.unexpected_status(request, *response, "200 with the API version");
         return;
     }
     auto document = nlohmann::json::parse(response->body, nullptr, false);
@@ -57,12 +53,8 @@ void check_idc_manifest(LiveSession& session) {
     request.method = "POST";
     request.post_body = idc_api_body({{"collection_id", {std::string(k_live_idc_collection)}}}, 0, 1);
     request.headers.emplace_back("Content-Type: application/json");
-    auto response = session.send(request);
+    auto response = session.send_expecting_ok(request, "200 with a page of series");
     if (!response) {
-        return;
-    }
-    if (response->status != 200) {
-        session.unexpected_status(request, *response, "200 with a page of series");
         return;
     }
     auto page = parse_idc_manifest_page(response->body);
@@ -99,12 +91,8 @@ void probe_tcia_live(LiveSession& session) {
     // The route's getSeries (tcia_api.cpp), for one patient: Collection and PatientID are both among
     // the parameters v4 allows (api-drift-2026.md §1.2), and v1 takes them too.
     HttpRequest request = session.request(session.context().endpoints.tcia + std::string(k_live_nbia_query));
-    auto response = session.send(request);
+    auto response = session.send_expecting_ok(request, "200 with the series");
     if (!response) {
-        return;
-    }
-    if (response->status != 200) {
-        session.unexpected_status(request, *response, "200 with the series");
         return;
     }
     auto rows = parse_nbia_series(response->body);

@@ -96,12 +96,8 @@ void probe_zenodo_live(LiveSession& session) {
     // As the route asks (zenodo.cpp record_request). All three files[] shapes of api-drift-2026.md
     // §4.1 parse, so only what none of them gives is a drift.
     HttpRequest request = session.request(session.context().endpoints.zenodo + "/api/records/" + record);
-    auto response = session.send(request);
+    auto response = session.send_expecting_ok(request, "200 with the record");
     if (!response) {
-        return;
-    }
-    if (response->status != 200) {
-        session.unexpected_status(request, *response, "200 with the record");
         return;
     }
     auto listing = parse_zenodo_record(response->body);
