@@ -2,7 +2,8 @@
 // The huggingface route following resolve's redirects itself (api-drift-2026.md §5.2, "A plain HTTP
 // client must"): a relative 307 on the Hub keeps the token, the 302 to the CDN is read for
 // X-Linked-Size and X-Repo-Commit and its signed URL is asked without the token; an expired link is
-// resolved again from the origin; a file over the Range-only limit is asked for with Range.
+// resolved again from the origin; a file over the Range-only limit is asked for with Range; a file split
+// over connections is resolved once, its segments asking the signed URL itself.
 #include "huggingface_route_test.hpp"
 
 namespace cxrcat::test {
@@ -26,6 +27,15 @@ class HuggingFaceXet : public HuggingFaceRoute {
     static std::string resolve_path(const std::string& repo, const std::string& file) {
         return "/datasets/" + repo + "/resolve/main/" + file;
     }
+
+    // Fetches dataset id slowly enough to be split: after the one-second warm-up at 1 MB/s, the
+    // rest of a k_split_size file is over the threshold and goes to four connections.
+    ProcessResult split_fetch(const std::string& id) {
+        return cxrcat({"fetch", id, "--segments", "4", "--limit-rate", "1M"},
+                      {{"HF_TOKEN", m_token}, {"CXRCAT_SEGMENT_THRESHOLD", "200000"}});
+    }
+
+    static constexpr std::size_t k_split_size = 2'500'000;
 
     std::string m_token;
     std::string m_commit = random_hex(20);
@@ -118,6 +128,61 @@ TEST_F(HuggingFaceXet, AFileOverTheRangeOnlyLimitIsAskedForWithRange) {
     auto plain = stats("huggingface_alt", cdn_path(repo, small, "small.bin"));
     ASSERT_EQ(plain["log"].size(), 1U) << plain.dump();
     EXPECT_TRUE(plain["log"][0]["range"].is_null()) << plain.dump();
+}
+
+TEST_F(HuggingFaceXet, ASplitFileIsResolvedOnceAndItsSegmentsAskTheSignedUrl) {
+    std::string data = random_bytes(k_split_size);
+    auto [old_name, new_name] = renamed_repo({{"big.bin", data}});
+    std::string id = add_hub_dataset(old_name);
+
+    auto fetch = split_fetch(id);
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_EQ(sha256_of(read_text_file(dataset_dir(id) / "big.bin")), sha256_of(data));
+    // One resolve for the whole file, not one per segment.
+    auto hop = stats("huggingface", resolve_path(old_name, "big.bin"));
+    EXPECT_EQ(hop["statuses"], nlohmann::json::array({307})) << hop.dump();
+    auto lfs = stats("huggingface", resolve_path(new_name, "big.bin"));
+    EXPECT_EQ(lfs["statuses"], nlohmann::json::array({302})) << lfs.dump();
+    // The CDN saw the main stream's whole-file GET, then every segment's Range request, none with the token.
+    auto cdn = stats("huggingface_alt", cdn_path(new_name, data, "big.bin"));
+    EXPECT_EQ(cdn.value("authorization", -1), 0) << cdn.dump();
+    const auto& log = cdn["log"];
+    ASSERT_GE(log.size(), 3U) << "the file was never split: " << cdn.dump();
+    EXPECT_TRUE(log[0]["range"].is_null()) << cdn.dump();
+    for (std::size_t i = 1; i < log.size(); ++i) {
+        EXPECT_TRUE(log[i]["range"].is_string()) << i << ": " << cdn.dump();
+        EXPECT_EQ(log[i]["status"], 206) << i << ": " << cdn.dump();
+    }
+}
+
+TEST_F(HuggingFaceXet, ASignedUrlThatExpiresUnderTheSegmentsIsResolvedAgainOnce) {
+    std::string data = random_bytes(k_split_size);
+    auto [old_name, new_name] = renamed_repo({{"big.bin", data}}, {{"_cdn_expires_in_use", "1"}});
+    std::string id = add_hub_dataset(old_name);
+
+    auto fetch = split_fetch(id);
+    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+    EXPECT_EQ(sha256_of(read_text_file(dataset_dir(id) / "big.bin")), sha256_of(data));
+    // Exactly one more chain from the URL the catalog names.
+    EXPECT_EQ(stats("huggingface", resolve_path(old_name, "big.bin"))["statuses"], nlohmann::json::array({307, 307}));
+    EXPECT_EQ(stats("huggingface", resolve_path(new_name, "big.bin"))["statuses"], nlohmann::json::array({302, 302}));
+    auto cdn = stats("huggingface_alt", cdn_path(new_name, data, "big.bin"));
+    EXPECT_EQ(cdn.value("authorization", -1), 0) << cdn.dump();
+    const auto& log = cdn["log"];
+    std::size_t expired = 0;
+    while (expired < log.size() && log[expired]["status"] != 403) {
+        ++expired;
+    }
+    ASSERT_LT(expired, log.size()) << "no segment met the expired link: " << cdn.dump();
+    // After the new resolve every request is ranged and none starts again at byte 0: what had
+    // arrived (the main stream's share so far, the segments' bytes) stays.
+    std::size_t partial = 0;
+    for (std::size_t i = expired; i < log.size(); ++i) {
+        ASSERT_TRUE(log[i]["range"].is_string()) << i << ": " << cdn.dump();
+        EXPECT_NE(log[i]["range"].get<std::string>().rfind("bytes=0-", 0), 0U) << i << ": " << cdn.dump();
+        partial += log[i]["status"] == 206 ? 1U : 0U;
+    }
+    EXPECT_GE(partial, 2U) << cdn.dump();
 }
 
 } // namespace

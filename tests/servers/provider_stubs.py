@@ -1448,6 +1448,7 @@ class KaggleHandler(StubHandler):
 HF_DEFAULT_PAGE = 2
 HF_LFS_THRESHOLD = 10 * 1024
 HF_CDN_EXPIRES = 3600
+HF_REVOKE_LOCK = threading.Lock()  # _cdn_expires_in_use: one revocation at a time
 HF_EXPOSE = ("X-Repo-Commit, X-Request-Id, X-Error-Code, X-Error-Message, X-Total-Count, ETag, Link, "
              "Accept-Ranges, Content-Range, X-Linked-Size, X-Linked-ETag")
 HF_GATED_401 = ("Access to dataset {id} is restricted. You must have access to it and be authenticated to access "
@@ -1480,6 +1481,7 @@ class HubHandler(StubHandler):
     "tree_gated": false, "resolve_cache": false, "cdn_expires": 3600, "error_body": "string"|"list",
     "moved_to": "owner/name" (a renamed repository: resolve answers a relative 307 to the new name)};
     _ratelimit / _unavailable counters; _cdn_expired "N": the next N LFS resolves sign links already expired;
+    _cdn_expires_in_use "N": N signed links expire while their first GET streams (HubCdnHandler.expired_in_use);
     _linked_size {"path": N}: the LFS redirect's X-Linked-Size (a commit pushed after the listing)."""
     provider = "huggingface"
 
@@ -1837,11 +1839,14 @@ class HubCdnHandler(StubHandler):
                                  b'<Message>Only one auth mechanism allowed</Message></Error>', "text/xml")
             return
         expires, signature = self.q("Expires", ""), self.q("Signature", "")
+        directory = unit_dir(self.shared.root("huggingface"), match.group(1), match.group(2))
+        if directory and self.expired_in_use(directory, signature):
+            self.denied()
+            return
         if (not hmac.compare_digest(self.shared.sign("cdn", self.raw_path, expires).encode(), signature.encode())
                 or not expires.isdigit() or int(expires) < time.time()):
             self.denied()
             return
-        directory = unit_dir(self.shared.root("huggingface"), match.group(1), match.group(2))
         rel = urllib.parse.unquote(match.group(4))
         path = unit_file(directory, rel)
         if path is None:
@@ -1858,6 +1863,23 @@ class HubCdnHandler(StubHandler):
     def denied(self):
         self.send_bytes(403, b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
                              b'<Message>Access denied</Message></Error>', "text/xml")
+
+    def expired_in_use(self, directory, signature):
+        """_cdn_expires_in_use "N": while N > 0, the first Range request on a signed link finds it expired, and
+        so does every later request with that signature (kept in _cdn_revoked). A link whose short life ends
+        while its first whole-file GET is still streaming: later ranged asks get the CDN's 403 AccessDenied, as
+        for any past Expires, and a client re-resolves (api-drift-2026.md §5.2 step 4, "Signed URLs are
+        short-lived, so re-resolve on 403/expiry"). How long the real CDN's links live is not recorded there:
+        the stub's clock stands in for it."""
+        revoked = os.path.join(directory, "_cdn_revoked")
+        with HF_REVOKE_LOCK:
+            if signature in read_lines(revoked):
+                return True
+            if self.headers.get("Range") is None or not consume_count(directory, "_cdn_expires_in_use"):
+                return False
+            with open(revoked, "a", encoding="utf-8") as f:
+                f.write(signature + "\n")
+            return True
 
 
 # --- IDC (GCS JSON API and simple downloads) --------------------------------------------------------------

@@ -179,6 +179,18 @@ class DownloadLoop {
         }
     }
 
+    // Segments of a running file ready to go: after a split, or restored ones once the main stream
+    // has resolved where they are sent (FileJob::take_new_segments).
+    void start_new_segments(std::size_t index) {
+        const JobState& state = m_state[index];
+        if (!state.started || state.finished || state.installing) {
+            return;
+        }
+        for (net::SegmentTask* segment : m_jobs[index]->take_new_segments()) {
+            start_segment(index, segment);
+        }
+    }
+
     void start_segment(std::size_t index, net::SegmentTask* segment) {
         segment->limit_receive_with(limiter());
         auto easy = segment->start_attempt();
@@ -292,10 +304,8 @@ class DownloadLoop {
             net::FileJob& job = *m_jobs[i];
             if (m_state[i].main_in_flight && job.should_split(now)) {
                 job.split();
-                for (net::SegmentTask* segment : job.take_new_segments()) {
-                    start_segment(i, segment);
-                }
             }
+            start_new_segments(i);
             if (job.is_split()) {
                 job.save_split_progress();
             }

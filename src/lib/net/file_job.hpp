@@ -36,7 +36,9 @@ class FileJob final : public CurlTask {
     [[nodiscard]] bool should_split(std::chrono::steady_clock::time_point now) const;
     // Limits the running stream to the next share of the file and creates segments for the rest.
     void split();
-    // Segments created by split() or by resuming a split part, not yet handed to libcurl.
+    // Segments created by split() or by resuming a split part, not yet handed to libcurl, each aimed at
+    // segment_target(). None while that target is unknown: segments restored from a record wait
+    // until the main stream has resolved the file (own_redirects), so the origin is asked once.
     std::vector<SegmentTask*> take_new_segments();
     // Called when one of this job's segments failed for good, after the caller detached the main
     // stream: stops the split; a changed remote means starting over (retry), anything else fails.
@@ -74,6 +76,13 @@ class FileJob final : public CurlTask {
     [[nodiscard]] std::optional<std::uint64_t> total() const;
 
   private:
+    // Where segments send their Range requests, and with which credentials.
+    struct SegmentTarget {
+        std::string url;
+        EasyHop hop;
+    };
+    [[nodiscard]] std::optional<SegmentTarget> segment_target() const;
+
     static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
     static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
     // Attempt set-up (file_job.cpp).
@@ -171,6 +180,10 @@ class FileJob final : public CurlTask {
     int m_hops = 0;
     std::optional<std::uint64_t> m_linked_size; // X-Linked-Size of the first redirect to another host
     std::string m_attempt_url;                  // what the running attempt asked for
+    // The URL whose 2xx the main stream accepted at the end of its own chain (the signed CDN URL):
+    // segments go there directly. Kept across restart_at_origin (running segments keep using it);
+    // dropped with the segments by stop_split, so restored ones wait for a fresh resolve.
+    std::optional<SegmentTarget> m_resolved_target;
 
     CurlEasy m_easy;
     CurlSlist m_headers;

@@ -98,6 +98,10 @@ bool FileJob::begin_response() {
     if (!(status == 206 ? accept_partial_response() : accept_full_response())) {
         return false;
     }
+    if (follows_own_redirects()) {
+        // The end of the job's own chain: segments skip the resolve and its token off the Hub.
+        m_resolved_target = SegmentTarget{m_attempt_url, {.follow = false, .credentials = !m_hop_cross_host}};
+    }
     if (m_request.own_redirects && !m_hop_cross_host && m_outcome.served_revision.empty()) {
         // A file the Hub serves itself (no LFS redirect) names its commit on the answer.
         m_outcome.served_revision = providers::printable_excerpt(m_response.get("x-repo-commit"), 64);

@@ -34,8 +34,8 @@ bool split_record_is_consistent(const PartMeta& meta) {
 } // namespace
 
 void FileJob::add_segment(const SegmentProgress& range) {
-    m_segments.push_back(std::make_unique<SegmentTask>(m_request, m_options, m_part->fd(), m_part->part_path(),
-                                                       ranged_url(), m_validator, range));
+    m_segments.push_back(
+        std::make_unique<SegmentTask>(m_request, m_options, m_part->fd(), m_part->part_path(), m_validator, range));
     if (!m_segments.back()->complete()) {
         m_new_segments.push_back(m_segments.back().get());
     }
@@ -92,7 +92,21 @@ void FileJob::split() {
     save_split_progress();
 }
 
+std::optional<FileJob::SegmentTarget> FileJob::segment_target() const {
+    if (!follows_own_redirects()) {
+        return SegmentTarget{ranged_url(), {}}; // libcurl follows any redirect, as for the main stream
+    }
+    return m_resolved_target;
+}
+
 std::vector<SegmentTask*> FileJob::take_new_segments() {
+    auto target = segment_target();
+    if (!target) {
+        return {};
+    }
+    for (SegmentTask* segment : m_new_segments) {
+        segment->aim(target->url, target->hop);
+    }
     return std::exchange(m_new_segments, {});
 }
 
@@ -177,6 +191,7 @@ void FileJob::stop_split() {
     m_limit.reset();
     m_main_done = 0;
     m_main_finished = false;
+    m_resolved_target.reset();
     m_outcome.segments = 1;
 }
 
@@ -184,6 +199,10 @@ AttemptVerdict FileJob::segment_failed(const SegmentTask& segment) {
     Error error =
         segment.last_error().value_or(Error(ErrorCode::network, m_request.display_path + ": a segment failed"));
     bool changed = segment.remote_changed();
+    // A signed URL that expired under a segment (api-drift-2026.md §5.2 step 4, "re-resolve on
+    // 403/expiry"): once, the next attempt resolves at the origin again and restores every segment
+    // from the record saved here, so finished bytes are not asked for again.
+    bool expired = segment.refused_signed_url() && !m_reresolved;
     if (m_writer) {
         (void)m_writer->close();
         m_main_done = m_writer->end_offset();
@@ -191,6 +210,11 @@ AttemptVerdict FileJob::segment_failed(const SegmentTask& segment) {
     }
     save_split_progress();
     stop_split();
+    if (expired) {
+        m_reresolved = true;
+        error.note("the signed URL was refused; resolving the file again");
+        return retry(std::move(error));
+    }
     if (changed && m_part) {
         m_outcome.restarted = true;
         forget_part();

@@ -146,6 +146,12 @@ AttemptVerdict FileJob::judge_http_failure(long status, const std::string& where
             // bytes were asked for answers 403. The next attempt starts at the origin again, which
             // signs a fresh one: once, so that a real refusal still fails (api-drift-2026.md §5.2).
             m_reresolved = true;
+            if (is_split()) {
+                // The segments ask the same signed URL: they stop too, and resume from the record
+                // once the file is resolved again.
+                save_split_progress();
+                stop_split();
+            }
             error.note("redirected to: " + http.final_url);
             return retry(std::move(error.with_http(std::move(http))));
         }

@@ -9,8 +9,8 @@
 namespace cxrcat::net {
 
 SegmentTask::SegmentTask(const TransferRequest& request, const DownloadOptions& options, int fd,
-                         std::filesystem::path part_path, std::string url, std::string validator, SegmentProgress range)
-    : m_request(request), m_options(options), m_fd(fd), m_part_path(std::move(part_path)), m_url(std::move(url)),
+                         std::filesystem::path part_path, std::string validator, SegmentProgress range)
+    : m_request(request), m_options(options), m_fd(fd), m_part_path(std::move(part_path)),
       m_validator(std::move(validator)), m_start(range.start), m_end(range.end),
       m_flushed(std::make_shared<std::atomic<std::uint64_t>>(std::max(range.start, range.done))) {
     m_error_buffer.resize(CURL_ERROR_SIZE + 1);
@@ -33,7 +33,7 @@ Result<CURL*> SegmentTask::start_attempt() {
     configure_easy(
         m_easy.get(), m_headers, m_request, m_options, m_url,
         {"Range: bytes=" + std::to_string(from) + "-" + std::to_string(m_end - 1), "If-Range: " + m_validator},
-        {&SegmentTask::on_header, &SegmentTask::on_body, this, m_error_buffer.data()});
+        {&SegmentTask::on_header, &SegmentTask::on_body, this, m_error_buffer.data()}, m_hop);
     return m_easy.get();
 }
 

@@ -17,7 +17,14 @@ namespace cxrcat::net {
 class SegmentTask final : public CurlTask {
   public:
     SegmentTask(const TransferRequest& request, const DownloadOptions& options, int fd, std::filesystem::path part_path,
-                std::string url, std::string validator, SegmentProgress range);
+                std::string validator, SegmentProgress range);
+
+    // Where every attempt of this segment goes, set by its FileJob before the first one: the file's
+    // origin (libcurl follows its redirects), or the URL the job resolved itself (own_redirects).
+    void aim(std::string url, EasyHop hop) {
+        m_url = std::move(url);
+        m_hop = hop;
+    }
 
     Result<CURL*> start_attempt();
     AttemptVerdict finish_attempt(CURLcode code);
@@ -29,6 +36,8 @@ class SegmentTask final : public CurlTask {
     [[nodiscard]] int attempts() const { return m_attempts; }
     // The server answered 200 to a ranged request: the remote changed (or ignores ranges).
     [[nodiscard]] bool remote_changed() const { return m_remote_changed; }
+    // A 403 from another host's URL asked without credentials: a signed URL that may have expired.
+    [[nodiscard]] bool refused_signed_url() const { return !m_hop.credentials && m_response.status() == 403; }
     [[nodiscard]] std::optional<std::chrono::seconds> retry_after() const { return m_retry_after; }
     [[nodiscard]] const std::optional<Error>& last_error() const { return m_last_error; }
     [[nodiscard]] std::uint64_t bytes_received() const { return m_bytes_received; }
@@ -42,6 +51,7 @@ class SegmentTask final : public CurlTask {
     int m_fd;
     std::filesystem::path m_part_path;
     std::string m_url;
+    EasyHop m_hop;
     std::string m_validator;
     std::uint64_t m_start;
     std::uint64_t m_end;
