@@ -22,7 +22,7 @@
 #   BENCH_THROTTLE_RUNS  runs per throttled case [1]
 #   BENCH_SKIP_THROTTLED=1  skip section 5 (the slowest one)
 #   BENCH_WAIT_IDLE      before each section, wait up to this many seconds for the CPU to be < 15 % busy [0]
-#   BENCH_SECTIONS       only these sections, comma-separated, e.g. 2 or 5,8 [1,2,3,5,6,7,8,9,10: all]; section 3 and 7
+#   BENCH_SECTIONS       only these sections, comma-separated, e.g. 2 or 5,8 [1,2,3,5,6,7,8,9,10,11: all]; section 3 and 7
 #                        use what sections 1 and 2 installed, so they need them
 #   BENCH_BASELINE       the start-up baseline of section 8 (bench/startup_baseline.cpp: links cxrcat's
 #                        libraries, does nothing) [built beside the binary; with CXRCAT given, skipped unless set]
@@ -62,7 +62,7 @@ THROTTLE_MIB=${BENCH_THROTTLE_MIB:-$BIG_MIB}
 THROTTLE_RATE=${BENCH_THROTTLE_RATE:-20m}
 THROTTLE_RUNS=${BENCH_THROTTLE_RUNS:-1}
 SKIP_THROTTLED=${BENCH_SKIP_THROTTLED:-0}
-SECTIONS=",${BENCH_SECTIONS:-1,2,3,5,6,7,8,9,10},"
+SECTIONS=",${BENCH_SECTIONS:-1,2,3,5,6,7,8,9,10,11},"
 section_on() { [[ "$SECTIONS" == *",$1,"* ]]; }
 section_on 5 || SKIP_THROTTLED=1
 
@@ -381,6 +381,27 @@ if section_on 10; then
         >"$work/res/labels.note"
 fi
 
+# 11: planning `fetch --where` at MIMIC-CXR-JPG scale (issue 20 §4): the same label tables and a
+# SHA256SUMS.txt of all 377,110 images served as PhysioNet serves them (loopback nginx under /files/);
+# the first, untimed run downloads the three label tables, the timed runs plan a --dry-run selection
+# (label tables installed, the listing fetched and matched each time)
+if section_on 11; then
+    before_section 11
+    log "11. fetch --where planning at MIMIC-CXR-JPG scale, $RUNS runs"
+    pn_dir="$srv/www/mimic-cxr-jpg/2.1.0"
+    "$PY" "$root/bench/make_mimic_labels.py" "$pn_dir" && "$PY" "$root/bench/make_mimic_listing.py" "$pn_dir" ||
+        die "cannot generate the MIMIC-size label tables and listing"
+    where=(fetch mimic-cxr-jpg --where finding.Pneumothorax=1 --where view=PA --dry-run)
+    pn_env=(env CXRCAT_HOME="$work/home-where" CXRCAT_PHYSIONET_URL="$base" CXRCAT_PHYSIONET_USER=bench
+        CXRCAT_PHYSIONET_PASSWORD=bench)
+    "${pn_env[@]}" $CX "${where[@]}" --accept-terms >"$work/where-first.txt" 2>"$work/logs/where-first.log" ||
+        die "the first fetch --where (label tables) failed: $(tail -3 "$work/logs/where-first.log")"
+    for ((r = 1; r <= RUNS; r++)); do
+        run_case where_plan prep_none "${pn_env[@]}" $CX "${where[@]}"
+    done
+    "${pn_env[@]}" $CX "${where[@]}" 2>&1 | grep -m1 -i "select" >"$work/res/where.note" || true
+fi
+
 # 9: fetch --to s3:// (issue 10): the big file streamed into Ceph radosgw (tests/servers/s3_fixture.py, memstore
 # sized for it) against a local-disk fetch of it from the same loopback nginx, interleaved run by run
 if section_on 9; then
@@ -603,6 +624,16 @@ if section_on 10; then
     [[ -n "$rss" ]] && printf '  %-60s %6s MiB   target <= 128 MiB   %s\n' "peak RSS of cxrcat labels" "$rss" \
         "$(awk -v v="$rss" 'BEGIN{print (v <= 128) ? "met" : "MISSED"}')"
     [[ -s "$work/res/labels.note" ]] && echo "   $(cat "$work/res/labels.note")"
+fi
+
+if section_on 11; then
+    echo
+    echo "11. planning fetch --where at MIMIC-CXR-JPG scale (377,110 listed)   median        rate   peak RSS"
+    row "fetch mimic-cxr-jpg --where Pneumothorax=1, PA --dry-run" where_plan
+    v="$(median where_plan)"
+    [[ -n "$v" ]] && printf '  %-60s %6.2f s     target <= 2 s      %s\n' "planning time" "$v" \
+        "$(awk -v v="$v" 'BEGIN{print (v <= 2) ? "met" : "MISSED"}')"
+    [[ -s "$work/res/where.note" ]] && echo "   $(cat "$work/res/where.note")"
 fi
 
 echo

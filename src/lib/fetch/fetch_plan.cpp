@@ -17,6 +17,7 @@
 #include <fnmatch.h>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace cxrcat {
 
@@ -311,6 +312,14 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const InstallStore& store, c
     context.list_series = list_series;
     context.wanted_series = [&options](const std::string& series) { return series_selected(series, options); };
     context.whole_source = wants_whole_sources(options, state);
+    // --files-from (and a label selection, which arrives as one) keeps a few thousand of a listing that
+    // may hold hundreds of thousands: files it does not name are dropped here, before any is planned.
+    // Series entries stay (a listed file inside one selects it); keep_listed_files then names the
+    // listed paths that no source has.
+    std::optional<std::unordered_set<std::string_view>> listed;
+    if (options.selection.files_from) {
+        listed.emplace(options.selection.files_from->begin(), options.selection.files_from->end());
+    }
     // Which listed files fetch wants, so a client can drop the rest early (only a saving: what it
     // returns is filtered again). A path counts when it, or it under any source's directory, is selected.
     std::vector<std::string> directories;
@@ -319,13 +328,16 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const InstallStore& store, c
             directories.push_back(directory + "/");
         }
     }
-    context.selected = [&options, directories, prefixed = std::string()](const std::string& path) mutable {
-        if (selected(path, options)) {
+    context.selected = [&options, &listed, directories, prefixed = std::string()](const std::string& path) mutable {
+        auto wanted = [&](const std::string& candidate) {
+            return (!listed || listed->contains(candidate)) && selected(candidate, options);
+        };
+        if (wanted(path)) {
             return true;
         }
         return std::any_of(directories.begin(), directories.end(), [&](const std::string& directory) {
             prefixed.assign(directory).append(path);
-            return selected(prefixed, options);
+            return wanted(prefixed);
         });
     };
     for (const auto& candidates : *parts) {
@@ -344,8 +356,9 @@ Result<FetchPlan> make_plan(const Dataset& dataset, const InstallStore& store, c
             if (!directory.empty()) {
                 file.path = directory + "/" + file.path;
             }
-            bool kept = file.series_files > 0 ? series_selected(file.path, options, !file.member_checksums.empty())
-                                              : selected(file.path, options);
+            bool kept = file.series_files > 0
+                            ? series_selected(file.path, options, !file.member_checksums.empty())
+                            : selected(file.path, options) && (!listed || listed->contains(file.path));
             if (!kept) {
                 continue;
             }

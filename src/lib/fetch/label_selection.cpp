@@ -148,17 +148,28 @@ Result<LabelSelection> select_by_labels(const Dataset& dataset, const Paths& pat
     if (!conditions) {
         return conditions.error();
     }
-    if (auto fetched = fetch_label_files(dataset, paths, options, progress); !fetched) {
-        return fetched.error();
-    }
     std::filesystem::path dir = paths.dataset_dir(dataset.id);
     std::set<std::string> chosen;
-    auto read = read_dataset_labels(dataset, dir, *columns, builtin_vocabulary(), label_options, [&](LabelRow&& row) {
-        if (std::all_of(conditions->begin(), conditions->end(),
-                        [&](const LabelCondition& condition) { return label_row_matches(row, condition, *columns); })) {
-            chosen.insert(row.image);
+    auto read_selection = [&] {
+        chosen.clear();
+        return read_dataset_labels(dataset, dir, *columns, builtin_vocabulary(), label_options, [&](LabelRow&& row) {
+            if (std::all_of(conditions->begin(), conditions->end(), [&](const LabelCondition& condition) {
+                    return label_row_matches(row, condition, *columns);
+                })) {
+                chosen.insert(row.image);
+            }
+        });
+    };
+    // Label files already installed are read as they are: fetching them again would list the whole
+    // dataset once more (377,110 files for MIMIC-CXR-JPG) only to find nothing to do. The reader says
+    // which are missing (manual_step) before it reads a row; then they are fetched and read.
+    auto read = read_selection();
+    if (!read && read.error().code() == ErrorCode::manual_step) {
+        if (auto fetched = fetch_label_files(dataset, paths, options, progress); !fetched) {
+            return fetched.error();
         }
-    });
+        read = read_selection();
+    }
     if (!read) {
         return read.error();
     }
