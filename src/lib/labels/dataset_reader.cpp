@@ -54,9 +54,9 @@ std::string ReaderContext::display(const std::filesystem::path& path) const {
 }
 
 const DatasetReader* find_reader(std::string_view name) {
-    static const std::array<const DatasetReader*, 9> k_readers{
-        &k_nih_reader,  &k_chexpert_reader, &k_mimic_reader,  &k_nlm_tb_reader,  &k_vindr_reader,
-        &k_rsna_reader, &k_siim_reader,     &k_ranzcr_reader, &k_padchest_reader};
+    static const std::array<const DatasetReader*, 10> k_readers{
+        &k_nih_reader,  &k_chexpert_reader, &k_mimic_reader,  &k_nlm_tb_reader,   &k_vindr_reader,
+        &k_rsna_reader, &k_siim_reader,     &k_ranzcr_reader, &k_padchest_reader, &k_jsrt_reader};
     auto found = std::find_if(k_readers.begin(), k_readers.end(),
                               [&](const DatasetReader* reader) { return reader->name == name; });
     return found == k_readers.end() ? nullptr : *found;

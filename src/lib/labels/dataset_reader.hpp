@@ -66,6 +66,7 @@ extern const DatasetReader k_rsna_reader;
 extern const DatasetReader k_siim_reader;
 extern const DatasetReader k_ranzcr_reader;
 extern const DatasetReader k_padchest_reader;
+extern const DatasetReader k_jsrt_reader;
 
 // A label table opened for reading, streamed: the decompressed file, its reader, the header.
 struct CsvFile {
