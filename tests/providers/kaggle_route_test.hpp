@@ -36,12 +36,15 @@ class KaggleRoute : public StubRouteTest {
         std::filesystem::rename(staging, world("kaggle") / "_datasets" / owner / slug);
     }
 
-    // A registration-class catalog dataset whose single source is Kaggle dataset `ref`
-    // ("<owner>/<slug>[/<version>]").
-    std::string add_kaggle_dataset_source(const std::string& ref) {
+    // An open-class catalog dataset (a public Kaggle dataset) whose single source is Kaggle dataset `ref`
+    // ("<owner>/<slug>"), at `version` when not "".
+    std::string add_kaggle_dataset_source(const std::string& ref, const std::string& version = "") {
         std::string id = unique("kds");
-        add_dataset(
-            dataset_entry(id, "registration", {{"provider", "kaggle"}, {"label", "Kaggle dataset"}, {"dataset", ref}}));
+        nlohmann::json source = {{"provider", "kaggle"}, {"label", "Kaggle dataset"}, {"dataset", ref}};
+        if (!version.empty()) {
+            source["version"] = version;
+        }
+        add_dataset(dataset_entry(id, "open", source));
         return id;
     }
 

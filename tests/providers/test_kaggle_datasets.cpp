@@ -95,8 +95,8 @@ TEST_F(KaggleRoute, ADatasetVersionIsAskedByNumber) {
     std::string slug = unique("data");
     publish_kaggle_dataset(owner, slug, {{"a.csv", "x\n"}}, {{"_version", "3"}});
     auto account = key_account("", false);
-    std::string pinned = add_kaggle_dataset_source(owner + "/" + slug + "/3");
-    std::string missing = add_kaggle_dataset_source(owner + "/" + slug + "/2");
+    std::string pinned = add_kaggle_dataset_source(owner + "/" + slug, "3");
+    std::string missing = add_kaggle_dataset_source(owner + "/" + slug, "2");
 
     std::string list_path = dataset_rpc_path("ListDatasetFiles", owner + "/" + slug);
     reset_stats("kaggle", list_path);

@@ -191,33 +191,26 @@ class KaggleClient final : public ContextClient {
                 ErrorCode::invalid_catalog, dataset.id + ": the kaggle source names no competition or dataset",
                 {R"(add "competition": "<slug>" or "dataset": "<owner>/<slug>" to the source in )" + dataset.origin});
         }
-        // "<owner>/<slug>" or "<owner>/<slug>/<version>", as kaggle-cli's `split_dataset_string` reads it.
-        std::vector<std::string> parts;
-        for (std::size_t start = 0;;) {
-            std::size_t slash = kaggle_dataset.find('/', start);
-            parts.push_back(kaggle_dataset.substr(start, slash - start));
-            if (slash == std::string::npos) {
-                break;
-            }
-            start = slash + 1;
-        }
-        bool valid = (parts.size() == 2 || parts.size() == 3) &&
-                     std::none_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); });
-        if (valid && parts.size() == 3) {
-            std::int64_t version = 0;
-            const std::string& text = parts[2];
-            auto [end, failure] = std::from_chars(text.data(), text.data() + text.size(), version);
-            valid = failure == std::errc{} && end == text.data() + text.size() && version > 0;
-            ref.version = version;
+        // "<owner>/<slug>" (the catalog checks it), and the optional "version": kaggle-cli's
+        // `split_dataset_string` reads "<owner>/<slug>[/<version>]" into datasetVersionNumber.
+        std::size_t slash = kaggle_dataset.find('/');
+        std::string version = source.param("version");
+        bool valid = slash != std::string::npos && slash > 0 && slash + 1 < kaggle_dataset.size() &&
+                     kaggle_dataset.find('/', slash + 1) == std::string::npos;
+        if (valid && !version.empty()) {
+            std::int64_t number = 0;
+            auto [end, failure] = std::from_chars(version.data(), version.data() + version.size(), number);
+            valid = failure == std::errc{} && end == version.data() + version.size() && number > 0;
+            ref.version = number;
         }
         if (!valid) {
             return Error(ErrorCode::invalid_catalog,
-                         dataset.id + ": the kaggle source's dataset '" + kaggle_dataset +
-                             "' is not <owner>/<slug> or <owner>/<slug>/<version>",
+                         dataset.id + ": the kaggle source's dataset '" + kaggle_dataset + "' (version '" + version +
+                             "') is not <owner>/<slug> with a positive version number",
                          {"fix the source in " + dataset.origin});
         }
-        ref.owner = parts[0];
-        ref.dataset = parts[1];
+        ref.owner = kaggle_dataset.substr(0, slash);
+        ref.dataset = kaggle_dataset.substr(slash + 1);
         return ref;
     }
 
