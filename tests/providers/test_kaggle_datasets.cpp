@@ -15,8 +15,8 @@ TEST_F(KaggleRoute, DatasetWithABearerTokenWhileTheLegacyPathsAnswer401) {
     std::string slug = unique("data");
     std::string ref = owner + "/" + slug;
     std::map<std::string, std::string> files = {{"labels.csv", "image,label\na.png,1\n"},
-                                                {"images/a.png", random_bytes(2'501)},
-                                                {"images/b.png", random_bytes(1'502)}};
+                                                {"images/a.bin", random_bytes(2'501)},
+                                                {"images/b.bin", random_bytes(1'502)}};
     publish_kaggle_dataset(owner, slug, files, {{"_legacy_401", ""}}); // pages of 2: two pages
     std::string token = "KGAT_" + random_hex(16);
     register_account("", "", {token}, {});
@@ -59,7 +59,7 @@ TEST_F(KaggleRoute, DatasetWithABearerTokenWhileTheLegacyPathsAnswer401) {
         EXPECT_EQ(entry["auth_scheme"], "Bearer");
         asked.insert(entry["rpc_body"].value("fileName", ""));
     }
-    EXPECT_EQ(asked, (std::set<std::string>{"labels.csv", "images/a.png", "images/b.png"})) << downloads.dump();
+    EXPECT_EQ(asked, (std::set<std::string>{"labels.csv", "images/a.bin", "images/b.bin"})) << downloads.dump();
     // The legacy REST paths were never asked (they would have answered 401).
     EXPECT_EQ(stats("kaggle", "/api/v1/datasets/list/" + ref).value("requests", 0), 0);
     EXPECT_EQ(stats("kaggle", "/api/v1/datasets/download/" + ref).value("requests", 0), 0);
