@@ -21,6 +21,33 @@ class KaggleRoute : public StubRouteTest {
         std::filesystem::rename(staging, world("kaggle") / slug);
     }
 
+    // Creates Kaggle dataset "<owner>/<slug>" with files and controls, at once (the stub's
+    // <world>/kaggle/_datasets/<owner>/<slug>).
+    void publish_kaggle_dataset(const std::string& owner, const std::string& slug,
+                                const std::map<std::string, std::string>& files,
+                                const std::map<std::string, std::string>& controls = {}) {
+        std::filesystem::path staging = world("kaggle") / "_datasets" / owner / ("_staging-" + slug);
+        for (const auto& [path, content] : files) {
+            write_text_file(staging / path, content);
+        }
+        for (const auto& [name, content] : controls) {
+            write_text_file(staging / name, content);
+        }
+        std::filesystem::rename(staging, world("kaggle") / "_datasets" / owner / slug);
+    }
+
+    // An open-class catalog dataset (a public Kaggle dataset) whose single source is Kaggle dataset `ref`
+    // ("<owner>/<slug>"), at `version` when not "".
+    std::string add_kaggle_dataset_source(const std::string& ref, const std::string& version = "") {
+        std::string id = unique("kds");
+        nlohmann::json source = {{"provider", "kaggle"}, {"label", "Kaggle dataset"}, {"dataset", ref}};
+        if (!version.empty()) {
+            source["version"] = version;
+        }
+        add_dataset(dataset_entry(id, "open", source));
+        return id;
+    }
+
     // Registers a user with key and/or tokens at the stub; `accepted` lists the competitions whose
     // rules they accepted (for the user and every token).
     void register_account(const std::string& user, const std::string& key, const std::vector<std::string>& tokens,
@@ -77,6 +104,11 @@ class KaggleRoute : public StubRouteTest {
     // competition, so the stub keys them by the body's competitionName).
     static std::string rpc_path(const std::string& method, const std::string& slug) {
         return "/v1/competitions.CompetitionApiService/" + method + "/" + slug;
+    }
+
+    // Where the stub counts the datasets-service calls of method for dataset "<owner>/<slug>".
+    static std::string dataset_rpc_path(const std::string& method, const std::string& ref) {
+        return "/v1/datasets.DatasetApiService/" + method + "/" + ref;
     }
 
     static std::string rules_url(const std::string& slug) {

@@ -358,18 +358,5 @@ TEST_F(KaggleRoute, AVerboseAuthenticatedRunLeavesTheSecretNowhere) {
     EXPECT_EQ(all_output.find("Authorization:"), std::string::npos) << all_output;
 }
 
-TEST_F(KaggleRoute, KaggleDatasetsAreNotSupportedYet) {
-    std::string id = unique("kagds");
-    add_dataset(dataset_entry(id, "competition", {{"provider", "kaggle"}, {"dataset", "someone/some-data"}}));
-    ASSERT_EQ(cxrcat({"accept", id}).exit_code, 0);
-    auto fetch = cxrcat({"fetch", id, "--accept-terms"}, {{"KAGGLE_API_TOKEN", "KGAT_x"}});
-    EXPECT_EQ(fetch.exit_code, 1) << fetch.describe();
-    EXPECT_TRUE(has_text(fetch.err, "Kaggle datasets (someone/some-data) are not supported yet"));
-    EXPECT_TRUE(has_text(fetch.err, "kaggle datasets download -d someone/some-data"));
-    auto check = cxrcat({"check", id}, {{"KAGGLE_API_TOKEN", "KGAT_x"}});
-    EXPECT_EQ(check.exit_code, 1) << check.describe();
-    EXPECT_TRUE(has_text(check.out, "unsupported"));
-}
-
 } // namespace
 } // namespace cxrcat::test

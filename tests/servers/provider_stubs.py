@@ -1110,14 +1110,20 @@ class KaggleHandler(StubHandler):
     string), _ratelimit_download (N: RPC downloads answer 429 RESOURCE_EXHAUSTED), _goog_hash_wrong (a fault:
     the signed answer's X-Goog-Hash md5 is not its bytes'), _archive_refused (a status: DownloadDataFiles
     alone answers it), _archive_padding (N, a fault: bytes added to the first member of the whole-competition
-    zip). RPC requests are counted in /__stats under
-    "<path>/<competitionName>", so that tests running at once keep their counters apart."""
+    zip). Datasets live in <world>/kaggle/_datasets/<owner>/<slug>/<files>, with the controls _page_size,
+    _legacy_401, _int64_strings, _goog_hash_wrong, _signed_expires and _version (N, the one version served,
+    default 1). RPC requests are counted in /__stats under "<path>/<competitionName>" or
+    "<path>/<ownerSlug>/<datasetSlug>", so that tests running at once keep their counters apart."""
     provider = "kaggle"
     RPC_PATH = re.compile(r"/v1/competitions\.CompetitionApiService/(\w+)")
+    # kagglesdk's DatasetApiClient (Kaggle/kaggle-api@cdc969b src/kagglesdk/datasets/services/
+    # dataset_api_service.py): self._client.call("datasets.DatasetApiService", "<Method>", request, ...).
+    DATASET_RPC_PATH = re.compile(r"/v1/datasets\.DatasetApiService/(\w+)")
 
     def rpc_request(self):
         """The JSON body of an RPC POST as a dict, or None."""
-        if self.method != "POST" or not self.RPC_PATH.fullmatch(self.raw_path):
+        if self.method != "POST" or not (self.RPC_PATH.fullmatch(self.raw_path)
+                                         or self.DATASET_RPC_PATH.fullmatch(self.raw_path)):
             return None
         try:
             request = json.loads(self.body or b"{}")
@@ -1125,8 +1131,28 @@ class KaggleHandler(StubHandler):
             return None
         return request if isinstance(request, dict) else None
 
+    @staticmethod
+    def dataset_key(request):
+        """"<ownerSlug>/<datasetSlug>" of a datasets-service request, or None."""
+        owner, slug = (request or {}).get("ownerSlug"), (request or {}).get("datasetSlug")
+        if isinstance(owner, str) and isinstance(slug, str) and safe_segment(owner) and safe_segment(slug):
+            return f"{owner}/{slug}"
+        return None
+
+    def unit(self, key):
+        """The directory of a competition ("<slug>") or a dataset ("<owner>/<slug>"), or None."""
+        if not isinstance(key, str):
+            return None
+        if "/" in key:
+            owner, _, slug = key.partition("/")
+            return unit_dir(os.path.join(self.shared.root("kaggle"), "_datasets"), owner, slug)
+        return self.competition_dir(key)
+
     def stats_path(self):
         request = self.rpc_request()
+        if request is not None and self.DATASET_RPC_PATH.fullmatch(self.raw_path) and self.dataset_key(request):
+            self.entry["rpc_body"] = request
+            return f"{self.raw_path}/{self.dataset_key(request)}"
         competition = request.get("competitionName") if request else None
         if isinstance(competition, str) and safe_segment(competition):
             # The request's fields carry no secret: logged so that tests can read pageToken and fileName.
@@ -1135,7 +1161,7 @@ class KaggleHandler(StubHandler):
         return self.raw_path
 
     def error(self, status, message, headers=()):
-        if status == 429 and self.RPC_PATH.fullmatch(self.raw_path):
+        if status == 429 and (self.RPC_PATH.fullmatch(self.raw_path) or self.DATASET_RPC_PATH.fullmatch(self.raw_path)):
             # The RPC API's 429 is Google's error model (Kaggle/kaggle-cli#931, 2026-02-26, quoted in
             # api-drift-2026.md §6.3): {"error": {"code": 429, "message": "Too many requests", "status":
             # "RESOURCE_EXHAUSTED"}}. Its other errors are {"code", "message"}: kagglesdk's
@@ -1156,8 +1182,20 @@ class KaggleHandler(StubHandler):
         rpc = self.RPC_PATH.fullmatch(path)
         legacy_dir = self.competition_dir(urllib.parse.unquote(legacy.group(2))) if legacy else None
         rpc_dir = self.competition_dir((self.rpc_request() or {}).get("competitionName")) if rpc else None
+        dataset_rpc = self.DATASET_RPC_PATH.fullmatch(path)
+        legacy_dataset = re.fullmatch(r"/api/v1/datasets/(?:list|download)/([^/]+)/([^/]+)(?:/.*)?", path)
         if path.startswith("/__signed/") or path.startswith("/__signed-zip/"):
             self.signed(path)
+        elif legacy_dataset:
+            # The REST paths of kaggle <= 1.7.4.5 (api-drift-2026.md §6.1, `…/datasets/download/{owner_slug}/
+            # {dataset_slug}`); today's clients call only the datasets service, so the stub serves no REST
+            # dataset. _legacy_401: such a path answers 401 as the old competition path did (kaggle-cli#831).
+            key = "/".join(urllib.parse.unquote(g) for g in legacy_dataset.groups())
+            directory = self.unit(key)
+            self.error(401 if directory and flag(directory, "_legacy_401") else 404,
+                       "Unauthenticated" if directory and flag(directory, "_legacy_401") else "Not found")
+        elif dataset_rpc:
+            self.dataset_rpc(dataset_rpc.group(1))
         elif legacy_dir and flag(legacy_dir, "_legacy_401"):
             # kaggle-cli#831 (2025-08, api-drift-2026.md §6.1): the old download-all path answered 401/403,
             # not 404, to the clients that moved to RPC. Its body is not quoted there: this one is the stub's.
@@ -1215,6 +1253,28 @@ class KaggleHandler(StubHandler):
         else:
             self.error(404, "Not found")
 
+    def dataset_rpc(self, method):
+        """ListDatasetFiles and DownloadDataset, as kaggle-cli's `dataset_list_files` / `dataset_download_file` /
+        `dataset_download_files` (Kaggle/kaggle-api@1744cda src/kaggle/api/kaggle_api_extended.py) and kagglehub's
+        DatasetHttpResolver (Kaggle/kagglehub@5584faf src/kagglehub/http_resolver.py) call them; request fields
+        from Kaggle/kaggle-api@cdc969b src/kagglesdk/datasets/types/dataset_api_service.py."""
+        request = self.rpc_request() if self.method == "POST" else None
+        key = self.dataset_key(request)
+        if request is None:
+            self.error(400 if self.method == "POST" else 404, "Invalid JSON request body" if self.method == "POST"
+                       else "Not found")
+        elif method not in ("ListDatasetFiles", "DownloadDataset"):
+            self.error(404, f"Unknown method {method}")
+        elif key is None:
+            self.error(400, "ownerSlug and datasetSlug are required")
+        elif method == "ListDatasetFiles":
+            self.list_files(key, request.get("pageSize"), request.get("pageToken") or "", legacy_get=False,
+                            version=request.get("datasetVersionNumber"))
+        elif request.get("fileName"):
+            self.download(key, str(request["fileName"]), version=request.get("datasetVersionNumber"))
+        else:
+            self.download_all(key, version=request.get("datasetVersionNumber"))
+
     def auth_config(self):
         config = {"keys": {}, "tokens": [], "accepted": {}}
         for document in drop_in_json(self.shared.root("kaggle"), "_auth"):
@@ -1241,14 +1301,25 @@ class KaggleHandler(StubHandler):
             return token
         return None
 
-    def gate(self, competition, need_rules):
-        """Auth, existence, faults and rules; returns (directory) or None after sending the error."""
+    def gate(self, competition, need_rules, version=None):
+        """Auth, existence, faults and rules; returns (directory) or None after sending the error. competition
+        may be a dataset's "<owner>/<slug>": no rules, and a miss (or another version than the one served) is
+        Kaggle's 404 "Not found" (kaggle-cli#221 and #68 for an unknown dataset, "404 - Not Found - Not found"
+        in #508; the body's other fields are not quoted anywhere, so the stub's usual {"code", "message"})."""
         config = self.auth_config()
         who = self.principal(config)
         if who is None:
             self.error(401, "Unauthenticated")
             return None
-        directory = unit_dir(self.shared.root("kaggle"), competition) if safe_segment(competition) else None
+        if "/" in competition:
+            directory = self.unit(competition)
+            served = read_int(os.path.join(directory, "_version"), 1) if directory else None
+            if directory is None or (version not in (None, "") and str(version) != str(served)):
+                self.error(404, "Not found")
+                return None
+            need_rules = False
+        else:
+            directory = unit_dir(self.shared.root("kaggle"), competition) if safe_segment(competition) else None
         if directory is None:
             self.error(403, KAGGLE_GET_DENIED_DOWNLOAD if need_rules else KAGGLE_GET_DENIED_LIST)
             return None
@@ -1261,14 +1332,14 @@ class KaggleHandler(StubHandler):
         if need_rules and flag(directory, "_participate_denied"):
             self.error(403, KAGGLE_PARTICIPATE_DENIED)
             return None
-        if need_rules or flag(directory, "_rules_on_list"):
+        if "/" not in competition and (need_rules or flag(directory, "_rules_on_list")):
             if who not in config["accepted"].get(competition, []):
                 self.send_bytes(403, KAGGLE_RULES_403, "application/json")
                 return None
         return directory
 
-    def list_files(self, competition, page_size, page_token, legacy_get):
-        directory = self.gate(competition, need_rules=False)
+    def list_files(self, competition, page_size, page_token, legacy_get, version=None):
+        directory = self.gate(competition, need_rules=False, version=version)
         if directory is None:
             return
         names = list_files(directory)
@@ -1282,6 +1353,12 @@ class KaggleHandler(StubHandler):
             # passes either through (kaggle_object.py `PredefinedSerializer`); which one Kaggle sends is
             # UNCONFIRMED (api-drift-2026.md §6.1), so _int64_strings serves the other.
             size = str(digest["size"]) if as_strings else digest["size"]
+            if "/" in competition:
+                # ApiDatasetFile (dataset_api_service.py `ApiDatasetFile._fields`): ref, datasetRef, ownerRef,
+                # name, creationDate, totalBytes; no checksum. What Kaggle puts in ref and url is not quoted
+                # anywhere: ref is the dataset's, url is left out (optional).
+                return {"ref": competition, "datasetRef": competition, "ownerRef": competition.split("/")[0],
+                        "name": name, "creationDate": iso_ms(digest["mtime"]), "totalBytes": size}
             return {"ref": "", "name": name, "description": "", "totalBytes": size,
                     "url": f"{base}/api/v1/competitions/data/download/{urllib.parse.quote(competition, safe='')}/"
                            f"{urllib.parse.quote(name)}",
@@ -1306,6 +1383,10 @@ class KaggleHandler(StubHandler):
             offset = int(decoded[1:])
         page = names[offset:offset + size]
         next_token = b64url_token(f"o{offset + size}") if offset + size < len(names) else ""
+        if "/" in competition:
+            # ApiListDatasetFilesResponse: datasetFiles, errorMessage (unset here), nextPageToken.
+            self.send_json(200, {"datasetFiles": [entry(n) for n in page], "nextPageToken": next_token})
+            return
         self.send_json(200, {"files": [entry(n) for n in page], "nextPageToken": next_token})
 
     def signed_location(self, prefix, rel, expires):
@@ -1320,8 +1401,8 @@ class KaggleHandler(StubHandler):
         # another host name than the API's 127.0.0.1: a correct client sends no Authorization there
         return f"http://localhost:{self.server.server_address[1]}{path}?{query}"
 
-    def download(self, competition, name):
-        directory = self.gate(competition, need_rules=True)
+    def download(self, competition, name, version=None):
+        directory = self.gate(competition, need_rules=True, version=version)
         if directory is None:
             return
         if unit_file(directory, name) is None:
@@ -1359,19 +1440,21 @@ class KaggleHandler(StubHandler):
                              compress_type=zipfile.ZIP_DEFLATED)
         return buffer.getvalue()
 
-    def download_all(self, competition):
+    def download_all(self, competition, version=None):
         # Every file in one zip: kaggle-cli's competition_download_files (Kaggle/kaggle-api@1744cda
         # src/kaggle/api/kaggle_api_extended.py) sends ApiDownloadDataFilesRequest{competition_name}, follows
         # the redirect and saves "<competition>.<extension of the signed URL's path>"; kaggle-cli#831 logs
         # the POST to .../competitions.CompetitionApiService/DownloadDataFiles. The zip holds each listed
         # file under its listed name (kaggle-cli unzips it in place; the zip's member layout beyond that is
         # not documented).
-        directory = self.gate(competition, need_rules=True)
+        # A dataset's archive is saved as "<dataset_slug>.zip" (kaggle-cli's `dataset_download_files`).
+        directory = self.gate(competition, need_rules=True, version=version)
         if directory is None:
             return
         expires = read_int(os.path.join(directory, "_signed_expires"), KAGGLE_SIGNED_EXPIRES)
         quoted = urllib.parse.quote(competition, safe="")
-        self.redirect(302, self.signed_location("/__signed-zip", f"{quoted}/{quoted}.zip", expires))
+        zip_name = urllib.parse.quote(competition.rsplit("/", 1)[-1], safe="")
+        self.redirect(302, self.signed_location("/__signed-zip", f"{quoted}/{zip_name}.zip", expires))
 
     def gcs_error(self, status, code, message):
         body = (f"<?xml version='1.0' encoding='UTF-8'?><Error><Code>{code}</Code><Message>{message}</Message>"
@@ -1395,7 +1478,7 @@ class KaggleHandler(StubHandler):
         prefix, _, rest = path[1:].partition("/")
         competition, _, rel = rest.partition("/")
         competition, rel = urllib.parse.unquote(competition), urllib.parse.unquote(rel)
-        directory = unit_dir(self.shared.root("kaggle"), competition) if safe_segment(competition) else None
+        directory = self.unit(competition)
         if prefix == "__signed-zip":
             if directory is None:
                 self.gcs_error(404, "NoSuchKey", "The specified key does not exist.")

@@ -119,6 +119,23 @@ TEST(KaggleFileList, AcceptsTotalBytesAsAStringAndToleratesItsAbsence) {
     EXPECT_FALSE(page->files[3].size);
 }
 
+TEST(KaggleFileList, ReadsADatasetFileList) {
+    // ApiListDatasetFilesResponse (kagglesdk datasets/types/dataset_api_service.py): datasetFiles,
+    // errorMessage, nextPageToken.
+    auto page = parse_kaggle_file_list(
+        R"({"datasetFiles": [{"ref": "o/d", "name": "x/a.png", "totalBytes": "7"}], "nextPageToken": "t2"})");
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->files.size(), 1U);
+    EXPECT_EQ(page->files[0].name, "x/a.png");
+    EXPECT_EQ(page->files[0].size, 7U);
+    EXPECT_EQ(page->next_page_token, "t2");
+    EXPECT_TRUE(page->error_message.empty());
+    auto failed = parse_kaggle_file_list(R"({"datasetFiles": [], "errorMessage": "something Kaggle said"})");
+    ASSERT_TRUE(failed);
+    EXPECT_TRUE(failed->files.empty());
+    EXPECT_EQ(failed->error_message, "something Kaggle said");
+}
+
 TEST(KaggleFileList, RefusesWhatIsNeitherShape) {
     for (const char* body : {"", "<html>Sign in</html>", "42", R"({"code": 401, "message": "Unauthenticated"})",
                              R"({"files": {"name": "a"}})", R"([{"ref": "x"}])", R"([{"name": ""}])", R"(["a.csv"])"}) {

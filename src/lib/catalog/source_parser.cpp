@@ -54,7 +54,7 @@ ProviderParams params_for(Provider provider) {
     case Provider::http: return {{}, {"url"}};
     case Provider::zenodo: return {{"record"}, {"url"}};
     case Provider::physionet: return {{"project", "version"}, {"url"}};
-    case Provider::kaggle: return {{}, {"competition", "dataset", "url"}};
+    case Provider::kaggle: return {{}, {"competition", "dataset", "version", "url"}};
     case Provider::huggingface: return {{"repo"}, {"revision", "url"}};
     case Provider::idc: return {{"collection"}, {"modality", "url"}};
     case Provider::tcia: return {{"collection"}, {"modality", "host", "url"}};

@@ -27,7 +27,15 @@ Result<KaggleFilePage> parse_kaggle_file_list(std::string_view body) {
     if (json.is_array()) {
         files = &json;
     } else if (json.is_object()) {
+        // ApiListDatasetFilesResponse calls its list datasetFiles (Kaggle/kaggle-api@cdc969b
+        // src/kagglesdk/datasets/types/dataset_api_service.py `ApiListDatasetFilesResponse._fields`).
         auto it = json.find("files");
+        if (it == json.end()) {
+            it = json.find("datasetFiles");
+        }
+        if (auto error = json.find("errorMessage"); error != json.end() && error->is_string()) {
+            page.error_message = error->get<std::string>();
+        }
         if (it == json.end() || it->is_null()) {
             // An empty competition may omit the list altogether.
             files = nullptr;
@@ -39,7 +47,8 @@ Result<KaggleFilePage> parse_kaggle_file_list(std::string_view body) {
         if (auto token = json.find("nextPageToken"); token != json.end() && token->is_string()) {
             page.next_page_token = token->get<std::string>();
         }
-        if (files == nullptr && json.find("files") == json.end() && json.find("nextPageToken") == json.end()) {
+        if (files == nullptr && json.find("files") == json.end() && json.find("datasetFiles") == json.end() &&
+            json.find("nextPageToken") == json.end() && page.error_message.empty()) {
             return malformed_file_list("neither {\"files\": [...]} nor a list of files");
         }
     } else {

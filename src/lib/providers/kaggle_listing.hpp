@@ -21,10 +21,13 @@ struct KaggleDataFile {
 struct KaggleFilePage {
     std::vector<KaggleDataFile> files;
     std::string next_page_token; // "" on the last page
+    std::string error_message;   // a dataset list's errorMessage, "" when unset
 };
 
-// Parses a file-list body: the envelope {"files": [...], "nextPageToken": "..."} or a bare array of
-// the same objects (the legacy GET's older shape, always one page). totalBytes may be a number or
+// Parses a file-list body: the envelope {"files": [...], "nextPageToken": "..."} (a competition's
+// ApiListDataFilesResponse), {"datasetFiles": [...], "errorMessage": "...", "nextPageToken": "..."}
+// (ApiListDatasetFilesResponse, whose ApiDatasetFile has the same name and totalBytes), or a bare
+// array of the same objects (the legacy GET's older shape, always one page). totalBytes may be a number or
 // a decimal string (protobuf JSON). Error when the body is neither shape or a file has no name.
 [[nodiscard]] Result<KaggleFilePage> parse_kaggle_file_list(std::string_view body);
 

@@ -148,7 +148,8 @@ void probe_physionet_live(LiveSession& session) {
 
 void probe_kaggle_live(LiveSession& session) {
     const ProviderEndpoints& endpoints = session.context().endpoints;
-    std::string competition = live_target("CXRCAT_LIVE_KAGGLE_COMPETITION", k_live_kaggle_competition);
+    KaggleRef competition;
+    competition.competition = live_target("CXRCAT_LIVE_KAGGLE_COMPETITION", k_live_kaggle_competition);
     // The RPC API the official clients use since kaggle 1.8, then the legacy REST list, built as the
     // route builds them (kaggle_calls.hpp; api-drift-2026.md §6.1). The REST list answered 401/403,
     // not 404, in kaggle-cli#831.
