@@ -111,6 +111,20 @@ class KaggleRoute : public StubRouteTest {
         return "/v1/datasets.DatasetApiService/" + method + "/" + ref;
     }
 
+    // Zeroes the stub's counters of the two RPC paths, fetches every file of id one by one (--include:
+    // a whole source would be one archive call) and checks each installed file's content.
+    void fetch_each_file(const std::string& id, const std::map<std::string, std::string>& env,
+                         const std::map<std::string, std::string>& files, const std::string& list_path,
+                         const std::string& download_path) {
+        reset_stats("kaggle", list_path);
+        reset_stats("kaggle", download_path);
+        auto fetch = cxrcat({"fetch", id, "--accept-terms", "--include", "*"}, env);
+        ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
+        for (const auto& [path, content] : files) {
+            EXPECT_EQ(read_text_file(dataset_dir(id) / path), content) << path;
+        }
+    }
+
     static std::string rules_url(const std::string& slug) {
         return "https://www.kaggle.com/competitions/" + slug + "/rules";
     }

@@ -30,13 +30,8 @@ TEST_F(KaggleRoute, DatasetWithABearerTokenWhileTheLegacyPathsAnswer401) {
 
     std::string list_path = dataset_rpc_path("ListDatasetFiles", ref);
     std::string download_path = dataset_rpc_path("DownloadDataset", ref);
-    reset_stats("kaggle", list_path);
-    reset_stats("kaggle", download_path);
-    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--include", "*"}, env);
-    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
-    for (const auto& [path, content] : files) {
-        EXPECT_EQ(read_text_file(dataset_dir(id) / path), content) << path;
-    }
+    fetch_each_file(id, env, files, list_path, download_path);
+    ASSERT_FALSE(HasFailure());
 
     // Two pages, each a POST with the bearer token naming ownerSlug and datasetSlug; the second asks
     // the token the first returned.

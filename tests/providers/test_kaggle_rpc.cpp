@@ -42,14 +42,9 @@ TEST_F(KaggleRoute, RpcWithABearerTokenWhileTheLegacyPathsAnswer401) {
 
     std::string list_path = rpc_path("ListDataFiles", slug);
     std::string download_path = rpc_path("DownloadDataFile", slug);
-    reset_stats("kaggle", list_path);
-    reset_stats("kaggle", download_path);
-    // --include: the per-file calls (a whole competition is one archive call, test_kaggle_archive.cpp).
-    auto fetch = cxrcat({"fetch", id, "--accept-terms", "--include", "*"}, env);
-    ASSERT_EQ(fetch.exit_code, 0) << fetch.describe();
-    for (const auto& [path, content] : files) {
-        EXPECT_EQ(read_text_file(dataset_dir(id) / path), content) << path;
-    }
+    // Per-file calls (a whole competition is one archive call, test_kaggle_archive.cpp).
+    fetch_each_file(id, env, files, list_path, download_path);
+    ASSERT_FALSE(HasFailure());
 
     // Three pages, each a POST with the bearer token, each after the first asking the page token the
     // one before it returned.

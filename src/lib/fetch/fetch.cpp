@@ -28,9 +28,8 @@ namespace cxrcat {
 namespace {
 
 // fetch --where on labels: keeps the archive's members whose dataset path (prefix/member) is selected
-// (member_selected),
-// or that an earlier selection installed from it (a new selection adds to what is there); collects the
-// others' dataset paths in not_selected.
+// (member_selected), or that an earlier selection installed from it (a new selection adds to what is
+// there); collects the others' dataset paths in not_selected.
 std::function<bool(const std::string&)> member_filter(const DatasetState& state, const std::string& archive,
                                                       const std::string& prefix, const std::set<std::string>& members,
                                                       std::set<std::string>& not_selected) {
