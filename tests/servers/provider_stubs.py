@@ -4,9 +4,11 @@
 
 One process, one HTTP server per provider, each on its own port: zenodo, physionet, kaggle, huggingface,
 huggingface_cdn (the host LFS downloads are redirected to), idc, idc_api, tcia and tcia_nlst (NLST's own NBIA
-host). Every server reads the "world" directory (--world) on every request, so tests create content at run time without restarting anything.
-The HTTP shapes follow ../shared/reference/provider-apis.md; tests/servers/README.md ("Provider stubs")
-is the contract, provider_fixture.py starts and stops this process.
+host). Every server reads the "world" directory (--world) on every request, so tests create content at run time
+without restarting anything. Each provider's handler lives in stubs/<provider>.py, what they share in
+stubs/handler.py, world.py, text.py and digests.py; this file binds them to their ports. The HTTP shapes follow
+../shared/reference/provider-apis.md and api-drift-2026.md; tests/servers/README.md ("Provider stubs") is the
+contract, provider_fixture.py starts and stops this process.
 
 Usage: provider_stubs.py --world DIR --ready-file FILE [--log-dir DIR] [--max-lifetime SECONDS]
 Listens on 127.0.0.1 (and ::1 on the same ports when the machine has IPv6 loopback), never on another
@@ -36,15 +38,7 @@ from stubs.tcia import TciaHandler, TciaNlstHandler  # noqa: E402
 from stubs.zenodo import ZenodoHandler  # noqa: E402
 
 SERVERS = ("zenodo", "physionet", "kaggle", "huggingface", "huggingface_cdn", "idc", "idc_api", "tcia", "tcia_nlst")
-
-
-# --- per-server counters and request log ------------------------------------------------------------------
-
 Stats = RequestStats  # per-server counters and request log, same shape as fault_server.py's
-
-
-# --- servers ----------------------------------------------------------------------------------------------
-
 HANDLERS = {"zenodo": ZenodoHandler, "physionet": PhysioNetHandler, "kaggle": KaggleHandler,
             "huggingface": HubHandler, "huggingface_cdn": HubCdnHandler, "idc": IdcHandler,
             "idc_api": IdcApiHandler, "tcia": TciaHandler, "tcia_nlst": TciaNlstHandler}

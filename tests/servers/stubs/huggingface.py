@@ -6,7 +6,6 @@ import hmac
 import os
 import re
 import secrets
-import threading
 import time
 import urllib.parse
 
@@ -20,7 +19,6 @@ from .world import (consume_count, consume_fault, drop_in_json, list_files, read
 HF_DEFAULT_PAGE = 2
 HF_LFS_THRESHOLD = 10 * 1024
 HF_CDN_EXPIRES = 3600
-HF_REVOKE_LOCK = threading.Lock()  # _cdn_expires_in_use: one revocation at a time
 HF_EXPOSE = ("X-Repo-Commit, X-Request-Id, X-Error-Code, X-Error-Message, X-Total-Count, ETag, Link, "
              "Accept-Ranges, Content-Range, X-Linked-Size, X-Linked-ETag")
 HF_GATED_401 = ("Access to dataset {id} is restricted. You must have access to it and be authenticated to access "

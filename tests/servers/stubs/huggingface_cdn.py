@@ -3,14 +3,18 @@
 import hmac
 import os
 import re
+import threading
 import time
 import urllib.parse
 
 from fault_server import http_date
 
 from .handler import StubHandler
-from .huggingface import HF_NAME, HF_REVOKE_LOCK
+from .huggingface import HF_NAME
 from .world import consume_count, read_lines, unit_dir, unit_file
+
+HF_REVOKE_LOCK = threading.Lock()  # _cdn_expires_in_use: one revocation at a time
+
 
 class HubCdnHandler(StubHandler):
     """The CDN that LFS files are redirected to (another port, reached as localhost): no auth, signed URLs."""

@@ -234,29 +234,12 @@ class IdcHandler(StubHandler):
                 self.xml_error(400, "InvalidArgument", "The continuation token provided is incorrect")
                 return
             after = decoded[4:].decode("utf-8", "surrogateescape")
-        entries = {}  # key -> (size, etag, mtime)
-        for name in list_files(bucket_dir):
-            if name.startswith(prefix):
-                entries[name] = None
-        try:
-            with open(os.path.join(bucket_dir, "_markers"), encoding="utf-8") as f:
-                for line in f:
-                    marker = line.strip().rstrip("/") + "/"
-                    if line.strip() and marker.startswith(prefix):
-                        entries[marker] = (0, "d41d8cd98f00b204e9800998ecf8427e", time.time())
-        except OSError:
-            pass
+        entries = self.v2_entries(bucket_dir, prefix)
         keys = sorted(entries, key=lambda k: k.encode("utf-8", "surrogateescape"))
         if after:
             keys = [k for k in keys if k.encode("utf-8", "surrogateescape") > after.encode("utf-8", "surrogateescape")]
         page, truncated = keys[:size], len(keys) > size
-        multipart_globs = []
-        for control in ("_multipart", "_composite"):
-            try:
-                with open(os.path.join(bucket_dir, control), encoding="utf-8") as f:
-                    multipart_globs += [line.strip() for line in f if line.strip()] or ["*"]
-            except OSError:
-                pass
+        multipart_globs = self.multipart_globs(bucket_dir)
 
         def esc(text):
             return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -285,6 +268,35 @@ class IdcHandler(StubHandler):
                          f"<StorageClass>STANDARD</StorageClass></Contents>")
         parts.append("</ListBucketResult>")
         self.send_bytes(200, "".join(parts).encode(), "application/xml")
+
+    @staticmethod
+    def v2_entries(bucket_dir, prefix):
+        """{key: None for an object, (size, etag, mtime) for a "<series>/" marker of _markers} under prefix."""
+        entries = {}
+        for name in list_files(bucket_dir):
+            if name.startswith(prefix):
+                entries[name] = None
+        try:
+            with open(os.path.join(bucket_dir, "_markers"), encoding="utf-8") as f:
+                for line in f:
+                    marker = line.strip().rstrip("/") + "/"
+                    if line.strip() and marker.startswith(prefix):
+                        entries[marker] = (0, "d41d8cd98f00b204e9800998ecf8427e", time.time())
+        except OSError:
+            pass
+        return entries
+
+    @staticmethod
+    def multipart_globs(bucket_dir):
+        """The globs of _multipart and _composite (an empty file: every object) whose ETags are multipart."""
+        globs = []
+        for control in ("_multipart", "_composite"):
+            try:
+                with open(os.path.join(bucket_dir, control), encoding="utf-8") as f:
+                    globs += [line.strip() for line in f if line.strip()] or ["*"]
+            except OSError:
+                pass
+        return globs
 
     def metadata(self, bucket, bucket_dir, name):
         if unit_file(bucket_dir, name) is None:

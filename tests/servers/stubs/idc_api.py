@@ -73,7 +73,7 @@ class IdcApiHandler(StubHandler):
         unknown = sorted(set(body) - {"filters", "page", "page_size", "fields"})
         if unknown:
             self.send_json(422, {"detail": [{"type": "extra_forbidden", "loc": ["body", unknown[0]],
-                                             "msg": f"Extra inputs are not permitted; filters go under `filters`"}]})
+                                             "msg": "Extra inputs are not permitted; filters go under `filters`"}]})
             return
         filters = body.get("filters") or {}
         terms = filters.get("terms") or {} if isinstance(filters, dict) else {}

@@ -39,11 +39,12 @@ class _ZipSink(io.RawIOBase):
 
 class TciaHandler(StubHandler):
     """/<unit>/nbia-api/services/{v1,v4}/… (CXRCAT_TCIA_URL = http://127.0.0.1:PORT/<unit>/nbia-api/services/v4, so
-    parallel tests each have their own API); _v1_gone / _v4_gone make a version answer 404. In <world>/tcia/<unit>/: series.json (the getSeries rows, as NBIA
-    returns them), one directory per SeriesInstanceUID holding the series' DICOM files (served in name order),
-    _corrupt (lines "<SeriesInstanceUID>/<file>": served with altered bytes while md5hashes.csv keeps the
-    recorded MD5, i.e. storage that no longer matches NBIA's database), _restricted (one SeriesInstanceUID
-    per line: not public), _ratelimit / _unavailable / _drop.
+    parallel tests each have their own API); _v1_gone / _v4_gone make a version answer 404. In
+    <world>/tcia/<unit>/: series.json (the getSeries rows, as NBIA returns them), one directory per
+    SeriesInstanceUID holding the series' DICOM files (served in name order), _corrupt (lines
+    "<SeriesInstanceUID>/<file>": served with altered bytes while md5hashes.csv keeps the recorded MD5, i.e.
+    storage that no longer matches NBIA's database), _restricted (one SeriesInstanceUID per line: not public),
+    _ratelimit / _unavailable / _drop.
 
     Shapes:
     - getSeries (provider-facts.md §4, a live capture of …/v1/getSeries?Collection=LIDC-IDRI on 2026-09-17;

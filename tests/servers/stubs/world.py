@@ -5,7 +5,7 @@ import json
 import os
 import threading
 
-_COUNTER_LOCK = threading.Lock()  # read-modify-write of _ratelimit / _unavailable counters
+COUNTER_LOCK = threading.Lock()  # read-modify-write of counter files (and of Zenodo's rate-limit window)
 
 
 def read_json(path, default):
@@ -61,7 +61,7 @@ def consume_fault(unit_dir):
     """
     for name, status in (("_ratelimit", 429), ("_unavailable", 503)):
         path = os.path.join(unit_dir, name)
-        with _COUNTER_LOCK:
+        with COUNTER_LOCK:
             try:
                 with open(path, encoding="utf-8") as f:
                     words = f.read().split()
@@ -79,7 +79,7 @@ def consume_fault(unit_dir):
 def take_counter(path):
     """A counter file "N [WORD...]": while N > 0 a call consumes one (the file is rewritten with N-1) and
     returns the other words; None when the file is absent, malformed or spent."""
-    with _COUNTER_LOCK:
+    with COUNTER_LOCK:
         try:
             with open(path, encoding="utf-8") as f:
                 words = f.read().split()

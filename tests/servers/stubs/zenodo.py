@@ -10,7 +10,7 @@ from fault_server import http_date
 
 from .handler import StubHandler
 from .text import content_type, iso_micro
-from .world import (_COUNTER_LOCK, consume_drop, consume_fault, flag, list_files, read_first_word, read_json,
+from .world import (COUNTER_LOCK, consume_drop, consume_fault, flag, list_files, read_first_word, read_json,
                     unit_dir, unit_file)
 
 ID_NAMESPACE = uuid.UUID("5d0b7f0e-3c1e-4f7e-9a51-6c7872636174")
@@ -55,7 +55,7 @@ class ZenodoHandler(StubHandler):
         remaining = 0 if getattr(self, "limited", False) else max(0, ZENODO_RATE_LIMIT - self.window[1])
         match = self.RECORD_IN_PATH.match(getattr(self, "raw_path", "") or "")
         key = match.group(1) if match else ""
-        with _COUNTER_LOCK:
+        with COUNTER_LOCK:
             recent = [t for t in self.hits.get(key, []) if t > now - 60] + [now]
             self.hits[key] = recent
         retry_after = max(1, int(recent[0] + 60 - now))
