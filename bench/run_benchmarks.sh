@@ -540,58 +540,73 @@ ratio() {
     printf '  %-60s %7.2f×   target %s %s×   %s\n' "$label" "$value" "$4" "$5" "$verdict"
 }
 
-echo
-echo "1. ${BIG_MIB} MiB file over loopback HTTP                        median        rate   peak RSS"
-row "curl -o" curl_o "$big_bytes"
-row "curl -o && sync FILE (durable, for reference)" curl_fsync "$big_bytes"
-row "curl -o && sha256sum -c" curl_sha "$big_bytes"
-row "curl -o && openssl dgst -sha256" curl_ossl "$big_bytes"
-((have_aria2)) && row "aria2c -x4 -s4 --checksum=sha-256 (6.)" aria2 "$big_bytes"
-row "cxrcat fetch (download + sha256 + fsync + install)" cx_fetch "$big_bytes"
-echo "   cxrcat / baseline"
-ratio "cxrcat fetch / (curl -o && sha256sum)" cx_fetch curl_sha "<=" 0.45
-ratio "cxrcat fetch / (curl -o && openssl dgst)" cx_fetch curl_ossl "<=" 0.75
-ratio "cxrcat fetch / curl -o" cx_fetch curl_o "<=" 1.1
-ratio "cxrcat fetch / (curl -o && sync)" cx_fetch curl_fsync - -
-((have_aria2)) && ratio "cxrcat fetch / aria2c -x4 --checksum (6.)" cx_fetch aria2 - -
+# Each section prints its heading and rows only when BENCH_SECTIONS selected it (section 4 when one of the
+# sections whose cxrcat runs it reports, 1, 2, 3 or 5, was), so a partial run shows no empty rows.
+if section_on 1; then
+    echo
+    echo "1. ${BIG_MIB} MiB file over loopback HTTP                        median        rate   peak RSS"
+    row "curl -o" curl_o "$big_bytes"
+    row "curl -o && sync FILE (durable, for reference)" curl_fsync "$big_bytes"
+    row "curl -o && sha256sum -c" curl_sha "$big_bytes"
+    row "curl -o && openssl dgst -sha256" curl_ossl "$big_bytes"
+    ((have_aria2)) && row "aria2c -x4 -s4 --checksum=sha-256 (6.)" aria2 "$big_bytes"
+    row "cxrcat fetch (download + sha256 + fsync + install)" cx_fetch "$big_bytes"
+    echo "   cxrcat / baseline"
+    ratio "cxrcat fetch / (curl -o && sha256sum)" cx_fetch curl_sha "<=" 0.45
+    ratio "cxrcat fetch / (curl -o && openssl dgst)" cx_fetch curl_ossl "<=" 0.75
+    ratio "cxrcat fetch / curl -o" cx_fetch curl_o "<=" 1.1
+    ratio "cxrcat fetch / (curl -o && sync)" cx_fetch curl_fsync - -
+    ((have_aria2)) && ratio "cxrcat fetch / aria2c -x4 --checksum (6.)" cx_fetch aria2 - -
+fi
 
-echo
-echo "2. ${SMALL_COUNT} files × ${SMALL_MIB} MiB                                          median        rate   peak RSS"
-row "curl --parallel --parallel-max 4 -K (download only)" curl_par4 "$many_bytes"
-row "curl --parallel --parallel-max 8 -K (download only)" curl_par8 "$many_bytes"
-row "curl -K (sequential, one connection)" curl_seq "$many_bytes"
-row "curl --parallel-max 4 -K && sha256sum -c" curl_par4_sha "$many_bytes"
-row "cxrcat fetch -j 4" cx_j4 "$many_bytes"
-row "cxrcat fetch -j 8" cx_j8 "$many_bytes"
-echo "   cxrcat / baseline"
-ratio "cxrcat -j 4 / curl --parallel-max 4" cx_j4 curl_par4 "<=" 1.0
-ratio "cxrcat -j 8 / curl --parallel-max 8  (issue 11's pairing)" cx_j8 curl_par8 "<=" 1.0
-ratio "cxrcat -j 8 / curl --parallel-max 4  (the faster curl)" cx_j8 curl_par4 - -
-ratio "cxrcat -j 4 / (curl --parallel-max 4 && sha256sum -c)" cx_j4 curl_par4_sha - -
+if section_on 2; then
+    echo
+    echo "2. ${SMALL_COUNT} files × ${SMALL_MIB} MiB                                          median        rate   peak RSS"
+    row "curl --parallel --parallel-max 4 -K (download only)" curl_par4 "$many_bytes"
+    row "curl --parallel --parallel-max 8 -K (download only)" curl_par8 "$many_bytes"
+    row "curl -K (sequential, one connection)" curl_seq "$many_bytes"
+    row "curl --parallel-max 4 -K && sha256sum -c" curl_par4_sha "$many_bytes"
+    row "cxrcat fetch -j 4" cx_j4 "$many_bytes"
+    row "cxrcat fetch -j 8" cx_j8 "$many_bytes"
+    echo "   cxrcat / baseline"
+    ratio "cxrcat -j 4 / curl --parallel-max 4" cx_j4 curl_par4 "<=" 1.0
+    ratio "cxrcat -j 8 / curl --parallel-max 8  (issue 11's pairing)" cx_j8 curl_par8 "<=" 1.0
+    ratio "cxrcat -j 8 / curl --parallel-max 4  (the faster curl)" cx_j8 curl_par4 - -
+    ratio "cxrcat -j 4 / (curl --parallel-max 4 && sha256sum -c)" cx_j4 curl_par4_sha - -
+fi
 
-echo
-echo "3. verify (installed files, page cache warm)                      median        rate   peak RSS"
-row "sha256sum -c  (${BIG_MIB} MiB)" sha_c "$big_bytes"
-row "openssl dgst -sha256  (${BIG_MIB} MiB, for reference)" ossl_dgst "$big_bytes"
-row "cxrcat verify  (${BIG_MIB} MiB, 1 file)" cx_verify "$big_bytes"
-row "sha256sum -c  (${SMALL_COUNT} × ${SMALL_MIB} MiB)" sha_c_many "$many_bytes"
-row "cxrcat verify  (${SMALL_COUNT} × ${SMALL_MIB} MiB, all cores)" cx_verify_many "$many_bytes"
-echo "   cxrcat / baseline"
-ratio "cxrcat verify / sha256sum -c  (${BIG_MIB} MiB)" cx_verify sha_c "<=" 0.3
-ratio "cxrcat verify / sha256sum -c  (${SMALL_COUNT} files)" cx_verify_many sha_c_many "<=" 0.3
+if section_on 3; then
+    echo
+    echo "3. verify (installed files, page cache warm)                      median        rate   peak RSS"
+    row "sha256sum -c  (${BIG_MIB} MiB)" sha_c "$big_bytes"
+    row "openssl dgst -sha256  (${BIG_MIB} MiB, for reference)" ossl_dgst "$big_bytes"
+    row "cxrcat verify  (${BIG_MIB} MiB, 1 file)" cx_verify "$big_bytes"
+    row "sha256sum -c  (${SMALL_COUNT} × ${SMALL_MIB} MiB)" sha_c_many "$many_bytes"
+    row "cxrcat verify  (${SMALL_COUNT} × ${SMALL_MIB} MiB, all cores)" cx_verify_many "$many_bytes"
+    echo "   cxrcat / baseline"
+    ratio "cxrcat verify / sha256sum -c  (${BIG_MIB} MiB)" cx_verify sha_c "<=" 0.3
+    ratio "cxrcat verify / sha256sum -c  (${SMALL_COUNT} files)" cx_verify_many sha_c_many "<=" 0.3
+fi
 
-echo
-echo "4. peak RSS (GNU time, maximum resident set size, max over runs)     target <= 32 MiB"
-for key in cx_fetch cx_j4 cx_j8 cx_seg4 cx_seg1 cx_verify cx_verify_many; do
-    rss="$(max_rss_mib "$key")"
-    [[ -z "$rss" ]] && continue
-    printf '  %-52s %8s MiB   %s\n' "$key" "$rss" "$(awk -v r="$rss" 'BEGIN{print (r <= 32) ? "met" : "MISSED"}')"
-done
+if section_on 1 || section_on 2 || section_on 3 || section_on 5; then
+    rss_rows=""
+    for key in cx_fetch cx_j4 cx_j8 cx_seg4 cx_seg1 cx_verify cx_verify_many; do
+        rss="$(max_rss_mib "$key")"
+        [[ -z "$rss" ]] && continue
+        rss_rows+="$(printf '  %-52s %8s MiB   %s' "$key" "$rss" "$(awk -v r="$rss" 'BEGIN{print (r <= 32) ? "met" : "MISSED"}')")"$'\n'
+    done
+    if [[ -n "$rss_rows" ]]; then # none when the selected sections measured no cxrcat run (5 skipped)
+        echo
+        echo "4. peak RSS (GNU time, maximum resident set size, max over runs)     target <= 32 MiB"
+        printf '%s' "$rss_rows"
+    fi
+fi
 
-echo
-if ((SKIP_THROTTLED)); then
+if section_on 5 && ((SKIP_THROTTLED)); then
+    echo
     echo "5. throttled: skipped (BENCH_SKIP_THROTTLED=1)"
-else
+elif section_on 5; then
+    echo
     echo "5. ${THROTTLE_MIB} MiB, nginx limit_rate ${THROTTLE_RATE} per connection         median        rate   peak RSS"
     row "cxrcat fetch --segments 1" cx_seg1 "$thr_bytes"
     row "cxrcat fetch --segments 4" cx_seg4 "$thr_bytes"
@@ -636,36 +651,43 @@ if section_on 11; then
     [[ -s "$work/res/where.note" ]] && echo "   $(cat "$work/res/where.note")"
 fi
 
-echo
 if section_on 6; then
+    echo
     echo "6. ${SMALL_COUNT} files × ${SMALL_MIB} MiB, one shared CXRCAT_HOME                  median        rate   peak RSS"
     row "cxrcat fetch --shard K/4 -j 1, 4 processes at once" cx_shards4 "$many_bytes"
     row "cxrcat fetch -j 4 (one process)" cx_j4_s6 "$many_bytes"
     echo "   cxrcat / baseline"
     ratio "4 concurrent shards / one process -j 4" cx_shards4 cx_j4_s6 "<=" 1.1
-    echo
 fi
-echo "7. rerun of an installed dataset (no-op fetch)                   median"
-printf '  %-52s %8s ms\n' "cxrcat fetch, ${BIG_MIB} MiB dataset installed" "$(get_ms rerun_big)"
-printf '  %-52s %8s ms\n' "cxrcat fetch, ${SMALL_COUNT}-file dataset installed" "$(get_ms rerun_many)"
-for key in rerun_big rerun_many; do
-    v="$(get_ms "$key")"
-    [[ -n "$v" ]] && printf '  %-60s %6s ms   target <= 50 ms   %s\n' "$key" "$v" \
-        "$(awk -v v="$v" 'BEGIN{print (v <= 50) ? "met" : "MISSED"}')"
-done
 
-echo
-echo "8. cold start (issues 2, 11)                                      median"
-printf '  %-52s %8s ms\n' "cxrcat list (built-in catalog)" "$(get_ms list_cx)"
-printf '  %-52s %8s ms\n' "start-up baseline (links the same libraries, no work)" "$(get_ms list_base)"
-if [[ -n "$(get_ms list_cx)" && -n "$(get_ms list_base)" ]]; then
-    printf '  %-52s %8s ms\n' "cxrcat list − baseline (what cxrcat controls)" \
-        "$(awk -v a="$(get_ms list_cx)" -v b="$(get_ms list_base)" 'BEGIN{printf "%.2f", a - b}')"
+if section_on 7; then
+    echo
+    echo "7. rerun of an installed dataset (no-op fetch)                   median"
+    printf '  %-52s %8s ms\n' "cxrcat fetch, ${BIG_MIB} MiB dataset installed" "$(get_ms rerun_big)"
+    printf '  %-52s %8s ms\n' "cxrcat fetch, ${SMALL_COUNT}-file dataset installed" "$(get_ms rerun_many)"
+    for key in rerun_big rerun_many; do
+        v="$(get_ms "$key")"
+        [[ -n "$v" ]] && printf '  %-60s %6s ms   target <= 50 ms   %s\n' "$key" "$v" \
+            "$(awk -v v="$v" 'BEGIN{print (v <= 50) ? "met" : "MISSED"}')"
+    done
 fi
-printf '  %-52s %8s ms\n' "$PY -c 'import json'" "$(get_ms list_py)"
-printf '  %-52s %8s ms\n' "$PY -c pass (for reference)" "$(get_ms py_bare)"
-ratio "cxrcat list / python3 -c 'import json'" list_cx list_py "<=" 0.5 ms
-ratio "cxrcat list / start-up baseline" list_cx list_base - - ms
+
+if section_on 8; then
+    echo
+    echo "8. cold start (issues 2, 11)                                      median"
+    printf '  %-52s %8s ms\n' "cxrcat list (built-in catalog)" "$(get_ms list_cx)"
+    # the baseline's rows only when it was measured (with CXRCAT given and no BENCH_BASELINE it is not)
+    [[ -n "${BENCH_BASELINE:-}" ]] &&
+        printf '  %-52s %8s ms\n' "start-up baseline (links the same libraries, no work)" "$(get_ms list_base)"
+    if [[ -n "$(get_ms list_cx)" && -n "$(get_ms list_base)" ]]; then
+        printf '  %-52s %8s ms\n' "cxrcat list − baseline (what cxrcat controls)" \
+            "$(awk -v a="$(get_ms list_cx)" -v b="$(get_ms list_base)" 'BEGIN{printf "%.2f", a - b}')"
+    fi
+    printf '  %-52s %8s ms\n' "$PY -c 'import json'" "$(get_ms list_py)"
+    printf '  %-52s %8s ms\n' "$PY -c pass (for reference)" "$(get_ms py_bare)"
+    ratio "cxrcat list / python3 -c 'import json'" list_cx list_py "<=" 0.5 ms
+    [[ -n "${BENCH_BASELINE:-}" ]] && ratio "cxrcat list / start-up baseline" list_cx list_base - - ms
+fi
 
 if [[ -s "$work/res/failed" ]]; then
     echo

@@ -114,7 +114,7 @@ TEST_F(CheckLive, EveryProviderAnsweringAsExpectedIsOkAndExitsZero) {
     EXPECT_EQ(physionet.back()["user_agent"].get<std::string>().rfind("Wget/", 0), 0U) << physionet.dump();
     EXPECT_EQ(physionet.back()["status"], 401);
     // Kaggle: both list routes, anonymously (no Authorization header), both refused.
-    // The stub counts RPC calls under "<path>/<competitionName>" (provider_stubs.py KaggleHandler).
+    // The stub counts RPC calls under "<path>/<competitionName>" (tests/servers/stubs/kaggle.py KaggleHandler).
     auto rpc =
         stats("kaggle", "/v1/competitions.CompetitionApiService/ListDataFiles/" + std::string(k_kaggle_competition));
     auto legacy = stats("kaggle", "/api/v1/competitions/data/list/" + std::string(k_kaggle_competition));

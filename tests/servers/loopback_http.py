@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-"""What fault_server.py and provider_stubs.py do alike as HTTP servers: the server class, sending a response's
-head and body while counting them in the server's RequestStats (request_stats.py), a client hanging up,
-and serving until stopped.
+"""What fault_server.py and provider_stubs.py (with stubs/handler.py) do alike as HTTP servers: the server
+class, sending a response's head and body while counting them in the server's RequestStats (request_stats.py),
+a client hanging up, and serving until stopped.
 """
 
 import http.server
