@@ -390,8 +390,8 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
             continue;
         }
         if (!planned.source.member_checksums.empty()) {
-            install_series_archive(planned, series_archive_path(destination, planned.path), destination, state, result,
-                                   now, options.max_expansion);
+            install_series_archive(dataset, planned, series_archive_path(destination, planned.path), destination, state,
+                                   options, result, now);
             continue;
         }
         record_installed(dataset, planned, outcome.size, outcome.digests, destination, **session, options, result, now);

@@ -53,8 +53,9 @@ std::vector<std::string> MemberDecodeGate::refused() const {
     return out;
 }
 
-std::optional<Error> MemberDecodeGate::finish(const std::string& archive, const std::filesystem::path& kept,
-                                              std::size_t installed, FileResult& result) const {
+std::optional<Error> MemberDecodeGate::finish(const std::string& archive,
+                                              const std::optional<std::filesystem::path>& kept, std::size_t installed,
+                                              FileResult& result) const {
     std::size_t images = 0;
     std::size_t known = 0;
     std::size_t warnings = 0;
@@ -95,9 +96,10 @@ std::optional<Error> MemberDecodeGate::finish(const std::string& archive, const 
     }
     error.note("a member of " + archive + ", which matched its expected size and digests where any are known; " +
                std::to_string(installed) + " other member(s) were installed, the refused ones were not");
-    error.note("the verified archive is kept at " + kept.string() +
-               ": a rerun extracts it again and checks the refused members again; if the publisher's file is "
-               "damaged, add it to the catalog's errata");
+    std::string rerun = kept ? "the verified archive is kept at " + kept->string() + ": a rerun extracts it again"
+                             : "a rerun downloads it again";
+    error.note(rerun + " and checks the refused members again; if the publisher's file is damaged, add it to the "
+                       "catalog's errata");
     return error;
 }
 

@@ -31,9 +31,11 @@ class MemberDecodeGate {
 
     // After the extraction: adds the counts, known errata and warnings to result's notes; returns
     // the integrity error naming the refused members (the first with its check and the library's
-    // words), or nullopt when none was refused. archive is its dataset path, kept where it is kept.
-    [[nodiscard]] std::optional<Error> finish(const std::string& archive, const std::filesystem::path& kept,
-                                              std::size_t installed, FileResult& result) const;
+    // words), or nullopt when none was refused. archive is its dataset path; kept where its verified
+    // bytes stay for a rerun (nullopt: a rerun downloads them again); installed the members installed.
+    [[nodiscard]] std::optional<Error> finish(const std::string& archive,
+                                              const std::optional<std::filesystem::path>& kept, std::size_t installed,
+                                              FileResult& result) const;
 
     // The dataset paths of the members left out, sorted.
     [[nodiscard]] std::vector<std::string> refused() const;
