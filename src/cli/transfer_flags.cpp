@@ -84,8 +84,9 @@ void add_transfer_flags(CLI::App& command, TransferFlags& flags) {
                      "size before it is refused as a compression bomb (default 100; sparse masks compress further)")
         ->check(CLI::PositiveNumber);
     command.add_flag("--decode", flags.decode,
-                     "Check that every downloaded image opens (as verify --decode) before installing it; one that "
-                     "does not is not installed unless the catalog lists it as an erratum");
+                     "Check that every downloaded image, and every image unpacked from an archive, opens (as verify "
+                     "--decode) before installing it; one that does not is not installed unless the catalog lists it "
+                     "as an erratum (not with --to: a bucket install keeps no local copy to check)");
     add_typed_option(command, "--group", flags.group, "GROUP",
                      "Give the install to this Unix group (setgid, group-writable directories) so a lab shares one "
                      "copy (also CXRCAT_GROUP)");

@@ -5,6 +5,8 @@ nibabel, GDCM's gdcmimg/gdcmconv) and broken ones made by damaging them the way 
 are damaged (decode-facts.md §2): cut inside the data, a flipped CRC, a zero-filled chunk, a missing
 end marker, a missing transfer syntax. Writes OUTDIR/<name> and OUTDIR/expected.json:
 {name: {"check": the check that must fail ("" = must pass), "how": how the file was made}}.
+Also OUTDIR/archives/images.zip and images.tar.gz (fetch --decode on archive members), see
+archive_fixtures().
 
 Usage: make_fixtures.py OUTDIR   (Debian: python3-pil python3-numpy python3-nibabel libgdcm-tools)
 """
@@ -13,6 +15,8 @@ import pathlib
 import struct
 import subprocess
 import sys
+import tarfile
+import zipfile
 
 import nibabel
 import numpy
@@ -140,10 +144,27 @@ def volume_fixtures():
     record("short.npy", npy[:-4], "data-length", "good.npy without its last 4 bytes")
 
 
+def archive_fixtures():
+    """An image archive as the Montgomery zip is laid out (decode-facts.md §2.2: `CXR_png/Thumbs.db`
+    among its PNGs): an intact PNG, a PNG cut inside IDAT and a Thumbs.db stand-in, written by
+    Python's zipfile (deflate) and tarfile (gzip) into OUTDIR/archives/."""
+    archives = out / "archives"
+    archives.mkdir(exist_ok=True)
+    members = {"CXR_png/good.png": out / "good.png", "CXR_png/cut_in_idat.png": out / "cut_in_idat.png",
+               "CXR_png/Thumbs.db": out / "Thumbs.db"}
+    with zipfile.ZipFile(archives / "images.zip", "w", zipfile.ZIP_DEFLATED) as zipped:
+        for name, source in members.items():
+            zipped.write(source, name)
+    with tarfile.open(archives / "images.tar.gz", "w:gz") as tarred:
+        for name, source in members.items():
+            tarred.add(source, name)
+
+
 png_fixtures()
 jpeg_fixtures()
 dicom_fixtures()
 volume_fixtures()
 (out / "labels.csv").write_text("Image,Finding\ngood.png,None\n")
 (out / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0 stand-in for a Windows thumbnail cache")
+archive_fixtures()  # after Thumbs.db, which it packs
 (out / "expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True))

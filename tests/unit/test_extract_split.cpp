@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -213,6 +214,34 @@ TEST_F(SplitArchiveTest, AnArchiveInMemoryIsExtracted) {
     auto result = extract_archive_bytes(std::as_bytes(std::span(zip.data(), zip.size())), m_dest);
     ASSERT_TRUE(result) << result.error().message();
     expect_members(*result);
+}
+
+// drop_members (fetch --decode's per-member verdict): asked with the staged files before anything is
+// published, the members it names are left out and the others installed, in a fresh destination
+// and in one that already holds files.
+TEST_F(SplitArchiveTest, MembersDroppedAfterStagingAreLeftOutAndTheOthersInstalled) {
+    auto parts = write_split_parts(m_parts_dir, "blocks.tar.gz", build_split_test_archive(m_members, "tar.gz"), 3);
+    ExtractLimits limits;
+    std::size_t asked = 0;
+    bool existing = false;
+    limits.drop_members = [&](const fs::path& staging, const std::vector<ExtractedFile>& files) {
+        EXPECT_TRUE(existing || !fs::exists(m_dest)) << "nothing is published before the verdict";
+        asked = files.size();
+        EXPECT_EQ(test::read_text_file(staging / files.front().path), m_members[0].second);
+        return std::set<std::string>{"luna25_nodule_blocks/image/2.npy"};
+    };
+    for (bool again : {false, true}) {
+        existing = again;
+        SCOPED_TRACE(existing ? "into an existing destination" : "into a new destination");
+        auto result = extract_split_archive(parts, m_dest, limits);
+        ASSERT_TRUE(result) << result.error().message();
+        EXPECT_EQ(asked, m_members.size());
+        ASSERT_EQ(result->size(), 2U);
+        EXPECT_EQ(result->front().path, "luna25_nodule_blocks/image/1.npy");
+        EXPECT_EQ(result->back().path, "luna25_nodule_blocks/metadata/1.npy");
+        EXPECT_EQ(test::read_text_file(m_dest / "luna25_nodule_blocks/metadata/1.npy"), m_members[1].second);
+        EXPECT_FALSE(fs::exists(m_dest / "luna25_nodule_blocks/image/2.npy"));
+    }
 }
 
 TEST_F(SplitArchiveTest, HostileBytesInMemoryAreRefusedByName) {

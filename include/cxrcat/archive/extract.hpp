@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,6 +39,11 @@ struct ExtractLimits {
     // the staging directory and the staged regular files; an error refuses the whole archive (the
     // staging directory is removed, nothing is installed). E.g. a checksum list inside the archive.
     std::function<Result<void>(const std::filesystem::path& staging, const std::vector<ExtractedFile>& files)> vet;
+    // Called after vet, with the same arguments: the regular files whose paths it returns are left
+    // out (removed from staging, not installed, not in the result) while the rest of the archive is
+    // installed. E.g. fetch --decode: the members whose image does not open.
+    std::function<std::set<std::string>(const std::filesystem::path& staging, const std::vector<ExtractedFile>& files)>
+        drop_members;
     // When set, only the entries it keeps are installed (fetch --where on labels: the selected images
     // of an archive). It is asked with each non-directory entry's normalized path after the safety
     // checks of that path (and again with a hardlink's target); an entry it leaves out is skipped

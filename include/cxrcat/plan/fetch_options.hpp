@@ -33,8 +33,9 @@ struct FetchOptions {
     // own size before it is refused as a compression bomb.
     double max_expansion = 100.0;
     // --decode: every image file is checked by its format (as verify --decode) before it counts as
-    // installed; one that fails is not installed unless the catalog lists it as an erratum. Files
-    // extracted from archives and files sent to a bucket are not checked.
+    // installed; one that fails is not installed unless the catalog lists it as an erratum. An
+    // archive's image members are checked once staged: one that fails is left out, the others are
+    // installed. A bucket install (--to) refuses it: its bytes never touch the disk.
     bool decode = false;
     DownloadOptions download;
     ProviderContext providers;

@@ -37,6 +37,9 @@ struct ExtractedArchive {
     // fetch --where on labels: the archive's members (dataset paths) that were not selected, so not
     // installed. Empty when everything was extracted.
     std::vector<std::string> not_selected;
+    // fetch --decode: the members (dataset paths) whose image did not open, so not installed. While
+    // any is listed the archive is not done (is_extracted_for), so a later run checks them again.
+    std::vector<std::string> refused;
 
     bool operator==(const ExtractedArchive&) const = default;
 };
@@ -97,7 +100,7 @@ class DatasetState {
 
     // True when path is recorded and the file on disk still has the recorded size and mtime.
     [[nodiscard]] bool is_intact(const std::string& path) const;
-    // True when the archive was extracted and every extracted file is intact.
+    // True when the archive was extracted, every extracted file is intact and no member was refused.
     [[nodiscard]] bool is_extracted(const std::string& archive_path) const;
     // is_extracted, and no member it left out is wanted: members lists the wanted dataset paths
     // (nullptr: all of them, so nothing may have been left out).

@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <optional>
+#include <set>
 #include <sys/stat.h>
 #include <utility>
 
@@ -71,6 +72,11 @@ class Extraction {
                 return vetted.error(); // the staging area goes with this object: nothing was installed
             }
         }
+        if (m_limits.drop_members) {
+            if (auto dropped = drop_staged(m_limits.drop_members(m_staging.path(), files), files); !dropped) {
+                return dropped.error();
+            }
+        }
         if (auto published = publish_staging(m_staging, m_input.name); !published) {
             return published.error();
         }
@@ -90,6 +96,17 @@ class Extraction {
         std::sort(files.begin(), files.end(),
                   [](const ExtractedFile& a, const ExtractedFile& b) { return a.path < b.path; });
         return files;
+    }
+
+    // Removes the files named in dropped from staging and from files.
+    Result<void> drop_staged(const std::set<std::string>& dropped, std::vector<ExtractedFile>& files) {
+        for (const auto& path : dropped) {
+            if (auto removed = m_staging.remove_file(path); !removed) {
+                return removed;
+            }
+        }
+        std::erase_if(files, [&](const ExtractedFile& file) { return dropped.contains(file.path); });
+        return {};
     }
 
     Result<void> read_entries() {

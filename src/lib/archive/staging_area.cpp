@@ -180,6 +180,19 @@ Result<Fd> StagingArea::reopen_file(const std::string& path) {
     return fd;
 }
 
+Result<void> StagingArea::remove_file(const std::string& path) {
+    auto node = m_tree.find(path);
+    if (node == m_tree.end() || node->second.kind != NodeKind::file) {
+        return Error(ErrorCode::internal, "no staged file " + path + " to remove");
+    }
+    // Path-based, but every directory above path is a real directory the tree models (ensure_parents).
+    if (::unlinkat(m_staging_fd.get(), path.c_str(), 0) != 0) {
+        return io_error("cannot remove", m_staging / path, errno);
+    }
+    m_tree.erase(node);
+    return {};
+}
+
 Result<void> StagingArea::finish_file(Fd& fd, const std::string& path, mode_t mode) {
     if (::fchmod(fd.get(), mode) != 0) {
         return io_error("cannot set permissions of", m_staging / path, errno);

@@ -3,10 +3,10 @@
 // exact in-memory model of it, so no path opened there can cross a symlink nobody vetted.
 #pragma once
 
-#include "cxrcat/base/result.hpp"
 #include "archive/entry_path.hpp"
 #include "archive/extract_errors.hpp"
 #include "archive/unique_fd.hpp"
+#include "cxrcat/base/result.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -64,6 +64,8 @@ class StagingArea {
     Result<void> add_symlink(const std::string& target, const std::string& path);
     // Opens path (a file already in staging) for rewriting its data.
     Result<Fd> reopen_file(const std::string& path);
+    // Removes the regular file path (one name of it: other hardlinks stay) from staging and its tree.
+    Result<void> remove_file(const std::string& path);
     // Sets mode, flushes and closes a file written in staging.
     Result<void> finish_file(Fd& fd, const std::string& path, mode_t mode);
 

@@ -11,6 +11,7 @@
 #include "cxrcat/net/s3_settings.hpp"
 #include "cxrcat/state/dataset_state.hpp"
 #include "cxrcat/store/install_store.hpp"
+#include "fetch/archive_install.hpp"
 #include "fetch/decode_gate.hpp"
 #include "fetch/fetch_plan.hpp"
 #include "fetch/provenance.hpp"
@@ -26,68 +27,6 @@
 namespace cxrcat {
 
 namespace {
-
-// fetch --where on labels: keeps the archive's members whose dataset path (prefix/member) is selected
-// (member_selected), or that an earlier selection installed from it (a new selection adds to what is
-// there); collects the others' dataset paths in not_selected.
-std::function<bool(const std::string&)> member_filter(const DatasetState& state, const std::string& archive,
-                                                      const std::string& prefix, const std::set<std::string>& members,
-                                                      std::set<std::string>& not_selected) {
-    std::set<std::string> earlier;
-    if (auto it = state.archives.find(archive); it != state.archives.end()) {
-        earlier.insert(it->second.files.begin(), it->second.files.end());
-    }
-    return [&members, &not_selected, earlier = std::move(earlier), prefix](const std::string& member) {
-        std::string path = prefix.empty() ? member : prefix + "/" + member;
-        if (member_selected(members, path) || earlier.count(path) != 0) {
-            return true;
-        }
-        not_selected.insert(std::move(path));
-        return false;
-    };
-}
-
-void extract_into_place(const PlannedFile& planned, const std::filesystem::path& destination, DatasetState& state,
-                        const FetchOptions& options, FileResult& result, const std::string& now) {
-    std::filesystem::path archive = destination / planned.path;
-    std::filesystem::path into = archive.parent_path();
-    std::string prefix = std::filesystem::path(planned.path).parent_path().string();
-    ExtractLimits limits = fetch_extract_limits(destination, into, options.max_expansion, planned.extracted_size);
-    std::set<std::string> not_selected;
-    if (options.members) {
-        limits.keep_member = member_filter(state, planned.path, prefix, *options.members, not_selected);
-    }
-    auto extracted = extract_archive(archive, into, limits);
-    if (!extracted) {
-        result.status = TransferStatus::failed;
-        result.error = extracted.error();
-        result.error->note("the verified archive is kept at " + archive.string() + "; rerun to extract it again");
-        return;
-    }
-    auto recorded = record_extracted_files(state, planned.path, prefix, *extracted, result.bytes, now);
-    if (!recorded) {
-        result.status = TransferStatus::failed;
-        result.error = recorded.error();
-        return;
-    }
-    ExtractedArchive record = std::move(*recorded);
-    record.digests = state.files[planned.path].digests;
-    result.extracted_files = extracted->size();
-    if (options.members) {
-        record.not_selected.assign(not_selected.begin(), not_selected.end());
-        result.members_not_selected = not_selected.size();
-        result.notes.push_back("installed " + std::to_string(extracted->size()) + " member(s) of " + planned.path +
-                               ", skipped " + std::to_string(not_selected.size()) + " not selected by --where");
-    }
-    record.kept = options.keep_archives;
-    if (!options.keep_archives) {
-        std::error_code ignored;
-        std::filesystem::remove(archive, ignored);
-        state.files.erase(planned.path);
-    }
-    // The record is written only now: a half-extracted tree is never taken as done.
-    state.archives[planned.path] = std::move(record);
-}
 
 // Mirrors are content-addressed: <mirror>/sha256/<hex>, or <mirror>/md5/<hex> when only md5 is known.
 // An s3://bucket/prefix mirror becomes its object's URL, signed (in `signed_urls`) with s3's keys.
@@ -164,12 +103,14 @@ Result<std::optional<S3Settings>> s3_mirror_settings(const FetchOptions& options
 }
 
 // Records a verified file in the state (and the digest of a first download), then extracts it.
-// With --decode a file already in place (a download) that does not decode is removed again.
+// With --decode a file already in place (a download) that does not decode is removed again; an
+// archive's members are checked as they are extracted (archive_install). A bucket store takes no
+// --decode (make_install_store): its bytes never touch the disk.
 void record_installed(const Dataset& dataset, const PlannedFile& planned, std::uint64_t size,
                       const std::map<DigestAlgorithm, std::string>& digests, const std::filesystem::path& destination,
                       StoreSession& session, const FetchOptions& options, FileResult& result, const std::string& now) {
     DatasetState& state = session.state();
-    if (options.decode && options.to.empty() && !planned.local && !planned.extract) {
+    if (options.decode && !planned.local && !planned.extract) {
         if (auto refused = decode_gate(dataset, planned.path, destination / planned.path, result)) {
             std::error_code ignored;
             std::filesystem::remove(destination / planned.path, ignored);
@@ -191,7 +132,7 @@ void record_installed(const Dataset& dataset, const PlannedFile& planned, std::u
                                " at this first download; later fetches must match it");
     }
     if (planned.extract) {
-        extract_into_place(planned, destination, state, options, result, now);
+        extract_into_place(dataset, planned, destination, state, options, result, now);
     }
 }
 
@@ -449,8 +390,8 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
             continue;
         }
         if (!planned.source.member_checksums.empty()) {
-            install_series_archive(planned, series_archive_path(destination, planned.path), destination, state, result,
-                                   now, options.max_expansion);
+            install_series_archive(dataset, planned, series_archive_path(destination, planned.path), destination, state,
+                                   options, result, now);
             continue;
         }
         record_installed(dataset, planned, outcome.size, outcome.digests, destination, **session, options, result, now);
@@ -461,7 +402,7 @@ Result<FetchReport> fetch_dataset(const Dataset& dataset, const Paths& paths, co
         const PlannedFile& planned = plan->files[i];
         if (results[i].status == TransferStatus::skipped && planned.extract &&
             !state.is_extracted_for(planned.path, options.members ? &*options.members : nullptr)) {
-            extract_into_place(planned, destination, state, options, results[i], now);
+            extract_into_place(dataset, planned, destination, state, options, results[i], now);
         }
     }
     extract_split_archives(dataset, *plan, results, state, options, now, report.warnings);

@@ -7,10 +7,12 @@
 #include "fetch/series_archive.hpp"
 
 #include "cxrcat/base/digest.hpp"
+#include "fetch/member_decode_gate.hpp"
 #include "fetch/split_archives.hpp"
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -157,16 +159,23 @@ fs::path series_archive_path(const fs::path& destination, const std::string& pat
     return zip;
 }
 
-void install_series_archive(const PlannedFile& planned, const fs::path& zip, const fs::path& destination,
-                            DatasetState& state, FileResult& result, const std::string& now, double max_expansion) {
+void install_series_archive(const Dataset& dataset, const PlannedFile& planned, const fs::path& zip,
+                            const fs::path& destination, DatasetState& state, const FetchOptions& options,
+                            FileResult& result, const std::string& now) {
     const std::string& list_name = planned.source.member_checksums;
     fs::path into = destination / planned.path;
     std::string label = planned.path;
-    ExtractLimits limits = fetch_extract_limits(destination, into, max_expansion, planned.extracted_size);
+    ExtractLimits limits = fetch_extract_limits(destination, into, options.max_expansion, planned.extracted_size);
     limits.member_md5 = true;
     limits.vet = [&](const fs::path& staging, const std::vector<ExtractedFile>& files) {
         return check_series_members(list_name, staging, files, label);
     };
+    // --decode: after the checksums, each member is checked on -j workers before the series is published.
+    std::optional<MemberDecodeGate> gate;
+    if (options.decode) {
+        gate.emplace(dataset, planned.path, static_cast<unsigned>(std::max(1, options.download.jobs)));
+        gate->attach(limits);
+    }
     // One rename publishes a new series directory: a refused zip leaves nothing of the series.
     auto extracted = extract_archive(zip, into, limits);
     std::error_code ignored;
@@ -190,6 +199,14 @@ void install_series_archive(const PlannedFile& planned, const fs::path& zip, con
         result.status = TransferStatus::failed;
         result.error = recorded.error();
         return;
+    }
+    if (gate) {
+        recorded->refused = gate->refused();
+        // Never kept (NBIA builds the zip per request): a rerun downloads the series again.
+        if (auto refused = gate->finish(planned.path, std::nullopt, members.size(), result)) {
+            result.status = TransferStatus::failed;
+            result.error = std::move(refused);
+        }
     }
     state.archives[planned.path] = std::move(*recorded); // never kept: NBIA builds the zip per request
     result.extracted_files = members.size();

@@ -38,9 +38,11 @@ namespace cxrcat {
 // the series directory through a staging directory, checking every member first, then records the
 // files in state and removes the zip (its bytes differ on every request, so it is never kept).
 // On failure result becomes failed, nothing of the series is installed and the zip is removed.
-// max_expansion is the run's --max-expansion (see fetch_extract_limits).
-void install_series_archive(const PlannedFile& planned, const std::filesystem::path& zip,
-                            const std::filesystem::path& destination, DatasetState& state, FileResult& result,
-                            const std::string& now, double max_expansion);
+// options gives --max-expansion (see fetch_extract_limits) and --decode: a member whose image does
+// not open is left out (the others are installed, result fails naming it, the series is recorded
+// with it refused so that a rerun downloads the series again).
+void install_series_archive(const Dataset& dataset, const PlannedFile& planned, const std::filesystem::path& zip,
+                            const std::filesystem::path& destination, DatasetState& state, const FetchOptions& options,
+                            FileResult& result, const std::string& now);
 
 } // namespace cxrcat

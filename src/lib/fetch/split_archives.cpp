@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fetch/split_archives.hpp"
 
+#include "fetch/member_decode_gate.hpp"
+
 #include <algorithm>
+#include <optional>
 #include <system_error>
 
 namespace cxrcat {
@@ -55,7 +58,7 @@ void note_failed_parts(const std::vector<std::size_t>& at, std::vector<FileResul
     }
 }
 
-void extract_one_split_archive(const SplitArchive& split, const std::string& archive,
+void extract_one_split_archive(const Dataset& dataset, const SplitArchive& split, const std::string& archive,
                                const std::vector<std::size_t>& at, const FetchPlan& plan,
                                std::vector<FileResult>& results, DatasetState& state, const FetchOptions& options,
                                const std::string& now) {
@@ -68,8 +71,15 @@ void extract_one_split_archive(const SplitArchive& split, const std::string& arc
     }
     fs::path into = (destination / archive).parent_path();
     FileResult& last = results[at.back()];
-    auto extracted = extract_split_archive(
-        parts, into, fetch_extract_limits(destination, into, options.max_expansion, std::nullopt));
+    ExtractLimits limits = fetch_extract_limits(destination, into, options.max_expansion, std::nullopt);
+    std::string prefix = fs::path(archive).parent_path().generic_string();
+    // --decode: the members are checked on -j workers once staged, as a whole archive's are.
+    std::optional<MemberDecodeGate> gate;
+    if (options.decode) {
+        gate.emplace(dataset, prefix, static_cast<unsigned>(std::max(1, options.download.jobs)));
+        gate->attach(limits);
+    }
+    auto extracted = extract_split_archive(parts, into, limits);
     if (!extracted) {
         last.status = TransferStatus::failed;
         last.error = extracted.error();
@@ -77,7 +87,6 @@ void extract_one_split_archive(const SplitArchive& split, const std::string& arc
                          parts.front().parent_path().string() + "; rerun to extract them again");
         return;
     }
-    std::string prefix = fs::path(archive).parent_path().generic_string();
     auto recorded = record_extracted_files(state, archive, prefix, *extracted, size, now);
     if (!recorded) {
         last.status = TransferStatus::failed;
@@ -88,6 +97,14 @@ void extract_one_split_archive(const SplitArchive& split, const std::string& arc
     record.kept = options.keep_archives;
     last.extracted_files = extracted->size();
     last.notes.push_back("extracted " + archive + " from its " + std::to_string(split.parts.size()) + " parts");
+    if (gate) {
+        record.refused = gate->refused();
+        if (auto refused = gate->finish(archive, parts.front().parent_path(), extracted->size(), last)) {
+            last.status = TransferStatus::failed;
+            last.error = std::move(refused);
+            record.kept = true; // verified parts: a rerun extracts them again instead of downloading them
+        }
+    }
     // Each part keeps a record of its own (size, digests, what it unpacked to), so a rerun, a lock
     // and a mirror export know the part even after it is removed. Written only now: a
     // half-extracted tree is never taken as done.
@@ -99,7 +116,7 @@ void extract_one_split_archive(const SplitArchive& split, const std::string& arc
             part_record.digests = installed->second.digests;
         }
         state.archives[part] = std::move(part_record);
-        if (!options.keep_archives) {
+        if (!record.kept) {
             std::error_code ignored;
             fs::remove(destination / part, ignored);
             state.files.erase(part);
@@ -167,7 +184,7 @@ void extract_split_archives(const Dataset& dataset, const FetchPlan& plan, std::
                 note_failed_parts(*at, results, archive, plan.destination);
                 continue;
             }
-            extract_one_split_archive(split, archive, *at, plan, results, state, options, now);
+            extract_one_split_archive(dataset, split, archive, *at, plan, results, state, options, now);
         }
     }
 }

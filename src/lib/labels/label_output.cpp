@@ -9,7 +9,8 @@ namespace cxrcat {
 
 namespace {
 
-using json = nlohmann::ordered_json; // keys in column order
+// Not `json`: a unity batch may hold another file's nlohmann::json alias in this namespace.
+using row_json = nlohmann::ordered_json; // keys in column order
 
 // The fixed fields of a row, in label_fixed_columns() order.
 std::array<const std::string*, 9> fixed_fields(const LabelRow& row) {
@@ -17,8 +18,8 @@ std::array<const std::string*, 9> fixed_fields(const LabelRow& row) {
             &row.sex,     &row.age,   &row.split,   &row.source_image};
 }
 
-json finding_json(FindingValue value) {
-    return value == FindingValue::not_mentioned ? json(nullptr) : json(static_cast<int>(value));
+row_json finding_json(FindingValue value) {
+    return value == FindingValue::not_mentioned ? row_json(nullptr) : row_json(static_cast<int>(value));
 }
 
 // Appends text and a comma, as RFC 4180 writes a field: quoted, its quotes doubled, when it holds a
@@ -92,7 +93,7 @@ class JsonRowsWriter final : public LabelWriter {
         }
     }
     void row(const LabelRow& row) override {
-        json object = json::object();
+        row_json object = row_json::object();
         if (m_format == LabelFormat::hf) {
             object["file_name"] = row.image; // imagefolder's key for the image, relative to the folder
         }
@@ -134,11 +135,11 @@ class MonaiWriter final : public LabelWriter {
         : m_out(out), m_absolute_image(std::move(absolute_image)) {}
     void begin(const LabelColumns& columns) override { m_columns = columns; }
     void row(const LabelRow& row) override {
-        json label = json::array();
+        row_json label = row_json::array();
         for (FindingValue value : row.findings) {
             label.push_back(finding_json(value));
         }
-        json item = {
+        row_json item = {
             {"image", m_absolute_image(row)}, {"label", label}, {"dataset", row.dataset}, {"patient", row.patient}};
         const char* list = row.split == "test" ? "test" : row.split == "validate" ? "validation" : "training";
         m_lists[list].push_back(std::move(item));
@@ -149,7 +150,8 @@ class MonaiWriter final : public LabelWriter {
     std::ostream& m_out;
     std::function<std::string(const LabelRow&)> m_absolute_image;
     LabelColumns m_columns;
-    json m_lists = {{"training", json::array()}, {"validation", json::array()}, {"test", json::array()}};
+    row_json m_lists = {
+        {"training", row_json::array()}, {"validation", row_json::array()}, {"test", row_json::array()}};
 };
 
 } // namespace

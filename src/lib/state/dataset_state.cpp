@@ -45,6 +45,9 @@ json state_entry_json(const ExtractedArchive& entry) {
     if (!entry.not_selected.empty()) {
         out["not_selected"] = entry.not_selected;
     }
+    if (!entry.refused.empty()) {
+        out["refused"] = entry.refused;
+    }
     return out;
 }
 
@@ -88,6 +91,7 @@ void read_state_sections(const json& document, std::map<std::string, InstalledFi
         entry.kept = value.value("kept", false);
         entry.extracted_at = value.value("extracted_at", "");
         entry.not_selected = value.value("not_selected", std::vector<std::string>{});
+        entry.refused = value.value("refused", std::vector<std::string>{});
         archives.insert_or_assign(path, std::move(entry));
     }
     for (const auto& [path, value] : recorded_json.items()) {
@@ -318,8 +322,8 @@ bool DatasetState::is_intact(const std::string& path) const {
 
 bool DatasetState::is_extracted(const std::string& archive_path) const {
     auto it = archives.find(archive_path);
-    if (it == archives.end()) {
-        return false;
+    if (it == archives.end() || !it->second.refused.empty()) {
+        return false; // a member fetch --decode refused is still missing
     }
     return std::all_of(it->second.files.begin(), it->second.files.end(),
                        [this](const std::string& path) { return is_intact(path); });

@@ -4,14 +4,14 @@
 // the provenance bundle inside it. The bucket store is in bucket_store.cpp.
 #include "cxrcat/store/install_store.hpp"
 
+#include "cxrcat/base/text.hpp"
 #include "cxrcat/files/atomic_file.hpp"
-#include "cxrcat/state/dataset_lock.hpp"
-#include "cxrcat/plan/fetch_options.hpp"
 #include "cxrcat/files/install_mode.hpp"
 #include "cxrcat/net/s3_settings.hpp"
-#include "cxrcat/base/text.hpp"
-#include "verify/file_hash.hpp"
+#include "cxrcat/plan/fetch_options.hpp"
+#include "cxrcat/state/dataset_lock.hpp"
 #include "plan/plan_selection.hpp"
+#include "verify/file_hash.hpp"
 
 namespace cxrcat {
 
@@ -146,6 +146,16 @@ Result<std::unique_ptr<InstallStore>> make_install_store(const Paths& paths, con
         return Error(ErrorCode::usage, "--to takes an s3://bucket/prefix URL, not '" + options.to + "'",
                      {"supported: --to s3://BUCKET[/PREFIX] (an S3-compatible store: AWS_ENDPOINT_URL for MinIO or "
                       "Ceph); without --to, datasets are installed under CXRCAT_HOME"});
+    }
+    if (options.decode) {
+        // The bucket transfer keeps no local copy to check (net/bucket_upload.hpp), and buffering
+        // whole images to check them would give up the bounded memory it streams in.
+        return Error(ErrorCode::usage,
+                     "--decode cannot be used with --to: files sent to a bucket stream from "
+                     "their source into it and never touch the local disk, so there is no "
+                     "copy to check before the upload",
+                     {"fetch the dataset into a local home (without --to) and check it with 'cxrcat verify ID "
+                      "--decode', or fetch it locally with --decode; then upload it with 'cxrcat mirror export'"});
     }
     auto location = parse_s3_url(options.to);
     if (!location) {
