@@ -105,7 +105,8 @@ Result<void> check_members(const ArchiveGroup& group, const FetchPlan& plan, con
         }
     }
     if (seen != group.members.size()) {
-        for (const auto& [name, index] : group.members) {
+        for (const auto& member : group.members) {
+            const std::string& name = member.first; // a plain reference: clang 14 cannot capture a binding
             bool present =
                 std::any_of(staged.begin(), staged.end(), [&](const ExtractedFile& f) { return f.path == name; });
             if (!present) {
@@ -137,8 +138,9 @@ void install_members(const SourceArchiveContext& context, const ArchiveGroup& gr
     std::error_code ignored;
     fs::remove(zip, ignored); // Kaggle signs a new URL per request: the zip is never kept
     bool first = true;
-    for (const auto& [name, index] : group.members) {
-        FileResult& result = results[index];
+    for (const auto& member : group.members) {
+        const std::string& name = member.first; // a plain reference: clang 14 cannot capture a binding
+        FileResult& result = results[member.second];
         if (!extracted) {
             result.status = TransferStatus::failed;
             result.error = extracted.error();
@@ -153,13 +155,13 @@ void install_members(const SourceArchiveContext& context, const ArchiveGroup& gr
         if (!file->md5.empty()) {
             result.digests[DigestAlgorithm::md5] = file->md5;
         }
-        result.digest_origin = context.plan.files[index].digest_origin;
+        result.digest_origin = context.plan.files[member.second].digest_origin;
         if (first) {
             result.notes.push_back("from " + label + ", one download of all " + std::to_string(group.members.size()) +
                                    " files of the source, every member checked against the file list");
         }
         first = false;
-        context.record(context.plan.files[index], file->size, result.digests, result);
+        context.record(context.plan.files[member.second], file->size, result.digests, result);
     }
 }
 
