@@ -11,6 +11,7 @@
 // dataset's directory; one that is not on disk keeps its bare name (and is counted as missing).
 #include "cxrcat/base/text.hpp"
 #include "labels/dataset_reader.hpp"
+#include "labels/jsrt_line.hpp"
 
 #include <map>
 
@@ -22,12 +23,10 @@ std::vector<std::string> jsrt_roles(const LabelOptions& /*options*/) {
     return {"nodule", "non-nodule"};
 }
 
-// The columns of age and sex in each file (0-based), and the file-name prefix its rows must carry.
+// Each file: its role in the catalog's label table and the layout of its lines.
 struct JsrtFile {
     std::string_view role;
-    std::string_view prefix; // "jpcln" or "jpcnn", lower case
-    std::size_t age;
-    std::size_t sex;
+    JsrtColumns columns;
 };
 
 // Every .IMG under the dataset directory by lower-case file name: where each image is installed.
@@ -41,40 +40,6 @@ std::map<std::string, std::string> images_on_disk(const ReaderContext& context) 
         }
     }
     return found;
-}
-
-std::string sex_of(std::string_view text) {
-    std::string lower = to_lower(std::string(trim(text)));
-    if (lower == "m" || lower == "male") {
-        return "M";
-    }
-    if (lower == "f" || lower == "female") {
-        return "F";
-    }
-    return "";
-}
-
-std::string age_of(std::string_view text) {
-    std::string_view value = trim(text);
-    bool digits =
-        !value.empty() && value.size() <= 3 && value.find_first_not_of("0123456789") == std::string_view::npos;
-    return digits ? std::string(value) : "";
-}
-
-// A file's line split at tabs; a line without any tab is split at runs of spaces.
-std::vector<std::string_view> fields_of(std::string_view line) {
-    std::vector<std::string_view> fields;
-    bool tabs = line.find('\t') != std::string_view::npos;
-    std::size_t start = 0;
-    while (start <= line.size()) {
-        std::size_t end = line.find(tabs ? '\t' : ' ', start);
-        end = end == std::string_view::npos ? line.size() : end;
-        if (tabs || end > start) {
-            fields.push_back(line.substr(start, end - start));
-        }
-        start = end + 1;
-    }
-    return fields;
 }
 
 Result<void> read_file(const ReaderContext& context, const JsrtFile& spec, std::size_t nodule,
@@ -92,23 +57,22 @@ Result<void> read_file(const ReaderContext& context, const JsrtFile& spec, std::
         if (trim(line).empty()) {
             continue;
         }
-        auto fields = fields_of(line);
-        std::string file = std::string(trim(fields[0]));
-        std::string lower = to_lower(file);
-        if (!lower.starts_with(spec.prefix) || !lower.ends_with(".img") || fields.size() <= spec.sex) {
-            return Error(ErrorCode::integrity, name + ":" + std::to_string(number) + ": expected a " +
-                                                   to_upper(spec.prefix) + "###.IMG file name and at least " +
-                                                   std::to_string(spec.sex + 1) + " tab-separated fields, got \"" +
-                                                   std::string(line.substr(0, 60)) + "\"");
+        auto parsed = parse_jsrt_line(line, spec.columns);
+        if (!parsed) {
+            return Error(ErrorCode::integrity,
+                         name + ":" + std::to_string(number) + ": expected a " +
+                             to_upper(std::string(spec.columns.prefix)) + "###.IMG file name and at least " +
+                             std::to_string(spec.columns.sex + 1) + " tab-separated fields, got \"" +
+                             std::string(line.substr(0, 60)) + "\"");
         }
         NativeRow row;
-        auto on_disk = images.find(lower);
-        row.row.image = on_disk != images.end() ? on_disk->second : file;
-        row.row.patient = file.substr(0, file.size() - 4);
-        row.row.age = age_of(fields[spec.age]);
-        row.row.sex = sex_of(fields[spec.sex]);
+        auto on_disk = images.find(to_lower(parsed->file));
+        row.row.image = on_disk != images.end() ? on_disk->second : parsed->file;
+        row.row.patient = parsed->file.substr(0, parsed->file.size() - 4);
+        row.row.age = parsed->age;
+        row.row.sex = parsed->sex;
         row.native.assign(context.spec.findings.size(), FindingValue::not_mentioned);
-        row.native[nodule] = spec.prefix == "jpcln" ? FindingValue::positive : FindingValue::negative;
+        row.native[nodule] = spec.columns.prefix == "jpcln" ? FindingValue::positive : FindingValue::negative;
         each(std::move(row));
     }
     return {};
@@ -120,7 +84,7 @@ Result<void> read_jsrt(const ReaderContext& context, const NativeSink& each) {
         return Error(ErrorCode::invalid_catalog, context.dataset.id + ": the label map must name Nodule");
     }
     auto images = images_on_disk(context);
-    for (const JsrtFile& file : {JsrtFile{"nodule", "jpcln", 3, 4}, JsrtFile{"non-nodule", "jpcnn", 1, 2}}) {
+    for (const JsrtFile& file : {JsrtFile{"nodule", {"jpcln", 3, 4}}, JsrtFile{"non-nodule", {"jpcnn", 1, 2}}}) {
         if (auto read = read_file(context, file, *nodule, images, each); !read) {
             return read.error();
         }
