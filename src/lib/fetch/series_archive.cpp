@@ -51,7 +51,7 @@ std::string lowercase_ascii(std::string text) {
 
 Error member_error(const std::string& label, const std::string& what, std::vector<std::string> notes = {}) {
     notes.emplace_back("nothing of this series was installed; rerun to download it again");
-    return Error(ErrorCode::integrity, label + ": " + what, std::move(notes));
+    return {ErrorCode::integrity, label + ": " + what, std::move(notes)};
 }
 
 Result<std::map<std::string, std::string>> read_member_checksums(const fs::path& file, const std::string& label,

@@ -74,7 +74,7 @@ std::string archive_label(const ArchiveGroup& group) {
 
 Error archive_member_error(const std::string& label, const std::string& what, std::vector<std::string> notes = {}) {
     notes.emplace_back("nothing of " + label + " was installed; rerun to download it again");
-    return Error(ErrorCode::integrity, label + ": " + what, std::move(notes));
+    return {ErrorCode::integrity, label + ": " + what, std::move(notes)};
 }
 
 // The vet of the staged members: exactly the listed files, each with its listed size and digests.
