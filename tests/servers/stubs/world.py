@@ -60,19 +60,9 @@ def consume_fault(unit_dir):
     Retry-After: S (default 1 for 429, none for 503). Returns (status, retry_after or None) or None.
     """
     for name, status in (("_ratelimit", 429), ("_unavailable", 503)):
-        path = os.path.join(unit_dir, name)
-        with COUNTER_LOCK:
-            try:
-                with open(path, encoding="utf-8") as f:
-                    words = f.read().split()
-                remaining = int(words[0])
-            except (OSError, ValueError, IndexError):
-                continue
-            if remaining <= 0:
-                continue
-            retry_after = words[1] if len(words) > 1 else ("1" if status == 429 else None)
-            write_atomically(path, f"{remaining - 1}" + (f" {words[1]}" if len(words) > 1 else "") + "\n")
-            return status, retry_after
+        rest = take_counter(os.path.join(unit_dir, name))
+        if rest is not None:
+            return status, rest[0] if rest else ("1" if status == 429 else None)
     return None
 
 
