@@ -7,7 +7,8 @@ import unittest
 import urllib.parse
 import uuid
 
-from stub_checks.common import STUBS, RUN, fetch, bearer, world, put, put_json, random_bytes, unique, stats, git_blob_sha1
+from stub_checks.common import (STUBS, RUN, fetch, bearer, world,
+                                put, put_json, random_bytes, unique, stats, git_blob_sha1)
 
 
 # --- Hugging Face -----------------------------------------------------------------------------------------
