@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace cxrcat::test {
+namespace cxrcat::test::routes {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -46,4 +46,4 @@ inline bool live(const json& source) {
     return source.value("status", "") != "withdrawn";
 }
 
-} // namespace cxrcat::test
+} // namespace cxrcat::test::routes

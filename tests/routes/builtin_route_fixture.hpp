@@ -14,7 +14,7 @@
 #include <map>
 #include <set>
 
-namespace cxrcat::test {
+namespace cxrcat::test::routes {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -352,4 +352,4 @@ class BuiltinRoute : public StubRouteTest, public ::testing::WithParamInterface<
     std::map<std::string, std::map<std::string, std::string>> m_alternates;
 };
 
-} // namespace cxrcat::test
+} // namespace cxrcat::test::routes

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace cxrcat::test {
+namespace cxrcat::test::routes {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -112,4 +112,4 @@ inline const std::map<std::string, std::map<std::string, std::string>>& zenodo_u
     return k_names;
 }
 
-} // namespace cxrcat::test
+} // namespace cxrcat::test::routes

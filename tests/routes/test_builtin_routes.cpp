@@ -18,6 +18,9 @@
 namespace cxrcat::test {
 namespace {
 
+// The fixture, the catalog and the stand-ins, with their fs and json (builtin_route_fixture.hpp).
+using namespace routes;
+
 TEST_P(BuiltinRoute, CheckAndFetchTakeTheRouteOfTheAccessClass) {
     const std::string access_class = m_entry.at("access").at("class");
     const bool manual = has_provider("manual");
