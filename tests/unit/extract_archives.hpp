@@ -35,8 +35,7 @@
 #include <utility>
 #include <vector>
 
-namespace cxrcat {
-namespace {
+namespace cxrcat::extract_test {
 
 namespace fs = std::filesystem;
 
@@ -266,5 +265,4 @@ inline ino_t inode_of(const fs::path& path) {
     return ::lstat(path.c_str(), &st) == 0 ? st.st_ino : 0;
 }
 
-} // namespace
-} // namespace cxrcat
+} // namespace cxrcat::extract_test

@@ -7,8 +7,7 @@
 
 #include <gtest/gtest.h>
 
-namespace cxrcat {
-namespace {
+namespace cxrcat::extract_test {
 
 // The outcome of an extraction run in a child process under RLIMIT_FSIZE.
 struct ChildOutcome {
@@ -134,5 +133,4 @@ class ExtractTest : public ::testing::Test {
     fs::path m_dest;
 };
 
-} // namespace
-} // namespace cxrcat
+} // namespace cxrcat::extract_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace cxrcat {
+namespace cxrcat::extract_test {
 namespace {
 
 TEST_F(ExtractTest, RefusesTruncatedArchive) {
@@ -67,4 +67,4 @@ TEST_F(ExtractTest, RefusesSomethingThatIsNotAnArchive) {
 }
 
 } // namespace
-} // namespace cxrcat
+} // namespace cxrcat::extract_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace cxrcat {
+namespace cxrcat::extract_test {
 namespace {
 
 // ---- archives that must extract ---------------------------------------------------------------
@@ -161,4 +161,4 @@ TEST_F(ExtractTest, SparseFileHolesBecomeZeros) {
 }
 
 } // namespace
-} // namespace cxrcat
+} // namespace cxrcat::extract_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace cxrcat {
+namespace cxrcat::extract_test {
 namespace {
 
 // What a refusal by the ratio adds: the two ways to let an honest, very compressible archive through.
@@ -99,4 +99,4 @@ TEST_F(ExtractTest, RefusesTooManyEntries) {
 }
 
 } // namespace
-} // namespace cxrcat
+} // namespace cxrcat::extract_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace cxrcat {
+namespace cxrcat::extract_test {
 namespace {
 
 // ---- local failures ---------------------------------------------------------------------------
@@ -60,4 +60,4 @@ TEST_F(ExtractTest, DirectoryInTheWayOfAFileIsRefusedBeforeAnythingMoves) {
 }
 
 } // namespace
-} // namespace cxrcat
+} // namespace cxrcat::extract_test

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace cxrcat {
+namespace cxrcat::extract_test {
 namespace {
 
 // The vet hook sees every staged file (with its MD5 when asked) before anything is published.
@@ -63,4 +63,4 @@ TEST_F(ExtractTest, ASeriesZipWithAWrongMemberIsRefusedWhole) {
 }
 
 } // namespace
-} // namespace cxrcat
+} // namespace cxrcat::extract_test
