@@ -22,9 +22,9 @@ import subprocess
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from nginx_fixture import (FixtureError, claim_state_dir, end_process, http_get, is_running, poll,  # noqa: I001
-                           read_pid, reclaim_state_dir, recorded_pid, remove_state_files, run_command,
-                           write_atomically)
+from fixture_support import (FixtureError, claim_state_dir, end_process, http_get, is_running, poll,  # noqa: I001
+                             read_pid, reclaim_state_dir, recorded_pid, remove_state_files, run_command,
+                             write_atomically)
 
 EXIT_SKIP = 77
 MARKER = ".cxrcat-provider-stubs"

@@ -31,8 +31,8 @@ import urllib.request
 import uuid
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from nginx_fixture import (FixtureError, claim_state_dir, end_process, free_ports, is_running, poll,  # noqa: I001
-                           reclaim_state_dir, remove_state_files, run_command, write_atomically)
+from fixture_support import (FixtureError, claim_state_dir, end_process, free_ports, is_running, poll,  # noqa: I001
+                             reclaim_state_dir, remove_state_files, run_command, write_atomically)
 
 EXIT_SKIP = 77
 MARKER = ".cxrcat-s3"
